@@ -1,0 +1,85 @@
+// buildApp(config): infrastructure plugins first, then features, in a fixed order. server.ts
+// and every test call this.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from './config.js';
+import type { Database } from './db/schema.js';
+import { openDatabase } from './db/client.js';
+import dbPlugin from './plugins/db.js';
+import i18n from './plugins/i18n.js';
+import security from './plugins/security.js';
+import viewPlugin from './plugins/view.js';
+import mail from './plugins/mail.js';
+import errors from './plugins/errors.js';
+import { loggerOptions } from './logging.js';
+import homeRoutes from './features/home/routes.js';
+import healthRoutes from './features/health/routes.js';
+
+export interface AppDeps {
+  /** An open database; when absent, one is opened from config and closed with the app. */
+  db?: Kysely<Database>;
+  now?: () => Date;
+  /** Start the outbox timer (default: true outside tests). */
+  mailWorker?: boolean;
+  logger?: boolean;
+}
+
+const publicDir = fileURLToPath(new URL('../public', import.meta.url));
+const nodeModules = fileURLToPath(new URL('../node_modules', import.meta.url));
+
+export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(config.logLevel),
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+  });
+
+  let db = deps.db;
+  let close: (() => Promise<void>) | undefined;
+  if (!db) {
+    const handle = await openDatabase(config.database);
+    db = handle.db;
+    close = handle.close;
+  }
+  await app.register(dbPlugin, { db, now: deps.now ?? (() => new Date()), ...(close ? { close } : {}) });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(i18n, { defaultLocale: config.defaultLocale });
+  await app.register(security, {
+    sessionSecret: config.sessionSecret,
+    secureCookies: config.publicUrl.startsWith('https://'),
+    publicPostLimit: config.env === 'test' ? 1000 : 30,
+  });
+  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+  await app.register(fastifyStatic, {
+    root: [path.join(nodeModules, '@utrecht/component-library-css/dist'), path.join(nodeModules, '@utrecht/design-tokens/dist')],
+    prefix: '/static/nlds/',
+    decorateReply: false,
+    allowedPath: (p) => p === '/index.css' || p === '/root.css',
+  });
+  await app.register(viewPlugin, { production: config.env === 'production', municipality: config.municipality });
+  await app.register(mail, {
+    smtpUrl: config.smtpUrl,
+    mailDir: config.dataDir ? path.join(config.dataDir, 'mail') : null,
+    from: config.mailFrom,
+    intervalMs: config.outboxIntervalMs,
+    autoStart: deps.mailWorker ?? config.env !== 'test',
+  });
+  await app.register(errors);
+
+  app.decorate('config', config);
+  await app.register(healthRoutes);
+  await app.register(homeRoutes);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+  }
+}

@@ -1,0 +1,98 @@
+// process.env -> one validated, typed, frozen AppConfig. Nothing else reads process.env.
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535').default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  PUBLIC_URL: z.string().url('must be a full URL such as https://wijkteam.example.nl').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Wijkteam Arnhem <noreply@wijkteam.example.nl>'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(logLevels, { errorMap: () => ({ message: `must be one of ${logLevels.join(', ')}` }) }).default('info'),
+  DEFAULT_LOCALE: z.enum(['nl', 'en'], { errorMap: () => ({ message: 'must be nl or en' }) }).default('nl'),
+  MUNICIPALITY_NAME: z.string().min(1).default('Gemeente Arnhem'),
+  MUNICIPALITY_PHONE: z.string().min(1).default('14 026'),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+});
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: { kind: 'server'; url: string; poolSize: number } | { kind: 'embedded'; dataDir: string | null };
+  dataDir: string | null;
+  smtpUrl: string | null;
+  mailFrom: string;
+  sessionSecret: string;
+  logLevel: (typeof logLevels)[number];
+  defaultLocale: 'nl' | 'en';
+  municipality: { name: string; phone: string };
+  outboxIntervalMs: number;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the secret from DATA_DIR, or makes one there, so sessions survive a restart. */
+function sessionSecretFromDataDir(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  // An empty variable counts as unset (as docker-compose and shells often leave them).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let sessionSecret = e.SESSION_SECRET;
+  if (!sessionSecret) {
+    if (e.DATABASE_URL && e.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration: SESSION_SECRET is required when DATABASE_URL is set in production');
+    }
+    sessionSecret = e.NODE_ENV === 'test' ? 'test-secret-'.padEnd(64, 'x') : sessionSecretFromDataDir(dataDir);
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const config: AppConfig = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    database: e.DATABASE_URL
+      ? { kind: 'server', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      : { kind: 'embedded', dataDir: path.join(dataDir, 'pg') },
+    dataDir,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    sessionSecret,
+    logLevel: e.LOG_LEVEL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },
+    outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
+    seedDemo: e.SEED_DEMO === 'auto',
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,55 @@
+// Opens the database: a real PostgreSQL server when a URL is given, else embedded PGlite in a
+// folder (or in memory for tests). Both return the same value types: int8 and numeric as
+// numbers, date as 'YYYY-MM-DD' text, timestamptz as Date.
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import type { Database } from './schema.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(NUMERIC, (v) => Number(v));
+pg.types.setTypeParser(DATE, (v) => v);
+
+export type DbTarget =
+  | { kind: 'server'; url: string; poolSize?: number }
+  | { kind: 'embedded'; dataDir: string | null };
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  kind: DbTarget['kind'];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DbTarget): Promise<DbHandle> {
+  if (target.kind === 'server') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      application_name: 'keukentafel',
+    });
+    pool.on('connect', (client) => {
+      void client.query("set time zone 'UTC'");
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'server', close: () => db.destroy() };
+  }
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create(target.dataDir ?? undefined, {
+    extensions: { btree_gist },
+    parsers: {
+      [INT8]: (v: string) => Number(v),
+      [NUMERIC]: (v: string) => Number(v),
+      [DATE]: (v: string) => v,
+    },
+  });
+  await pglite.exec("set time zone 'UTC'");
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'embedded', close: () => db.destroy() };
+}

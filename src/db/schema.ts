@@ -1,0 +1,209 @@
+// The database as Kysely sees it. Mirrors migrations/; nullable columns are `T | null`.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export type Role = 'coach' | 'teamlead' | 'frontoffice' | 'admin';
+export type LocationKind = 'home' | 'office' | 'school';
+export type AppointmentMode = 'home' | 'office' | 'phone' | 'video';
+export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';
+export type RequestStatus = 'new' | 'callback' | 'scheduled' | 'held' | 'closed' | 'cancelled';
+export type Channel = 'online' | 'referrer' | 'phone' | 'walkin';
+export type About = 'self' | 'child' | 'partner' | 'parent' | 'other';
+
+export interface TeamTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  phone: string;
+  email: string;
+  office_address: string;
+  horizon_days: Generated<number>;
+  min_notice_days: Generated<number>;
+  promise_days: Generated<number>;
+  free_slot_threshold: Generated<number>;
+  reminder_days: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface TeamNeighbourTable {
+  team_id: number;
+  neighbour_id: number;
+}
+
+export interface TeamAreaTable {
+  id: Generated<number>;
+  team_id: number;
+  postcode_from: string;
+  postcode_to: string;
+}
+
+export interface StaffUserTable {
+  id: Generated<number>;
+  team_id: number | null;
+  name: string;
+  email: string;
+  password_hash: string | null;
+  role: Role;
+  active: Generated<boolean>;
+  expertise: Generated<string[]>;
+  ical_token_hash: string | null;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface BlockTable {
+  id: Generated<number>;
+  team_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  solo: Generated<boolean>;
+  slot_minutes: Generated<number>;
+  buffer_minutes: Generated<number>;
+  location_kind: Generated<LocationKind>;
+  status: Generated<'active' | 'cancelled'>;
+  series_id: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface BlockCoachTable {
+  block_id: number;
+  coach_id: number;
+  /** tstzrange, written as '[start,end)' text */
+  period: string;
+  active: Generated<boolean>;
+}
+
+export interface ResidentTable {
+  id: Generated<number>;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  house_number: string | null;
+  street: string | null;
+  city: string | null;
+  date_of_birth: string | null;
+  language: Generated<string>;
+  interpreter: Generated<boolean>;
+  lead_coach_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ReferrerTable {
+  id: Generated<number>;
+  kind: string;
+  organisation: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  agb_code: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RequestTable {
+  id: Generated<number>;
+  resident_id: number;
+  team_id: number | null;
+  referrer_id: number | null;
+  channel: Channel;
+  question: string;
+  topics: Generated<string[]>;
+  about: Generated<About>;
+  danger_now: Generated<boolean>;
+  urgent_24h: Generated<boolean>;
+  safety_flag: Generated<boolean>;
+  status: Generated<RequestStatus>;
+  companion: string | null;
+  consent_processing_at: Timestamp | null;
+  consent_referrer_form: string | null;
+  consent_referrer_at: Timestamp | null;
+  consent_feedback: Generated<boolean>;
+  no_consent_reason: string | null;
+  lead_coach_id: number | null;
+  idempotency_key: string | null;
+  submitted_at: Generated<Date>;
+  assigned_at: Timestamp | null;
+  scheduled_at: Timestamp | null;
+  first_contact_at: Timestamp | null;
+  plan_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  close_note: string | null;
+}
+
+export interface AppointmentTable {
+  id: Generated<number>;
+  request_id: number;
+  block_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  mode: Generated<AppointmentMode>;
+  status: Generated<AppointmentStatus>;
+  manage_token_hash: string;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  reminder_sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface OutboxMessageTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  ics: string | null;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_staff_id: number | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: number | null;
+  team_id: number | null;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface DraftTable {
+  id: string;
+  data: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  team: TeamTable;
+  team_neighbour: TeamNeighbourTable;
+  team_area: TeamAreaTable;
+  staff_user: StaffUserTable;
+  block: BlockTable;
+  block_coach: BlockCoachTable;
+  resident: ResidentTable;
+  referrer: ReferrerTable;
+  request: RequestTable;
+  appointment: AppointmentTable;
+  outbox_message: OutboxMessageTable;
+  audit_event: AuditEventTable;
+  draft: DraftTable;
+}
+
+export type Team = Selectable<TeamTable>;
+export type StaffUser = Selectable<StaffUserTable>;
+export type Block = Selectable<BlockTable>;
+export type Appointment = Selectable<AppointmentTable>;
+export type Request = Selectable<RequestTable>;
+export type Resident = Selectable<ResidentTable>;
+export type NewOutboxMessage = Insertable<OutboxMessageTable>;
+export type TeamUpdate = Updateable<TeamTable>;

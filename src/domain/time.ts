@@ -1,0 +1,57 @@
+// All calendar math happens in Europe/Amsterdam with luxon; the database stores instants.
+import { DateTime } from 'luxon';
+
+export const ZONE = 'Europe/Amsterdam';
+
+export function local(d: Date | string): DateTime {
+  const dt = typeof d === 'string' ? DateTime.fromISO(d, { zone: ZONE }) : DateTime.fromJSDate(d, { zone: ZONE });
+  return dt.setZone(ZONE);
+}
+
+/** A local date ('2026-12-08') and time ('10:00') in Amsterdam, as an instant. */
+export function atLocal(date: string, time: string): DateTime {
+  return DateTime.fromISO(`${date}T${time}`, { zone: ZONE });
+}
+
+export function isWeekend(d: DateTime): boolean {
+  return d.weekday >= 6;
+}
+
+/** The first moment bookable: the start of the day `days` working days after `now`. */
+export function earliestBookable(now: Date, minNoticeDays: number): DateTime {
+  let day = local(now).startOf('day');
+  let left = minNoticeDays;
+  while (left > 0) {
+    day = day.plus({ days: 1 });
+    if (!isWeekend(day)) left -= 1;
+  }
+  return day;
+}
+
+/** The end of the booking horizon: the end of the day `days` calendar days after `now`. */
+export function horizonEnd(now: Date, horizonDays: number): DateTime {
+  return local(now).startOf('day').plus({ days: horizonDays }).endOf('day');
+}
+
+export interface Formatters {
+  /** "dinsdag 8 december 2026" */
+  date(d: Date | string): string;
+  /** "di 8 dec" */
+  shortDate(d: Date | string): string;
+  /** "10:00" */
+  time(d: Date | string): string;
+  /** "dinsdag 8 december 2026, 10:00–11:00" */
+  range(start: Date | string, end: Date | string): string;
+}
+
+export function formatters(locale: string): Formatters {
+  const opts = { locale: locale === 'en' ? 'en-GB' : 'nl-NL' };
+  const date = (d: Date | string) => local(d).setLocale(opts.locale).toFormat('cccc d LLLL yyyy');
+  const time = (d: Date | string) => local(d).toFormat('HH:mm');
+  return {
+    date,
+    shortDate: (d) => local(d).setLocale(opts.locale).toFormat('ccc d LLL'),
+    time,
+    range: (s, e) => `${date(s)}, ${time(s)}–${time(e)}`,
+  };
+}

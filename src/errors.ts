@@ -1,0 +1,30 @@
+// Typed domain errors: services throw them, the one error handler maps them to a page.
+export type DomainErrorCode = 'not_found' | 'forbidden' | 'conflict' | 'gone' | 'bad_request';
+
+const statusOf: Record<DomainErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  gone: 410,
+  bad_request: 400,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+  get statusCode(): number {
+    return statusOf[this.code];
+  }
+}
+
+/** True when PostgreSQL refused a row because of an exclusion or unique constraint. */
+export function isConstraintViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string } | null;
+  if (!e || (e.code !== '23P01' && e.code !== '23505')) return false;
+  return constraint === undefined || e.constraint === constraint;
+}

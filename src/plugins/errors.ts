@@ -1,0 +1,42 @@
+// One place that turns errors into pages: domain errors by their code, validation errors as
+// 400, everything else as a 500 page that never shows internals.
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors.js';
+
+async function renderError(req: FastifyRequest, reply: FastifyReply, status: number) {
+  const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status < 500 ? 'bad-request' : 'server-error';
+  reply.code(status).type('text/html; charset=utf-8');
+  if (!reply.locals) {
+    // The error came before the page hooks ran (e.g. a bad form body): give them what they need.
+    reply.locals = { t: req.t, locale: req.locale, path: req.url, otherLocale: req.locale === 'nl' ? 'en' : 'nl', switchLocaleUrl: '/?lang=' + (req.locale === 'nl' ? 'en' : 'nl'), csrf: () => '' };
+  }
+  try {
+    return await reply.viewAsync(`errors/${page}`, { status });
+  } catch (err) {
+    req.log.error({ err }, 'error page failed to render');
+    return `<!doctype html><title>${status}</title><p>${status}</p>`;
+  }
+}
+
+export default fp(
+  async (app) => {
+    app.setNotFoundHandler(async (req, reply) => {
+      if (req.url.startsWith('/api/') || req.headers.accept === 'application/json') {
+        return reply.code(404).send({ error: 'not_found' });
+      }
+      return renderError(req, reply, 404);
+    });
+    app.setErrorHandler(async (err: FastifyError, req, reply) => {
+      let status = err instanceof DomainError ? err.statusCode : (err.statusCode ?? 500);
+      if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') status = 403;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      else req.log.info({ code: err.code ?? (err as { name?: string }).name, status }, 'request refused');
+      if (status === 429) {
+        reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+      }
+      return renderError(req, reply, status);
+    });
+  },
+  { name: 'errors', dependencies: ['view'] },
+);

@@ -1,0 +1,80 @@
+// Every text comes from locale files: src/locales/<locale>/<namespace>.json. A key is
+// "<namespace>.<path>", e.g. t('home.title'). Placeholders are written {name}.
+import fp from 'fastify-plugin';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const locales = ['nl', 'en'] as const;
+export type Locale = (typeof locales)[number];
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+type Tree = { [key: string]: string | Tree };
+const folder = fileURLToPath(new URL('../locales', import.meta.url));
+
+function flatten(tree: Tree, prefix: string, out: Map<string, string>): void {
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else flatten(v, key, out);
+  }
+}
+
+function loadLocale(locale: Locale): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of readdirSync(path.join(folder, locale)).filter((f) => f.endsWith('.json')).sort()) {
+    const tree = JSON.parse(readFileSync(path.join(folder, locale, file), 'utf8')) as Tree;
+    flatten(tree, path.basename(file, '.json'), out);
+  }
+  return out;
+}
+
+export const messages: Record<Locale, Map<string, string>> = { nl: loadLocale('nl'), en: loadLocale('en') };
+
+export function isLocale(v: unknown): v is Locale {
+  return typeof v === 'string' && (locales as readonly string[]).includes(v);
+}
+
+export function translator(locale: Locale): Translate {
+  const table = messages[locale];
+  return (key, params) => {
+    const text = table.get(key) ?? messages.nl.get(key);
+    if (text === undefined) throw new Error(`Missing text: ${key}`);
+    if (!params) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+  }
+}
+
+export interface I18nOptions {
+  defaultLocale: Locale;
+}
+
+export const LOCALE_COOKIE = 'lang';
+
+export default fp<I18nOptions>(
+  async (app, opts) => {
+    app.decorateRequest('locale', 'nl');
+    app.decorateRequest('t', null as unknown as Translate);
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const query = req.query as Record<string, unknown> | undefined;
+      let locale: Locale = opts.defaultLocale;
+      const fromCookie = req.cookies[LOCALE_COOKIE];
+      if (isLocale(fromCookie)) locale = fromCookie;
+      if (query && isLocale(query.lang)) {
+        locale = query.lang;
+        reply.setCookie(LOCALE_COOKIE, locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+      }
+      req.locale = locale;
+      req.t = translator(locale);
+    });
+  },
+  { name: 'i18n', dependencies: ['@fastify/cookie'] },
+);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const run = promisify(execFile);
+
+describe('configuration', () => {
+  it('has working defaults: embedded database in ./data, port 3000, Dutch', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kt-cfg-'));
+    const c = loadConfig({ DATA_DIR: dir });
+    expect(c.port).toBe(3000);
+    expect(c.defaultLocale).toBe('nl');
+    expect(c.database).toEqual({ kind: 'embedded', dataDir: path.join(dir, 'pg') });
+    expect(c.smtpUrl).toBeNull();
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('switches to a real server with DATABASE_URL', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@localhost:5432/kt', SESSION_SECRET: 'x'.repeat(40) });
+    expect(c.database).toMatchObject({ kind: 'server', url: 'postgres://u:p@localhost:5432/kt' });
+  });
+
+  it('generates a session secret once and keeps it in the data folder', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kt-cfg-'));
+    const first = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    const second = loadConfig({ DATA_DIR: dir }).sessionSecret;
+    expect(first).toHaveLength(64);
+    expect(second).toBe(first);
+    expect(readFileSync(path.join(dir, 'session-secret'), 'utf8')).toBe(first);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ SMTP_URL: 'localhost:25' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE'],
+  ])('rejects %o naming %s', (env, name) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('requires SESSION_SECRET in production on a real server', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost/kt' })).toThrow(/SESSION_SECRET/);
+  });
+
+  it('stops start-up with one line naming the bad variable', async () => {
+    const err = await run('node', ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'abc', NODE_ENV: 'development' },
+    }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err).not.toBeNull();
+    expect(err!.code).toBe(1);
+    const lines = err!.stderr.trim().split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
+    expect(lines).toEqual(['Invalid configuration: PORT must be a number']);
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.js';
+
+describe('plumbing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('reports health as JSON after checking the database', async () => {
+    const res = await t.app.inject('/healthz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+
+  it('reports 503 when the database is gone', async () => {
+    const other = await createTestApp();
+    await other.testDb.close();
+    const res = await other.app.inject('/healthz');
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'error', database: 'unreachable' });
+    await other.app.close();
+  });
+
+  it('serves the start page in Dutch with the safety numbers and three paths', async () => {
+    const res = await t.app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('<html lang="nl"');
+    expect(res.body).toContain('href="#main"');
+    expect(res.body).toContain('href="/aanmelden"');
+    expect(res.body).toContain('href="/verwijzen"');
+    expect(res.body).toContain('href="/opnieuw"');
+    expect(res.body).toContain('tel:112');
+    expect(res.body).toContain('0800-2000');
+    expect(res.body).toContain('Gemeente Arnhem');
+  });
+
+  it('switches to English and remembers it', async () => {
+    const res = await t.app.inject('/?lang=en');
+    expect(res.body).toContain('<html lang="en"');
+    expect(res.body).toContain('Help from the neighbourhood team');
+    const cookie = res.cookies.find((c) => c.name === 'lang');
+    expect(cookie?.value).toBe('en');
+    const again = await t.app.inject({ url: '/', headers: { cookie: 'lang=en' } });
+    expect(again.body).toContain('<html lang="en"');
+  });
+
+  it('shows a 404 page inside the layout', async () => {
+    const res = await t.app.inject('/bestaat-niet');
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('Deze pagina bestaat niet');
+    expect(res.body).toContain('tel:112');
+  });
+
+  it('sends security headers', async () => {
+    const res = await t.app.inject('/');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+  });
+
+  it('serves the NL Design System stylesheets', async () => {
+    const css = await t.app.inject('/static/nlds/index.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.body).toContain('.utrecht-button');
+    const tokens = await t.app.inject('/static/nlds/root.css');
+    expect(tokens.body).toContain('--utrecht-');
+    expect((await t.app.inject('/static/nlds/package.json')).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,69 @@
+// `npm start` as a newcomer runs it: embedded database in a data folder, demo data on first
+// start, the start page served, a graceful stop, and the data still there after a restart.
+import { describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(dataDir: string, port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } {
+  const child = spawn('node', ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', () => {
+      if (out.includes('Keukentafel runs at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+  return { child, output: () => out, ready };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('npm start on the embedded database', () => {
+  it('serves the start page with demo data, stops gracefully and keeps the data', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kt-start-'));
+    const port = await freePort();
+    const first = start(dataDir, port);
+    await first.ready;
+    expect(first.output()).toContain('loading demo data');
+    expect(first.output()).toContain('fatima@wijkteam.example.nl');
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Hulp van het wijkteam');
+    expect(await stop(first.child)).toBe(0);
+    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'session-secret']);
+
+    const second = start(dataDir, port);
+    await second.ready;
+    expect(second.output()).not.toContain('loading demo data');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(await stop(second.child)).toBe(0);
+  });
+});
