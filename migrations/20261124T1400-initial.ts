@@ -106,6 +106,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       date_of_birth date,
       language text not null default 'nl',
       interpreter boolean not null default false,
+      mail_locale text not null default 'nl' check (mail_locale in ('nl', 'en')),
       lead_coach_id integer references staff_user(id),
       created_at timestamptz not null default now(),
       check (email is not null or phone is not null)
@@ -191,7 +192,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       ics text,
       status text not null default 'pending' check (status in ('pending', 'sent', 'failed')),
       attempts integer not null default 0,
-      next_attempt_at timestamptz not null default now(),
+      -- New messages are due at once, whatever clock the sender uses.
+      next_attempt_at timestamptz not null default '-infinity',
       last_error text,
       created_at timestamptz not null default now(),
       sent_at timestamptz

@@ -19,6 +19,8 @@ import errors from './plugins/errors.js';
 import { loggerOptions } from './logging.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
+import bookingRoutes from './features/booking/routes.js';
+import manageRoutes from './features/manage/routes.js';
 
 export interface AppDeps {
   /** An open database; when absent, one is opened from config and closed with the app. */
@@ -75,6 +77,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   app.decorate('config', config);
   await app.register(healthRoutes);
   await app.register(homeRoutes);
+  await app.register(bookingRoutes);
+  await app.register(manageRoutes);
   return app;
 }
 

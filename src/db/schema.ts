@@ -90,6 +90,7 @@ export interface ResidentTable {
   date_of_birth: string | null;
   language: Generated<string>;
   interpreter: Generated<boolean>;
+  mail_locale: Generated<'nl' | 'en'>;
   lead_coach_id: number | null;
   created_at: CreatedAt;
 }

@@ -7,10 +7,6 @@ import { DomainError } from '../errors.js';
 async function renderError(req: FastifyRequest, reply: FastifyReply, status: number) {
   const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status < 500 ? 'bad-request' : 'server-error';
   reply.code(status).type('text/html; charset=utf-8');
-  if (!reply.locals) {
-    // The error came before the page hooks ran (e.g. a bad form body): give them what they need.
-    reply.locals = { t: req.t, locale: req.locale, path: req.url, otherLocale: req.locale === 'nl' ? 'en' : 'nl', switchLocaleUrl: '/?lang=' + (req.locale === 'nl' ? 'en' : 'nl'), csrf: () => '' };
-  }
   try {
     return await reply.viewAsync(`errors/${page}`, { status });
   } catch (err) {

@@ -30,7 +30,7 @@ export default fp<ViewOptions>(
       viewExt: 'eta',
       defaultContext: { municipality: opts.municipality },
     });
-    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       let token: string | null = null;
       reply.locals = {
         ...(reply.locals ?? {}),

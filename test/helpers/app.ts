@@ -47,7 +47,7 @@ export class Client {
 
   private cookieHeader(): Record<string, string> {
     if (this.cookies.size === 0) return {};
-    return { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    return { cookie: [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ") };
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {

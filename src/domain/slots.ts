@@ -1,0 +1,110 @@
+// Slots are cut from blocks: from the block's start, every (slot length + travel buffer)
+// minutes, as long as the conversation itself fits before the block ends. A slot is free when
+// no active appointment in that block overlaps it. All in Europe/Amsterdam local time.
+import { DateTime } from 'luxon';
+import { ZONE } from './time.js';
+
+export interface BlockForSlots {
+  id: number;
+  starts_at: Date;
+  ends_at: Date;
+  slot_minutes: number;
+  buffer_minutes: number;
+}
+
+export interface Busy {
+  block_id: number;
+  starts_at: Date;
+  ends_at: Date;
+}
+
+export interface Slot {
+  blockId: number;
+  start: Date;
+  end: Date;
+}
+
+export function cutSlots(block: BlockForSlots): Slot[] {
+  const out: Slot[] = [];
+  const end = DateTime.fromJSDate(block.ends_at, { zone: ZONE });
+  let start = DateTime.fromJSDate(block.starts_at, { zone: ZONE });
+  // Step in real minutes, so a block across a clock change still yields whole conversations.
+  for (;;) {
+    const slotEnd = start.plus({ minutes: block.slot_minutes });
+    if (slotEnd > end) break;
+    out.push({ blockId: block.id, start: start.toJSDate(), end: slotEnd.toJSDate() });
+    start = start.plus({ minutes: block.slot_minutes + block.buffer_minutes });
+  }
+  return out;
+}
+
+export function overlaps(a: { start: Date; end: Date }, b: { starts_at: Date; ends_at: Date }): boolean {
+  return a.start < b.ends_at && b.starts_at < a.end;
+}
+
+/** Free slots of the given blocks between `from` and `to`, sorted by time. */
+export function freeSlots(blocks: BlockForSlots[], busy: Busy[], from: Date, to: Date): Slot[] {
+  const busyByBlock = new Map<number, Busy[]>();
+  for (const b of busy) {
+    const list = busyByBlock.get(b.block_id) ?? [];
+    list.push(b);
+    busyByBlock.set(b.block_id, list);
+  }
+  const out: Slot[] = [];
+  for (const block of blocks) {
+    const taken = busyByBlock.get(block.id) ?? [];
+    for (const slot of cutSlots(block)) {
+      if (slot.start < from || slot.end > to) continue;
+      if (taken.some((t) => overlaps(slot, t))) continue;
+      out.push(slot);
+    }
+  }
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.blockId - b.blockId);
+}
+
+/** Several duos may offer the same time: residents see one time, booked in the first block. */
+export function distinctTimes(slots: Slot[]): Slot[] {
+  const seen = new Set<number>();
+  return slots.filter((s) => {
+    const k = s.start.getTime();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export interface SlotDay {
+  date: string;
+  slots: Slot[];
+}
+
+export function groupByDay(slots: Slot[]): SlotDay[] {
+  const days = new Map<string, Slot[]>();
+  for (const s of slots) {
+    const key = DateTime.fromJSDate(s.start, { zone: ZONE }).toISODate()!;
+    const list = days.get(key) ?? [];
+    list.push(s);
+    days.set(key, list);
+  }
+  return [...days].map(([date, list]) => ({ date, slots: list }));
+}
+
+/** The `n` free slots nearest in time to `target` (for "just taken, try one of these"). */
+export function nearest(slots: Slot[], target: Date, n: number): Slot[] {
+  return [...slots]
+    .sort((a, b) => Math.abs(a.start.getTime() - target.getTime()) - Math.abs(b.start.getTime() - target.getTime()) || a.start.getTime() - b.start.getTime())
+    .slice(0, n)
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/** A slot as it travels in a form field: "<blockId>_<start ISO instant>". */
+export function slotKey(s: { blockId: number; start: Date }): string {
+  return `${s.blockId}_${s.start.toISOString()}`;
+}
+
+export function parseSlotKey(key: string): { blockId: number; start: Date } | null {
+  const m = /^(\d{1,9})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/.exec(key);
+  if (!m) return null;
+  const start = new Date(m[2]!);
+  return Number.isNaN(start.getTime()) ? null : { blockId: Number(m[1]), start };
+}

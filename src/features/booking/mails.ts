@@ -1,0 +1,168 @@
+// The mail a booking sends, written to the outbox inside the booking's transaction. Residents
+// get their appointment with an .ics file and their manage link; coaches get a link to the
+// appointment, never the question text.
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { translator, type Locale } from '../../plugins/i18n.js';
+import { formatters } from '../../domain/time.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { appointmentIcs } from '../mail/ics.js';
+import { coachesOfBlock } from './repository.js';
+
+export interface MailContext {
+  publicUrl: string;
+  municipalityName: string;
+  fromEmail: string;
+}
+
+type Trx = Transaction<Database>;
+
+export async function loadAppointmentView(trx: Trx, appointmentId: number) {
+  const row = await trx
+    .selectFrom('appointment')
+    .innerJoin('request', 'request.id', 'appointment.request_id')
+    .innerJoin('resident', 'resident.id', 'request.resident_id')
+    .innerJoin('block', 'block.id', 'appointment.block_id')
+    .innerJoin('team', 'team.id', 'block.team_id')
+    .select([
+      'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.block_id',
+      'request.id as request_id', 'resident.name', 'resident.email', 'resident.street', 'resident.house_number', 'resident.postcode',
+      'resident.city', 'resident.mail_locale', 'team.name as team_name', 'team.phone as team_phone', 'team.email as team_email',
+      'team.office_address',
+    ])
+    .where('appointment.id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  const coaches = await coachesOfBlock(trx, row.block_id);
+  return { ...row, coaches };
+}
+
+export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
+
+export function placeText(t: ReturnType<typeof translator>, a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'>): string {
+  switch (a.mode) {
+    case 'home':
+      return t('mail.place.home', { address: [a.street, a.house_number].filter(Boolean).join(' ') || '—' });
+    case 'office':
+      return t('mail.place.office', { address: a.office_address });
+    case 'phone':
+      return t('mail.place.phone');
+    default:
+      return t('mail.place.video');
+  }
+}
+
+function firstNames(coaches: { name: string }[]): string {
+  return coaches.map((c) => c.name.split(' ')[0]).join(' & ');
+}
+
+export type ResidentMailKind = 'booked' | 'rescheduled' | 'cancelled' | 'reminder';
+
+/** The resident's mail about their appointment: booked, moved, cancelled or a reminder. */
+export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: ResidentMailKind, manageToken: string | null): Promise<void> {
+  const a = await loadAppointmentView(trx, appointmentId);
+  if (!a.email) return;
+  const locale = a.mail_locale as Locale;
+  const t = translator(locale);
+  const f = formatters(locale);
+  const when = f.range(a.starts_at, a.ends_at);
+  const coaches = firstNames(a.coaches);
+  const place = placeText(t, a);
+  const lines = [
+    t('mail.greeting', { name: a.name }),
+    '',
+    t(`mail.resident.${kind}.intro`),
+    '',
+    `${t('mail.when')}: ${when}`,
+    `${t('mail.where')}: ${place}`,
+    `${t('mail.who')}: ${coaches} (${a.team_name})`,
+  ];
+  if (kind !== 'cancelled') {
+    lines.push('', t('mail.prepare'));
+    if (manageToken) lines.push('', t('mail.manage'), `${ctx.publicUrl}/afspraak/${manageToken}`);
+  } else {
+    lines.push('', t('mail.bookAgain'), `${ctx.publicUrl}/aanmelden`);
+  }
+  lines.push('', t('mail.questions', { team: a.team_name, phone: a.team_phone }), '', t('mail.signature', { team: a.team_name }));
+  const ics = appointmentIcs({
+    uid: `appointment-${a.id}@${new URL(ctx.publicUrl).hostname}`,
+    start: a.starts_at,
+    end: a.ends_at,
+    summary: t('mail.icsSummary', { team: a.team_name }),
+    description: `${t('mail.who')}: ${coaches}\n${manageToken ? `${ctx.publicUrl}/afspraak/${manageToken}` : ''}`,
+    location: a.mode === 'home' || a.mode === 'office' ? place : null,
+    url: manageToken ? `${ctx.publicUrl}/afspraak/${manageToken}` : ctx.publicUrl,
+    method: kind === 'cancelled' ? 'CANCEL' : 'PUBLISH',
+    sequence: kind === 'booked' ? 0 : Math.floor(Date.now() / 1000),
+    organizerName: a.team_name,
+    organizerEmail: a.team_email,
+  });
+  await enqueueMail(trx, { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text: lines.join('\n'), ics });
+}
+
+/** Each coach of the block hears that their block changed: a link, no question text. */
+export async function coachAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: 'booked' | 'rescheduled' | 'cancelled'): Promise<void> {
+  const a = await loadAppointmentView(trx, appointmentId);
+  const t = translator('nl');
+  const f = formatters('nl');
+  const when = f.range(a.starts_at, a.ends_at);
+  for (const coach of a.coaches) {
+    await enqueueMail(trx, {
+      to: coach.email,
+      subject: t(`mail.coach.${kind}.subject`, { when }),
+      text: [
+        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+        '',
+        t(`mail.coach.${kind}.intro`, { when, mode: t(`mail.modes.${a.mode}`) }),
+        '',
+        `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+        '',
+        t('mail.coach.noContent'),
+      ].join('\n'),
+    });
+  }
+}
+
+/** The duo of the old block hears that the resident moved the appointment to another duo. */
+export async function coachMovedAwayMail(trx: Trx, ctx: MailContext, appointmentId: number, oldBlockId: number): Promise<void> {
+  const t = translator('nl');
+  for (const coach of await coachesOfBlock(trx, oldBlockId)) {
+    await enqueueMail(trx, {
+      to: coach.email,
+      subject: t('mail.coach.movedAway.subject'),
+      text: [t('mail.greeting', { name: coach.name.split(' ')[0]! }), '', t('mail.coach.movedAway.intro'), '', `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`].join('\n'),
+    });
+  }
+}
+
+export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: number; appointmentId: number | null; manageToken: string | null; status: string }): Promise<void> {
+  if (b.appointmentId) {
+    await residentAppointmentMail(trx, ctx, b.appointmentId, 'booked', b.manageToken);
+    await coachAppointmentMail(trx, ctx, b.appointmentId, 'booked');
+    return;
+  }
+  const r = await trx
+    .selectFrom('request')
+    .innerJoin('resident', 'resident.id', 'request.resident_id')
+    .leftJoin('team', 'team.id', 'request.team_id')
+    .select(['resident.name', 'resident.email', 'resident.mail_locale', 'team.name as team_name', 'team.email as team_email', 'team.phone as team_phone', 'request.urgent_24h'])
+    .where('request.id', '=', b.requestId)
+    .executeTakeFirstOrThrow();
+  const t = translator(r.mail_locale as Locale);
+  const kind = b.status === 'callback' ? 'callback' : 'unassigned';
+  if (r.email) {
+    await enqueueMail(trx, {
+      to: r.email,
+      subject: t(`mail.resident.${kind}.subject`),
+      text: [t('mail.greeting', { name: r.name }), '', t(`mail.resident.${kind}.intro`), '', t('mail.signature', { team: r.team_name ?? ctx.municipalityName })].join('\n'),
+    });
+  }
+  if (r.team_email && kind === 'callback') {
+    const staff = translator('nl');
+    const key = r.urgent_24h ? 'callbackUrgent' : 'callback';
+    await enqueueMail(trx, {
+      to: r.team_email,
+      subject: staff(`mail.team.${key}.subject`),
+      text: [staff(`mail.team.${key}.intro`), '', `${ctx.publicUrl}/medewerker/wachtrij`, '', staff('mail.coach.noContent')].join('\n'),
+    });
+  }
+}

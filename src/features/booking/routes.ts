@@ -1,0 +1,287 @@
+// The resident's sign-up flow: one page per step, each working without JavaScript.
+//   /aanmelden            where do you live (postcode, house number) -> team
+//   /aanmelden/vraag      your question + safety questions
+//   /aanmelden/gevaar     danger now: 112 and Veilig Thuis, no booking
+//   /aanmelden/terugbellen  urgent (or no free time): call-back request
+//   /aanmelden/moment     choose a free time and how to meet
+//   /aanmelden/gegevens   your details
+//   /aanmelden/controleren  check and confirm (one transaction books)
+//   /aanmelden/bevestiging  confirmation
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Team } from '../../db/schema.js';
+import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
+import { displayPostcode } from '../../domain/postcode.js';
+import { teamFreeSlots } from './availability.js';
+import { discardDraft, loadDraft, saveDraft, type Draft } from './draft.js';
+import { audit, coachesOfBlock, neighbourTeams, teamById, teamForPostcode } from './repository.js';
+import { callbackSchema, detailsSchema, fieldErrors, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from './schemas.js';
+import { book, SlotTakenError, SlotUnavailableError } from './service.js';
+import { loadAppointmentByToken } from '../manage/repository.js';
+
+type Body = Record<string, string | string[] | undefined>;
+const publicPost = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
+
+function str(body: Body, name: string): string {
+  const v = body[name];
+  return typeof v === 'string' ? v : '';
+}
+
+export default async function bookingRoutes(app: FastifyInstance) {
+  const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
+
+  async function requireDraft(req: FastifyRequest, reply: FastifyReply, need: (d: Draft) => boolean): Promise<Draft | null> {
+    const d = await loadDraft(app, req);
+    if (!d || !need(d.data)) {
+      await reply.redirect('/aanmelden', 303);
+      return null;
+    }
+    return d.data;
+  }
+
+  async function ownTeam(d: Draft): Promise<Team | null> {
+    return d.teamId ? teamById(app.db, d.teamId) : null;
+  }
+
+  // Step 1: where do you live.
+  app.get('/aanmelden', async (req, reply) => {
+    const d = (await loadDraft(app, req))?.data;
+    return reply.viewAsync('booking/where', { values: { postcode: d?.postcode ? displayPostcode(d.postcode) : '', houseNumber: d?.houseNumber ?? '' }, errors: {} });
+  });
+
+  app.post('/aanmelden', publicPost, async (req, reply) => {
+    const body = req.body as Body;
+    const parsed = whereSchema.safeParse({ postcode: str(body, 'postcode'), houseNumber: str(body, 'houseNumber') });
+    if (!parsed.success) {
+      return reply.code(400).viewAsync('booking/where', { values: { postcode: str(body, 'postcode'), houseNumber: str(body, 'houseNumber') }, errors: fieldErrors(parsed.error) });
+    }
+    const team = await teamForPostcode(app.db, parsed.data.postcode);
+    await saveDraft(app, req, { postcode: parsed.data.postcode, houseNumber: parsed.data.houseNumber, teamId: team?.id ?? null, outOfArea: !team, slot: undefined, slotTeamId: undefined });
+    return reply.redirect('/aanmelden/vraag', 303);
+  });
+
+  // Step 2: the question and the safety questions.
+  const questionPage = async (reply: FastifyReply, d: Draft, values: Record<string, unknown>, errors: Record<string, string>, status = 200) =>
+    reply.code(status).viewAsync('booking/question', { team: await ownTeam(d), outOfArea: d.outOfArea, postcode: d.postcode ? displayPostcode(d.postcode) : '', values, errors, topics, abouts });
+
+  app.get('/aanmelden/vraag', async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
+    if (!d) return reply;
+    return questionPage(reply, d, {
+      question: d.question ?? '', topics: d.topics ?? [], about: d.about ?? 'self',
+      dangerNow: d.dangerNow === undefined ? '' : d.dangerNow ? 'yes' : 'no', urgent24h: d.urgent24h === undefined ? '' : d.urgent24h ? 'yes' : 'no',
+    }, {});
+  });
+
+  app.post('/aanmelden/vraag', publicPost, async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
+    if (!d) return reply;
+    const body = req.body as Body;
+    const input = { question: str(body, 'question'), topics: body.topics, about: str(body, 'about'), dangerNow: str(body, 'dangerNow'), urgent24h: str(body, 'urgent24h') };
+    const parsed = questionSchema.safeParse(input);
+    if (!parsed.success) {
+      const kept = { ...input, topics: Array.isArray(input.topics) ? input.topics : input.topics ? [input.topics] : [] };
+      return questionPage(reply, d, kept, fieldErrors(parsed.error), 400);
+    }
+    const v = parsed.data;
+    await saveDraft(app, req, { question: v.question, topics: v.topics, about: v.about, dangerNow: v.dangerNow === 'yes', urgent24h: v.urgent24h === 'yes' });
+    if (v.dangerNow === 'yes') return reply.redirect('/aanmelden/gevaar', 303);
+    if (v.urgent24h === 'yes') return reply.redirect('/aanmelden/terugbellen', 303);
+    return reply.redirect(d.outOfArea ? '/aanmelden/gegevens' : '/aanmelden/moment', 303);
+  });
+
+  app.get('/aanmelden/gevaar', async (req, reply) => {
+    const d = (await loadDraft(app, req))?.data;
+    return reply.viewAsync('booking/danger', { team: d ? await ownTeam(d) : null });
+  });
+
+  // Urgent within 24 hours, or no free time anywhere: the team calls back. No calendar.
+  const callbackPage = async (reply: FastifyReply, d: Draft, values: Record<string, string>, errors: Record<string, string>, status = 200) =>
+    reply.code(status).viewAsync('booking/callback', { team: await ownTeam(d), urgent: d.urgent24h === true, values, errors });
+
+  app.get('/aanmelden/terugbellen', async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question));
+    if (!d) return reply;
+    return callbackPage(reply, d, { name: d.name ?? '', phone: d.phone ?? '' }, {});
+  });
+
+  app.post('/aanmelden/terugbellen', publicPost, async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question));
+    if (!d) return reply;
+    const body = req.body as Body;
+    const values = { name: str(body, 'name'), phone: str(body, 'phone') };
+    const parsed = callbackSchema.safeParse(values);
+    if (!parsed.success) return callbackPage(reply, d, values, fieldErrors(parsed.error), 400);
+    const team = await ownTeam(d);
+    const result = await book(app.db, {
+      team,
+      resident: { name: parsed.data.name, email: null, phone: parsed.data.phone, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null, street: null, city: null, dateOfBirth: null, language: 'nl', interpreter: false, mailLocale: req.locale },
+      request: { teamId: team?.id ?? null, channel: 'online', question: d.question!, topics: d.topics ?? [], about: d.about ?? 'self', dangerNow: false, urgent24h: d.urgent24h === true, companion: null, consentAt: app.now(), idempotencyKey: d.key },
+      slot: null,
+      status: 'callback',
+      now: app.now(),
+      secret: app.config.sessionSecret,
+      mail: mailCtx(),
+    });
+    app.mail.kick();
+    req.session.set('booked', { requestId: result.requestId, token: null, callback: true, urgent: d.urgent24h === true, teamId: team?.id ?? null });
+    await discardDraft(app, req);
+    return reply.redirect('/aanmelden/bevestiging', 303);
+  });
+
+  // Step 3: choose a moment.
+  async function momentData(d: Draft) {
+    const team = await ownTeam(d);
+    if (!team) return null;
+    const own = distinctTimes(await teamFreeSlots(app.db, team, app.now()));
+    if (own.length > 0) return { team, ownTeam: team, slots: own, full: false };
+    // The waiting-list alarm: no free time in the horizon. Offer a neighbour's calendar.
+    for (const n of await neighbourTeams(app.db, team.id)) {
+      const theirs = distinctTimes(await teamFreeSlots(app.db, n, app.now()));
+      if (theirs.length > 0) return { team: n, ownTeam: team, slots: theirs, full: true };
+    }
+    return { team, ownTeam: team, slots: [] as Slot[], full: true };
+  }
+
+  async function momentPage(req: FastifyRequest, reply: FastifyReply, d: Draft, values: Record<string, string>, errors: Record<string, string>, status = 200, taken?: Slot[]) {
+    const data = await momentData(d);
+    if (!data) return reply.redirect('/aanmelden/gegevens', 303);
+    if (data.full && !d.noCapacityLogged) {
+      await audit(app.db, { action: 'no_capacity', teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } });
+      await saveDraft(app, req, { noCapacityLogged: true });
+    }
+    return reply.code(status).viewAsync('booking/moment', {
+      ...data,
+      days: groupByDay(data.slots),
+      first: data.slots[0] ?? null,
+      slotKey,
+      values,
+      errors,
+      modes,
+      taken: taken ?? null,
+    });
+  }
+
+  app.get('/aanmelden/moment', async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
+    if (!d) return reply;
+    return momentPage(req, reply, d, { slot: d.slot ?? '', mode: d.mode ?? 'home' }, {});
+  });
+
+  app.post('/aanmelden/moment', publicPost, async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
+    if (!d) return reply;
+    const body = req.body as Body;
+    const values = { slot: str(body, 'slot'), mode: str(body, 'mode') || 'home' };
+    const parsed = momentSchema.safeParse(values);
+    const data = await momentData(d);
+    const chosen = parsed.success ? parseSlotKey(parsed.data.slot) : null;
+    const offered = chosen && data?.slots.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
+    if (!parsed.success || !offered) {
+      const errors = parsed.success ? { slot: 'booking.errors.slotGone' } : fieldErrors(parsed.error);
+      return momentPage(req, reply, d, values, errors, 400);
+    }
+    await saveDraft(app, req, { slot: parsed.data.slot, mode: parsed.data.mode, slotTeamId: data!.team.id });
+    return reply.redirect('/aanmelden/gegevens', 303);
+  });
+
+  // Step 4: your details.
+  const detailsPage = async (reply: FastifyReply, d: Draft, values: Record<string, string>, errors: Record<string, string>, status = 200) =>
+    reply.code(status).viewAsync('booking/details', { needsAddress: d.mode === 'home', outOfArea: d.outOfArea, values, errors, languages });
+
+  app.get('/aanmelden/gegevens', async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
+    if (!d) return reply;
+    return detailsPage(reply, d, {
+      name: d.name ?? '', email: d.email ?? '', phone: d.phone ?? '', street: d.street ?? '', city: d.city ?? '',
+      language: d.language ?? 'nl', interpreter: d.interpreter ? 'yes' : '', dateOfBirth: d.dateOfBirth ?? '', companion: d.companion ?? '',
+      consent: d.consent ? 'yes' : '', houseNumber: d.houseNumber ?? '',
+    }, {});
+  });
+
+  app.post('/aanmelden/gegevens', publicPost, async (req, reply) => {
+    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
+    if (!d) return reply;
+    const body = req.body as Body;
+    const names = ['name', 'email', 'phone', 'street', 'city', 'language', 'interpreter', 'dateOfBirth', 'companion', 'consent'] as const;
+    const values = Object.fromEntries(names.map((n) => [n, str(body, n)])) as Record<(typeof names)[number], string>;
+    const parsed = detailsSchema(d.mode === 'home', app.now()).safeParse(values);
+    if (!parsed.success) return detailsPage(reply, d, { ...values, houseNumber: d.houseNumber ?? '' }, fieldErrors(parsed.error), 400);
+    const v = parsed.data;
+    await saveDraft(app, req, {
+      name: v.name, email: v.email, phone: v.phone, street: v.street, city: v.city, language: v.language,
+      interpreter: v.interpreter, dateOfBirth: v.dateOfBirth, companion: v.companion, consent: true,
+    });
+    return reply.redirect('/aanmelden/controleren', 303);
+  });
+
+  // Step 5: check and confirm.
+  async function checkPage(req: FastifyRequest, reply: FastifyReply, d: Draft, extra: Record<string, unknown> = {}, status = 200) {
+    const chosen = d.slot ? parseSlotKey(d.slot) : null;
+    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
+    const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
+    return reply.code(status).viewAsync('booking/check', { d, team, chosen, coaches, slotKey, postcode: d.postcode ? displayPostcode(d.postcode) : '', ...extra });
+  }
+
+  const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
+
+  app.get('/aanmelden/controleren', async (req, reply) => {
+    const d = await requireDraft(req, reply, ready);
+    if (!d) return reply;
+    return checkPage(req, reply, d);
+  });
+
+  app.post('/aanmelden/controleren', publicPost, async (req, reply) => {
+    const loaded = await loadDraft(app, req);
+    const booked = req.session.get('booked');
+    if (!loaded && booked) return reply.redirect('/aanmelden/bevestiging', 303);
+    const d = await requireDraft(req, reply, ready);
+    if (!d) return reply;
+    const body = req.body as Body;
+    // After "just taken", the resident picks one of the alternatives on this same page.
+    const alternative = str(body, 'slot');
+    if (alternative && parseSlotKey(alternative)) d.slot = alternative;
+    const chosen = d.slot ? parseSlotKey(d.slot) : null;
+    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
+    try {
+      const result = await book(app.db, {
+        team,
+        resident: {
+          name: d.name!, email: d.email || null, phone: d.phone || null, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null,
+          street: d.street || null, city: d.city || null, dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+          language: d.language ?? 'nl', interpreter: d.interpreter === true, mailLocale: req.locale,
+        },
+        request: {
+          teamId: team?.id ?? null, channel: 'online', question: d.question!, topics: d.topics ?? [], about: d.about ?? 'self',
+          dangerNow: false, urgent24h: false, companion: d.companion || null, consentAt: app.now(), idempotencyKey: d.key,
+        },
+        slot: chosen && team && !d.outOfArea ? { blockId: chosen.blockId, start: chosen.start, mode: d.mode ?? 'home' } : null,
+        now: app.now(),
+        secret: app.config.sessionSecret,
+        mail: mailCtx(),
+      });
+      app.mail.kick();
+      req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
+      await discardDraft(app, req);
+      return reply.redirect('/aanmelden/bevestiging', 303);
+    } catch (err) {
+      if (err instanceof SlotTakenError) {
+        await saveDraft(app, req, { slot: alternative || d.slot });
+        return checkPage(req, reply, d, { taken: err.alternatives }, 409);
+      }
+      if (err instanceof SlotUnavailableError) {
+        const free = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
+        const target = chosen?.start ?? app.now();
+        return checkPage(req, reply, d, { taken: nearest(free, target, 3) }, 409);
+      }
+      throw err;
+    }
+  });
+
+  app.get('/aanmelden/bevestiging', async (req, reply) => {
+    const booked = req.session.get('booked') as { requestId: number; token: string | null; callback?: boolean; urgent?: boolean; teamId?: number | null } | undefined;
+    if (!booked) return reply.redirect('/aanmelden', 303);
+    const appointment = booked.token ? await loadAppointmentByToken(app.db, booked.token) : null;
+    const team = appointment ? await teamById(app.db, appointment.team_id) : booked.teamId ? await teamById(app.db, booked.teamId) : null;
+    return reply.viewAsync('booking/confirmation', { appointment, token: booked.token, callback: booked.callback === true, urgent: booked.urgent === true, team, now: app.now() });
+  });
+}

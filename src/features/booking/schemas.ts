@@ -1,0 +1,98 @@
+// Input rules of each sign-up step. Messages are locale keys, shown next to the field.
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
+
+export const QUESTION_MAX = 5000;
+export const topics = ['parenting', 'money', 'housing', 'health', 'loneliness', 'work', 'care', 'other'] as const;
+export const abouts = ['self', 'child', 'partner', 'parent', 'other'] as const;
+export const modes = ['home', 'office', 'phone', 'video'] as const;
+export const languages = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti', 'other'] as const;
+
+const text = (max: number, key: string) => z.string().trim().max(max, key);
+const yesNo = (key: string) => z.enum(['yes', 'no'], { errorMap: () => ({ message: key }) });
+
+export const whereSchema = z.object({
+  postcode: z.string().trim().min(1, 'booking.errors.postcodeEmpty').transform((v, ctx) => {
+    const pc = normalizePostcode(v);
+    if (!pc) ctx.addIssue({ code: 'custom', message: 'booking.errors.postcodeFormat' });
+    return pc ?? '';
+  }),
+  houseNumber: z.string().trim().min(1, 'booking.errors.houseNumberEmpty').transform((v, ctx) => {
+    const n = normalizeHouseNumber(v);
+    if (!n) ctx.addIssue({ code: 'custom', message: 'booking.errors.houseNumberFormat' });
+    return n ?? '';
+  }),
+});
+
+const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+export const questionSchema = z.object({
+  question: z.string().trim().min(1, 'booking.errors.questionEmpty').max(QUESTION_MAX, 'booking.errors.questionTooLong'),
+  topics: z.preprocess(asArray, z.array(z.enum(topics, { errorMap: () => ({ message: 'booking.errors.topic' }) }))),
+  about: z.enum(abouts, { errorMap: () => ({ message: 'booking.errors.about' }) }),
+  dangerNow: yesNo('booking.errors.dangerNow'),
+  urgent24h: yesNo('booking.errors.urgent24h'),
+});
+
+const phoneRule = (v: string) => /^\+?[0-9][0-9 ()-]{7,18}$/.test(v) && v.replace(/\D/g, '').length >= 9;
+
+export const callbackSchema = z.object({
+  name: text(200, 'booking.errors.nameTooLong').pipe(z.string().min(1, 'booking.errors.nameEmpty')),
+  phone: z.string().trim().min(1, 'booking.errors.phoneEmpty').refine(phoneRule, 'booking.errors.phoneFormat'),
+});
+
+export const momentSchema = z.object({
+  slot: z.string().min(1, 'booking.errors.slotEmpty').max(100, 'booking.errors.slotEmpty'),
+  mode: z.enum(modes, { errorMap: () => ({ message: 'booking.errors.mode' }) }),
+});
+
+export function detailsSchema(needsAddress: boolean, now: Date) {
+  return z
+    .object({
+      name: text(200, 'booking.errors.nameTooLong').pipe(z.string().min(1, 'booking.errors.nameEmpty')),
+      email: text(254, 'booking.errors.emailFormat').refine((v) => v === '' || z.string().email().safeParse(v).success, 'booking.errors.emailFormat'),
+      phone: text(30, 'booking.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'booking.errors.phoneFormat'),
+      street: text(200, 'booking.errors.streetTooLong'),
+      city: text(100, 'booking.errors.cityTooLong'),
+      language: z.enum(languages, { errorMap: () => ({ message: 'booking.errors.language' }) }),
+      interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
+      dateOfBirth: text(10, 'booking.errors.dateOfBirth').refine((v) => v === '' || validBirthDate(v, now), 'booking.errors.dateOfBirth'),
+      companion: text(200, 'booking.errors.companionTooLong'),
+      consent: z.literal('yes', { errorMap: () => ({ message: 'booking.errors.consent' }) }),
+    })
+    .superRefine((v, ctx) => {
+      if (v.email === '' && v.phone === '') {
+        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.errors.contactEmpty' });
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.errors.contactEmpty' });
+      }
+      if (needsAddress && v.street === '') ctx.addIssue({ code: 'custom', path: ['street'], message: 'booking.errors.streetEmpty' });
+    });
+}
+
+/** "dd-mm-jjjj" (also with / or .), a real date in the past, at most 120 years ago. */
+export function parseBirthDate(v: string): string | null {
+  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(v.trim());
+  if (!m) return null;
+  const d = DateTime.fromObject({ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]) });
+  return d.isValid ? d.toISODate() : null;
+}
+
+function validBirthDate(v: string, now: Date): boolean {
+  const iso = parseBirthDate(v);
+  if (!iso) return false;
+  const d = DateTime.fromISO(iso);
+  const today = DateTime.fromJSDate(now);
+  return d <= today && d >= today.minus({ years: 120 });
+}
+
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    out[field] ??= issue.message;
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+// The rules of booking: one transaction writes the resident, the request, the appointment and
+// the mail to send. The database refuses a taken slot; we turn that into SlotTakenError with
+// the nearest free times, and a repeated submit into the booking it already made.
+import { createHmac } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { AppointmentMode, Database, Team } from '../../db/schema.js';
+import { cutSlots, nearest, type Slot } from '../../domain/slots.js';
+import { hashToken } from '../../domain/tokens.js';
+import { DomainError, isConstraintViolation } from '../../errors.js';
+import { bookingWindow, teamFreeSlots } from './availability.js';
+import { audit, blockById, coachesOfBlock } from './repository.js';
+import { bookingMails, type MailContext } from './mails.js';
+
+export class SlotTakenError extends Error {
+  constructor(readonly alternatives: Slot[]) {
+    super('slot taken');
+  }
+}
+
+export class SlotUnavailableError extends Error {}
+
+/**
+ * The manage token is derived from the sign-up's random idempotency key, so a repeated submit
+ * of the same sign-up finds the same link again; only its hash is stored.
+ */
+export function manageTokenFor(secret: string, idempotencyKey: string): string {
+  return createHmac('sha256', secret).update(`manage:${idempotencyKey}`).digest('base64url');
+}
+
+export interface ResidentInput {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  houseNumber: string | null;
+  street: string | null;
+  city: string | null;
+  dateOfBirth: string | null;
+  language: string;
+  interpreter: boolean;
+  mailLocale: 'nl' | 'en';
+}
+
+export interface RequestInput {
+  teamId: number | null;
+  channel: 'online' | 'phone' | 'walkin' | 'referrer';
+  question: string;
+  topics: string[];
+  about: 'self' | 'child' | 'partner' | 'parent' | 'other';
+  dangerNow: boolean;
+  urgent24h: boolean;
+  companion: string | null;
+  consentAt: Date;
+  idempotencyKey: string;
+  referrerId?: number | null;
+}
+
+export interface BookingResult {
+  requestId: number;
+  appointmentId: number | null;
+  manageToken: string | null;
+  repeated: boolean;
+}
+
+/** Checks a chosen slot against the block and the team's booking window. */
+async function validSlot(trx: Transaction<Database>, team: Team, blockId: number, start: Date, now: Date): Promise<Slot> {
+  const block = await blockById(trx, blockId);
+  if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
+  const slot = cutSlots(block).find((s) => s.start.getTime() === start.getTime());
+  if (!slot) throw new SlotUnavailableError();
+  const w = bookingWindow(team, now);
+  if (slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
+  return slot;
+}
+
+async function existingBooking(db: Kysely<Database>, secret: string, key: string): Promise<BookingResult | null> {
+  const row = await db
+    .selectFrom('request')
+    .leftJoin('appointment', (j) => j.onRef('appointment.request_id', '=', 'request.id').on('appointment.status', '=', 'booked'))
+    .select(['request.id as requestId', 'appointment.id as appointmentId'])
+    .where('request.idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { requestId: row.requestId, appointmentId: row.appointmentId, manageToken: row.appointmentId ? manageTokenFor(secret, key) : null, repeated: true };
+}
+
+export interface BookInput {
+  team: Team | null;
+  resident: ResidentInput;
+  request: RequestInput;
+  /** Absent: a sign-up without an appointment (outside every area, or a call-back request). */
+  slot: { blockId: number; start: Date; mode: AppointmentMode } | null;
+  status?: 'new' | 'callback';
+  now: Date;
+  secret: string;
+  mail: MailContext;
+}
+
+export async function book(db: Kysely<Database>, input: BookInput): Promise<BookingResult> {
+  const key = input.request.idempotencyKey;
+  const before = await existingBooking(db, input.secret, key);
+  if (before) return before;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const slot = input.slot && input.team ? await validSlot(trx, input.team, input.slot.blockId, input.slot.start, input.now) : null;
+      const r = input.resident;
+      const resident = await trx
+        .insertInto('resident')
+        .values({
+          name: r.name, email: r.email, phone: r.phone, postcode: r.postcode, house_number: r.houseNumber,
+          street: r.street, city: r.city, date_of_birth: r.dateOfBirth, language: r.language,
+          interpreter: r.interpreter, mail_locale: r.mailLocale,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const q = input.request;
+      const request = await trx
+        .insertInto('request')
+        .values({
+          resident_id: resident.id,
+          team_id: q.teamId,
+          referrer_id: q.referrerId ?? null,
+          channel: q.channel,
+          question: q.question,
+          topics: q.topics,
+          about: q.about,
+          danger_now: q.dangerNow,
+          urgent_24h: q.urgent24h,
+          safety_flag: q.dangerNow || q.urgent24h,
+          status: slot ? 'scheduled' : (input.status ?? 'new'),
+          companion: q.companion,
+          consent_processing_at: q.consentAt,
+          idempotency_key: key,
+          submitted_at: input.now,
+          assigned_at: q.teamId ? input.now : null,
+          scheduled_at: slot ? input.now : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      let appointmentId: number | null = null;
+      let token: string | null = null;
+      if (slot && input.slot) {
+        token = manageTokenFor(input.secret, key);
+        const appt = await trx
+          .insertInto('appointment')
+          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        appointmentId = appt.id;
+      }
+      await audit(trx, { action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned', subjectType: 'request', subjectId: request.id, teamId: q.teamId, detail: { channel: q.channel } });
+      await bookingMails(trx, input.mail, { requestId: request.id, appointmentId, manageToken: token, status: input.status ?? 'new' });
+      return { requestId: request.id, appointmentId, manageToken: token, repeated: false };
+    });
+  } catch (err) {
+    if (isConstraintViolation(err, 'request_idempotency_key_key')) {
+      const again = await existingBooking(db, input.secret, key);
+      if (again) return again;
+    }
+    if (isConstraintViolation(err, 'appointment_no_overlap') && input.team && input.slot) {
+      const free = await teamFreeSlots(db, input.team, input.now);
+      throw new SlotTakenError(nearest(free, input.slot.start, 3));
+    }
+    throw err;
+  }
+}
+
+export { DomainError };
+export type { Team };
+export async function coachFirstNames(db: Kysely<Database>, blockId: number): Promise<string[]> {
+  return (await coachesOfBlock(db, blockId)).map((c) => c.name.split(' ')[0]!);
+}

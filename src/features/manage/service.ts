@@ -1,0 +1,69 @@
+// Changing or cancelling an appointment through the manage link. Rescheduling updates the
+// appointment row in one statement, so the old slot is freed in the same transaction that takes
+// the new one; the exclusion constraint refuses a slot someone else just took.
+import type { Kysely } from 'kysely';
+import type { AppointmentMode, Database, Team } from '../../db/schema.js';
+import { cutSlots, distinctTimes, nearest } from '../../domain/slots.js';
+import { isConstraintViolation } from '../../errors.js';
+import { bookingWindow, teamFreeSlots } from '../booking/availability.js';
+import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../booking/mails.js';
+import { audit, blockById } from '../booking/repository.js';
+import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
+import type { ManagedAppointment } from './repository.js';
+
+export async function reschedule(
+  db: Kysely<Database>,
+  a: ManagedAppointment,
+  team: Team,
+  target: { blockId: number; start: Date; mode: AppointmentMode },
+  ctx: { now: Date; mail: MailContext; token: string },
+): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const block = await blockById(trx, target.blockId);
+      if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
+      const slot = cutSlots(block).find((s) => s.start.getTime() === target.start.getTime());
+      const w = bookingWindow(team, ctx.now);
+      if (!slot || slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
+      const oldBlock = a.block_id;
+      const moved = await trx
+        .updateTable('appointment')
+        .set({ block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: target.mode, reminder_sent_at: null })
+        .where('id', '=', a.id)
+        .where('status', '=', 'booked')
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new SlotUnavailableError();
+      await audit(trx, { action: 'appointment_rescheduled', subjectType: 'appointment', subjectId: a.id, teamId: team.id, detail: { by: 'resident' } });
+      await residentAppointmentMail(trx, ctx.mail, a.id, 'rescheduled', ctx.token);
+      if (oldBlock !== slot.blockId) {
+        // The old duo loses the appointment, the new duo gains it.
+        await coachMovedAwayMail(trx, ctx.mail, a.id, oldBlock);
+        await coachAppointmentMail(trx, ctx.mail, a.id, 'booked');
+      } else {
+        await coachAppointmentMail(trx, ctx.mail, a.id, 'rescheduled');
+      }
+    });
+  } catch (err) {
+    if (isConstraintViolation(err, 'appointment_no_overlap')) {
+      const free = distinctTimes(await teamFreeSlots(db, team, ctx.now));
+      throw new SlotTakenError(nearest(free, target.start, 3));
+    }
+    throw err;
+  }
+}
+
+export async function cancel(db: Kysely<Database>, a: ManagedAppointment, reason: string | null, ctx: { now: Date; mail: MailContext }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('appointment')
+      .set({ status: 'cancelled', cancel_reason: reason, cancelled_at: ctx.now })
+      .where('id', '=', a.id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) return;
+    await trx.updateTable('request').set({ status: 'cancelled', closed_at: ctx.now }).where('id', '=', a.request_id).execute();
+    await audit(trx, { action: 'appointment_cancelled', subjectType: 'appointment', subjectId: a.id, teamId: a.team_id, detail: { by: 'resident' } });
+    await residentAppointmentMail(trx, ctx.mail, a.id, 'cancelled', null);
+    await coachAppointmentMail(trx, ctx.mail, a.id, 'cancelled');
+  });
+}
