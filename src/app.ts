@@ -16,6 +16,7 @@ import security from './plugins/security.js';
 import viewPlugin from './plugins/view.js';
 import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
+import jobs from './plugins/jobs.js';
 import { loggerOptions } from './logging.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
@@ -55,7 +56,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(security, {
     sessionSecret: config.sessionSecret,
     secureCookies: config.publicUrl.startsWith('https://'),
-    publicPostLimit: config.env === 'test' ? 1000 : 30,
+    publicPostLimit: config.publicPostLimit,
   });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
   await app.register(fastifyStatic, {
@@ -75,6 +76,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(errors);
 
   app.decorate('config', config);
+  await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test' });
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(bookingRoutes);

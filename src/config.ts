@@ -26,6 +26,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  PUBLIC_POST_LIMIT: z.coerce.number({ invalid_type_error: 'must be a number' }).int().min(1, 'must be at least 1').default(30),
 });
 
 export interface AppConfig {
@@ -43,6 +44,8 @@ export interface AppConfig {
   municipality: { name: string; phone: string };
   outboxIntervalMs: number;
   seedDemo: boolean;
+  /** Form posts per minute per IP address on public pages. */
+  publicPostLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     seedDemo: e.SEED_DEMO === 'auto',
+    publicPostLimit: e.PUBLIC_POST_LIMIT,
     ...overrides,
   };
   return Object.freeze(config);

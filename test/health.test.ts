@@ -71,3 +71,19 @@ describe('plumbing', () => {
     expect((await t.app.inject('/static/nlds/package.json')).statusCode).toBe(404);
   });
 });
+
+describe('rate limit on public form posts', () => {
+  it('answers 429 with a friendly page after the limit, and stores nothing', async () => {
+    const t = await createTestApp({ config: { publicPostLimit: 3 } });
+    const { Client } = await import('./helpers/app.js');
+    const c = new Client(t.app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await c.submit('/aanmelden', { postcode: '', houseNumber: '' })).statusCode);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    const last = await c.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
+    expect(last.statusCode).toBe(429);
+    expect(last.body).toContain('Wacht een minuut');
+    expect(await t.app.db.selectFrom('draft').selectAll().execute()).toHaveLength(0);
+    await t.close();
+  });
+});

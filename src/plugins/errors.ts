@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
 
 async function renderError(req: FastifyRequest, reply: FastifyReply, status: number) {
-  const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status < 500 ? 'bad-request' : 'server-error';
+  const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status === 429 ? 'too-many' : status < 500 ? 'bad-request' : 'server-error';
   reply.code(status).type('text/html; charset=utf-8');
   try {
     return await reply.viewAsync(`errors/${page}`, { status });

@@ -11,7 +11,7 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir: null, ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir: null, publicPostLimit: 100_000, ...overrides });
 }
 
 export async function createTestApp(options: { now?: () => Date; config?: Partial<AppConfig>; testDb?: TestDb } = {}): Promise<TestApp> {

@@ -79,6 +79,7 @@ export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appoin
   if (kind !== 'cancelled') {
     lines.push('', t('mail.prepare'));
     if (manageToken) lines.push('', t('mail.manage'), `${ctx.publicUrl}/afspraak/${manageToken}`);
+    else lines.push('', t('mail.reminderManage'));
   } else {
     lines.push('', t('mail.bookAgain'), `${ctx.publicUrl}/aanmelden`);
   }

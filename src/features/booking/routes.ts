@@ -13,13 +13,12 @@ import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } 
 import { displayPostcode } from '../../domain/postcode.js';
 import { teamFreeSlots } from './availability.js';
 import { discardDraft, loadDraft, saveDraft, type Draft } from './draft.js';
-import { audit, coachesOfBlock, neighbourTeams, teamById, teamForPostcode } from './repository.js';
+import { audit, blockById, coachesOfBlock, neighbourTeams, teamById, teamForPostcode } from './repository.js';
 import { callbackSchema, detailsSchema, fieldErrors, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from './schemas.js';
 import { book, SlotTakenError, SlotUnavailableError } from './service.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
 
 type Body = Record<string, string | string[] | undefined>;
-const publicPost = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
 
 function str(body: Body, name: string): string {
   const v = body[name];
@@ -27,6 +26,8 @@ function str(body: Body, name: string): string {
 }
 
 export default async function bookingRoutes(app: FastifyInstance) {
+  // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
+  const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
   const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
 
   async function requireDraft(req: FastifyRequest, reply: FastifyReply, need: (d: Draft) => boolean): Promise<Draft | null> {
@@ -36,6 +37,21 @@ export default async function bookingRoutes(app: FastifyInstance) {
       return null;
     }
     return d.data;
+  }
+
+  /** Steps after the question: never reachable when the safety answers say danger or urgent. */
+  async function requireBookable(req: FastifyRequest, reply: FastifyReply, need: (d: Draft) => boolean): Promise<Draft | null> {
+    const d = await requireDraft(req, reply, (x) => x.dangerNow === true || x.urgent24h === true || need(x));
+    if (!d) return null;
+    if (d.dangerNow) {
+      await reply.redirect('/aanmelden/gevaar', 303);
+      return null;
+    }
+    if (d.urgent24h) {
+      await reply.redirect('/aanmelden/terugbellen', 303);
+      return null;
+    }
+    return d;
   }
 
   async function ownTeam(d: Draft): Promise<Team | null> {
@@ -162,13 +178,13 @@ export default async function bookingRoutes(app: FastifyInstance) {
   }
 
   app.get('/aanmelden/moment', async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
+    const d = await requireBookable(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
     if (!d) return reply;
     return momentPage(req, reply, d, { slot: d.slot ?? '', mode: d.mode ?? 'home' }, {});
   });
 
   app.post('/aanmelden/moment', publicPost, async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
+    const d = await requireBookable(req, reply, (x) => Boolean(x.question) && !x.outOfArea);
     if (!d) return reply;
     const body = req.body as Body;
     const values = { slot: str(body, 'slot'), mode: str(body, 'mode') || 'home' };
@@ -189,7 +205,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
     reply.code(status).viewAsync('booking/details', { needsAddress: d.mode === 'home', outOfArea: d.outOfArea, values, errors, languages });
 
   app.get('/aanmelden/gegevens', async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
+    const d = await requireBookable(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
     if (!d) return reply;
     return detailsPage(reply, d, {
       name: d.name ?? '', email: d.email ?? '', phone: d.phone ?? '', street: d.street ?? '', city: d.city ?? '',
@@ -199,7 +215,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
   });
 
   app.post('/aanmelden/gegevens', publicPost, async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
+    const d = await requireBookable(req, reply, (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true));
     if (!d) return reply;
     const body = req.body as Body;
     const names = ['name', 'email', 'phone', 'street', 'city', 'language', 'interpreter', 'dateOfBirth', 'companion', 'consent'] as const;
@@ -219,13 +235,15 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const chosen = d.slot ? parseSlotKey(d.slot) : null;
     const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
     const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
-    return reply.code(status).viewAsync('booking/check', { d, team, chosen, coaches, slotKey, postcode: d.postcode ? displayPostcode(d.postcode) : '', ...extra });
+    const block = chosen ? await blockById(app.db, chosen.blockId) : null;
+    const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
+    return reply.code(status).viewAsync('booking/check', { d, team, chosen, chosenEnd, coaches, slotKey, postcode: d.postcode ? displayPostcode(d.postcode) : '', ...extra });
   }
 
   const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
 
   app.get('/aanmelden/controleren', async (req, reply) => {
-    const d = await requireDraft(req, reply, ready);
+    const d = await requireBookable(req, reply, ready);
     if (!d) return reply;
     return checkPage(req, reply, d);
   });
@@ -234,7 +252,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const loaded = await loadDraft(app, req);
     const booked = req.session.get('booked');
     if (!loaded && booked) return reply.redirect('/aanmelden/bevestiging', 303);
-    const d = await requireDraft(req, reply, ready);
+    const d = await requireBookable(req, reply, ready);
     if (!d) return reply;
     const body = req.body as Body;
     // After "just taken", the resident picks one of the alternatives on this same page.

@@ -143,7 +143,7 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
         token = manageTokenFor(input.secret, key);
         const appt = await trx
           .insertInto('appointment')
-          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token) })
+          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token), created_at: input.now })
           .returning('id')
           .executeTakeFirstOrThrow();
         appointmentId = appt.id;

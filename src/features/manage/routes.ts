@@ -13,10 +13,11 @@ import type { AppointmentMode } from '../../db/schema.js';
 
 type Params = { token: string };
 type Body = Record<string, string | string[] | undefined>;
-const publicPost = { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } };
 const REASON_MAX = 1000;
 
 export default async function manageRoutes(app: FastifyInstance) {
+  // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
+  const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
   const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
 
   async function load(req: FastifyRequest<{ Params: Params }>, opts: { mustBeBooked?: boolean } = {}): Promise<ManagedAppointment> {
