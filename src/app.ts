@@ -17,6 +17,8 @@ import viewPlugin from './plugins/view.js';
 import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
 import jobs from './plugins/jobs.js';
+import auth from './plugins/auth.js';
+import staffAuthRoutes from './features/staff-auth/routes.js';
 import { loggerOptions } from './logging.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
@@ -74,6 +76,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     autoStart: deps.mailWorker ?? config.env !== 'test',
   });
   await app.register(errors);
+  await app.register(auth);
 
   app.decorate('config', config);
   await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test' });
@@ -81,6 +84,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(homeRoutes);
   await app.register(bookingRoutes);
   await app.register(manageRoutes);
+  await app.register(staffAuthRoutes);
   return app;
 }
 

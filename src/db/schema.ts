@@ -134,6 +134,7 @@ export interface RequestTable {
   plan_at: Timestamp | null;
   closed_at: Timestamp | null;
   close_note: string | null;
+  closed_by: number | null;
 }
 
 export interface AppointmentTable {
@@ -149,6 +150,13 @@ export interface AppointmentTable {
   cancelled_at: Timestamp | null;
   reminder_sent_at: Timestamp | null;
   created_at: CreatedAt;
+  called_at: Timestamp | null;
+  call_note: string | null;
+  solo_coach_id: number | null;
+  outcome: 'held' | 'no_show' | 'cancelled' | null;
+  outcome_at: Timestamp | null;
+  result: 'advice_only' | 'plan_made' | 'referred_on' | 'support_continues' | null;
+  booked_by: number | null;
 }
 
 export interface OutboxMessageTable {
@@ -184,7 +192,30 @@ export interface DraftTable {
   created_at: CreatedAt;
 }
 
+export interface StaffTokenTable {
+  id: Generated<number>;
+  staff_id: number;
+  kind: 'reset' | 'invite';
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface AbsenceTable {
+  id: Generated<number>;
+  staff_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  kind: 'leave' | 'sick' | 'other';
+  note: string | null;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  staff_token: StaffTokenTable;
+  absence: AbsenceTable;
   team: TeamTable;
   team_neighbour: TeamNeighbourTable;
   team_area: TeamAreaTable;

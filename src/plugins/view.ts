@@ -6,6 +6,7 @@ import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatters } from '../domain/time.js';
+import { staffMenu } from '../features/staff-auth/menu.js';
 
 export const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
 
@@ -37,6 +38,7 @@ export default fp<ViewOptions>(
         t: req.t,
         locale: req.locale,
         fmt: formatters(req.locale),
+        staffMenu,
         path: req.url,
         otherLocale: req.locale === 'nl' ? 'en' : 'nl',
         switchLocaleUrl: withLang(req.url, req.locale === 'nl' ? 'en' : 'nl'),

@@ -24,8 +24,8 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
   it('go up, down and up again', async () => {
     await migrateToLatest(t.db);
     expect(await tables(t)).toEqual([
-      'appointment', 'audit_event', 'block', 'block_coach', 'draft', 'outbox_message', 'referrer',
-      'request', 'resident', 'staff_user', 'team', 'team_area', 'team_neighbour',
+      'absence', 'appointment', 'audit_event', 'block', 'block_coach', 'draft', 'outbox_message', 'referrer',
+      'request', 'resident', 'staff_token', 'staff_user', 'team', 'team_area', 'team_neighbour',
     ]);
     await migrateDownAll(t.db);
     expect(await tables(t)).toEqual([]);

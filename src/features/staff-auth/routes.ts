@@ -1,0 +1,84 @@
+// /medewerker/inloggen, /uitloggen, /wachtwoord-vergeten, /wachtwoord/<token> and the staff
+// start page /medewerker.
+import type { FastifyInstance } from 'fastify';
+import { ALL_STAFF, logIn, logOut, requireStaff } from '../../plugins/auth.js';
+import { findValidToken, login, PASSWORD_MIN, sendResetLink, setPassword } from './service.js';
+import { DomainError } from '../../errors.js';
+import { formatters } from '../../domain/time.js';
+
+type Body = Record<string, string | undefined>;
+const anyone = { access: 'anyone' as const };
+
+function safeBack(v: unknown): string {
+  return typeof v === 'string' && v.startsWith('/medewerker') && !v.startsWith('//') ? v : '/medewerker';
+}
+
+export default async function staffAuthRoutes(app: FastifyInstance) {
+  const loginLimit = { max: Math.min(app.config.publicPostLimit, 20), timeWindow: '1 minute' };
+
+  app.get('/medewerker/inloggen', { config: anyone }, async (req, reply) => {
+    const q = req.query as Record<string, string>;
+    return reply.viewAsync('staff/login', { values: { email: '' }, errors: {}, back: safeBack(q.terug), notice: q.klaar === 'wachtwoord' ? 'staff.login.passwordSet' : null });
+  });
+
+  app.post('/medewerker/inloggen', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+    const body = req.body as Body;
+    const email = (body.email ?? '').trim();
+    const password = body.password ?? '';
+    const back = safeBack(body.back);
+    const errors: Record<string, string> = {};
+    if (!email) errors.email = 'staff.errors.emailEmpty';
+    if (!password) errors.password = 'staff.errors.passwordEmpty';
+    if (Object.keys(errors).length) return reply.code(400).viewAsync('staff/login', { values: { email }, errors, back });
+    const result = await login(app.db, email, password, app.now());
+    if (!result.ok) {
+      const f = formatters(req.locale);
+      const message = result.reason === 'locked' ? 'staff.errors.locked' : 'staff.errors.invalid';
+      return reply.code(result.reason === 'locked' ? 429 : 401).viewAsync('staff/login', { values: { email }, errors: { password: message }, back, until: result.until ? f.time(result.until) : null });
+    }
+    logIn(req, result.staffId, app.now());
+    return reply.redirect(back, 303);
+  });
+
+  app.post('/medewerker/uitloggen', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
+    logOut(req);
+    return reply.redirect('/medewerker/inloggen', 303);
+  });
+
+  app.get('/medewerker/wachtwoord-vergeten', { config: anyone }, async (_req, reply) => reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }));
+
+  app.post('/medewerker/wachtwoord-vergeten', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+    const email = ((req.body as Body).email ?? '').trim();
+    if (!email) return reply.code(400).viewAsync('staff/forgot', { values: { email }, errors: { email: 'staff.errors.emailEmpty' }, sent: false });
+    await sendResetLink(app.db, email, app.now(), app.config.publicUrl);
+    app.mail.kick();
+    // The same answer whether or not the address is known.
+    return reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: true });
+  });
+
+  app.get<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: anyone }, async (req, reply) => {
+    const t = await findValidToken(app.db, req.params.token, app.now());
+    if (!t) throw new DomainError('gone', 'link used or expired');
+    return reply.viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: {} });
+  });
+
+  app.post<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+    const t = await findValidToken(app.db, req.params.token, app.now());
+    if (!t) throw new DomainError('gone', 'link used or expired');
+    const body = req.body as Body;
+    const password = body.password ?? '';
+    const errors: Record<string, string> = {};
+    if (password.length < PASSWORD_MIN) errors.password = 'staff.errors.passwordShort';
+    else if (password.length > 200) errors.password = 'staff.errors.passwordLong';
+    else if (password !== (body.repeat ?? '')) errors.repeat = 'staff.errors.passwordRepeat';
+    if (Object.keys(errors).length) return reply.code(400).viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors });
+    const staffId = await setPassword(app.db, req.params.token, password, app.now());
+    if (!staffId) throw new DomainError('gone', 'link used or expired');
+    return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);
+  });
+
+  app.get('/medewerker', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
+    const staff = requireStaff(req);
+    return reply.viewAsync('staff/home', { me: staff });
+  });
+}
