@@ -19,6 +19,14 @@ import errors from './plugins/errors.js';
 import jobs from './plugins/jobs.js';
 import auth from './plugins/auth.js';
 import staffAuthRoutes from './features/staff-auth/routes.js';
+import blocksRoutes from './features/blocks/routes.js';
+import absenceRoutes from './features/absence/routes.js';
+import agendaRoutes from './features/agenda/routes.js';
+import appointmentsRoutes from './features/appointments/routes.js';
+import capacityRoutes from './features/capacity/routes.js';
+import queueRoutes from './features/queue/routes.js';
+import onBehalfRoutes from './features/on-behalf/routes.js';
+import adminRoutes from './features/admin/routes.js';
 import { loggerOptions } from './logging.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
@@ -85,6 +93,14 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(bookingRoutes);
   await app.register(manageRoutes);
   await app.register(staffAuthRoutes);
+  await app.register(blocksRoutes);
+  await app.register(absenceRoutes);
+  await app.register(agendaRoutes);
+  await app.register(appointmentsRoutes);
+  await app.register(capacityRoutes);
+  await app.register(queueRoutes);
+  await app.register(onBehalfRoutes);
+  await app.register(adminRoutes);
   return app;
 }
 
