@@ -55,11 +55,13 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
       phone: text(30, 'booking.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'booking.errors.phoneFormat'),
       street: text(200, 'booking.errors.streetTooLong'),
       city: text(100, 'booking.errors.cityTooLong'),
-      language: z.enum(languages, { errorMap: () => ({ message: 'booking.errors.language' }) }),
+      // Refinements, not enum/literal: those abort the whole object, and then the checks below
+      // (street, contact) would not run and the resident would meet their errors one by one.
+      language: z.string().refine((v): v is (typeof languages)[number] => (languages as readonly string[]).includes(v), 'booking.errors.language'),
       interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
       dateOfBirth: text(10, 'booking.errors.dateOfBirth').refine((v) => v === '' || validBirthDate(v, now), 'booking.errors.dateOfBirth'),
       companion: text(200, 'booking.errors.companionTooLong'),
-      consent: z.literal('yes', { errorMap: () => ({ message: 'booking.errors.consent' }) }),
+      consent: z.string().refine((v) => v === 'yes', 'booking.errors.consent'),
     })
     .superRefine((v, ctx) => {
       if (v.email === '' && v.phone === '') {
