@@ -28,3 +28,9 @@ export function isConstraintViolation(err: unknown, constraint?: string): boolea
   if (!e || (e.code !== '23P01' && e.code !== '23505')) return false;
   return constraint === undefined || e.constraint === constraint;
 }
+
+/** A numeric id from the URL; anything else is a page that does not exist. */
+export function idParam(v: string | undefined): number {
+  if (!v || !/^[1-9][0-9]{0,8}$/.test(v)) throw new DomainError('not_found', 'malformed id');
+  return Number(v);
+}

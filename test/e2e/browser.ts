@@ -63,9 +63,10 @@ export interface AxeViolation {
 
 /** Runs axe-core for WCAG 2.0/2.1 A and AA on the current page; returns the violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  const hasJs = await page.evaluate(() => true).catch(() => false);
-  if (!hasJs) throw new Error('axe needs JavaScript; check pages with JavaScript on');
   await page.addScriptTag({ content: axeSource });
+  // page.evaluate works even with JavaScript off; only an injected script tells whether it ran.
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
+  if (!loaded) throw new Error('axe needs JavaScript; check pages with JavaScript on');
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });

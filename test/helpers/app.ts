@@ -86,7 +86,10 @@ export function csrfFrom(html: string): string {
   return m[1]!;
 }
 
-export function formAction(html: string): string | null {
+/** The action of the first post form in the page's main content (not the header's log-out form). */
+export function formAction(fullHtml: string): string | null {
+  const main = fullHtml.indexOf('<main');
+  const html = main >= 0 ? fullHtml.slice(main) : fullHtml;
   const m = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(html) ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/.exec(html);
   return m ? m[1]!.replace(/&amp;/g, '&') : null;
 }

@@ -36,7 +36,12 @@ describe('access matrix of staff routes', () => {
       .values({ staff_id: a.id, starts_at: at('2026-12-20T00:00'), ends_at: at('2026-12-21T00:00'), kind: 'leave' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { teamId: team.id, staffId: b.id, blockId, requestId: request.id, appointmentId: appt.id, absenceId: absence.id, coachId: a.id };
+    const area = await t.app.db
+      .insertInto('team_area')
+      .values({ team_id: team.id, postcode_from: label === 'Eigen' ? '7001AA' : '7002AA', postcode_to: label === 'Eigen' ? '7001ZZ' : '7002ZZ' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { areaId: area.id, teamId: team.id, staffId: b.id, blockId, requestId: request.id, appointmentId: appt.id, absenceId: absence.id, coachId: a.id };
   }
 
   beforeAll(async () => {
@@ -73,7 +78,9 @@ describe('access matrix of staff routes', () => {
 
   it('keeps every rule for every role, team and the logged-out visitor', async () => {
     const failures: string[] = [];
-    for (const route of t.app.staffRoutes) {
+    // Logging out ends the client's session, so it goes last.
+    const routes = [...t.app.staffRoutes].sort((a, b) => Number(a.url.endsWith('/uitloggen')) - Number(b.url.endsWith('/uitloggen')));
+    for (const route of routes) {
       const access = route.access!;
       // Logged out.
       const anon = new Client(t.app);

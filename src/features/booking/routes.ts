@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
 import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
+import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from './availability.js';
 import { discardDraft, loadDraft, saveDraft, type Draft } from './draft.js';
 import { audit, blockById, coachesOfBlock, neighbourTeams, teamById, teamForPostcode } from './repository.js';
@@ -300,6 +301,10 @@ export default async function bookingRoutes(app: FastifyInstance) {
     if (!booked) return reply.redirect('/aanmelden', 303);
     const appointment = booked.token ? await loadAppointmentByToken(app.db, booked.token) : null;
     const team = appointment ? await teamById(app.db, appointment.team_id) : booked.teamId ? await teamById(app.db, booked.teamId) : null;
-    return reply.viewAsync('booking/confirmation', { appointment, token: booked.token, callback: booked.callback === true, urgent: booked.urgent === true, team, now: app.now() });
+    // An urgent call-back is promised for today on a working day before 16:00; otherwise the
+    // page says when (the next working morning) and points to 112 and Veilig Thuis.
+    const nowLocal = local(app.now());
+    const callbackToday = !isWeekend(nowLocal) && nowLocal.hour < 16;
+    return reply.viewAsync('booking/confirmation', { appointment, token: booked.token, callback: booked.callback === true, urgent: booked.urgent === true, callbackToday, team });
   });
 }
