@@ -40,6 +40,8 @@ export interface AppDeps {
   /** Start the outbox timer (default: true outside tests). */
   mailWorker?: boolean;
   logger?: boolean;
+  /** Where logs go (tests capture them to prove no personal data is written). */
+  logStream?: { write(line: string): void };
 }
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url));
@@ -47,7 +49,7 @@ const nodeModules = fileURLToPath(new URL('../node_modules', import.meta.url));
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : loggerOptions(config.logLevel),
+    logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     trustProxy: true,
     bodyLimit: 1024 * 1024,
   });

@@ -9,7 +9,7 @@ export function maskUrl(url: string): string {
   return (p ?? '').replace(TOKEN_SEGMENT, '/[token]');
 }
 
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     redact: {
