@@ -34,6 +34,11 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       max: target.poolSize ?? 10,
       application_name: 'keukentafel',
     });
+    // An idle connection that the server closes (restart, failover) must not crash the process:
+    // the pool drops it and opens a new one on the next query.
+    pool.on('error', (err) => {
+      console.warn(`database connection lost: ${err.message}`);
+    });
     pool.on('connect', (client) => {
       void client.query("set time zone 'UTC'");
     });
