@@ -55,7 +55,7 @@ function firstNames(coaches: { name: string }[]): string {
   return coaches.map((c) => c.name.split(' ')[0]).join(' & ');
 }
 
-export type ResidentMailKind = 'booked' | 'rescheduled' | 'cancelled' | 'reminder';
+export type ResidentMailKind = 'booked' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
 /** The resident's mail about their appointment: booked, moved, cancelled or a reminder. */
 export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: ResidentMailKind, manageToken: string | null): Promise<void> {

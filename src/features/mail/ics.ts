@@ -48,8 +48,12 @@ const AMSTERDAM_VTIMEZONE = [
   'END:VTIMEZONE',
 ].join('\r\n');
 
-/** ical-generator calls this once per TZID used in the calendar; we only ever use Amsterdam. */
-function vtimezone(tzid: string): string | null {
+/**
+ * ical-generator calls this once per TZID used in the calendar; we only ever use Amsterdam.
+ * Exported for the coaches' agenda feed (features/agenda/feed.ts), which builds a calendar of
+ * many events with the same VTIMEZONE.
+ */
+export function vtimezone(tzid: string): string | null {
   if (tzid !== ZONE) throw new Error(`No VTIMEZONE known for ${tzid}`);
   return AMSTERDAM_VTIMEZONE;
 }

@@ -1,0 +1,138 @@
+// SQL for "my agenda" and the personal iCal feed. A coach's blocks are those where they are an
+// active block_coach; an appointment is theirs unless the duo decided that only the partner goes
+// (solo_coach_id set to someone else).
+import type { Kysely, Transaction } from 'kysely';
+import type { AppointmentMode, AppointmentStatus, Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface MyBlock {
+  id: number;
+  starts_at: Date;
+  ends_at: Date;
+  slot_minutes: number;
+  buffer_minutes: number;
+  location_kind: string;
+  solo: boolean;
+}
+
+/** My active blocks that overlap [from, to), by start. */
+export async function myBlocksBetween(db: Db, coachId: number, from: Date, to: Date): Promise<MyBlock[]> {
+  return db
+    .selectFrom('block')
+    .innerJoin('block_coach', 'block_coach.block_id', 'block.id')
+    .select(['block.id', 'block.starts_at', 'block.ends_at', 'block.slot_minutes', 'block.buffer_minutes', 'block.location_kind', 'block.solo'])
+    .where('block_coach.coach_id', '=', coachId)
+    .where('block_coach.active', '=', true)
+    .where('block.status', '=', 'active')
+    .where('block.starts_at', '<', to)
+    .where('block.ends_at', '>', from)
+    .orderBy('block.starts_at')
+    .execute();
+}
+
+export async function coachesOfBlocks(db: Db, blockIds: number[]): Promise<{ block_id: number; id: number; name: string }[]> {
+  if (blockIds.length === 0) return [];
+  return db
+    .selectFrom('block_coach')
+    .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
+    .select(['block_coach.block_id', 'staff_user.id', 'staff_user.name'])
+    .where('block_coach.block_id', 'in', blockIds)
+    .where('block_coach.active', '=', true)
+    .orderBy('staff_user.name')
+    .execute();
+}
+
+export interface AgendaAppointment {
+  id: number;
+  block_id: number;
+  starts_at: Date;
+  ends_at: Date;
+  mode: AppointmentMode;
+  status: AppointmentStatus;
+  solo_coach_id: number | null;
+  called_at: Date | null;
+  resident_name: string;
+}
+
+/** Appointments that still take (or took) time in these blocks: everything but cancelled ones. */
+export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<AgendaAppointment[]> {
+  if (blockIds.length === 0) return [];
+  return db
+    .selectFrom('appointment')
+    .innerJoin('request', 'request.id', 'appointment.request_id')
+    .innerJoin('resident', 'resident.id', 'request.resident_id')
+    .select([
+      'appointment.id', 'appointment.block_id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status',
+      'appointment.solo_coach_id', 'appointment.called_at', 'resident.name as resident_name',
+    ])
+    .where('appointment.block_id', 'in', blockIds)
+    .where('appointment.status', '!=', 'cancelled')
+    .orderBy('appointment.starts_at')
+    .execute();
+}
+
+export interface FeedAppointment {
+  id: number;
+  starts_at: Date;
+  ends_at: Date;
+  mode: AppointmentMode;
+  status: AppointmentStatus;
+  solo_coach_id: number | null;
+  street: string | null;
+  house_number: string | null;
+  postcode: string | null;
+  city: string | null;
+  office_address: string;
+  team_name: string;
+}
+
+/**
+ * My appointments in [from, to) for the feed: only what a calendar entry needs. The question
+ * text and the resident's phone and e-mail are deliberately not selected.
+ */
+export async function myFeedAppointments(db: Db, coachId: number, from: Date, to: Date): Promise<FeedAppointment[]> {
+  return db
+    .selectFrom('appointment')
+    .innerJoin('block', 'block.id', 'appointment.block_id')
+    .innerJoin('team', 'team.id', 'block.team_id')
+    .innerJoin('request', 'request.id', 'appointment.request_id')
+    .innerJoin('resident', 'resident.id', 'request.resident_id')
+    .select([
+      'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.solo_coach_id',
+      'resident.street', 'resident.house_number', 'resident.postcode', 'resident.city', 'team.office_address', 'team.name as team_name',
+    ])
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom('block_coach').select('block_coach.block_id').whereRef('block_coach.block_id', '=', 'appointment.block_id').where('block_coach.coach_id', '=', coachId).where('block_coach.active', '=', true),
+      ),
+    )
+    .where((eb) => eb.or([eb('appointment.solo_coach_id', 'is', null), eb('appointment.solo_coach_id', '=', coachId)]))
+    .where('appointment.status', 'in', ['booked', 'held', 'no_show'])
+    .where('appointment.starts_at', '<', to)
+    .where('appointment.ends_at', '>', from)
+    .orderBy('appointment.starts_at')
+    .execute();
+}
+
+export async function setIcalTokenHash(db: Db, staffId: number, hash: string | null): Promise<void> {
+  await db.updateTable('staff_user').set({ ical_token_hash: hash }).where('id', '=', staffId).execute();
+}
+
+export async function hasIcalToken(db: Db, staffId: number): Promise<boolean> {
+  const row = await db.selectFrom('staff_user').select('ical_token_hash').where('id', '=', staffId).executeTakeFirst();
+  return Boolean(row?.ical_token_hash);
+}
+
+/** The active coach or team lead whose feed token has this hash. */
+export async function staffByIcalHash(db: Db, hash: string): Promise<{ id: number; name: string; team_id: number | null; horizon_days: number | null } | null> {
+  const row = await db
+    .selectFrom('staff_user')
+    .leftJoin('team', 'team.id', 'staff_user.team_id')
+    .select(['staff_user.id', 'staff_user.name', 'staff_user.team_id', 'team.horizon_days'])
+    .where('staff_user.ical_token_hash', '=', hash)
+    .where('staff_user.active', '=', true)
+    .where('staff_user.role', 'in', ['coach', 'teamlead'])
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -1,0 +1,144 @@
+// The rules of the appointment page: who sees what, and the actions a coach takes around a
+// keukentafelgesprek. Every action runs in one transaction with its audit event (and mail);
+// updates are guarded by the state they expect, so a double submit changes nothing twice.
+import type { Kysely } from 'kysely';
+import type { AppointmentMode, Database } from '../../db/schema.js';
+import type { StaffSession } from '../../plugins/auth.js';
+import { audit, coachesOfBlock } from '../booking/repository.js';
+import { residentAppointmentMail, type MailContext } from '../booking/mails.js';
+import { earlierRequests, hasUpcomingAppointment, staffNames, teamCoaches, type CaseRow, type RequestForClose } from './repository.js';
+import type { outcomes, results } from './schemas.js';
+
+/** A refused action: a message (locale key) shown at a field of the page, with a status. */
+export class ActionError extends Error {
+  constructor(
+    readonly field: string,
+    readonly key: string,
+    readonly status = 400,
+  ) {
+    super(key);
+  }
+}
+
+/** What the page needs besides the case row. Earlier questions of other teams stay hidden. */
+export async function pageModel(db: Kysely<Database>, c: CaseRow) {
+  const coaches = await coachesOfBlock(db, c.block_id);
+  const earlier = (await earlierRequests(db, c.resident_id, c.request_id)).map((r) => ({
+    ...r,
+    ownTeam: r.team_id === c.team_id,
+    question: r.team_id === c.team_id ? r.question : null,
+  }));
+  const names = await staffNames(db, [c.lead_coach_id, c.resident_lead_coach_id, c.solo_coach_id, c.closed_by, ...earlier.map((r) => r.lead_coach_id)].filter((x): x is number => x !== null));
+  return { coaches, earlier, names, teamCoaches: await teamCoaches(db, c.team_id) };
+}
+
+export async function recordView(db: Kysely<Database>, c: CaseRow, staff: StaffSession): Promise<void> {
+  await audit(db, { action: 'view_question', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id, detail: { requestId: c.request_id } });
+}
+
+export async function markCalled(db: Kysely<Database>, c: CaseRow, staff: StaffSession, note: string, now: Date): Promise<void> {
+  if (c.status !== 'booked') throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
+  await db.transaction().execute(async (trx) => {
+    const done = await trx.updateTable('appointment').set({ called_at: now, call_note: note }).where('id', '=', c.id).where('status', '=', 'booked').executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
+    await audit(trx, { action: 'appointment_called', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id });
+  });
+}
+
+/**
+ * Change the mode and/or who goes. The resident hears of it only when the place changes (the
+ * mode); which coach goes is the team's business.
+ */
+export async function changeMode(
+  db: Kysely<Database>, c: CaseRow, staff: StaffSession, input: { mode: AppointmentMode; solo: number | null }, now: Date, mail: MailContext,
+): Promise<{ residentMailed: boolean }> {
+  if (c.status !== 'booked') throw new ActionError('mode', 'appointments.errors.notBooked', 409);
+  if (c.starts_at <= now) throw new ActionError('mode', 'appointments.errors.modePast', 409);
+  if (input.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === input.solo)) throw new ActionError('solo', 'appointments.errors.solo');
+  const modeChanged = input.mode !== c.mode;
+  if (!modeChanged && input.solo === c.solo_coach_id) throw new ActionError('mode', 'appointments.errors.nothingChanged');
+  if (modeChanged && input.mode === 'home' && !c.street) throw new ActionError('mode', 'appointments.errors.noAddress');
+  if (modeChanged && input.mode === 'phone' && !c.phone) throw new ActionError('mode', 'appointments.errors.noPhone');
+  if (modeChanged && input.mode === 'video' && !c.email) throw new ActionError('mode', 'appointments.errors.noEmail');
+  await db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('appointment')
+      .set({ mode: input.mode, solo_coach_id: input.solo })
+      .where('id', '=', c.id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('mode', 'appointments.errors.notBooked', 409);
+    await audit(trx, {
+      action: 'appointment_mode_changed', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id,
+      detail: { from: c.mode, to: input.mode, soloFrom: c.solo_coach_id, soloTo: input.solo },
+    });
+    if (modeChanged) await residentAppointmentMail(trx, mail, c.id, 'changed', null);
+  });
+  return { residentMailed: modeChanged && Boolean(c.email) };
+}
+
+export async function registerOutcome(
+  db: Kysely<Database>, c: CaseRow, staff: StaffSession,
+  input: { outcome: (typeof outcomes)[number]; result: (typeof results)[number] | '' }, now: Date,
+): Promise<void> {
+  if (c.status !== 'booked') throw new ActionError('outcome', 'appointments.errors.outcomeDone', 409);
+  if (c.starts_at > now) throw new ActionError('outcome', 'appointments.errors.outcomeTooEarly');
+  // A result belongs to a conversation that took place.
+  const result = input.outcome === 'held' && input.result !== '' ? input.result : null;
+  await db.transaction().execute(async (trx) => {
+    const done = await trx
+      .updateTable('appointment')
+      .set({ status: input.outcome, outcome: input.outcome, result, outcome_at: now, ...(input.outcome === 'cancelled' ? { cancelled_at: now } : {}) })
+      .where('id', '=', c.id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('outcome', 'appointments.errors.outcomeDone', 409);
+    if (input.outcome === 'held') {
+      // The first conversation is the first contact: its start is when it took place, which
+      // is what the waiting-time figure (sign-up → first conversation) measures.
+      await trx.updateTable('request').set({ status: 'held' }).where('id', '=', c.request_id).where('status', 'in', ['new', 'callback', 'scheduled']).execute();
+      await trx
+        .updateTable('request')
+        .set((eb) => ({
+          first_contact_at: eb.fn.coalesce('first_contact_at', eb.val(c.starts_at)),
+          ...(result === 'plan_made' ? { plan_at: eb.fn.coalesce('plan_at', eb.val(c.starts_at)) } : {}),
+        }))
+        .where('id', '=', c.request_id)
+        .execute();
+    }
+    await audit(trx, { action: 'appointment_outcome', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id, detail: { outcome: input.outcome, result } });
+  });
+}
+
+export async function setLeadCoach(db: Kysely<Database>, c: CaseRow, staff: StaffSession, coachId: number): Promise<void> {
+  if (!(await teamCoaches(db, c.team_id)).some((x) => x.id === coachId)) throw new ActionError('leadCoach', 'appointments.errors.leadCoach');
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('request').set({ lead_coach_id: coachId }).where('id', '=', c.request_id).execute();
+    await trx.updateTable('resident').set({ lead_coach_id: coachId }).where('id', '=', c.resident_id).execute();
+    await audit(trx, { action: 'lead_coach_set', actorStaffId: staff.id, subjectType: 'request', subjectId: c.request_id, teamId: c.team_id, detail: { from: c.lead_coach_id, to: coachId } });
+  });
+}
+
+/** Safety-flagged requests are closed by a team lead only (never by a coach, never automatically). */
+export function closeRefusal(r: RequestForClose, staff: StaffSession): ActionError | null {
+  if (r.safety_flag && staff.role !== 'teamlead') return new ActionError('closeNote', 'appointments.errors.closeSafety', 403);
+  if (r.status === 'closed' || r.status === 'cancelled') return new ActionError('closeNote', 'appointments.errors.closeDone', 409);
+  return null;
+}
+
+export async function closeRequest(db: Kysely<Database>, r: RequestForClose, staff: StaffSession, note: string, now: Date): Promise<void> {
+  const refused = closeRefusal(r, staff);
+  if (refused) throw refused;
+  if (await hasUpcomingAppointment(db, r.id, now)) throw new ActionError('closeNote', 'appointments.errors.closeUpcoming', 409);
+  await db.transaction().execute(async (trx) => {
+    let q = trx
+      .updateTable('request')
+      .set({ status: 'closed', closed_at: now, closed_by: staff.id, close_note: note })
+      .where('id', '=', r.id)
+      .where('status', 'not in', ['closed', 'cancelled']);
+    if (staff.role !== 'teamlead') q = q.where('safety_flag', '=', false);
+    const done = await q.executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('closeNote', 'appointments.errors.closeDone', 409);
+    await audit(trx, { action: 'request_closed', actorStaffId: staff.id, subjectType: 'request', subjectId: r.id, teamId: r.team_id, detail: { safetyFlag: r.safety_flag } });
+  });
+}
