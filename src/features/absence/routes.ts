@@ -1,3 +1,133 @@
-import type { FastifyInstance } from 'fastify';
+// Absence (leave, sickness) of coaches:
+//   /medewerker/afwezigheid               my absences (a team lead: the team's)
+//   /medewerker/afwezigheid/nieuw         enter one (a team lead: for a coach of the team)
+//   /medewerker/afwezigheid/:absenceId    the blocks in that period, with a choice for each
+// The absent coach and the team lead may handle an absence; other coaches of the team see it
+// read-only, and a POST of theirs gets its input checked first (400), then 403.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { DomainError } from '../../errors.js';
+import { parseSlotKey } from '../../domain/slots.js';
+import { audit } from '../booking/repository.js';
+import { teamCoaches } from '../blocks/repository.js';
+import { field, parseId, type Errors, type Values } from '../blocks/schemas.js';
+import { BlockConflictError } from '../blocks/service.js';
+import { RehomeError, type Decision } from '../blocks/rehome.js';
+import { actorOf, mailContext, pick } from '../blocks/context.js';
+import { absenceById, currentAbsences, insertAbsence, isAbsent } from './repository.js';
+import { checkAbsence } from './schemas.js';
+import { handleAbsence, type BlockChoice } from './service.js';
+import { absenceBlocks, periodText, type AbsenceBlock } from './view.js';
 
-export default async function absenceRoutes(_app: FastifyInstance) {}
+type Body = Record<string, unknown>;
+const list = { config: { access: { roles: CASE_ROLES } } };
+const scoped = { config: { access: { roles: CASE_ROLES, teamScoped: true } } };
+const FIELDS = ['staff', 'fromDate', 'fromTime', 'untilDate', 'untilTime', 'kind', 'note'];
+
+export default async function absenceRoutes(app: FastifyInstance) {
+  app.get('/medewerker/afwezigheid', list, async (req, reply) => {
+    const staff = requireStaff(req);
+    const absences = await currentAbsences(app.db, staff.teamId!, staff.role === 'teamlead' ? null : staff.id, app.now());
+    return reply.viewAsync('absence/list', { absences, me: staff, period: periodText });
+  });
+
+  async function newPage(reply: FastifyReply, staff: StaffSession, values: Values, errors: Errors, status = 200) {
+    const colleagues = await teamCoaches(app.db, staff.teamId!);
+    return reply.code(status).viewAsync('absence/new', { values, errors, colleagues, isTeamlead: staff.role === 'teamlead' });
+  }
+
+  app.get('/medewerker/afwezigheid/nieuw', list, async (req, reply) =>
+    newPage(reply, requireStaff(req), { staff: '', fromDate: '', fromTime: '', untilDate: '', untilTime: '', kind: '', note: '' }, {}));
+
+  app.post('/medewerker/afwezigheid/nieuw', list, async (req, reply) => {
+    const staff = requireStaff(req);
+    const values = pick(req.body as Body, FIELDS);
+    const colleagues = await teamCoaches(app.db, staff.teamId!);
+    const { errors, plan } = checkAbsence(values, {
+      now: app.now(), selfId: staff.id, isTeamlead: staff.role === 'teamlead', teamStaffIds: new Set(colleagues.map((c) => c.id)),
+    });
+    if (!plan) return newPage(reply, staff, values, errors, 400);
+    const id = await app.db.transaction().execute(async (trx) => {
+      const id = await insertAbsence(trx, { ...plan, createdBy: staff.id });
+      await audit(trx, { action: 'absence_created', actorStaffId: staff.id, subjectType: 'absence', subjectId: id, teamId: staff.teamId, detail: { staffId: plan.staffId } });
+      return id;
+    });
+    return reply.redirect(`/medewerker/afwezigheid/${id}`, 303);
+  });
+
+  async function loadAbsence(req: FastifyRequest) {
+    const staff = requireStaff(req);
+    const id = parseId((req.params as { absenceId?: string }).absenceId);
+    const absence = id === null ? null : await absenceById(app.db, id);
+    if (!absence) throw new DomainError('not_found', 'no such absence');
+    assertOwnTeam(staff, absence.team_id);
+    return { staff, absence, canHandle: staff.role === 'teamlead' || absence.staff_id === staff.id };
+  }
+
+  async function detailPage(reply: FastifyReply, a: Awaited<ReturnType<typeof loadAbsence>>, values: Values, errors: Errors, status = 200, extra: Record<string, unknown> = {}) {
+    const blocks = await absenceBlocks(app.db, a.absence, app.now());
+    return reply.code(status).viewAsync('absence/detail', { absence: a.absence, canHandle: a.canHandle, blocks, values, errors, conflict: null, notice: null, period: periodText, ...extra });
+  }
+
+  app.get('/medewerker/afwezigheid/:absenceId', scoped, async (req, reply) => {
+    const a = await loadAbsence(req);
+    const done = (req.query as Record<string, string | undefined>).klaar === '1';
+    return detailPage(reply, a, {}, {}, 200, { done });
+  });
+
+  app.post('/medewerker/afwezigheid/:absenceId', scoped, async (req, reply) => {
+    const a = await loadAbsence(req);
+    const body = req.body as Body;
+    const blocks = await absenceBlocks(app.db, a.absence, app.now());
+    const values: Values = {};
+    for (const k of Object.keys(body)) if (/^(action|replacement|target)_\d+$/.test(k)) values[k] = field(body, k);
+    // Nothing to decide: nothing changes.
+    if (blocks.length === 0) return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}`, 303);
+    const { choices, errors } = await readChoices(app, a.absence.staff_id, a.staff.teamId!, blocks, body);
+    if (Object.keys(errors).length) return detailPage(reply, a, values, errors, 400);
+    if (!a.canHandle) throw new DomainError('forbidden', 'not this coach and not the team lead');
+    try {
+      await handleAbsence(app.db, a.absence, choices, actorOf(a.staff), { mail: mailContext(app), now: app.now() });
+      app.mail.kick();
+      return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}?klaar=1`, 303);
+    } catch (err) {
+      if (err instanceof BlockConflictError) return detailPage(reply, a, values, {}, 409, { conflict: err.conflict ?? {} });
+      if (err instanceof RehomeError) return detailPage(reply, a, values, {}, 409, { notice: err.reason === 'stale' ? 'absence.stale' : 'absence.taken' });
+      throw err;
+    }
+  });
+}
+
+async function readChoices(app: FastifyInstance, absentId: number, teamId: number, blocks: AbsenceBlock[], body: Body): Promise<{ choices: BlockChoice[]; errors: Errors }> {
+  const errors: Errors = {};
+  const choices: BlockChoice[] = [];
+  const team = new Set((await teamCoaches(app.db, teamId)).map((c) => c.id));
+  for (const b of blocks) {
+    const id = b.block.id;
+    const action = field(body, `action_${id}`);
+    if (action === 'replace') {
+      const rid = parseId(field(body, `replacement_${id}`));
+      if (!field(body, `replacement_${id}`)) errors[`replacement_${id}`] = 'absence.errors.replacementEmpty';
+      else if (rid === null || !team.has(rid) || rid === absentId || b.block.coaches.some((c) => c.id === rid)) errors[`replacement_${id}`] = 'absence.errors.replacementInvalid';
+      else if (await isAbsent(app.db, rid, b.block.starts_at, b.block.ends_at)) errors[`replacement_${id}`] = 'absence.errors.replacementAbsent';
+      else choices.push({ block: b.block, action, replacementId: rid });
+    } else if (action === 'solo') {
+      if (!b.canSolo) errors[`action_${id}`] = 'absence.errors.soloNotPossible';
+      else choices.push({ block: b.block, action });
+    } else if (action === 'move') {
+      const moves: Decision[] = [];
+      for (const ap of b.appointments) {
+        const target = parseSlotKey(field(body, `target_${ap.id}`));
+        if (target) moves.push({ appointmentId: ap.id, action: 'move', target });
+      }
+      if (b.appointments.length === 0) errors[`action_${id}`] = 'absence.errors.nothingToMove';
+      else if (moves.length !== b.appointments.length) errors[`action_${id}`] = 'absence.errors.noMove';
+      else choices.push({ block: b.block, action, moves });
+    } else if (action === 'cancel') {
+      choices.push({ block: b.block, action });
+    } else {
+      errors[`action_${id}`] = 'absence.errors.action';
+    }
+  }
+  return { choices, errors };
+}

@@ -67,13 +67,17 @@ export async function busyInBlocks(db: Db, blockIds: number[]): Promise<Busy[]> 
     .execute();
 }
 
-export async function blockById(db: Db, id: number): Promise<(BlockRow & { status: string }) | null> {
-  const row = await db
+/**
+ * A block by id. With `lock`, the row is read FOR SHARE: a booking inside a transaction then
+ * waits for a concurrent change of the block (cancel, move) and sees its outcome.
+ */
+export async function blockById(db: Db, id: number, lock = false): Promise<(BlockRow & { status: string }) | null> {
+  let q = db
     .selectFrom('block')
     .select(['id', 'team_id', 'starts_at', 'ends_at', 'slot_minutes', 'buffer_minutes', 'location_kind', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row ?? null;
+    .where('id', '=', id);
+  if (lock) q = q.forShare();
+  return (await q.executeTakeFirst()) ?? null;
 }
 
 export interface CoachName {

@@ -64,7 +64,7 @@ export interface BookingResult {
 
 /** Checks a chosen slot against the block and the team's booking window. */
 async function validSlot(trx: Transaction<Database>, team: Team, blockId: number, start: Date, now: Date): Promise<Slot> {
-  const block = await blockById(trx, blockId);
+  const block = await blockById(trx, blockId, true);
   if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
   const slot = cutSlots(block).find((s) => s.start.getTime() === start.getTime());
   if (!slot) throw new SlotUnavailableError();
@@ -91,6 +91,8 @@ export interface BookInput {
   /** Absent: a sign-up without an appointment (outside every area, or a call-back request). */
   slot: { blockId: number; start: Date; mode: AppointmentMode } | null;
   status?: 'new' | 'callback';
+  /** The staff member booking on a resident's behalf (phone, walk-in); absent for residents. */
+  bookedBy?: number | null;
   now: Date;
   secret: string;
   mail: MailContext;
@@ -143,12 +145,12 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
         token = manageTokenFor(input.secret, key);
         const appt = await trx
           .insertInto('appointment')
-          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token), created_at: input.now })
+          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token), created_at: input.now, booked_by: input.bookedBy ?? null })
           .returning('id')
           .executeTakeFirstOrThrow();
         appointmentId = appt.id;
       }
-      await audit(trx, { action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned', subjectType: 'request', subjectId: request.id, teamId: q.teamId, detail: { channel: q.channel } });
+      await audit(trx, { actorStaffId: input.bookedBy ?? null, action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned', subjectType: 'request', subjectId: request.id, teamId: q.teamId, detail: { channel: q.channel } });
       await bookingMails(trx, input.mail, { requestId: request.id, appointmentId, manageToken: token, status: input.status ?? 'new' });
       return { requestId: request.id, appointmentId, manageToken: token, repeated: false };
     });

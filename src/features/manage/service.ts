@@ -20,7 +20,7 @@ export async function reschedule(
 ): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
-      const block = await blockById(trx, target.blockId);
+      const block = await blockById(trx, target.blockId, true);
       if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
       const slot = cutSlots(block).find((s) => s.start.getTime() === target.start.getTime());
       const w = bookingWindow(team, ctx.now);

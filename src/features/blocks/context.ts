@@ -1,0 +1,37 @@
+// What every block page needs: the block named in the URL with the caller's rights on it, the
+// acting staff member, the posted fields and the mail context.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertOwnTeam, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { DomainError } from '../../errors.js';
+import type { MailContext } from '../booking/mails.js';
+import { blockWithCoaches } from './repository.js';
+import { field, parseId, type Values } from './schemas.js';
+import type { Actor } from './service.js';
+
+type Body = Record<string, unknown>;
+
+export function actorOf(staff: StaffSession): Actor {
+  return { id: staff.id, name: staff.name, teamId: staff.teamId! };
+}
+
+export function pick(body: Body, names: string[]): Values {
+  return Object.fromEntries(names.map((n) => [n, field(body, n)]));
+}
+
+/** The block named in the URL: 404 when unknown or of another team. */
+export async function loadBlock(app: FastifyInstance, req: FastifyRequest) {
+  const staff = requireStaff(req);
+  const id = parseId((req.params as { blockId?: string }).blockId);
+  const block = id === null ? null : await blockWithCoaches(app.db, id);
+  if (!block) throw new DomainError('not_found', 'no such block');
+  assertOwnTeam(staff, block.team_id);
+  const canChange = staff.role === 'teamlead' || block.coaches.some((c) => c.id === staff.id);
+  // A block that has begun, or is cancelled, is history.
+  const open = block.status === 'active' && block.starts_at > app.now();
+  return { staff, block, canChange, open };
+}
+
+export function mailContext(app: FastifyInstance): MailContext {
+  return { publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom };
+}
+

@@ -1,0 +1,156 @@
+// The rules of blocks: plan (one or a weekly series, in one transaction), change (one or the
+// rest of the series), cancel (with a decision for every booked appointment). The database
+// refuses a coach in two places; we turn that refusal into a message naming the other block.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { cutSlots, overlaps } from '../../domain/slots.js';
+import { local } from '../../domain/time.js';
+import { isConstraintViolation } from '../../errors.js';
+import { audit, coachesOfBlock } from '../booking/repository.js';
+import type { MailContext } from '../booking/mails.js';
+import { noticeCoaches } from './notices.js';
+import { applyDecisions, RehomeError, type Decision } from './rehome.js';
+import {
+  bookedTimes, bookedIn, findCoachConflict, insertBlock, lockBlocks, markBlocksCancelled, updateBlock, type BlockWithCoaches,
+} from './repository.js';
+import { localInstant, type BlockTimes, type NewBlockPlan, type Scope } from './schemas.js';
+
+export interface Actor {
+  id: number;
+  name: string;
+  teamId: number;
+}
+
+export interface ConflictInfo {
+  blockId: number;
+  coachId: number;
+  coachName: string;
+  starts_at: Date;
+  ends_at: Date;
+  /** The other coaches of the conflicting block (empty: a solo block). */
+  partners: string[];
+}
+
+/** A coach of the block is already in another active block at that time. Nothing was saved. */
+export class BlockConflictError extends Error {
+  constructor(readonly conflict: ConflictInfo | null) {
+    super('block overlaps another block');
+  }
+}
+
+/** Booked appointments would fall outside the block's new times. Nothing was saved. */
+export class AppointmentsOutsideError extends Error {
+  constructor(readonly appointments: { starts_at: Date; ends_at: Date }[]) {
+    super('appointments outside the block');
+  }
+}
+
+/** A later block of the series has no such local time (the clock jumps that night). */
+export class TimeGapError extends Error {}
+
+async function describeConflict(db: Kysely<Database>, periods: { start: Date; end: Date; coachIds: number[]; exclude: number[] }[]): Promise<ConflictInfo | null> {
+  for (const p of periods) {
+    const c = await findCoachConflict(db, p.coachIds, p.start, p.end, p.exclude);
+    if (!c) continue;
+    const partners = (await coachesOfBlock(db, c.blockId)).filter((x) => x.id !== c.coachId).map((x) => x.name);
+    return { ...c, partners };
+  }
+  return null;
+}
+
+export async function createBlocks(db: Kysely<Database>, plan: NewBlockPlan, actor: Actor, ctx: { mail: MailContext }): Promise<number[]> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const seriesId = plan.periods.length > 1 ? randomUUID() : null;
+      const ids: number[] = [];
+      for (const p of plan.periods) {
+        ids.push(await insertBlock(trx, {
+          teamId: actor.teamId, start: p.start, end: p.end, coachIds: plan.coachIds, solo: plan.solo, slotMinutes: plan.slotMinutes,
+          bufferMinutes: plan.bufferMinutes, locationKind: plan.locationKind, seriesId, createdBy: actor.id,
+        }));
+      }
+      await audit(trx, { action: 'block_created', actorStaffId: actor.id, subjectType: 'block', subjectId: ids[0]!, teamId: actor.teamId, detail: { count: ids.length, seriesId } });
+      const coaches = await coachesOfBlock(trx, ids[0]!);
+      await noticeCoaches(trx, ctx.mail, { kind: 'created', to: coaches, actorId: actor.id, actorName: actor.name, blocks: plan.periods.map((p) => ({ starts_at: p.start, ends_at: p.end })) });
+      return ids;
+    });
+  } catch (err) {
+    if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
+    throw new BlockConflictError(await describeConflict(db, plan.periods.map((p) => ({ ...p, coachIds: plan.coachIds, exclude: [] }))));
+  }
+}
+
+/** The new period of each block: the form's local times, on each block's own date. */
+function plannedTimes(targets: BlockWithCoaches[], scope: Scope, times: BlockTimes) {
+  return targets.map((b) => {
+    const date = scope === 'one' ? times.date : local(b.starts_at).toISODate()!;
+    const s = localInstant(date, times.start);
+    const e = localInstant(date, times.end);
+    if (!s || !e) throw new TimeGapError();
+    return { block: b, start: s.toJSDate(), end: e.toJSDate() };
+  });
+}
+
+export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoaches[], scope: Scope, times: BlockTimes, actor: Actor, ctx: { mail: MailContext }): Promise<number> {
+  const planned = plannedTimes(targets, scope, times);
+  const ids = targets.map((b) => b.id);
+  try {
+    await db.transaction().execute(async (trx) => {
+      const locked = await lockBlocks(trx, ids);
+      if (locked.length !== ids.length || locked.some((b) => b.status !== 'active')) throw new RehomeError('stale');
+      const booked = await bookedIn(trx, ids);
+      const outside = booked.filter((a) => {
+        const p = planned.find((x) => x.block.id === a.block_id)!;
+        return a.starts_at < p.start || a.ends_at > p.end;
+      });
+      if (outside.length) throw new AppointmentsOutsideError(outside);
+      for (const p of planned) {
+        await updateBlock(trx, p.block.id, { start: p.start, end: p.end, slotMinutes: times.slotMinutes, bufferMinutes: times.bufferMinutes, locationKind: times.locationKind });
+      }
+      await audit(trx, { action: 'block_changed', actorStaffId: actor.id, subjectType: 'block', subjectId: ids[0]!, teamId: actor.teamId, detail: { scope, count: ids.length } });
+      await noticeCoaches(trx, ctx.mail, { kind: 'changed', to: targets.flatMap((b) => b.coaches), actorId: actor.id, actorName: actor.name, blocks: planned.map((p) => ({ starts_at: p.start, ends_at: p.end })) });
+    });
+  } catch (err) {
+    if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
+    throw new BlockConflictError(await describeConflict(db, planned.map((p) => ({ start: p.start, end: p.end, coachIds: p.block.coaches.map((c) => c.id), exclude: ids }))));
+  }
+  return ids.length;
+}
+
+/**
+ * Cancels the blocks: every booked appointment in them must have a decision (move or cancel),
+ * else a booking came in since the page was shown and the user must decide for it too.
+ */
+export async function cancelBlocks(db: Kysely<Database>, targets: BlockWithCoaches[], decisions: Decision[], actor: Actor, ctx: { mail: MailContext; now: Date }) {
+  const ids = targets.map((b) => b.id);
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockBlocks(trx, ids);
+    if (locked.length !== ids.length || locked.some((b) => b.status !== 'active')) throw new RehomeError('stale');
+    const booked = (await bookedIn(trx, ids)).map((a) => a.id).sort();
+    const decided = decisions.map((d) => d.appointmentId).sort();
+    if (booked.join() !== decided.join()) throw new RehomeError('stale');
+    const result = await applyDecisions(trx, { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving: ids }, decisions);
+    await noticeCoaches(trx, ctx.mail, {
+      kind: 'cancelled', to: targets.flatMap((b) => b.coaches), actorId: actor.id, actorName: actor.name, blocks: targets, params: { moved: result.moved, cancelled: result.cancelled },
+    });
+    await markBlocksCancelled(trx, ids);
+    for (const id of ids) await audit(trx, { action: 'block_cancelled', actorStaffId: actor.id, subjectType: 'block', subjectId: id, teamId: actor.teamId, detail: result });
+    return result;
+  });
+}
+
+export interface BlockSummary extends BlockWithCoaches {
+  booked: number;
+  free: number;
+}
+
+/** Booked and free slots per block, as the list shows them. */
+export async function summarize(db: Kysely<Database>, blocks: BlockWithCoaches[]): Promise<BlockSummary[]> {
+  const busy = await bookedTimes(db, blocks.map((b) => b.id));
+  return blocks.map((b) => {
+    const taken = busy.get(b.id) ?? [];
+    const free = cutSlots(b).filter((s) => !taken.some((a) => overlaps(s, a))).length;
+    return { ...b, booked: taken.length, free };
+  });
+}
