@@ -106,5 +106,7 @@ export function parseSlotKey(key: string): { blockId: number; start: Date } | nu
   const m = /^(\d{1,9})_(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)$/.exec(key);
   if (!m) return null;
   const start = new Date(m[2]!);
-  return Number.isNaN(start.getTime()) ? null : { blockId: Number(m[1]), start };
+  // new Date() rolls impossible dates over (2026-02-30 -> 2 March): refuse those.
+  if (Number.isNaN(start.getTime()) || start.toISOString() !== m[2]) return null;
+  return { blockId: Number(m[1]), start };
 }

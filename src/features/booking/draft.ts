@@ -21,6 +21,8 @@ export interface Draft {
   /** The team whose calendar the slot came from (a neighbour when the own team is full). */
   slotTeamId?: number;
   noCapacityLogged?: boolean;
+  /** Set once the sign-up is stored; the draft then keeps only its key until it expires. */
+  bookedRequestId?: number;
   name?: string;
   email?: string;
   phone?: string;
@@ -55,7 +57,7 @@ export async function loadDraft(app: FastifyInstance, req: FastifyRequest): Prom
 export async function saveDraft(app: FastifyInstance, req: FastifyRequest, patch: Partial<Draft>): Promise<Draft> {
   const current = await loadDraft(app, req);
   const expires = new Date(app.now().getTime() + TTL_HOURS * 3600_000);
-  if (current) {
+  if (current && !current.data.bookedRequestId) {
     const data = { ...current.data, ...patch };
     await app.db.updateTable('draft').set({ data: JSON.stringify(data), expires_at: expires }).where('id', '=', current.id).execute();
     return data;
@@ -65,6 +67,18 @@ export async function saveDraft(app: FastifyInstance, req: FastifyRequest, patch
   await app.db.insertInto('draft').values({ id, data: JSON.stringify(data), expires_at: expires }).execute();
   req.session.set(SESSION_KEY, id);
   return data;
+}
+
+/**
+ * After booking, the draft forgets everything typed but keeps its key, so a second submit of
+ * the same form (a double click whose request left with the old cookie) finds the booking it
+ * already made instead of an empty start page.
+ */
+export async function markDraftBooked(app: FastifyInstance, req: FastifyRequest, requestId: number): Promise<void> {
+  const current = await loadDraft(app, req);
+  if (!current) return;
+  const data: Draft = { key: current.data.key, bookedRequestId: requestId };
+  await app.db.updateTable('draft').set({ data: JSON.stringify(data) }).where('id', '=', current.id).execute();
 }
 
 export async function discardDraft(app: FastifyInstance, req: FastifyRequest): Promise<void> {

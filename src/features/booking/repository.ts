@@ -68,15 +68,17 @@ export async function busyInBlocks(db: Db, blockIds: number[]): Promise<Busy[]> 
 }
 
 /**
- * A block by id. With `lock`, the row is read FOR SHARE: a booking inside a transaction then
- * waits for a concurrent change of the block (cancel, move) and sees its outcome.
+ * A block by id. With `lock`, the row is locked FOR UPDATE: writers of one block take turns,
+ * so a booking waits for a concurrent cancel or move of the block and sees its outcome, and
+ * two bookings of one slot meet a committed row (a clean exclusion error) instead of waiting
+ * on each other's uncommitted index entries (a deadlock).
  */
 export async function blockById(db: Db, id: number, lock = false): Promise<(BlockRow & { status: string }) | null> {
   let q = db
     .selectFrom('block')
     .select(['id', 'team_id', 'starts_at', 'ends_at', 'slot_minutes', 'buffer_minutes', 'location_kind', 'status'])
     .where('id', '=', id);
-  if (lock) q = q.forShare();
+  if (lock) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;
 }
 

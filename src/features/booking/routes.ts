@@ -13,10 +13,10 @@ import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } 
 import { displayPostcode } from '../../domain/postcode.js';
 import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from './availability.js';
-import { discardDraft, loadDraft, saveDraft, type Draft } from './draft.js';
+import { loadDraft, markDraftBooked, saveDraft, type Draft } from './draft.js';
 import { audit, blockById, coachesOfBlock, neighbourTeams, teamById, teamForPostcode } from './repository.js';
 import { callbackSchema, detailsSchema, fieldErrors, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from './schemas.js';
-import { book, SlotTakenError, SlotUnavailableError } from './service.js';
+import { book, existingBooking, SlotTakenError, SlotUnavailableError } from './service.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -121,7 +121,20 @@ export default async function bookingRoutes(app: FastifyInstance) {
     return callbackPage(reply, d, { name: d.name ?? '', phone: d.phone ?? '' }, {});
   });
 
+  /** A repeated submit of an already stored sign-up: show its confirmation again. */
+  async function alreadyBooked(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const loaded = await loadDraft(app, req);
+    if (!loaded?.data.bookedRequestId) return false;
+    const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
+    if (!found) return false;
+    const previous = req.session.get('booked');
+    req.session.set('booked', { ...(previous?.requestId === found.requestId ? previous : {}), requestId: found.requestId, token: found.manageToken });
+    await reply.redirect('/aanmelden/bevestiging', 303);
+    return true;
+  }
+
   app.post('/aanmelden/terugbellen', publicPost, async (req, reply) => {
+    if (await alreadyBooked(req, reply)) return reply;
     const d = await requireDraft(req, reply, (x) => Boolean(x.question));
     if (!d) return reply;
     const body = req.body as Body;
@@ -141,7 +154,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
     });
     app.mail.kick();
     req.session.set('booked', { requestId: result.requestId, token: null, callback: true, urgent: d.urgent24h === true, teamId: team?.id ?? null });
-    await discardDraft(app, req);
+    await markDraftBooked(app, req, result.requestId);
     return reply.redirect('/aanmelden/bevestiging', 303);
   });
 
@@ -250,9 +263,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
   });
 
   app.post('/aanmelden/controleren', publicPost, async (req, reply) => {
-    const loaded = await loadDraft(app, req);
-    const booked = req.session.get('booked');
-    if (!loaded && booked) return reply.redirect('/aanmelden/bevestiging', 303);
+    if (await alreadyBooked(req, reply)) return reply;
     const d = await requireBookable(req, reply, ready);
     if (!d) return reply;
     const body = req.body as Body;
@@ -280,7 +291,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
       });
       app.mail.kick();
       req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
-      await discardDraft(app, req);
+      await markDraftBooked(app, req, result.requestId);
       return reply.redirect('/aanmelden/bevestiging', 303);
     } catch (err) {
       if (err instanceof SlotTakenError) {

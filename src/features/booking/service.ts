@@ -73,12 +73,12 @@ async function validSlot(trx: Transaction<Database>, team: Team, blockId: number
   return slot;
 }
 
-async function existingBooking(db: Kysely<Database>, secret: string, key: string): Promise<BookingResult | null> {
+export async function existingBooking(db: Kysely<Database>, secret: string, key: string): Promise<BookingResult | null> {
   const row = await db
     .selectFrom('request')
     .leftJoin('appointment', (j) => j.onRef('appointment.request_id', '=', 'request.id').on('appointment.status', '=', 'booked'))
     .select(['request.id as requestId', 'appointment.id as appointmentId'])
-    .where('request.idempotency_key', '=', key)
+    .where('request.idempotency_key', '=', hashToken(key))
     .executeTakeFirst();
   if (!row) return null;
   return { requestId: row.requestId, appointmentId: row.appointmentId, manageToken: row.appointmentId ? manageTokenFor(secret, key) : null, repeated: true };
@@ -132,7 +132,8 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
           status: slot ? 'scheduled' : (input.status ?? 'new'),
           companion: q.companion,
           consent_processing_at: q.consentAt,
-          idempotency_key: key,
+          // Stored hashed: with the raw key and the session secret one could derive the manage link.
+          idempotency_key: hashToken(key),
           submitted_at: input.now,
           assigned_at: q.teamId ? input.now : null,
           scheduled_at: slot ? input.now : null,

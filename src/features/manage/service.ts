@@ -20,7 +20,9 @@ export async function reschedule(
 ): Promise<void> {
   try {
     await db.transaction().execute(async (trx) => {
-      const block = await blockById(trx, target.blockId, true);
+      // Lock the old and the new block in id order, so two moves never wait on each other.
+      for (const id of [a.block_id, target.blockId].sort((x, y) => x - y)) await blockById(trx, id, true);
+      const block = await blockById(trx, target.blockId);
       if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
       const slot = cutSlots(block).find((s) => s.start.getTime() === target.start.getTime());
       const w = bookingWindow(team, ctx.now);
