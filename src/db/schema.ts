@@ -135,6 +135,8 @@ export interface RequestTable {
   closed_at: Timestamp | null;
   close_note: string | null;
   closed_by: number | null;
+  callback_note: string | null;
+  callback_by: number | null;
 }
 
 export interface AppointmentTable {

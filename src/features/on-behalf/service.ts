@@ -1,0 +1,75 @@
+// Booking on a resident's behalf (phone, walk-in) with the same service as the public flow:
+// book() in booking/service.ts, so the same constraints, idempotency and mails apply. Only the
+// channel and booked_by (the staff member) differ.
+import type { Kysely } from 'kysely';
+import type { Database, Team } from '../../db/schema.js';
+import type { StaffSession } from '../../plugins/auth.js';
+import { distinctTimes, nearest, parseSlotKey, type Slot } from '../../domain/slots.js';
+import { teamFreeSlots } from '../booking/availability.js';
+import { teamById, teamForPostcode } from '../booking/repository.js';
+import { parseBirthDate } from '../booking/schemas.js';
+import type { MailContext } from '../booking/mails.js';
+import { book, SlotTakenError, SlotUnavailableError, type BookingResult } from '../booking/service.js';
+import type { Parsed } from './schemas.js';
+
+export class OnBehalfSlotError extends Error {
+  constructor(readonly alternatives: Slot[]) {
+    super('slot not free');
+  }
+}
+
+/**
+ * The team to book in. Coaches and team leads: always their own. Front office: the chosen
+ * team, or else the team of the postcode.
+ */
+export async function resolveTeam(db: Kysely<Database>, staff: StaffSession, chosen: string, postcode: string | null): Promise<Team | null> {
+  if (staff.role !== 'frontoffice') return staff.teamId ? teamById(db, staff.teamId) : null;
+  if (/^\d{1,9}$/.test(chosen)) return teamById(db, Number(chosen));
+  return postcode ? teamForPostcode(db, postcode) : null;
+}
+
+export async function offeredTimes(db: Kysely<Database>, team: Team, now: Date): Promise<Slot[]> {
+  return distinctTimes(await teamFreeSlots(db, team, now));
+}
+
+export interface OnBehalfInput {
+  staff: StaffSession;
+  team: Team;
+  data: Parsed;
+  key: string;
+  now: Date;
+  secret: string;
+  mail: MailContext;
+}
+
+export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): Promise<BookingResult> {
+  const { data, team } = input;
+  const chosen = data.slot ? parseSlotKey(data.slot) : null;
+  if (data.slot && !chosen) throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), input.now, 3));
+  const d = data.details;
+  try {
+    return await book(db, {
+      team,
+      resident: {
+        name: d.name, email: d.email || null, phone: d.phone || null, postcode: data.postcode, houseNumber: data.houseNumber,
+        street: d.street || null, city: d.city || null, dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+        language: d.language, interpreter: d.interpreter, mailLocale: d.language === 'en' ? 'en' : 'nl',
+      },
+      request: {
+        teamId: team.id, channel: data.channel, question: data.question.question, topics: data.question.topics, about: data.question.about,
+        dangerNow: false, urgent24h: data.urgent, companion: d.companion || null, consentAt: input.now, idempotencyKey: input.key,
+      },
+      // No time chosen (urgent, or the call-back list): a call-back request in the team's queue.
+      slot: chosen ? { blockId: chosen.blockId, start: chosen.start, mode: data.mode } : null,
+      ...(chosen ? {} : { status: 'callback' as const }),
+      bookedBy: input.staff.id,
+      now: input.now,
+      secret: input.secret,
+      mail: input.mail,
+    });
+  } catch (err) {
+    if (err instanceof SlotTakenError) throw new OnBehalfSlotError(distinctTimes(err.alternatives));
+    if (err instanceof SlotUnavailableError) throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), chosen?.start ?? input.now, 3));
+    throw err;
+  }
+}
