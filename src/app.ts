@@ -31,7 +31,9 @@ import { loggerOptions } from './logging.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
 import bookingRoutes from './features/booking/routes.js';
+import returningRoutes from './features/returning/routes.js';
 import manageRoutes from './features/manage/routes.js';
+import referralRoutes from './features/referral/routes.js';
 
 export interface AppDeps {
   /** An open database; when absent, one is opened from config and closed with the app. */
@@ -93,7 +95,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(bookingRoutes);
+  await app.register(returningRoutes);
   await app.register(manageRoutes);
+  await app.register(referralRoutes);
   await app.register(staffAuthRoutes);
   await app.register(blocksRoutes);
   await app.register(absenceRoutes);

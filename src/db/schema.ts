@@ -104,6 +104,8 @@ export interface ReferrerTable {
   email: string | null;
   agb_code: string | null;
   created_at: CreatedAt;
+  school_role: 'ib' | 'teacher' | 'care_coordinator' | null;
+  mail_locale: Generated<'nl' | 'en'>;
 }
 
 export interface RequestTable {
@@ -137,6 +139,16 @@ export interface RequestTable {
   closed_by: number | null;
   callback_note: string | null;
   callback_by: number | null;
+  referrer_token_hash: string | null;
+  referrer_done: string | null;
+  referrer_feedback_at: Timestamp | null;
+  referrer_feedback_kind: 'held' | 'not_reached' | 'closed' | null;
+  /** A returning resident's request (issue 6): the request before it, days since that one closed. */
+  returning_resident: Generated<boolean>;
+  previous_request_id: number | null;
+  days_since_closure: number | null;
+  /** The note written when the lead role (regie) was last handed over. */
+  lead_note: string | null;
 }
 
 export interface AppointmentTable {
@@ -159,6 +171,8 @@ export interface AppointmentTable {
   outcome_at: Timestamp | null;
   result: 'advice_only' | 'plan_made' | 'referred_on' | 'support_continues' | null;
   booked_by: number | null;
+  referrer_joins: Generated<boolean>;
+  referrer_location: string | null;
 }
 
 export interface OutboxMessageTable {
@@ -215,6 +229,28 @@ export interface AbsenceTable {
   created_at: CreatedAt;
 }
 
+export interface ReferrerContactTable {
+  id: Generated<number>;
+  team_id: number;
+  organisation: string;
+  organisation_key: string;
+  coach_id: number;
+  phone: string | null;
+  updated_by: number | null;
+  created_at: CreatedAt;
+}
+
+/** A one-time link mailed from /opnieuw; resident_id is null when the details matched nobody. */
+export interface ReturnLinkTable {
+  id: Generated<number>;
+  token_hash: string;
+  resident_id: number | null;
+  email_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   staff_token: StaffTokenTable;
   absence: AbsenceTable;
@@ -226,11 +262,13 @@ export interface Database {
   block_coach: BlockCoachTable;
   resident: ResidentTable;
   referrer: ReferrerTable;
+  referrer_contact: ReferrerContactTable;
   request: RequestTable;
   appointment: AppointmentTable;
   outbox_message: OutboxMessageTable;
   audit_event: AuditEventTable;
   draft: DraftTable;
+  return_link: ReturnLinkTable;
 }
 
 export type Team = Selectable<TeamTable>;

@@ -94,7 +94,11 @@ describe(`database constraints (${onServer ? 'server' : 'embedded'})`, () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(19);
-    expect(lost.every((r) => isConstraintViolation(r.reason, 'appointment_no_overlap'))).toBe(true);
+    // Raw inserts racing on an exclusion constraint may also end in a deadlock (40P01) that
+    // PostgreSQL resolves by aborting one side; either way no second row gets in. (The booking
+    // service locks the block row first, so residents always get a clean "taken".)
+    const reasons = lost.map((r) => (isConstraintViolation(r.reason, 'appointment_no_overlap') ? 'taken' : (r.reason as { code?: string }).code));
+    expect(reasons.filter((x) => x !== 'taken' && x !== '40P01')).toEqual([]);
     const rows = await t.db.selectFrom('appointment').where('block_id', '=', block).select('id').execute();
     expect(rows).toHaveLength(1);
   });

@@ -25,7 +25,7 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
     await migrateToLatest(t.db);
     expect(await tables(t)).toEqual([
       'absence', 'appointment', 'audit_event', 'block', 'block_coach', 'draft', 'outbox_message', 'referrer',
-      'request', 'resident', 'staff_token', 'staff_user', 'team', 'team_area', 'team_neighbour',
+      'referrer_contact', 'request', 'resident', 'return_link', 'staff_token', 'staff_user', 'team', 'team_area', 'team_neighbour',
     ]);
     await migrateDownAll(t.db);
     expect(await tables(t)).toEqual([]);

@@ -9,12 +9,13 @@ import { DomainError } from '../../errors.js';
 import { fieldErrors, modes } from '../booking/schemas.js';
 import { latestAppointmentOf, loadCase, requestForClose, staffNames, type CaseRow, type RequestForClose } from './repository.js';
 import { calledSchema, closeSchema, keepValues, leadSchema, modeSchema, outcomes, outcomeSchema, results } from './schemas.js';
+import { linkSchema, linkToResident } from '../returning/link.js';
 import { ActionError, changeMode, closeRefusal, closeRequest, markCalled, pageModel, recordView, registerOutcome, setLeadCoach } from './service.js';
 
 type AppointmentParams = { appointmentId: string };
 type RequestParams = { requestId: string };
 const scoped = { access: { roles: CASE_ROLES, teamScoped: true } };
-const DONE = ['gebeld', 'vorm', 'vorm-gemaild', 'uitkomst', 'regie', 'gesloten'] as const;
+const DONE = ['gebeld', 'vorm', 'vorm-gemaild', 'uitkomst', 'regie', 'regie-gemaild', 'gekoppeld', 'gesloten'] as const;
 
 function idParam(v: string): number {
   if (!/^\d{1,9}$/.test(v)) throw new DomainError('not_found', 'bad id');
@@ -85,9 +86,15 @@ export default async function appointmentsRoutes(app: FastifyInstance) {
     return 'uitkomst';
   });
 
-  action('regie', ['leadCoach'], leadSchema, async (staff, c, input) => {
-    await setLeadCoach(app.db, c, staff, input.leadCoach);
-    return 'regie';
+  action('regie', ['leadCoach', 'leadNote'], leadSchema, async (staff, c, input) => {
+    const { residentMailed } = await setLeadCoach(app.db, c, staff, input.leadCoach, { note: input.leadNote || null, mail: mailCtx() });
+    return residentMailed ? 'regie-gemaild' : 'regie';
+  });
+
+  // Link this sign-up to a resident the team already knows (src/features/returning/link.ts).
+  action('koppelen', ['residentId'], linkSchema, async (staff, c, input) => {
+    await linkToResident(app.db, c, staff, input.residentId, app.config.publicUrl);
+    return 'gekoppeld';
   });
 
   // Closing a request. Its form sits on the appointment page (appointmentId in the form) or,

@@ -34,6 +34,8 @@ export const outcomeSchema = z
 
 export const leadSchema = z.object({
   leadCoach: z.string().default('').refine((v) => /^\d{1,9}$/.test(v), 'appointments.errors.leadCoach').transform(Number),
+  /** Optional note for the coach who takes over (never mailed). */
+  leadNote: z.string().trim().max(NOTE_MAX, 'appointments.errors.leadNoteTooLong').default(''),
 });
 
 export const closeSchema = z.object({ closeNote: note('closeNote') });

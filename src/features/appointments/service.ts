@@ -8,6 +8,10 @@ import { audit, coachesOfBlock } from '../booking/repository.js';
 import { residentAppointmentMail, type MailContext } from '../booking/mails.js';
 import { earlierRequests, hasUpcomingAppointment, staffNames, teamCoaches, type CaseRow, type RequestForClose } from './repository.js';
 import type { outcomes, results } from './schemas.js';
+import { feedbackForOutcome, queueReferrerFeedback } from '../referral/feedback.js';
+import { referralOfAppointment } from '../referral/repository.js';
+import { returningPanel } from '../returning/staff.js';
+import { handoverMail } from '../returning/mails.js';
 
 /** A refused action: a message (locale key) shown at a field of the page, with a status. */
 export class ActionError extends Error {
@@ -29,7 +33,7 @@ export async function pageModel(db: Kysely<Database>, c: CaseRow) {
     question: r.team_id === c.team_id ? r.question : null,
   }));
   const names = await staffNames(db, [c.lead_coach_id, c.resident_lead_coach_id, c.solo_coach_id, c.closed_by, ...earlier.map((r) => r.lead_coach_id)].filter((x): x is number => x !== null));
-  return { coaches, earlier, names, teamCoaches: await teamCoaches(db, c.team_id) };
+  return { coaches, earlier, names, teamCoaches: await teamCoaches(db, c.team_id), referral: await referralOfAppointment(db, c.id), returning: await returningPanel(db, c) };
 }
 
 export async function recordView(db: Kysely<Database>, c: CaseRow, staff: StaffSession): Promise<void> {
@@ -107,16 +111,34 @@ export async function registerOutcome(
         .execute();
     }
     await audit(trx, { action: 'appointment_outcome', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id, detail: { outcome: input.outcome, result } });
+    // A referrer hears the status (never the content), if the resident agreed to feedback.
+    await queueReferrerFeedback(trx, c.request_id, feedbackForOutcome(input.outcome), now);
   });
 }
 
-export async function setLeadCoach(db: Kysely<Database>, c: CaseRow, staff: StaffSession, coachId: number): Promise<void> {
-  if (!(await teamCoaches(db, c.team_id)).some((x) => x.id === coachId)) throw new ActionError('leadCoach', 'appointments.errors.leadCoach');
+/**
+ * Sets (or hands over) the lead role. With a note, the note is kept for the new coach. When the
+ * lead changes and the resident has an email address, they are told their fixed contact (issue 6).
+ */
+export async function setLeadCoach(
+  db: Kysely<Database>, c: CaseRow, staff: StaffSession, coachId: number, opts: { note?: string | null; mail?: MailContext } = {},
+): Promise<{ residentMailed: boolean }> {
+  const coaches = await teamCoaches(db, c.team_id);
+  const coach = coaches.find((x) => x.id === coachId);
+  if (!coach) throw new ActionError('leadCoach', 'appointments.errors.leadCoach');
+  const changed = (c.lead_coach_id ?? c.resident_lead_coach_id) !== coachId;
+  const mailResident = changed && Boolean(c.email) && opts.mail !== undefined;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('request').set({ lead_coach_id: coachId }).where('id', '=', c.request_id).execute();
+    await trx.updateTable('request').set({ lead_coach_id: coachId, ...(opts.note ? { lead_note: opts.note } : {}) }).where('id', '=', c.request_id).execute();
     await trx.updateTable('resident').set({ lead_coach_id: coachId }).where('id', '=', c.resident_id).execute();
-    await audit(trx, { action: 'lead_coach_set', actorStaffId: staff.id, subjectType: 'request', subjectId: c.request_id, teamId: c.team_id, detail: { from: c.lead_coach_id, to: coachId } });
+    await audit(trx, { action: 'lead_coach_set', actorStaffId: staff.id, subjectType: 'request', subjectId: c.request_id, teamId: c.team_id, detail: { from: c.lead_coach_id, to: coachId, note: Boolean(opts.note), residentMailed: mailResident } });
+    if (mailResident) {
+      const r = await trx.selectFrom('resident').select(['email', 'name', 'mail_locale']).where('id', '=', c.resident_id).executeTakeFirstOrThrow();
+      const team = await trx.selectFrom('team').select(['name', 'phone']).where('id', '=', c.team_id).executeTakeFirstOrThrow();
+      await handoverMail(trx, { email: r.email!, name: r.name, locale: r.mail_locale }, coach.name, team);
+    }
   });
+  return { residentMailed: mailResident };
 }
 
 /** Safety-flagged requests are closed by a team lead only (never by a coach, never automatically). */
@@ -140,5 +162,6 @@ export async function closeRequest(db: Kysely<Database>, r: RequestForClose, sta
     const done = await q.executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw new ActionError('closeNote', 'appointments.errors.closeDone', 409);
     await audit(trx, { action: 'request_closed', actorStaffId: staff.id, subjectType: 'request', subjectId: r.id, teamId: r.team_id, detail: { safetyFlag: r.safety_flag } });
+    await queueReferrerFeedback(trx, r.id, 'closed', now);
   });
 }

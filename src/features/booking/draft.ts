@@ -33,6 +33,15 @@ export interface Draft {
   dateOfBirth?: string;
   companion?: string;
   consent?: boolean;
+  /**
+   * A returning resident (src/features/returning): set only by opening a one-time /opnieuw link,
+   * never from form input. The known coach and their duo partner were found then; which of them
+   * is offered is decided again at each step (absence, free time).
+   */
+  returningResidentId?: number;
+  knownCoachId?: number | null;
+  partnerCoachId?: number | null;
+  previousRequestId?: number | null;
 }
 
 const SESSION_KEY = 'signupDraft';

@@ -24,7 +24,9 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .innerJoin('block', 'block.id', 'appointment.block_id')
     .innerJoin('team', 'team.id', 'block.team_id')
+    .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
+      'appointment.referrer_joins', 'appointment.referrer_location', 'referrer.name as referrer_name', 'referrer.organisation as referrer_organisation',
       'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.block_id',
       'request.id as request_id', 'resident.name', 'resident.email', 'resident.street', 'resident.house_number', 'resident.postcode',
       'resident.city', 'resident.mail_locale', 'team.name as team_name', 'team.phone as team_phone', 'team.email as team_email',
@@ -38,7 +40,12 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
 
 export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
 
-export function placeText(t: ReturnType<typeof translator>, a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'>): string {
+export function placeText(
+  t: ReturnType<typeof translator>,
+  a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'> & { referrer_location?: string | null },
+): string {
+  // A 3-gesprek at the practice or school: the referrer's address, not the team's office.
+  if (a.referrer_location && a.mode === 'office') return t('referral.mail.place', { address: a.referrer_location });
   switch (a.mode) {
     case 'home':
       return t('mail.place.home', { address: [a.street, a.house_number].filter(Boolean).join(' ') || '—' });
@@ -71,10 +78,12 @@ export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appoin
     t('mail.greeting', { name: a.name }),
     '',
     t(`mail.resident.${kind}.intro`),
+    ...(kind === 'booked' && a.referrer_name ? ['', t('referral.mail.resident.signedUpBy', { name: a.referrer_name, organisation: a.referrer_organisation ?? '' })] : []),
     '',
     `${t('mail.when')}: ${when}`,
     `${t('mail.where')}: ${place}`,
     `${t('mail.who')}: ${coaches} (${a.team_name})`,
+    ...(a.referrer_joins && a.referrer_name ? [t('referral.mail.resident.joins', { name: a.referrer_name })] : []),
   ];
   if (kind !== 'cancelled') {
     lines.push('', t('mail.prepare'));
@@ -145,7 +154,9 @@ export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: n
     .selectFrom('request')
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .leftJoin('team', 'team.id', 'request.team_id')
+    .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select(['resident.name', 'resident.email', 'resident.mail_locale', 'team.name as team_name', 'team.email as team_email', 'team.phone as team_phone', 'request.urgent_24h'])
+    .select(['request.channel', 'referrer.name as referrer_name', 'referrer.organisation as referrer_organisation'])
     .where('request.id', '=', b.requestId)
     .executeTakeFirstOrThrow();
   const t = translator(r.mail_locale as Locale);
@@ -154,10 +165,15 @@ export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: n
     await enqueueMail(trx, {
       to: r.email,
       subject: t(`mail.resident.${kind}.subject`),
-      text: [t('mail.greeting', { name: r.name }), '', t(`mail.resident.${kind}.intro`), '', t('mail.signature', { team: r.team_name ?? ctx.municipalityName })].join('\n'),
+      text: [
+        t('mail.greeting', { name: r.name }), '', t(`mail.resident.${kind}.intro`),
+        ...(r.referrer_name ? ['', t('referral.mail.resident.signedUpBy', { name: r.referrer_name, organisation: r.referrer_organisation ?? '' })] : []),
+        '', t('mail.signature', { team: r.team_name ?? ctx.municipalityName }),
+      ].join('\n'),
     });
   }
-  if (r.team_email && kind === 'callback') {
+  // A referral tells the team itself (src/features/referral/mails.ts).
+  if (r.team_email && kind === 'callback' && r.channel !== 'referrer') {
     const staff = translator('nl');
     const key = r.urgent_24h ? 'callbackUrgent' : 'callback';
     await enqueueMail(trx, {

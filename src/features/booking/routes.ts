@@ -18,6 +18,7 @@ import { audit, blockById, coachesOfBlock, neighbourTeams, teamById, teamForPost
 import { callbackSchema, detailsSchema, fieldErrors, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from './schemas.js';
 import { book, existingBooking, SlotTakenError, SlotUnavailableError } from './service.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
+import { returningBooking, routeFor } from '../returning/service.js';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -77,8 +78,14 @@ export default async function bookingRoutes(app: FastifyInstance) {
   });
 
   // Step 2: the question and the safety questions.
+  /** A returning resident's draft (src/features/returning): which coach they get, and why. */
+  async function returningRoute(d: Draft) {
+    const team = d.returningResidentId ? await ownTeam(d) : null;
+    return team ? { team, ...(await routeFor(app.db, team, d, app.now())) } : null;
+  }
+
   const questionPage = async (reply: FastifyReply, d: Draft, values: Record<string, unknown>, errors: Record<string, string>, status = 200) =>
-    reply.code(status).viewAsync('booking/question', { team: await ownTeam(d), outOfArea: d.outOfArea, postcode: d.postcode ? displayPostcode(d.postcode) : '', values, errors, topics, abouts });
+    reply.code(status).viewAsync('booking/question', { team: await ownTeam(d), outOfArea: d.outOfArea, postcode: d.postcode ? displayPostcode(d.postcode) : '', values, errors, topics, abouts, returning: d.returningResidentId ? { route: await returningRoute(d), name: d.name ?? '' } : null });
 
   app.get('/aanmelden/vraag', async (req, reply) => {
     const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
@@ -93,7 +100,9 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
     if (!d) return reply;
     const body = req.body as Body;
-    const input = { question: str(body, 'question'), topics: body.topics, about: str(body, 'about'), dangerNow: str(body, 'dangerNow'), urgent24h: str(body, 'urgent24h') };
+    // A returning resident is asked only the new question and the safety questions.
+    const about = str(body, 'about') || (d.returningResidentId ? (d.about ?? 'self') : '');
+    const input = { question: str(body, 'question'), topics: body.topics, about, dangerNow: str(body, 'dangerNow'), urgent24h: str(body, 'urgent24h') };
     const parsed = questionSchema.safeParse(input);
     if (!parsed.success) {
       const kept = { ...input, topics: Array.isArray(input.topics) ? input.topics : input.topics ? [input.topics] : [] };
@@ -144,13 +153,16 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const team = await ownTeam(d);
     const result = await book(app.db, {
       team,
-      resident: { name: parsed.data.name, email: null, phone: parsed.data.phone, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null, street: null, city: null, dateOfBirth: null, language: 'nl', interpreter: false, mailLocale: req.locale },
+      resident: d.returningResidentId
+        ? { name: parsed.data.name, email: d.email || null, phone: parsed.data.phone, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null, street: d.street || null, city: d.city || null, dateOfBirth: null, language: d.language ?? 'nl', interpreter: d.interpreter === true, mailLocale: req.locale }
+        : { name: parsed.data.name, email: null, phone: parsed.data.phone, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null, street: null, city: null, dateOfBirth: null, language: 'nl', interpreter: false, mailLocale: req.locale },
       request: { teamId: team?.id ?? null, channel: 'online', question: d.question!, topics: d.topics ?? [], about: d.about ?? 'self', dangerNow: false, urgent24h: d.urgent24h === true, companion: null, consentAt: app.now(), idempotencyKey: d.key },
       slot: null,
       status: 'callback',
       now: app.now(),
       secret: app.config.sessionSecret,
       mail: mailCtx(),
+      ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
     });
     app.mail.kick();
     req.session.set('booked', { requestId: result.requestId, token: null, callback: true, urgent: d.urgent24h === true, teamId: team?.id ?? null });
@@ -162,14 +174,17 @@ export default async function bookingRoutes(app: FastifyInstance) {
   async function momentData(d: Draft) {
     const team = await ownTeam(d);
     if (!team) return null;
+    // A returning resident: only the known coach's times, else the duo partner's, else the team's.
+    const returning = await returningRoute(d);
+    if (returning && returning.slots.length > 0) return { team, ownTeam: team, slots: returning.slots, full: false, returning };
     const own = distinctTimes(await teamFreeSlots(app.db, team, app.now()));
-    if (own.length > 0) return { team, ownTeam: team, slots: own, full: false };
+    if (own.length > 0) return { team, ownTeam: team, slots: own, full: false, returning };
     // The waiting-list alarm: no free time in the horizon. Offer a neighbour's calendar.
     for (const n of await neighbourTeams(app.db, team.id)) {
       const theirs = distinctTimes(await teamFreeSlots(app.db, n, app.now()));
-      if (theirs.length > 0) return { team: n, ownTeam: team, slots: theirs, full: true };
+      if (theirs.length > 0) return { team: n, ownTeam: team, slots: theirs, full: true, returning };
     }
-    return { team, ownTeam: team, slots: [] as Slot[], full: true };
+    return { team, ownTeam: team, slots: [] as Slot[], full: true, returning };
   }
 
   async function momentPage(req: FastifyRequest, reply: FastifyReply, d: Draft, values: Record<string, string>, errors: Record<string, string>, status = 200, taken?: Slot[]) {
@@ -288,6 +303,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
         now: app.now(),
         secret: app.config.sessionSecret,
         mail: mailCtx(),
+        ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
       });
       app.mail.kick();
       req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
@@ -296,10 +312,12 @@ export default async function bookingRoutes(app: FastifyInstance) {
     } catch (err) {
       if (err instanceof SlotTakenError) {
         await saveDraft(app, req, { slot: alternative || d.slot });
-        return checkPage(req, reply, d, { taken: err.alternatives }, 409);
+        // A returning resident's alternatives come from the same coach's times.
+        const alternatives = d.returningResidentId ? nearest((await momentData(d))?.slots ?? [], chosen?.start ?? app.now(), 3) : err.alternatives;
+        return checkPage(req, reply, d, { taken: alternatives }, 409);
       }
       if (err instanceof SlotUnavailableError) {
-        const free = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
+        const free = d.returningResidentId ? ((await momentData(d))?.slots ?? []) : team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
         const target = chosen?.start ?? app.now();
         return checkPage(req, reply, d, { taken: nearest(free, target, 3) }, 409);
       }

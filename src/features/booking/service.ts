@@ -93,9 +93,22 @@ export interface BookInput {
   status?: 'new' | 'callback';
   /** The staff member booking on a resident's behalf (phone, walk-in); absent for residents. */
   bookedBy?: number | null;
+  /**
+   * A returning resident (src/features/returning): their existing row is updated with what was
+   * typed instead of writing a new resident. Absent for everyone else.
+   */
+  residentId?: number | null;
+  /** The lead coach (regie) the new request starts with; absent: none yet. */
+  leadCoachId?: number | null;
   now: Date;
   secret: string;
   mail: MailContext;
+  /**
+   * Runs inside the booking's transaction once the request (and appointment) are written, before
+   * the mails: a referral records its referrer, consent and 3-gesprek here, so the resident's
+   * mail can name the referrer and nothing is half-saved.
+   */
+  within?: (trx: Transaction<Database>, ids: { requestId: number; appointmentId: number | null }) => Promise<void>;
 }
 
 export async function book(db: Kysely<Database>, input: BookInput): Promise<BookingResult> {
@@ -106,15 +119,20 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
     return await db.transaction().execute(async (trx) => {
       const slot = input.slot && input.team ? await validSlot(trx, input.team, input.slot.blockId, input.slot.start, input.now) : null;
       const r = input.resident;
-      const resident = await trx
-        .insertInto('resident')
-        .values({
-          name: r.name, email: r.email, phone: r.phone, postcode: r.postcode, house_number: r.houseNumber,
-          street: r.street, city: r.city, date_of_birth: r.dateOfBirth, language: r.language,
-          interpreter: r.interpreter, mail_locale: r.mailLocale,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const details = {
+        name: r.name, email: r.email, phone: r.phone, postcode: r.postcode, house_number: r.houseNumber,
+        street: r.street, city: r.city, date_of_birth: r.dateOfBirth, language: r.language,
+        interpreter: r.interpreter, mail_locale: r.mailLocale,
+      };
+      const resident = input.residentId
+        ? await trx
+            .updateTable('resident')
+            // A birth date left empty keeps the one we know.
+            .set((eb) => ({ ...details, date_of_birth: eb.fn.coalesce(eb.val(r.dateOfBirth), 'date_of_birth') }))
+            .where('id', '=', input.residentId)
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        : await trx.insertInto('resident').values(details).returning('id').executeTakeFirstOrThrow();
       const q = input.request;
       const request = await trx
         .insertInto('request')
@@ -136,6 +154,7 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
           idempotency_key: hashToken(key),
           submitted_at: input.now,
           assigned_at: q.teamId ? input.now : null,
+          lead_coach_id: input.leadCoachId ?? null,
           scheduled_at: slot ? input.now : null,
         })
         .returning('id')
@@ -151,6 +170,7 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
           .executeTakeFirstOrThrow();
         appointmentId = appt.id;
       }
+      if (input.within) await input.within(trx, { requestId: request.id, appointmentId });
       await audit(trx, { actorStaffId: input.bookedBy ?? null, action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned', subjectType: 'request', subjectId: request.id, teamId: q.teamId, detail: { channel: q.channel } });
       await bookingMails(trx, input.mail, { requestId: request.id, appointmentId, manageToken: token, status: input.status ?? 'new' });
       return { requestId: request.id, appointmentId, manageToken: token, repeated: false };

@@ -15,6 +15,7 @@ export const staffMenuItems: MenuItem[] = [
   { href: '/medewerker/capaciteit', label: 'staff.nav.capacity', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/wachtrij', label: 'staff.nav.queue', roles: ['coach', 'teamlead', 'frontoffice'] },
   { href: '/medewerker/namens', label: 'staff.nav.onBehalf', roles: ['coach', 'teamlead', 'frontoffice'] },
+  { href: '/medewerker/verwijzers', label: 'referral.contacts.nav', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/beheer', label: 'staff.nav.admin', roles: ['admin'] },
 ];
 

@@ -1,0 +1,65 @@
+// /medewerker/verwijzers — the team's fixed contact coach per referring organisation. Coaches
+// and team leads of the team see the list; team leads name or remove a contact. The team is
+// the user's own (no id in the URL), so another team's contacts are never in reach.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { audit } from '../booking/repository.js';
+import { fieldErrors } from '../booking/schemas.js';
+import { teamCoaches } from '../appointments/repository.js';
+import { contactsOfTeam, deleteContact, organisationKey, referringOrganisations, upsertContact } from './repository.js';
+import { phoneRule, pick } from './schemas.js';
+
+const view = { config: { access: { roles: CASE_ROLES } } };
+const manage = { config: { access: { roles: ['teamlead'] as const } } };
+
+const contactSchema = (coachIds: Set<number>) =>
+  z.object({
+    organisation: z.string().trim().max(200, 'referral.contacts.errors.organisationTooLong').pipe(z.string().min(1, 'referral.contacts.errors.organisationEmpty')),
+    coach: z.string().refine((v) => /^\d{1,9}$/.test(v) && coachIds.has(Number(v)), 'referral.contacts.errors.coach').transform(Number),
+    phone: z.string().trim().max(30, 'referral.contacts.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'referral.contacts.errors.phoneFormat'),
+  });
+
+export default async function contactsRoutes(app: FastifyInstance) {
+  async function page(reply: FastifyReply, staff: StaffSession, opts: { values?: Record<string, string>; errors?: Record<string, string>; status?: number; done?: string | null } = {}) {
+    const teamId = staff.teamId!;
+    const [contacts, coaches, suggestions] = await Promise.all([contactsOfTeam(app.db, teamId), teamCoaches(app.db, teamId), referringOrganisations(app.db, teamId)]);
+    return reply.code(opts.status ?? 200).viewAsync('referral/contacts', {
+      contacts, coaches, suggestions, canEdit: staff.role === 'teamlead', values: { organisation: '', coach: '', phone: '', ...opts.values },
+      errors: opts.errors ?? {}, done: opts.done ?? null,
+    });
+  }
+
+  app.get('/medewerker/verwijzers', view, async (req, reply) => {
+    const done = (req.query as Record<string, unknown>).klaar;
+    return page(reply, requireStaff(req), { done: done === 'opgeslagen' || done === 'verwijderd' ? done : null });
+  });
+
+  app.post('/medewerker/verwijzers', manage, async (req, reply) => {
+    const staff = requireStaff(req);
+    const teamId = staff.teamId!;
+    const values = pick(req.body, ['organisation', 'coach', 'phone']);
+    const coaches = await teamCoaches(app.db, teamId);
+    const parsed = contactSchema(new Set(coaches.map((c) => c.id))).safeParse(values);
+    if (!parsed.success) return page(reply, staff, { values, errors: fieldErrors(parsed.error), status: 400 });
+    const v = parsed.data;
+    await app.db.transaction().execute(async (trx) => {
+      await upsertContact(trx, { teamId, organisation: v.organisation, coachId: v.coach, phone: v.phone || null, staffId: staff.id });
+      await audit(trx, { action: 'referrer_contact_set', actorStaffId: staff.id, subjectType: 'team', subjectId: teamId, teamId, detail: { organisation: organisationKey(v.organisation), coachId: v.coach } });
+    });
+    return reply.redirect('/medewerker/verwijzers?klaar=opgeslagen', 303);
+  });
+
+  app.post('/medewerker/verwijzers/verwijderen', manage, async (req, reply) => {
+    const staff = requireStaff(req);
+    const teamId = staff.teamId!;
+    const key = organisationKey(pick(req.body, ['organisation']).organisation!);
+    const removed = key === '' ? 0 : await app.db.transaction().execute(async (trx) => {
+      const n = await deleteContact(trx, teamId, key);
+      if (n > 0) await audit(trx, { action: 'referrer_contact_removed', actorStaffId: staff.id, subjectType: 'team', subjectId: teamId, teamId, detail: { organisation: key } });
+      return n;
+    });
+    if (removed === 0) return page(reply, staff, { errors: { organisation: 'referral.contacts.errors.notFound' }, status: 400 });
+    return reply.redirect('/medewerker/verwijzers?klaar=verwijderd', 303);
+  });
+}

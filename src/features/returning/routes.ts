@@ -1,0 +1,66 @@
+// The way back for a resident who was helped before (issue 6):
+//   /opnieuw            email + postcode; a one-time link is mailed (same answer for everyone)
+//   /opnieuw/verstuurd  "look in your mail"
+//   /opnieuw/:token     the link: a page with one button, which uses the link up and starts a
+//                       new sign-up with the known details, then /aanmelden/vraag
+// The link is used up by a button (POST), not by opening it: mail scanners open links in mails
+// before the resident does, and would otherwise use up a link that works only once.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { discardDraft, saveDraft } from '../booking/draft.js';
+import { fieldErrors } from '../booking/schemas.js';
+import { askSchema } from './schemas.js';
+import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './service.js';
+
+type Body = Record<string, string | string[] | undefined>;
+type Params = { token: string };
+
+const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+
+export default async function returningRoutes(app: FastifyInstance) {
+  // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute), as the sign-up.
+  const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
+
+  // The link pages are private: never cached, never sent as referrer.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/opnieuw/')) reply.header('cache-control', 'no-store');
+  });
+
+  const formPage = (reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) =>
+    reply.code(status).viewAsync('returning/form', { values, errors });
+
+  app.get('/opnieuw', async (_req, reply) => formPage(reply, { email: '', postcode: '' }, {}));
+
+  app.post('/opnieuw', publicPost, async (req, reply) => {
+    const body = (req.body ?? {}) as Body;
+    const values = { email: str(body, 'email'), postcode: str(body, 'postcode') };
+    const parsed = askSchema.safeParse(values);
+    if (!parsed.success) return formPage(reply, values, fieldErrors(parsed.error), 400);
+    await requestLink(app.db, {
+      email: parsed.data.email,
+      postcode: parsed.data.postcode,
+      now: app.now(),
+      locale: req.locale,
+      ctx: { publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, municipalityPhone: app.config.municipality.phone },
+    });
+    app.mail.kick();
+    return reply.redirect('/opnieuw/verstuurd', 303);
+  });
+
+  app.get('/opnieuw/verstuurd', async (_req, reply) => reply.viewAsync('returning/sent', { minutes: LINK_MINUTES }));
+
+  const gone = (reply: FastifyReply) => reply.code(410).viewAsync('returning/gone', { minutes: LINK_MINUTES });
+
+  app.get<{ Params: Params }>('/opnieuw/:token', async (req, reply) => {
+    if (!(await linkIsUsable(app.db, req.params.token, app.now()))) return gone(reply);
+    return reply.viewAsync('returning/open', { token: req.params.token });
+  });
+
+  app.post<{ Params: Params }>('/opnieuw/:token', publicPost, async (req, reply) => {
+    const patch = await openLink(app.db, req.params.token, app.now());
+    if (!patch) return gone(reply);
+    // A new sign-up: whatever was typed in an earlier draft in this browser is dropped.
+    await discardDraft(app, req);
+    await saveDraft(app, req, patch);
+    return reply.redirect('/aanmelden/vraag', 303);
+  });
+}
