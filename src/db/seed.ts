@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hashToken, newToken } from '../domain/tokens.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { DateTime } from 'luxon';
 import { local, isWeekend } from '../domain/time.js';
 import { insertBlock } from '../features/blocks/repository.js';
 
@@ -91,6 +92,29 @@ export interface SeedOptions {
   /** Share of slots to book (0–1). */
   bookedShare?: number;
   weeks?: number;
+  /**
+   * Blocks per duo per week, on distinct weekday half-days (at most 10). Absent: about three
+   * (each weekday a duo works with a chance of 60%), as in the demo.
+   */
+  blocksPerDuoPerWeek?: number;
+  /** Coaches in all (even numbers per team, spread in proportion). Absent: 154, as listed. */
+  coaches?: number;
+}
+
+/** Team sizes grown two at a time, smallest growth ratio first, until `total` coaches. */
+function coachCounts(total: number | undefined): number[] {
+  const counts = teams.map((t) => t.coaches);
+  if (total === undefined) return counts;
+  let sum = counts.reduce((a, b) => a + b, 0);
+  while (sum + 2 <= total) {
+    let best = 0;
+    for (let i = 1; i < counts.length; i++) {
+      if (counts[i]! / teams[i]!.coaches < counts[best]! / teams[best]!.coaches) best = i;
+    }
+    counts[best]! += 2;
+    sum += 2;
+  }
+  return counts;
 }
 
 export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOptions = {}): Promise<void> {
@@ -98,6 +122,7 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const bookedShare = options.bookedShare ?? 0.3;
   const weeks = options.weeks ?? 3;
+  const perTeam = coachCounts(options.coaches);
   const passwordHash = await hash(demoLogins.password);
 
   await db.transaction().execute(async (trx) => {
@@ -130,10 +155,10 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
     // Coaches in duos: the first coach of team Centrum is the demo coach login.
     const duos: { teamId: number; a: number; b: number }[] = [];
     let personIndex = 0;
-    for (const t of teams) {
+    for (const [teamIndex, t] of teams.entries()) {
       const teamId = teamIds.get(t.slug)!;
       const ids: number[] = [];
-      for (let i = 0; i < t.coaches; i++) {
+      for (let i = 0; i < perTeam[teamIndex]!; i++) {
         const first = firstNames[personIndex % firstNames.length]!;
         const last = lastNames[(personIndex * 7) % lastNames.length]!;
         personIndex += 1;
@@ -164,20 +189,43 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
       ])
       .execute();
 
-    // Blocks: every duo takes about three half-days a week, mornings 9:00–12:00 or
-    // afternoons 13:30–16:30, from tomorrow on.
+    // Blocks: every duo takes about three half-days a week (or blocksPerDuoPerWeek), mornings
+    // 9:00–12:00 or afternoons 13:30–16:30, from tomorrow on.
     const today = local(now).startOf('day');
     const blocks: { id: number; teamId: number; start: Date; end: Date }[] = [];
-    for (let d = 1; d <= weeks * 7; d++) {
-      const day = today.plus({ days: d });
-      if (isWeekend(day)) continue;
-      for (const duo of duos) {
-        if (random() > 0.6) continue;
-        const morning = random() < 0.5;
-        const start = day.set(morning ? { hour: 9, minute: 0 } : { hour: 13, minute: 30 });
-        const end = start.plus({ hours: 3 });
-        const id = await insertBlock(trx, { teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate(), coachIds: [duo.a, duo.b] });
-        blocks.push({ id, teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate() });
+    const addBlock = async (duo: (typeof duos)[number], day: DateTime, morning: boolean) => {
+      const start = day.set(morning ? { hour: 9, minute: 0 } : { hour: 13, minute: 30 });
+      const end = start.plus({ hours: 3 });
+      const id = await insertBlock(trx, { teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate(), coachIds: [duo.a, duo.b] });
+      blocks.push({ id, teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate() });
+    };
+    if (options.blocksPerDuoPerWeek === undefined) {
+      for (let d = 1; d <= weeks * 7; d++) {
+        const day = today.plus({ days: d });
+        if (isWeekend(day)) continue;
+        for (const duo of duos) {
+          if (random() > 0.6) continue;
+          await addBlock(duo, day, random() < 0.5);
+        }
+      }
+    } else {
+      // A fixed number of half-days per duo in each week from tomorrow, picked at random.
+      for (let w = 0; w < weeks; w++) {
+        const halfDays: { day: DateTime; morning: boolean }[] = [];
+        for (let d = w * 7 + 1; d <= w * 7 + 7; d++) {
+          const day = today.plus({ days: d });
+          if (!isWeekend(day)) halfDays.push({ day, morning: true }, { day, morning: false });
+        }
+        const k = Math.min(options.blocksPerDuoPerWeek, halfDays.length);
+        for (const duo of duos) {
+          const order = [...halfDays];
+          for (let i = 0; i < k; i++) {
+            const j = i + Math.floor(random() * (order.length - i));
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          const chosen = order.slice(0, k).sort((a, b) => a.day.toMillis() - b.day.toMillis() || Number(b.morning) - Number(a.morning));
+          for (const h of chosen) await addBlock(duo, h.day, h.morning);
+        }
       }
     }
 
