@@ -105,6 +105,10 @@ describe('a referrer signs up a resident', () => {
     const residentMail = (await outbox(t.app)).find((m) => m.to_address === 'anna@example.nl')!;
     const manage = /\/afspraak\/[A-Za-z0-9_-]{43}/.exec(residentMail.body_text)![0];
     const resident = new Client(t.app);
+    // The resident's own page names the practice, not the team's office.
+    const before = await resident.get(manage);
+    expect(before.body).toContain('Bij de verwijzer: Praktijk De Linde, Lindestraat 4');
+    expect(before.body).not.toContain('Op het kantoor van het wijkteam');
     const moved = await resident.submit(`${manage}/verzetten`, { slot: w.slot('09:00'), mode: 'home' });
     expect(moved.statusCode, moved.body.slice(0, 500)).toBe(303);
     const appt = await t.app.db.selectFrom('appointment').select(['mode', 'referrer_joins']).executeTakeFirstOrThrow();

@@ -114,7 +114,7 @@ describe('appointment page', () => {
       const html = res.body;
       for (const text of [
         QUESTION, 'Opvoeden en kinderen, Geld en schulden', 'Voor mijn kind', 'dinsdag 8 december 2026, 09:00–10:00', 'huisbezoek: Steenstraat 12a, 6811AB Arnhem',
-        'href="tel:0612345678"', 'anna@example.nl', 'Arabisch; tolk nodig', 'mijn zus', '17 mei 1984', 'Huisartsenpraktijk Presikhaaf', 'Dr. Jansen', 'huisarts',
+        'href="tel:0612345678"', 'anna@example.nl', 'Arabisch; tolk nodig', 'mijn zus', '17 mei 1984', 'Huisartsenpraktijk Presikhaaf', 'Dr. Jansen', 'Huisarts',
         'Gegeven op vrijdag 20 november 2026', 'Fatima El Amrani &amp; Jeroen Bakker', 'via een verwijzer',
         'Eerdere vraag over huur', 'Plan gemaakt', `href="/medewerker/afspraken/${id.earlierAppt}"`, 'Bij Wijkteam Noord',
       ]) expect(html, text).toContain(text);
