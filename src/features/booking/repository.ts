@@ -101,11 +101,13 @@ export async function coachesOfBlock(db: Db, blockId: number): Promise<CoachName
 
 export async function audit(
   db: Db,
-  e: { action: string; actorStaffId?: number | null; subjectType?: string; subjectId?: number; teamId?: number | null; detail?: Record<string, unknown> },
+  e: { action: string; actorStaffId?: number | null; subjectType?: string; subjectId?: number; teamId?: number | null; detail?: Record<string, unknown>; at?: Date },
 ): Promise<void> {
   await db
     .insertInto('audit_event')
     .values({
+      // The app's clock when given (figures count events by it); else the database's.
+      ...(e.at ? { at: e.at } : {}),
       action: e.action,
       actor_staff_id: e.actorStaffId ?? null,
       subject_type: e.subjectType ?? null,

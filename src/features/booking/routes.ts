@@ -191,7 +191,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const data = await momentData(d);
     if (!data) return reply.redirect('/aanmelden/gegevens', 303);
     if (data.full && !d.noCapacityLogged) {
-      await audit(app.db, { action: 'no_capacity', teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } });
+      await audit(app.db, { action: 'no_capacity', at: app.now(), teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } });
       await saveDraft(app, req, { noCapacityLogged: true });
     }
     return reply.code(status).viewAsync('booking/moment', {
