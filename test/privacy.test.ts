@@ -35,7 +35,7 @@ describe('logs', () => {
     await c.submit('/aanmelden', { postcode: '6811 ab', houseNumber: '7' });
     await c.submit('/aanmelden/vraag', { question: 'Geheime vraag over schulden', about: 'self', dangerNow: 'no', urgent24h: 'no' });
     await c.submit('/aanmelden/moment', { slot: `${blockId}_${at('2026-12-08T09:00').toISOString()}`, mode: 'home' });
-    await c.submit('/aanmelden/gegevens', { name: 'Zeynep Privé', email: 'zeynep.prive@example.nl', phone: '0687654321', street: 'Verborgenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '01-02-1990', companion: 'Mantelzorger Marco', consent: 'yes' });
+    await c.submit('/aanmelden/gegevens', { name: 'Zeynep Privé', email: 'zeynep.prive@example.nl', phone: '0687654321', street: 'Verborgenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '17-03-1961', companion: 'Mantelzorger Marco', consent: 'yes' });
     const done = await c.submit('/aanmelden/controleren', {});
     expect(done.headers.location).toBe('/aanmelden/bevestiging');
     const conf = await c.get('/aanmelden/bevestiging');
@@ -46,7 +46,7 @@ describe('logs', () => {
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(10);
     expect(log).toContain('"url":"/afspraak/[token]"');
-    for (const secret of ['Zeynep', 'zeynep.prive', '0687654321', 'Verborgenstraat', 'Geheime vraag', 'Mantelzorger', '1990', 'coach.secret', token, 'kt_session=']) {
+    for (const secret of ['Zeynep', 'zeynep.prive', '0687654321', 'Verborgenstraat', 'Geheime vraag', 'Mantelzorger', '17-03-1961', '1961-03-17', 'coach.secret', token, 'kt_session=']) {
       expect(log, `"${secret}" in the logs`).not.toContain(secret);
     }
   });
