@@ -65,4 +65,11 @@ describe('demo data', () => {
     expect(booked.n / slots).toBeGreaterThan(0.15);
     expect(booked.n / slots).toBeLessThan(0.45);
   });
+
+  it('puts call-back requests and a sign-up without a team in the queue', async () => {
+    const rows = await t.db.selectFrom('request').select(['status', 'urgent_24h', 'team_id']).where('status', 'in', ['callback', 'new']).execute();
+    expect(rows.filter((r) => r.status === 'callback' && r.urgent_24h)).toHaveLength(1);
+    expect(rows.filter((r) => r.status === 'callback' && !r.urgent_24h)).toHaveLength(1);
+    expect(rows.filter((r) => r.team_id === null)).toHaveLength(1);
+  });
 });
