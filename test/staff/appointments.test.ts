@@ -221,13 +221,18 @@ describe('appointment page', () => {
       expect(a.solo_coach_id).toBeNull();
     });
 
-    it('lets one coach go alone without mailing the resident', async () => {
-      const before = await outboxCount();
+    it('lets one coach go alone without mailing the resident; the partner is told', async () => {
+      const before = await t.app.db.selectFrom('outbox_message').select('id').execute();
       const res = await vorm(id.main!, { mode: 'home', solo: String(id.partner) });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${page(id.main!)}?klaar=vorm`);
       expect((await appt(id.main!)).solo_coach_id).toBe(id.partner);
-      expect(await outboxCount()).toBe(before);
+      const partner = await t.app.db.selectFrom('staff_user').select('email').where('id', '=', id.partner!).executeTakeFirstOrThrow();
+      const mails = await t.app.db.selectFrom('outbox_message').selectAll().where('id', 'not in', before.length ? before.map((b) => b.id) : [0]).execute();
+      expect(mails.map((m) => m.to_address)).toEqual([partner.email]);
+      expect(mails[0]!.subject).toContain('Afspraak gewijzigd');
+      expect(mails[0]!.body_text).toContain('Jeroen gaat alleen.');
+      expect(mails[0]!.body_text).not.toContain(QUESTION);
       const shown = await coach.get(res.headers.location as string);
       expect(shown.body).toContain('Alleen Jeroen Bakker');
     });
@@ -239,7 +244,8 @@ describe('appointment page', () => {
       expect(res.headers.location).toBe(`${page(id.main!)}?klaar=vorm-gemaild`);
       expect((await appt(id.main!)).mode).toBe('phone');
       const mails = await t.app.db.selectFrom('outbox_message').selectAll().where('id', 'not in', before.length ? before.map((b) => b.id) : [0]).execute();
-      expect(mails).toHaveLength(1);
+      // The resident, and the partner coach (the one who did not make the change).
+      expect(mails).toHaveLength(2);
       expect(mails[0]!.to_address).toBe('anna@example.nl');
       expect(mails[0]!.subject).toContain('Er is iets veranderd aan uw afspraak');
       expect(mails[0]!.body_text).toContain('telefonisch: wij bellen u');

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit, coachesOfBlock } from '../booking/repository.js';
-import { residentAppointmentMail, type MailContext } from '../booking/mails.js';
+import { coachChangedMail, residentAppointmentMail, type MailContext } from '../booking/mails.js';
 import { earlierRequests, hasUpcomingAppointment, staffNames, teamCoaches, type CaseRow, type RequestForClose } from './repository.js';
 import type { outcomes, results } from './schemas.js';
 import { feedbackForOutcome, queueReferrerFeedback } from '../referral/feedback.js';
@@ -77,6 +77,7 @@ export async function changeMode(
       detail: { from: c.mode, to: input.mode, soloFrom: c.solo_coach_id, soloTo: input.solo },
     });
     if (modeChanged) await residentAppointmentMail(trx, mail, c.id, 'changed', null);
+    await coachChangedMail(trx, mail, c.id, staff.id, input.solo);
   });
   return { residentMailed: modeChanged && Boolean(c.email) };
 }

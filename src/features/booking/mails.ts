@@ -132,6 +132,25 @@ export async function coachAppointmentMail(trx: Trx, ctx: MailContext, appointme
   }
 }
 
+/**
+ * The other coaches of the block hear when a colleague changed how the conversation goes (mode,
+ * or one coach going alone): a link, no question text.
+ */
+export async function coachChangedMail(trx: Trx, ctx: MailContext, appointmentId: number, changedBy: number, soloCoachId: number | null): Promise<void> {
+  const a = await loadAppointmentView(trx, appointmentId);
+  const t = translator('nl');
+  const when = formatters('nl').range(a.starts_at, a.ends_at);
+  const solo = a.coaches.find((c) => c.id === soloCoachId);
+  const who = solo ? t('mail.coach.changed.solo', { name: solo.name.split(' ')[0]! }) : t('mail.coach.changed.duo');
+  for (const coach of a.coaches.filter((c) => c.id !== changedBy)) {
+    await enqueueMail(trx, {
+      to: coach.email,
+      subject: t('mail.coach.changed.subject', { when }),
+      text: [t('mail.greeting', { name: coach.name.split(' ')[0]! }), '', t('mail.coach.changed.intro', { when, mode: t(`mail.modes.${a.mode}`) }), who, '', `${ctx.publicUrl}/medewerker/afspraken/${a.id}`, '', t('mail.coach.noContent')].join('\n'),
+    });
+  }
+}
+
 /** The duo of the old block hears that the resident moved the appointment to another duo. */
 export async function coachMovedAwayMail(trx: Trx, ctx: MailContext, appointmentId: number, oldBlockId: number): Promise<void> {
   const t = translator('nl');
