@@ -1,7 +1,7 @@
 // SQL for the capacity page. Every function takes the executor first.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { BlockForSlots, Busy } from '../../domain/slots.js';
+import type { BlockForSlots } from '../../domain/slots.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,17 +31,6 @@ export async function teamBlocks(db: Db, teamId: number, from: Date, to: Date): 
     .orderBy('staff_user.name')
     .execute();
   return blocks.map((b) => ({ ...b, coaches: coaches.filter((c) => c.block_id === b.id).map((c) => ({ id: c.id, name: c.name })) }));
-}
-
-/** Booked appointments in the given blocks. */
-export async function bookedIn(db: Db, blockIds: number[]): Promise<Busy[]> {
-  if (blockIds.length === 0) return [];
-  return db
-    .selectFrom('appointment')
-    .select(['block_id', 'starts_at', 'ends_at'])
-    .where('block_id', 'in', blockIds)
-    .where('status', '=', 'booked')
-    .execute();
 }
 
 /** Waiting-list alarms: residents who found no free time in the team's calendar. */

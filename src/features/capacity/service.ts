@@ -11,7 +11,9 @@ import type { Database, Team } from '../../db/schema.js';
 import { cutSlots, overlaps, type Slot } from '../../domain/slots.js';
 import { horizonEnd, isWeekend, local } from '../../domain/time.js';
 import { bookingWindow, teamFreeSlots } from '../booking/availability.js';
-import { bookedIn, noCapacityCount, teamBlocks } from './repository.js';
+import { noCapacityCount, teamBlocks } from './repository.js';
+// The same query as the public calendar, so both count booked time alike.
+import { busyInBlocks } from '../booking/repository.js';
 
 /** "Free slots in the next 14 days" (the rule), counted from the first bookable moment. */
 export const FREE_WINDOW_DAYS = 14;
@@ -63,7 +65,7 @@ export async function teamCapacity(db: Kysely<Database>, team: Team, now: Date):
   const promiseDate = local(promiseEnd).toISODate()!;
 
   const blocks = await teamBlocks(db, team.id, from, to);
-  const busy = await bookedIn(db, blocks.map((b) => b.id));
+  const busy = await busyInBlocks(db, blocks.map((b) => b.id));
 
   // Every working day of the window is listed, also when it has no blocks (that is news too).
   const days = new Map<string, DayFigures>();
