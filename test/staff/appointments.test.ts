@@ -44,7 +44,6 @@ describe('appointment page', () => {
   const appt = (appointmentId: number) => t.app.db.selectFrom('appointment').selectAll().where('id', '=', appointmentId).executeTakeFirstOrThrow();
   const request = (requestId: number) => t.app.db.selectFrom('request').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
   const page = (appointmentId: number) => `/medewerker/afspraken/${appointmentId}`;
-  const outboxCount = async () => Number((await t.app.db.selectFrom('outbox_message').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
     t = await createTestApp({ now: () => NOW });
