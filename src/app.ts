@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.js';
@@ -28,6 +27,7 @@ import queueRoutes from './features/queue/routes.js';
 import onBehalfRoutes from './features/on-behalf/routes.js';
 import adminRoutes from './features/admin/routes.js';
 import { loggerOptions } from './logging.js';
+import { nodeModulesDir, publicDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
 import bookingRoutes from './features/booking/routes.js';
@@ -46,8 +46,6 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
 }
 
-const publicDir = fileURLToPath(new URL('../public', import.meta.url));
-const nodeModules = fileURLToPath(new URL('../node_modules', import.meta.url));
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -74,7 +72,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
   await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
   await app.register(fastifyStatic, {
-    root: [path.join(nodeModules, '@utrecht/component-library-css/dist'), path.join(nodeModules, '@utrecht/design-tokens/dist')],
+    root: [path.join(nodeModulesDir, '@utrecht/component-library-css/dist'), path.join(nodeModulesDir, '@utrecht/design-tokens/dist')],
     prefix: '/static/nlds/',
     decorateReply: false,
     allowedPath: (p) => p === '/index.css' || p === '/root.css',

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import helmet from 'helmet';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { helmetOptions, securityHeaders } from '../src/plugins/security.js';
 
 describe('plumbing', () => {
   let t: TestApp;
@@ -60,6 +64,26 @@ describe('plumbing', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('same-origin');
+  });
+
+  it("sends exactly the headers helmet's own middleware sets, on pages, files and errors", async () => {
+    // helmet itself on a plain Node server, with the portal's options.
+    const server = http.createServer((req, res) => helmet(helmetOptions(false))(req, res, () => res.end()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const fromHelmet = await fetch(`http://127.0.0.1:${port}/`);
+    server.close();
+    const expected = Object.fromEntries([...fromHelmet.headers].filter(([k]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k)));
+    expect(Object.keys(expected)).toContain('content-security-policy');
+    expect(expected['strict-transport-security']).toBeUndefined();
+    for (const url of ['/', '/static/css/app.css', '/bestaat-niet']) {
+      const res = await t.app.inject(url);
+      for (const [name, value] of Object.entries(expected)) expect(res.headers[name], `${name} on ${url}`).toBe(value);
+    }
+    // With secure cookies (https): HSTS and upgrade-insecure-requests too.
+    const secure = securityHeaders(helmetOptions(true));
+    expect(secure['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(secure['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 
   it('serves the NL Design System stylesheets', async () => {

@@ -1,7 +1,8 @@
 // `npm start` as a newcomer runs it: embedded database in a data folder, demo data on first
 // start, the start page served, a graceful stop, and the data still there after a restart.
 import { describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,9 +18,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function start(dataDir: string, port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const child = spawn('node', ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+function start(dataDir: string, port: number, o: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; output: () => string; ready: Promise<void> } {
+  const child = spawn('node', o.args ?? ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -66,4 +67,28 @@ describe('npm start on the embedded database', () => {
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
     expect(await stop(second.child)).toBe(0);
   });
+});
+
+describe('npm run build, then npm run serve (production)', () => {
+  it('runs the compiled portal: migrations, pages, texts, stylesheets', async () => {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: path.resolve(import.meta.dirname, '..') });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kt-serve-'));
+    const port = await freePort();
+    const server = start(dataDir, port, { args: ['dist/src/server.js'], env: { NODE_ENV: 'production', SEED_DEMO: 'never' } });
+    await server.ready;
+    const home = await fetch(`http://127.0.0.1:${port}/?lang=en`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Help from the neighbourhood team');
+    const signUp = await fetch(`http://127.0.0.1:${port}/aanmelden`);
+    expect(await signUp.text()).toContain('name="_csrf"');
+    for (const css of ['/static/css/app.css', '/static/nlds/index.css']) {
+      const res = await fetch(`http://127.0.0.1:${port}${css}`);
+      expect(res.status, css).toBe(200);
+      expect(res.headers.get('content-type'), css).toMatch(/text\/css/);
+      expect((await res.text()).length, css).toBeGreaterThan(1000);
+    }
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(await stop(server.child), server.output()).toBe(0);
+  }, 180_000);
 });

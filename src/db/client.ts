@@ -6,6 +6,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { ChangeWatch, registerWatch, watchedDialect } from './changes.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -40,7 +41,9 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     pool.on('connect', (client) => {
       void client.query("set time zone 'UTC'");
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const watch = new ChangeWatch();
+    const db = new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) });
+    registerWatch(db, watch);
     return { db, kind: 'server', close: () => db.destroy() };
   }
   // Loaded only when used: the embedded database's code costs ~40 MB of memory in a server
@@ -56,6 +59,8 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     },
   });
   await pglite.exec("set time zone 'UTC'");
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const watch = new ChangeWatch();
+  const db = new Kysely<Database>({ dialect: watchedDialect(new PGliteDialect(pglite), watch) });
+  registerWatch(db, watch);
   return { db, kind: 'embedded', close: () => db.destroy() };
 }

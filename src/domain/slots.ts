@@ -1,8 +1,7 @@
 // Slots are cut from blocks: from the block's start, every (slot length + travel buffer)
 // minutes, as long as the conversation itself fits before the block ends. A slot is free when
 // no active appointment in that block overlaps it. All in Europe/Amsterdam local time.
-import { DateTime } from 'luxon';
-import { ZONE } from './time.js';
+import { localDate } from './time.js';
 
 export interface BlockForSlots {
   id: number;
@@ -62,15 +61,27 @@ export function freeSlots(blocks: BlockForSlots[], busy: Busy[], from: Date, to:
   return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.blockId - b.blockId);
 }
 
-/** Several duos may offer the same time: residents see one time, booked in the first block. */
-export function distinctTimes(slots: Slot[]): Slot[] {
+const distinctOfFrozen = new WeakMap<readonly Slot[], readonly Slot[]>();
+
+/**
+ * Several duos may offer the same time: residents see one time, booked in the first block.
+ * For a frozen list (a kept read) the answer is kept too, and frozen in turn.
+ */
+export function distinctTimes(slots: readonly Slot[]): readonly Slot[] {
+  const frozen = Object.isFrozen(slots);
+  const kept = frozen ? distinctOfFrozen.get(slots) : undefined;
+  if (kept) return kept;
   const seen = new Set<number>();
-  return slots.filter((s) => {
+  const out = slots.filter((s) => {
     const k = s.start.getTime();
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   });
+  if (!frozen) return out;
+  Object.freeze(out);
+  distinctOfFrozen.set(slots, out);
+  return out;
 }
 
 export interface SlotDay {
@@ -78,10 +89,10 @@ export interface SlotDay {
   slots: Slot[];
 }
 
-export function groupByDay(slots: Slot[]): SlotDay[] {
+export function groupByDay(slots: readonly Slot[]): SlotDay[] {
   const days = new Map<string, Slot[]>();
   for (const s of slots) {
-    const key = DateTime.fromJSDate(s.start, { zone: ZONE }).toISODate()!;
+    const key = localDate(s.start);
     const list = days.get(key) ?? [];
     list.push(s);
     days.set(key, list);
@@ -90,7 +101,7 @@ export function groupByDay(slots: Slot[]): SlotDay[] {
 }
 
 /** The `n` free slots nearest in time to `target` (for "just taken, try one of these"). */
-export function nearest(slots: Slot[], target: Date, n: number): Slot[] {
+export function nearest(slots: readonly Slot[], target: Date, n: number): Slot[] {
   return [...slots]
     .sort((a, b) => Math.abs(a.start.getTime() - target.getTime()) - Math.abs(b.start.getTime() - target.getTime()) || a.start.getTime() - b.start.getTime())
     .slice(0, n)
@@ -100,6 +111,11 @@ export function nearest(slots: Slot[], target: Date, n: number): Slot[] {
 /** A slot as it travels in a form field: "<blockId>_<start ISO instant>". */
 export function slotKey(s: { blockId: number; start: Date }): string {
   return `${s.blockId}_${s.start.toISOString()}`;
+}
+
+/** The id of a slot's radio button: short, as a calendar page holds many ("s12-tkv6o"). */
+export function slotInputId(s: { blockId: number; start: Date }): string {
+  return `s${s.blockId}-${(s.start.getTime() / 60_000).toString(36)}`;
 }
 
 export function parseSlotKey(key: string): { blockId: number; start: Date } | null {

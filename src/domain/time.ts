@@ -44,14 +44,44 @@ export interface Formatters {
   range(start: Date | string, end: Date | string): string;
 }
 
-export function formatters(locale: string): Formatters {
-  const opts = { locale: locale === 'en' ? 'en-GB' : 'nl-NL' };
-  const date = (d: Date | string) => local(d).setLocale(opts.locale).toFormat('cccc d LLLL yyyy');
-  const time = (d: Date | string) => local(d).toFormat('HH:mm');
-  return {
-    date,
-    shortDate: (d) => local(d).setLocale(opts.locale).toFormat('ccc d LLL'),
-    time,
-    range: (s, e) => `${date(s)}, ${time(s)}–${time(e)}`,
+/**
+ * `fn` with its answers kept per instant. Pages show the same few hundred times over and over,
+ * and formatting one in a time zone is costly; the memory is bounded (cleared when full).
+ */
+export function perInstant<T>(fn: (d: Date | string) => T, max = 5000): (d: Date | string) => T {
+  const kept = new Map<number | string, T>();
+  return (d) => {
+    const key = typeof d === 'string' ? d : d.getTime();
+    let v = kept.get(key);
+    if (v === undefined) {
+      if (kept.size >= max) kept.clear();
+      v = fn(d);
+      kept.set(key, v);
+    }
+    return v;
   };
 }
+
+function makeFormatters(locale: string): Formatters {
+  const opts = { locale: locale === 'en' ? 'en-GB' : 'nl-NL' };
+  const date = perInstant((d) => local(d).setLocale(opts.locale).toFormat('cccc d LLLL yyyy'));
+  const time = perInstant((d) => local(d).toFormat('HH:mm'));
+  return Object.freeze({
+    date,
+    shortDate: perInstant((d) => local(d).setLocale(opts.locale).toFormat('ccc d LLL')),
+    time,
+    range: (s: Date | string, e: Date | string) => `${date(s)}, ${time(s)}–${time(e)}`,
+  });
+}
+
+const formattersByLocale = new Map<string, Formatters>();
+
+/** Date and time texts in the resident's language, in Amsterdam time. */
+export function formatters(locale: string): Formatters {
+  let f = formattersByLocale.get(locale);
+  if (!f) formattersByLocale.set(locale, (f = makeFormatters(locale)));
+  return f;
+}
+
+/** The local calendar date of an instant, 'YYYY-MM-DD'. */
+export const localDate = perInstant((d) => local(d).toISODate()!);

@@ -3,7 +3,7 @@
 import fp from 'fastify-plugin';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { localesDir } from '../paths.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const locales = ['nl', 'en'] as const;
@@ -11,7 +11,7 @@ export type Locale = (typeof locales)[number];
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 type Tree = { [key: string]: string | Tree };
-const folder = fileURLToPath(new URL('../locales', import.meta.url));
+const folder = localesDir;
 
 function flatten(tree: Tree, prefix: string, out: Map<string, string>): void {
   for (const [k, v] of Object.entries(tree)) {
@@ -36,7 +36,15 @@ export function isLocale(v: unknown): v is Locale {
   return typeof v === 'string' && (locales as readonly string[]).includes(v);
 }
 
+const translators = new Map<Locale, Translate>();
+
 export function translator(locale: Locale): Translate {
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = makeTranslator(locale)));
+  return t;
+}
+
+function makeTranslator(locale: Locale): Translate {
   const table = messages[locale];
   return (key, params) => {
     const text = table.get(key) ?? messages.nl.get(key);

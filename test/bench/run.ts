@@ -8,6 +8,8 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { openDatabase } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemo } from '../../src/db/seed.js';
@@ -16,6 +18,7 @@ import { freePort, memoryOf, start, stopAll, waitFor200, type Service } from './
 import { appointmentsAt, bookedCount, calendarSession, confirm, doubleBookings, load, percentile, prepare, teamsOf, type TeamEntry } from './scenarios.js';
 import { fixed, percent, printTable, writeResults, type Row } from './report.js';
 
+const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const resultsFile = path.join(repo, 'test/bench/results.json');
 
@@ -65,6 +68,12 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
+// BENCH_ONLY=calendar: measures hello and the calendar only.
+// BENCH_PROFILE=<dir>: the portal writes a CPU profile there when it stops (open it in Chrome
+// DevTools or speedscope) to see where the time of a slow figure goes.
+const profileDir = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : null;
+
+/** A TypeScript file run with tsx (the bench's own helpers). */
 function node(name: string, script: string, env: NodeJS.ProcessEnv): Service {
   return start(name, process.execPath, ['--import', 'tsx', script], env, repo);
 }
@@ -110,10 +119,14 @@ async function main(): Promise<number> {
   await hello.stop();
   log(`hello: ${fixed(helloLoad.requestsPerSec)} req/s`);
 
-  // The portal in production mode, as its own process.
+  // The portal in production mode, as its own process: compiled (npm run build), run by node
+  // itself as `npm run serve` does, without the TypeScript loader of `npm start` (~45 MB).
+  log('portal: npm run build');
+  await run('npm', ['run', 'build'], { cwd: repo });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = node('portal', 'src/server.ts', {
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = start('portal', process.execPath, [...prof, 'dist/src/server.js'], {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: appDb.url,
@@ -126,7 +139,7 @@ async function main(): Promise<number> {
     SMTP_URL: '',
     DATA_DIR: dataDir,
     PUBLIC_POST_LIMIT: '1000000',
-  });
+  }, repo);
   await waitFor200(`${base}/healthz`, server, 60_000);
   const pid = server.child.pid!;
   const rssMb: Record<string, number> = { started: Math.round(memoryOf(pid).rssMb) };
@@ -143,6 +156,14 @@ async function main(): Promise<number> {
   const calendarLoad = await load(`${base}/aanmelden/moment`, { ...LOAD, headers: { cookie: cal.cookie, 'accept-language': 'nl' } });
   rssMb.afterCalendar = Math.round(memoryOf(pid).rssMb);
   log(`calendar: ${fixed(calendarLoad.requestsPerSec)} req/s, p50 ${calendarLoad.p50Ms} ms, p99 ${calendarLoad.p99Ms} ms, non-2xx ${calendarLoad.non2xx}`);
+
+  if (process.env.BENCH_ONLY === 'calendar') {
+    // For working on the calendar (with BENCH_PROFILE): no other steps, no results file.
+    log(`calendar / hello: ${percent(calendarLoad.requestsPerSec / helloLoad.requestsPerSec)}; RSS ${rssMb.afterCalendar} MB`);
+    agent.destroy();
+    await server.stop();
+    return 0;
+  }
 
   // 3. pgbench -N on the same server: the write ceiling.
   const benchDb = await createDatabase(pgServer.adminUrl, 'kt_pgbench');

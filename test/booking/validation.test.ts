@@ -9,6 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Database } from '../../src/db/schema.js';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
+import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00'); // a Tuesday
@@ -546,7 +547,7 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
       expect(res.statusCode).toBe(400);
       expectGroupError(res.body, 'mode', MSG.mode);
       expect(summaryTargets(res.body)).toEqual(['mode']);
-      expect(isChecked(res.body, `slot-${slot.replace(/[^a-zA-Z0-9]/g, '')}`)).toBe(true);
+      expect(isChecked(res.body, slotInputId(parseSlotKey(slot)!))).toBe(true);
       for (const m of ['home', 'office', 'phone', 'video']) expect(isChecked(res.body, `mode-${m}`)).toBe(false);
       expect(await drafts(w.t.app.db)).toBe(before);
       await nothingStored();
@@ -851,7 +852,7 @@ describe('manage link forms', () => {
     const res = await c.submit(`/afspraak/${token}/verzetten`, { slot, mode: 'boat' });
     expect(res.statusCode).toBe(400);
     expectSummaryLink(res.body, 'mode', MSG.mode);
-    expect(isChecked(res.body, `slot-${slot.replace(/[^a-zA-Z0-9]/g, '')}`)).toBe(true);
+    expect(isChecked(res.body, slotInputId(parseSlotKey(slot)!))).toBe(true);
     expect(await appointment()).toEqual(before.a);
     expect(await counts(w.t.app.db)).toEqual(before.n);
   });

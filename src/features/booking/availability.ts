@@ -3,23 +3,71 @@
 import type { Kysely } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import { freeSlots, type Slot } from '../../domain/slots.js';
-import { earliestBookable, horizonEnd } from '../../domain/time.js';
+import { earliestBookable, horizonEnd, local } from '../../domain/time.js';
 import { blocksBetween, busyInBlocks } from './repository.js';
+import { cachedRead } from '../../db/changes.js';
 
 export interface Window {
   from: Date;
   to: Date;
 }
 
+// The window's ends change once a day: kept per team setting for the Amsterdam day they hold.
+const windows = new Map<string, { dayStart: number; dayEnd: number; from: Date; to: Date }>();
+
 export function bookingWindow(team: Pick<Team, 'min_notice_days' | 'horizon_days'>, now: Date): Window {
-  const from = earliestBookable(now, team.min_notice_days).toJSDate();
-  const to = horizonEnd(now, team.horizon_days).toJSDate();
-  return { from: from < now ? now : from, to };
+  const key = `${team.min_notice_days}:${team.horizon_days}`;
+  const t = now.getTime();
+  let w = windows.get(key);
+  if (!w || t < w.dayStart || t >= w.dayEnd) {
+    const day = local(now).startOf('day');
+    w = {
+      dayStart: day.toMillis(),
+      dayEnd: day.plus({ days: 1 }).toMillis(),
+      from: earliestBookable(now, team.min_notice_days).toJSDate(),
+      to: horizonEnd(now, team.horizon_days).toJSDate(),
+    };
+    if (windows.size > 100) windows.clear();
+    windows.set(key, w);
+  }
+  return { from: w.from < now ? now : new Date(w.from), to: new Date(w.to) };
 }
 
-export async function teamFreeSlots(db: Kysely<Database>, team: Team, now: Date, opts: { coachId?: number } = {}): Promise<Slot[]> {
+/**
+ * How long free times read from the database are trusted without a change seen by this process
+ * (src/db/changes.ts). Changes made here are seen at once; this bounds how long a change made by
+ * another process (a second server) can go unseen. A resident who picks a time that is gone
+ * meanwhile gets the "just taken" page with the nearest free times: the database decides.
+ */
+const FREE_TIMES_TTL_MS = 10_000;
+
+interface Kept {
+  from: number;
+  to: number;
+  slots: readonly Slot[];
+}
+
+/**
+ * A team's free slots in its booking window (optionally only those of one coach), sorted by
+ * time. Read through memory: the calendar page is the most requested page of the portal.
+ */
+export async function teamFreeSlots(db: Kysely<Database>, team: Team, now: Date, opts: { coachId?: number } = {}): Promise<readonly Slot[]> {
   const w = bookingWindow(team, now);
-  const blocks = await blocksBetween(db, team.id, w.from, w.to, opts.coachId);
-  const busy = await busyInBlocks(db, blocks.map((b) => b.id));
-  return freeSlots(blocks, busy, w.from, w.to);
+  const from = w.from.getTime();
+  const to = w.to.getTime();
+  const kept = await cachedRead<Kept>(
+    db,
+    `free-times:${team.id}:${opts.coachId ?? ''}`,
+    // A read covering this window serves it: the window only moves forward as time passes.
+    { ttlMs: FREE_TIMES_TTL_MS, valid: (k) => k.from <= from && k.to >= to },
+    async () => {
+      const blocks = await blocksBetween(db, team.id, w.from, w.to, opts.coachId);
+      const busy = await busyInBlocks(db, blocks.map((b) => b.id));
+      // Frozen: shared by every request, and what is derived from it (distinctTimes, the page's
+      // list of times) can be kept per array.
+      return { from, to, slots: Object.freeze(freeSlots(blocks, busy, w.from, w.to).map((x) => Object.freeze(x))) };
+    },
+  );
+  if (kept.from === from && kept.to === to) return kept.slots;
+  return Object.freeze(kept.slots.filter((s) => s.start.getTime() >= from && s.end.getTime() <= to));
 }

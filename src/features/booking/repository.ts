@@ -3,6 +3,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import type { BlockForSlots, Busy } from '../../domain/slots.js';
+import { cachedRead } from '../../db/changes.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -21,18 +22,28 @@ export async function teamForPostcode(db: Db, postcode: string): Promise<Team | 
   return row ?? null;
 }
 
+// Teams change rarely and are read on every step of a sign-up: kept in memory while no team
+// table changed (src/db/changes.ts), frozen so no caller can change the kept copy.
+const TEAM_TTL_MS = 10_000;
+
 export async function teamById(db: Db, id: number): Promise<Team | null> {
-  return (await db.selectFrom('team').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  return cachedRead(db, `team:${id}`, { ttlMs: TEAM_TTL_MS }, async () => {
+    const row = await db.selectFrom('team').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? Object.freeze(row) : null;
+  });
 }
 
-export async function neighbourTeams(db: Db, teamId: number): Promise<Team[]> {
-  return db
-    .selectFrom('team_neighbour')
-    .innerJoin('team', 'team.id', 'team_neighbour.neighbour_id')
-    .selectAll('team')
-    .where('team_neighbour.team_id', '=', teamId)
-    .orderBy('team.name')
-    .execute();
+export async function neighbourTeams(db: Db, teamId: number): Promise<readonly Team[]> {
+  return cachedRead(db, `team-neighbours:${teamId}`, { ttlMs: TEAM_TTL_MS }, async () => {
+    const rows = await db
+      .selectFrom('team_neighbour')
+      .innerJoin('team', 'team.id', 'team_neighbour.neighbour_id')
+      .selectAll('team')
+      .where('team_neighbour.team_id', '=', teamId)
+      .orderBy('team.name')
+      .execute();
+    return Object.freeze(rows.map((r) => Object.freeze(r)));
+  });
 }
 
 export interface BlockRow extends BlockForSlots {

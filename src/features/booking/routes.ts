@@ -9,7 +9,7 @@
 //   /aanmelden/bevestiging  confirmation
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
-import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
+import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
 import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from './availability.js';
@@ -194,16 +194,13 @@ export default async function bookingRoutes(app: FastifyInstance) {
       await audit(app.db, { action: 'no_capacity', at: app.now(), teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } });
       await saveDraft(app, req, { noCapacityLogged: true });
     }
-    return reply.code(status).viewAsync('booking/moment', {
-      ...data,
-      days: groupByDay(data.slots),
-      first: data.slots[0] ?? null,
-      slotKey,
-      values,
-      errors,
-      modes,
-      taken: taken ?? null,
-    });
+    const view = { ...data, first: data.slots[0] ?? null, slotKey, values, errors, modes, taken: taken ?? null };
+    // The plain calendar page (most of the portal's traffic) is the same for everyone who sees
+    // the same free times: kept for as long as that list of times is.
+    if (status === 200 && !taken && Object.keys(errors).length === 0 && !data.returning && Object.isFrozen(data.slots)) {
+      return reply.viewKept(data.slots, `${data.team.id}|${data.ownTeam.id}|${data.full}|${values.slot}|${values.mode}`, 'booking/moment', view);
+    }
+    return reply.code(status).viewAsync('booking/moment', view);
   }
 
   app.get('/aanmelden/moment', async (req, reply) => {

@@ -2,7 +2,7 @@
 // working once the appointment is over.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../errors.js';
-import { distinctTimes, groupByDay, parseSlotKey, slotKey } from '../../domain/slots.js';
+import { distinctTimes, parseSlotKey, slotKey } from '../../domain/slots.js';
 import { teamFreeSlots } from '../booking/availability.js';
 import { teamById } from '../booking/repository.js';
 import { modes } from '../booking/schemas.js';
@@ -42,7 +42,7 @@ export default async function manageRoutes(app: FastifyInstance) {
   async function reschedulePage(reply: FastifyReply, a: ManagedAppointment, token: string, values: Record<string, string>, errors: Record<string, string>, status = 200, taken: ReturnType<typeof distinctTimes> | null = null) {
     const team = (await teamById(app.db, a.team_id))!;
     const slots = distinctTimes(await teamFreeSlots(app.db, team, app.now()));
-    return reply.code(status).viewAsync('manage/reschedule', { a, token, days: groupByDay(slots), first: slots[0] ?? null, slotKey, values, errors, modes, taken });
+    return reply.code(status).viewAsync('manage/reschedule', { a, token, slots, first: slots[0] ?? null, slotKey, values, errors, modes, taken });
   }
 
   app.get<{ Params: Params }>('/afspraak/:token/verzetten', async (req, reply) => {

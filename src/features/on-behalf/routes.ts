@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
-import { groupByDay, slotKey, type Slot } from '../../domain/slots.js';
+import { slotKey, type Slot } from '../../domain/slots.js';
 import { abouts, languages, modes, topics } from '../booking/schemas.js';
 import { teamById } from '../booking/repository.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
@@ -37,7 +37,7 @@ function emptyValues(postcode = ''): Values {
 export default async function onBehalfRoutes(app: FastifyInstance) {
   const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
 
-  async function formPage(req: FastifyRequest, reply: FastifyReply, p: { team: Team | null; values: Values; errors: Record<string, string>; key: string; status?: number; taken?: Slot[]; pick?: Record<string, string>; posted?: boolean }) {
+  async function formPage(req: FastifyRequest, reply: FastifyReply, p: { team: Team | null; values: Values; errors: Record<string, string>; key: string; status?: number; taken?: readonly Slot[]; pick?: Record<string, string>; posted?: boolean }) {
     const staff = requireStaff(req);
     const slots = p.team ? await offeredTimes(app.db, p.team, app.now()) : [];
     return reply.code(p.status ?? 200).viewAsync('on-behalf/form', {
@@ -48,7 +48,7 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
       values: p.values,
       errors: p.errors,
       key: p.key,
-      days: groupByDay(slots),
+      slots,
       first: slots[0] ?? null,
       taken: p.taken ?? null,
       posted: p.posted ?? false,

@@ -13,7 +13,7 @@ import { book, SlotTakenError, SlotUnavailableError, type BookingResult } from '
 import type { Parsed } from './schemas.js';
 
 export class OnBehalfSlotError extends Error {
-  constructor(readonly alternatives: Slot[]) {
+  constructor(readonly alternatives: readonly Slot[]) {
     super('slot not free');
   }
 }
@@ -28,7 +28,7 @@ export async function resolveTeam(db: Kysely<Database>, staff: StaffSession, cho
   return postcode ? teamForPostcode(db, postcode) : null;
 }
 
-export async function offeredTimes(db: Kysely<Database>, team: Team, now: Date): Promise<Slot[]> {
+export async function offeredTimes(db: Kysely<Database>, team: Team, now: Date): Promise<readonly Slot[]> {
   return distinctTimes(await teamFreeSlots(db, team, now));
 }
 

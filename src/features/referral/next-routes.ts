@@ -5,7 +5,7 @@
 //   /verwijzen/bevestiging   what was arranged; never the resident's manage link
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
-import { distinctTimes, groupByDay, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
+import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
 import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from '../booking/availability.js';
@@ -74,7 +74,7 @@ export default async function nextRoutes(app: FastifyInstance) {
   async function momentPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
     const team = await ownTeam(d);
     const slots = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
-    return render(reply, 'moment', 6, { values, errors, team, days: groupByDay(slots), first: slots[0] ?? null, slotKey, places, organisation: d.organisation }, status);
+    return render(reply, 'moment', 6, { values, errors, team, slots, first: slots[0] ?? null, slotKey, places, organisation: d.organisation }, status);
   }
 
   app.get('/verwijzen/moment', async (req, reply) => {

@@ -1,0 +1,150 @@
+// The calendar page is served from memory (free times, the page itself, the sign-up's draft).
+// Whatever is kept, a resident must never see a time that is gone, a coach's new block must
+// show at once, every visitor gets their own CSRF token, and a second server's write to a
+// draft must be seen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
+import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
+import { loggedIn, makeLogin } from '../helpers/staff.js';
+import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
+
+const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
+const NOW = at('2026-11-24T10:00');
+
+/** The times offered on a calendar page, as "dd-MM HH:mm" in Amsterdam time. */
+function offered(html: string): string[] {
+  return [...html.matchAll(/name="slot" id="[^"]+" value="([^"]+)"/g)].map((m) =>
+    DateTime.fromJSDate(parseSlotKey(m[1]!)!.start, { zone: 'Europe/Amsterdam' }).toFormat('dd-MM HH:mm'),
+  );
+}
+
+function checkedSlot(html: string): string | null {
+  const m = /<input type="radio" name="slot" id="[^"]+" value="([^"]+)" checked>/.exec(html);
+  return m ? m[1]! : null;
+}
+
+describe('the calendar page kept in memory', () => {
+  let t: TestApp;
+  let teamId: number;
+  let coachIds: number[];
+  let blockId: number;
+  beforeAll(async () => {
+    t = await createTestApp({ now: () => NOW });
+    const team = await makeTeam(t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
+    teamId = team.id;
+    const lead = await makeLogin(t.app, team.id, 'teamlead', 'Lotte Leider');
+    const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
+    const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
+    coachIds = [a.id, b.id];
+    blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds });
+    void lead;
+  });
+  afterAll(async () => t.close());
+
+  async function atMoment(app = t.app): Promise<Client> {
+    const c = new Client(app);
+    await c.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
+    const res = await c.submit('/aanmelden/vraag', { question: 'Hulp bij post', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    expect(res.headers.location).toBe('/aanmelden/moment');
+    return c;
+  }
+
+  async function book(c: Client, slot: string) {
+    expect((await c.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+    await c.submit('/aanmelden/gegevens', { name: 'Bea Bewoner', email: 'bea@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    const res = await c.submit('/aanmelden/controleren', {});
+    expect(res.headers.location).toBe('/aanmelden/bevestiging');
+  }
+
+  it('gives every visitor their own CSRF token, which works', async () => {
+    const anna = await atMoment();
+    const ben = await atMoment();
+    const pageA = await anna.get('/aanmelden/moment');
+    const pageB = await ben.get('/aanmelden/moment');
+    expect(offered(pageA.body)).toEqual(offered(pageB.body));
+    const tokenA = csrfFrom(pageA.body);
+    const tokenB = csrfFrom(pageB.body);
+    expect(tokenA).not.toBe(tokenB);
+    expect(pageA.body.replace(tokenA, '')).toBe(pageB.body.replace(tokenB, ''));
+    expect(pageA.headers['content-type']).toMatch(/^text\/html/);
+    // Each token belongs to its own session: swapped, both are refused.
+    const slot = `${blockId}_${at('2026-12-08T09:00').toISOString()}`;
+    expect((await anna.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).statusCode).toBe(403);
+    expect((await anna.post('/aanmelden/moment', { _csrf: tokenA, slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+    expect((await ben.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+  });
+
+  it('keeps the chosen time and the language per visitor', async () => {
+    const c = await atMoment();
+    const slot = `${blockId}_${at('2026-12-08T10:30').toISOString()}`;
+    await c.submit('/aanmelden/moment', { slot, mode: 'phone' });
+    const mine = await c.get('/aanmelden/moment');
+    expect(checkedSlot(mine.body)).toBe(slot);
+    expect(mine.body).toContain(`id="${slotInputId(parseSlotKey(slot)!)}"`);
+    expect(mine.body).toMatch(/id="mode-phone" name="mode" value="phone" checked/);
+    const other = await (await atMoment()).get('/aanmelden/moment');
+    expect(checkedSlot(other.body)).toBeNull();
+    const english = await c.get('/aanmelden/moment?lang=en');
+    expect(english.body).toContain('<html lang="en"');
+    expect(english.body).toContain('Tuesday 8 December 2026');
+    expect(checkedSlot(english.body)).toBe(slot);
+    expect((await c.get('/aanmelden/moment?lang=nl')).body).toContain('dinsdag 8 december 2026');
+  });
+
+  it('no longer offers a time the moment another resident booked it', async () => {
+    const watcher = await atMoment();
+    const before = offered((await watcher.get('/aanmelden/moment')).body);
+    expect(before).toContain('08-12 10:30');
+    await book(await atMoment(), `${blockId}_${at('2026-12-08T10:30').toISOString()}`);
+    const after = offered((await watcher.get('/aanmelden/moment')).body);
+    expect(after).not.toContain('08-12 10:30');
+    expect(after).toEqual(before.filter((x) => x !== '08-12 10:30'));
+  });
+
+  it('shows a new block at once, and drops a cancelled one at once', async () => {
+    const c = await atMoment();
+    expect(offered((await c.get('/aanmelden/moment')).body)).not.toContain('09-12 13:00');
+    const newBlock = await makeBlock(t.app.db, { teamId, start: at('2026-12-09T13:00'), end: at('2026-12-09T16:00'), coachIds });
+    expect(offered((await c.get('/aanmelden/moment')).body)).toEqual(expect.arrayContaining(['09-12 13:00', '09-12 14:30']));
+    const lead = await loggedIn(t.app, (await t.app.db.selectFrom('staff_user').select('email').where('role', '=', 'teamlead').executeTakeFirstOrThrow()).email);
+    const res = await lead.submit(`/medewerker/blokken/${newBlock}/annuleren`, { scope: 'one' });
+    expect(res.statusCode).toBe(303);
+    const after = offered((await c.get('/aanmelden/moment')).body);
+    expect(after).not.toContain('09-12 13:00');
+    expect(after).not.toContain('09-12 14:30');
+  });
+});
+
+describe('a sign-up served by two servers', () => {
+  let one: TestApp;
+  let two: TestApp;
+  let blockId: number;
+  beforeAll(async () => {
+    one = await createTestApp({ now: () => NOW });
+    two = await createTestApp({ now: () => NOW, testDb: one.testDb });
+    const team = await makeTeam(one.app.db, { name: 'Wijkteam Noord', from: '6821AA', to: '6822ZZ' });
+    const a = await makeStaff(one.app.db, team.id);
+    const b = await makeStaff(one.app.db, team.id);
+    blockId = await makeBlock(one.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+  });
+  afterAll(async () => {
+    await two.close();
+    await one.close();
+  });
+
+  it('reads the draft from the database when the other server changed it', async () => {
+    const onOne = new Client(one.app);
+    await onOne.submit('/aanmelden', { postcode: '6821AB', houseNumber: '3' });
+    await onOne.submit('/aanmelden/vraag', { question: 'Eenzaam', topics: ['loneliness'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    expect(checkedSlot((await onOne.get('/aanmelden/moment')).body)).toBeNull();
+    // The same browser, its next request handled by the second server.
+    const onTwo = new Client(two.app);
+    onTwo.cookies = onOne.cookies;
+    const slot = `${blockId}_${at('2026-12-08T10:30').toISOString()}`;
+    expect((await onTwo.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+    // Back on the first server, which still holds the older draft in memory.
+    expect(checkedSlot((await onOne.get('/aanmelden/moment')).body)).toBe(slot);
+    expect((await onOne.get('/aanmelden/gegevens')).statusCode).toBe(200);
+  });
+});
