@@ -2,9 +2,11 @@
 // message as an .eml file under data/mail so a developer can open it.
 import fp from 'fastify-plugin';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { claimDue, markFailedAttempt, markSent, type DueMessage } from '../features/mail/outbox.js';
+import { claimDue, markFailedAttempt, markSentMany, type DueMessage } from '../features/mail/outbox.js';
+
+const KICK_DELAY_MS = 100;
 
 export interface MailOptions {
   smtpUrl: string | null;
@@ -57,9 +59,9 @@ export default fp<MailOptions>(
     async function sendOne(msg: DueMessage): Promise<void> {
       const info = await transport.sendMail(toMessage(msg, opts.from));
       if (!opts.smtpUrl && opts.mailDir) {
-        mkdirSync(opts.mailDir, { recursive: true });
+        await mkdir(opts.mailDir, { recursive: true });
         const file = path.join(opts.mailDir, `${String(msg.id).padStart(6, '0')}.eml`);
-        writeFileSync(file, (info as unknown as { message: Buffer }).message);
+        await writeFile(file, (info as unknown as { message: Buffer }).message);
         app.log.info({ file, outboxId: msg.id }, 'mail written to file (no SMTP_URL set)');
       }
     }
@@ -69,16 +71,24 @@ export default fp<MailOptions>(
       for (;;) {
         const due = await claimDue(app.db, app.now(), 20);
         if (due.length === 0) return sent;
-        for (const msg of due) {
-          try {
-            await sendOne(msg);
-            await markSent(app.db, msg.id, app.now());
-            sent += 1;
-          } catch (err) {
-            const reason = err instanceof Error ? err.message : String(err);
-            app.log.warn({ outboxId: msg.id, attempt: msg.attempts + 1, reason }, 'mail not sent, will retry');
-            await markFailedAttempt(app.db, msg, app.now(), reason);
+        // Marked sent together after the batch (one statement instead of one per message), also
+        // when the batch stops early. Delivery stays at least once, as before: a crash between
+        // sending and marking sends those messages again after their claim runs out.
+        const done: number[] = [];
+        try {
+          for (const msg of due) {
+            try {
+              await sendOne(msg);
+              done.push(msg.id);
+              sent += 1;
+            } catch (err) {
+              const reason = err instanceof Error ? err.message : String(err);
+              app.log.warn({ outboxId: msg.id, attempt: msg.attempts + 1, reason }, 'mail not sent, will retry');
+              await markFailedAttempt(app.db, msg, app.now(), reason);
+            }
           }
+        } finally {
+          await markSentMany(app.db, done, app.now());
         }
       }
     }
@@ -95,10 +105,16 @@ export default fp<MailOptions>(
     };
 
     let timer: NodeJS.Timeout | null = null;
+    let kicked: NodeJS.Timeout | null = null;
     app.decorate('mail', {
       flush,
+      // Soon, not at once: bookings that come together are sent as one batch.
       kick: () => {
-        if (opts.autoStart) setImmediate(tick);
+        if (!opts.autoStart || kicked) return;
+        kicked = setTimeout(() => {
+          kicked = null;
+          tick();
+        }, KICK_DELAY_MS);
       },
     });
     if (opts.autoStart) {
@@ -110,6 +126,7 @@ export default fp<MailOptions>(
     app.addHook('preClose', async () => {
       closed = true;
       if (timer) clearInterval(timer);
+      if (kicked) clearTimeout(kicked);
       if (running) await running.catch(() => 0);
       transport.close();
     });

@@ -26,7 +26,7 @@ const resultsFile = path.join(repo, 'test/bench/results.json');
 const SCALE = { coaches: 174, blocksPerDuoPerWeek: 6, weeks: 3, bookedShare: 0.3 };
 const LOAD = { connections: 32, seconds: 10 };
 const PGBENCH = { clients: 8, threads: 2, seconds: 10 };
-const BOOKING = { perTeam: 40, concurrency: 8, prepareConcurrency: 4 };
+const BOOKING = { perTeam: 40, concurrency: Number(process.env.BENCH_BOOKING_CONCURRENCY ?? 8), prepareConcurrency: 4 };
 const RACE = { clients: 200, slots: 20 };
 const TIME_LIMIT_MS = 20 * 60_000;
 

@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { translator, type Locale } from '../../plugins/i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail, enqueueMails, type OutgoingMail } from '../mail/outbox.js';
 import { appointmentIcs } from '../mail/ics.js';
 import { coachesOfBlock } from './repository.js';
 
@@ -65,9 +65,13 @@ function firstNames(coaches: { name: string }[]): string {
 export type ResidentMailKind = 'booked' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
 /** The resident's mail about their appointment: booked, moved, cancelled or a reminder. */
-export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: ResidentMailKind, manageToken: string | null): Promise<void> {
-  const a = await loadAppointmentView(trx, appointmentId);
-  if (!a.email) return;
+export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: ResidentMailKind, manageToken: string | null, view?: AppointmentView): Promise<void> {
+  const mail = residentMailOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind, manageToken);
+  if (mail) await enqueueMail(trx, mail);
+}
+
+function residentMailOf(a: AppointmentView, ctx: MailContext, kind: ResidentMailKind, manageToken: string | null): OutgoingMail | null {
+  if (!a.email) return null;
   const locale = a.mail_locale as Locale;
   const t = translator(locale);
   const f = formatters(locale);
@@ -106,30 +110,31 @@ export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appoin
     organizerName: a.team_name,
     organizerEmail: a.team_email,
   });
-  await enqueueMail(trx, { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text: lines.join('\n'), ics });
+  return { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text: lines.join('\n'), ics };
 }
 
 /** Each coach of the block hears that their block changed: a link, no question text. */
-export async function coachAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: 'booked' | 'rescheduled' | 'cancelled'): Promise<void> {
-  const a = await loadAppointmentView(trx, appointmentId);
+export async function coachAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: 'booked' | 'rescheduled' | 'cancelled', view?: AppointmentView): Promise<void> {
+  await enqueueMails(trx, coachMailsOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind));
+}
+
+function coachMailsOf(a: AppointmentView, ctx: MailContext, kind: 'booked' | 'rescheduled' | 'cancelled'): OutgoingMail[] {
   const t = translator('nl');
   const f = formatters('nl');
   const when = f.range(a.starts_at, a.ends_at);
-  for (const coach of a.coaches) {
-    await enqueueMail(trx, {
-      to: coach.email,
-      subject: t(`mail.coach.${kind}.subject`, { when }),
-      text: [
-        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
-        '',
-        t(`mail.coach.${kind}.intro`, { when, mode: t(`mail.modes.${a.mode}`) }),
-        '',
-        `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
-        '',
-        t('mail.coach.noContent'),
-      ].join('\n'),
-    });
-  }
+  return a.coaches.map((coach) => ({
+    to: coach.email,
+    subject: t(`mail.coach.${kind}.subject`, { when }),
+    text: [
+      t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+      '',
+      t(`mail.coach.${kind}.intro`, { when, mode: t(`mail.modes.${a.mode}`) }),
+      '',
+      `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+      '',
+      t('mail.coach.noContent'),
+    ].join('\n'),
+  }));
 }
 
 /**
@@ -165,8 +170,10 @@ export async function coachMovedAwayMail(trx: Trx, ctx: MailContext, appointment
 
 export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: number; appointmentId: number | null; manageToken: string | null; status: string }): Promise<void> {
   if (b.appointmentId) {
-    await residentAppointmentMail(trx, ctx, b.appointmentId, 'booked', b.manageToken);
-    await coachAppointmentMail(trx, ctx, b.appointmentId, 'booked');
+    // One view of the appointment for all its mails, written in one statement.
+    const a = await loadAppointmentView(trx, b.appointmentId);
+    const resident = residentMailOf(a, ctx, 'booked', b.manageToken);
+    await enqueueMails(trx, [...(resident ? [resident] : []), ...coachMailsOf(a, ctx, 'booked')]);
     return;
   }
   const r = await trx

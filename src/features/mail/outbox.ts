@@ -24,6 +24,13 @@ export async function enqueueMail(trx: Transaction<Database> | Kysely<Database>,
   return id;
 }
 
+/** Several messages in one statement, in the given order (ids ascend in that order). */
+export async function enqueueMails(trx: Transaction<Database> | Kysely<Database>, mails: OutgoingMail[]): Promise<void> {
+  if (mails.length === 0) return;
+  const rows: NewOutboxMessage[] = mails.map((m) => ({ to_address: m.to, subject: m.subject, body_text: m.text, body_html: m.html ?? null, ics: m.ics ?? null }));
+  await trx.insertInto('outbox_message').values(rows).execute();
+}
+
 /** Backoff after n failed attempts: 10 s, 20 s, 40 s … at most one hour. */
 export function backoffSeconds(attempts: number): number {
   return Math.min(10 * 2 ** Math.max(0, attempts - 1), 3600);
@@ -66,11 +73,12 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number): 
   });
 }
 
-export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+export async function markSentMany(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('outbox_message')
     .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .execute();
 }
 
