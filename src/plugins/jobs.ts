@@ -1,6 +1,7 @@
 // Periodic work: reminders before appointments and clean-up of expired sign-up drafts.
 import fp from 'fastify-plugin';
 import { queueDueReminders } from '../features/booking/reminders.js';
+import { forgetExpiredDrafts } from '../features/drafts/store.js';
 
 export interface JobsOptions {
   intervalMs: number;
@@ -23,6 +24,7 @@ export default fp<JobsOptions>(
         fromEmail: app.config.mailFrom,
       });
       await app.db.deleteFrom('draft').where('expires_at', '<=', now).execute();
+      forgetExpiredDrafts(app, now);
       if (reminders > 0) app.mail.kick();
       return { reminders };
     };

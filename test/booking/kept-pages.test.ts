@@ -8,6 +8,7 @@ import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
+import { keptDraftCount } from '../../src/features/drafts/store.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -33,12 +34,11 @@ describe('the calendar page kept in memory', () => {
     t = await createTestApp({ now: () => NOW });
     const team = await makeTeam(t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
     teamId = team.id;
-    const lead = await makeLogin(t.app, team.id, 'teamlead', 'Lotte Leider');
+    await makeLogin(t.app, team.id, 'teamlead', 'Lotte Leider');
     const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
     const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
     coachIds = [a.id, b.id];
     blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds });
-    void lead;
   });
   afterAll(async () => t.close());
 
@@ -146,5 +146,30 @@ describe('a sign-up served by two servers', () => {
     // Back on the first server, which still holds the older draft in memory.
     expect(checkedSlot((await onOne.get('/aanmelden/moment')).body)).toBe(slot);
     expect((await onOne.get('/aanmelden/gegevens')).statusCode).toBe(200);
+  });
+});
+
+describe('what a resident typed, kept in memory', () => {
+  let t: TestApp;
+  let clock = NOW;
+  beforeAll(async () => {
+    t = await createTestApp({ now: () => clock });
+    await makeTeam(t.app.db, { name: 'Wijkteam Zuid', from: '6831AA', to: '6832ZZ' });
+  });
+  afterAll(async () => t.close());
+
+  it('is forgotten when the draft expires, together with the database row', async () => {
+    const c = new Client(t.app);
+    await c.submit('/aanmelden', { postcode: '6831AB', houseNumber: '5' });
+    await c.submit('/aanmelden/vraag', { question: 'Mijn buurman en ik hebben ruzie', topics: ['other'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    expect(keptDraftCount(t.app)).toBe(1);
+    // A day and a bit later, the periodic job deletes the expired draft and forgets the kept copy.
+    clock = new Date(NOW.getTime() + 25 * 3600_000);
+    await t.app.jobs.runOnce();
+    expect(await t.app.db.selectFrom('draft').selectAll().execute()).toEqual([]);
+    expect(keptDraftCount(t.app)).toBe(0);
+    const res = await c.get('/aanmelden/moment');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/aanmelden');
   });
 });

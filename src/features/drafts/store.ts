@@ -40,18 +40,41 @@ export interface DraftStore<T extends DraftBase> {
   discard(app: FastifyInstance, req: FastifyRequest): Promise<void>;
 }
 
+// The kept drafts of every flow, per app (each test builds its own). An app is known by its HTTP
+// server, which its plugins' encapsulated instances share. Each map is in order of last write,
+// which is also the order of expiry: the oldest goes first when full or expired.
+const keptByApp = new WeakMap<object, Map<string, Map<string, Kept<DraftBase>>>>();
+
+function keptOf<T extends DraftBase>(app: FastifyInstance, sessionKey: string): Map<string, Kept<T>> {
+  let flows = keptByApp.get(app.server);
+  if (!flows) keptByApp.set(app.server, (flows = new Map()));
+  let m = flows.get(sessionKey);
+  if (!m) flows.set(sessionKey, (m = new Map()));
+  return m as Map<string, Kept<T>>;
+}
+
+/**
+ * Forgets kept drafts that expired: what residents typed must not stay in memory longer than in
+ * the database (the periodic job calls this when it deletes expired drafts).
+ */
+export function forgetExpiredDrafts(app: FastifyInstance, now: Date): void {
+  for (const kept of keptByApp.get(app.server)?.values() ?? []) {
+    for (const [id, k] of kept) if (k.expires <= now.getTime()) kept.delete(id);
+  }
+}
+
+/** How many drafts of all flows this app keeps in memory. */
+export function keptDraftCount(app: FastifyInstance): number {
+  let n = 0;
+  for (const kept of keptByApp.get(app.server)?.values() ?? []) n += kept.size;
+  return n;
+}
+
 export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<T> {
   const versionKey = `${sessionKey}:v`;
-  // Per app (each test builds its own), in order of last write: the oldest goes first when full.
-  const keptByApp = new WeakMap<FastifyInstance, Map<string, Kept<T>>>();
-  const keptOf = (app: FastifyInstance) => {
-    let m = keptByApp.get(app);
-    if (!m) keptByApp.set(app, (m = new Map()));
-    return m;
-  };
   const keep = (app: FastifyInstance, req: FastifyRequest, id: string, data: T, expires: Date) => {
     const version = randomBytes(9).toString('base64url');
-    const kept = keptOf(app);
+    const kept = keptOf<T>(app, sessionKey);
     kept.delete(id);
     if (kept.size >= KEPT_DRAFTS) kept.delete(kept.keys().next().value!);
     kept.set(id, { version, data: structuredClone(data), expires: expires.getTime() });
@@ -61,10 +84,14 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
   const load = async (app: FastifyInstance, req: FastifyRequest) => {
     const id = req.session.get(sessionKey);
     if (typeof id !== 'string') return null;
-    const kept = keptOf(app).get(id);
+    const kept = keptOf<T>(app, sessionKey).get(id);
     if (kept && kept.version === req.session.get(versionKey)) {
+      if (kept.expires <= app.now().getTime()) {
+        keptOf<T>(app, sessionKey).delete(id);
+        return null;
+      }
       // A copy: callers may change what they got without changing the kept draft.
-      return kept.expires > app.now().getTime() ? { id, data: structuredClone(kept.data) } : null;
+      return { id, data: structuredClone(kept.data) };
     }
     const row = await app.db.selectFrom('draft').select(['id', 'data']).where('id', '=', id).where('expires_at', '>', app.now()).executeTakeFirst();
     return row ? { id: row.id, data: row.data as unknown as T } : null;
@@ -93,13 +120,13 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       const data = { key: current.data.key, bookedRequestId: requestId } as T;
       const row = await app.db.updateTable('draft').set({ data: JSON.stringify(data) }).where('id', '=', current.id).returning('expires_at').executeTakeFirst();
       if (row) keep(app, req, current.id, data, row.expires_at);
-      else keptOf(app).delete(current.id);
+      else keptOf<T>(app, sessionKey).delete(current.id);
     },
     async discard(app, req) {
       const id = req.session.get(sessionKey);
       if (typeof id === 'string') {
         await app.db.deleteFrom('draft').where('id', '=', id).execute();
-        keptOf(app).delete(id);
+        keptOf<T>(app, sessionKey).delete(id);
       }
       req.session.set(sessionKey, undefined);
       req.session.set(versionKey, undefined);
