@@ -135,7 +135,7 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
     const known = await knownResident(h.t.app);
     await db.updateTable('staff_user').set({ password_hash: await passwordHash() }).where('id', '=', known.jeroen.id).execute();
     const fresh = await db.insertInto('resident').values({ name: 'Anna de Vries', phone: '06 12345678', postcode: known.postcode }).returning('id').executeTakeFirstOrThrow();
-    const req = await db.insertInto('request').values({ resident_id: fresh.id, team_id: known.teamId, channel: 'phone', question: NEW_QUESTION, status: 'scheduled' }).returning('id').executeTakeFirstOrThrow();
+    const req = await db.insertInto('request').values({ resident_id: fresh.id, team_id: known.teamId, channel: 'phone', question: NEW_QUESTION, status: 'scheduled', submitted_at: NOW }).returning('id').executeTakeFirstOrThrow();
     const b = await block(h.t.app, known.teamId, '2026-12-11', [known.jeroen.id, known.sanne.id]);
     const appt = await db.insertInto('appointment').values({ request_id: req.id, block_id: b, starts_at: at('2026-12-11T09:00'), ends_at: at('2026-12-11T10:00'), manage_token_hash: newTokenHash() }).returning('id').executeTakeFirstOrThrow();
     const { page } = await h.newPage();
