@@ -17,6 +17,7 @@ import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
 import jobs from './plugins/jobs.js';
 import auth from './plugins/auth.js';
+import access, { publicScope } from './plugins/access.js';
 import staffAuthRoutes from './features/staff-auth/routes.js';
 import blocksRoutes from './features/blocks/routes.js';
 import absenceRoutes from './features/absence/routes.js';
@@ -70,13 +71,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     secureCookies: config.publicUrl.startsWith('https://'),
     publicPostLimit: config.publicPostLimit,
   });
-  await app.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
-  await app.register(fastifyStatic, {
-    root: [path.join(nodeModulesDir, '@utrecht/component-library-css/dist'), path.join(nodeModulesDir, '@utrecht/design-tokens/dist')],
-    prefix: '/static/nlds/',
-    decorateReply: false,
-    allowedPath: (p) => p === '/index.css' || p === '/root.css',
-  });
   await app.register(viewPlugin, { production: config.env === 'production', municipality: config.municipality });
   await app.register(mail, {
     smtpUrl: config.smtpUrl,
@@ -87,6 +81,18 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
   await app.register(errors);
   await app.register(auth);
+  // From here on every route must declare who may use it (plugins/access.ts).
+  await app.register(access);
+  await app.register(async (assets) => {
+    publicScope(assets);
+    await assets.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+    await assets.register(fastifyStatic, {
+      root: [path.join(nodeModulesDir, '@utrecht/component-library-css/dist'), path.join(nodeModulesDir, '@utrecht/design-tokens/dist')],
+      prefix: '/static/nlds/',
+      decorateReply: false,
+      allowedPath: (p) => p === '/index.css' || p === '/root.css',
+    });
+  });
 
   app.decorate('config', config);
   await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test' });

@@ -73,6 +73,13 @@ export default fp<SecurityOptions>(
       reply.headers(headers);
       done();
     });
+    // Private by default: a response that does not say how it may be cached (only static files
+    // do) is never stored by a browser or proxy. Pages of the sign-up, referral and return
+    // flows, manage links and every staff page hold personal data or secret links.
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+      done(null, payload);
+    });
     await app.register(secureSession, {
       key: createHash('sha256').update(opts.sessionSecret).digest(),
       cookieName: 'kt_session',

@@ -14,7 +14,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir: null, publicPostLimit: 100_000, ...overrides });
 }
 
-export async function createTestApp(options: { now?: () => Date; config?: Partial<AppConfig>; testDb?: TestDb } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { now?: () => Date; config?: Partial<AppConfig>; testDb?: TestDb; beforeReady?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const testDb = options.testDb ?? (await createTestDb());
   const app = await buildApp(testConfig(options.config), {
     db: testDb.db,
@@ -22,6 +24,7 @@ export async function createTestApp(options: { now?: () => Date; config?: Partia
     mailWorker: false,
     ...(options.now ? { now: options.now } : {}),
   });
+  options.beforeReady?.(app);
   await app.ready();
   return {
     app,

@@ -47,7 +47,8 @@ export default async function agendaRoutes(app: FastifyInstance) {
     return reply.redirect('/medewerker/agenda/koppeling', 303);
   });
 
-  app.get<{ Params: { token: string } }>('/agenda/:token.ics', async (req, reply) => {
+  // Public: the secret token in the URL is the key (calendar apps cannot log in).
+  app.get<{ Params: { token: string } }>('/agenda/:token.ics', { config: { access: 'public' } }, async (req, reply) => {
     const ics = await feedForToken(app.db, req.params.token, app.now(), app.config.publicUrl);
     if (ics === null) throw new DomainError('not_found', 'unknown feed token');
     reply.header('cache-control', 'private, no-store');

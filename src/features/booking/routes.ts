@@ -19,6 +19,7 @@ import { callbackSchema, detailsSchema, fieldErrors, languages, modes, momentSch
 import { book, existingBooking, SlotTakenError, SlotUnavailableError } from './service.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
 import { returningBooking, routeFor } from '../returning/service.js';
+import { publicScope } from '../../plugins/access.js';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -28,6 +29,8 @@ function str(body: Body, name: string): string {
 }
 
 export default async function bookingRoutes(app: FastifyInstance) {
+  // Every page here is for residents, referrers and anyone else: no login.
+  publicScope(app);
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
   const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });

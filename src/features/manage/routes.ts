@@ -10,12 +10,15 @@ import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
 import { loadAppointmentByToken, type ManagedAppointment } from './repository.js';
 import { cancel, reschedule } from './service.js';
 import type { AppointmentMode } from '../../db/schema.js';
+import { publicScope } from '../../plugins/access.js';
 
 type Params = { token: string };
 type Body = Record<string, string | string[] | undefined>;
 const REASON_MAX = 1000;
 
 export default async function manageRoutes(app: FastifyInstance) {
+  // Every page here is for residents, referrers and anyone else: no login.
+  publicScope(app);
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
   const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
@@ -27,11 +30,6 @@ export default async function manageRoutes(app: FastifyInstance) {
     if (opts.mustBeBooked && a.status !== 'booked') throw new DomainError('gone', 'appointment is not active');
     return a;
   }
-
-  // Manage pages are private: never cached, never sent as referrer.
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
-  });
 
   app.get<{ Params: Params }>('/afspraak/:token', async (req, reply) => {
     const a = await load(req);

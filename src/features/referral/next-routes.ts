@@ -164,7 +164,6 @@ export default async function nextRoutes(app: FastifyInstance) {
   });
 
   app.get('/verwijzen/bevestiging', async (req, reply) => {
-    reply.header('cache-control', 'no-store');
     const referred = req.session.get('referred');
     if (!referred) return reply.redirect('/verwijzen', 303);
     const r = await app.db

@@ -20,11 +20,14 @@ import { nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';
 import nextRoutes from './next-routes.js';
 import statusRoutes from './status-routes.js';
 import contactsRoutes from './contacts-routes.js';
+import { publicScope } from '../../plugins/access.js';
 
 type Values = Record<string, unknown>;
 type Errors = Record<string, string>;
 
 export default async function referralRoutes(app: FastifyInstance) {
+  // The referral pages are public (staff pages below declare their own rule).
+  publicScope(app);
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute), as in the resident flow.
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
 

@@ -7,7 +7,6 @@ import { referralStatus, STATUS_GRACE_DAYS } from './service.js';
 
 export default async function statusRoutes(app: FastifyInstance) {
   app.get<{ Params: { token: string } }>('/verwijzen/status/:token', async (req, reply) => {
-    reply.header('cache-control', 'no-store');
     const found = await referralStatus(app.db, req.params.token, app.now());
     if (found === null) throw new DomainError('not_found', 'unknown status link');
     if (found === 'gone') throw new DomainError('gone', 'status link expired');

@@ -10,6 +10,7 @@ import { discardDraft, saveDraft } from '../booking/draft.js';
 import { fieldErrors } from '../booking/schemas.js';
 import { askSchema } from './schemas.js';
 import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './service.js';
+import { publicScope } from '../../plugins/access.js';
 
 type Body = Record<string, string | string[] | undefined>;
 type Params = { token: string };
@@ -17,13 +18,10 @@ type Params = { token: string };
 const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
 export default async function returningRoutes(app: FastifyInstance) {
+  // Every page here is for residents, referrers and anyone else: no login.
+  publicScope(app);
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute), as the sign-up.
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-
-  // The link pages are private: never cached, never sent as referrer.
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/opnieuw/')) reply.header('cache-control', 'no-store');
-  });
 
   const formPage = (reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) =>
     reply.code(status).viewAsync('returning/form', { values, errors });

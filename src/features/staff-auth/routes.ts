@@ -7,7 +7,7 @@ import { DomainError } from '../../errors.js';
 import { formatters } from '../../domain/time.js';
 
 type Body = Record<string, string | undefined>;
-const anyone = { access: 'anyone' as const };
+const publicPage = { access: 'public' as const };
 
 function safeBack(v: unknown): string {
   return typeof v === 'string' && v.startsWith('/medewerker') && !v.startsWith('//') ? v : '/medewerker';
@@ -16,12 +16,12 @@ function safeBack(v: unknown): string {
 export default async function staffAuthRoutes(app: FastifyInstance) {
   const loginLimit = { max: Math.min(app.config.publicPostLimit, 20), timeWindow: '1 minute' };
 
-  app.get('/medewerker/inloggen', { config: anyone }, async (req, reply) => {
+  app.get('/medewerker/inloggen', { config: publicPage }, async (req, reply) => {
     const q = req.query as Record<string, string>;
     return reply.viewAsync('staff/login', { values: { email: '' }, errors: {}, back: safeBack(q.terug), notice: q.klaar === 'wachtwoord' ? 'staff.login.passwordSet' : null });
   });
 
-  app.post('/medewerker/inloggen', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+  app.post('/medewerker/inloggen', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
     const body = req.body as Body;
     const email = (body.email ?? '').trim();
     const password = body.password ?? '';
@@ -45,9 +45,9 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     return reply.redirect('/medewerker/inloggen', 303);
   });
 
-  app.get('/medewerker/wachtwoord-vergeten', { config: anyone }, async (_req, reply) => reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }));
+  app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) => reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }));
 
-  app.post('/medewerker/wachtwoord-vergeten', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+  app.post('/medewerker/wachtwoord-vergeten', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
     const email = ((req.body as Body).email ?? '').trim();
     if (!email) return reply.code(400).viewAsync('staff/forgot', { values: { email }, errors: { email: 'staff.errors.emailEmpty' }, sent: false });
     await sendResetLink(app.db, email, app.now(), app.config.publicUrl);
@@ -56,13 +56,13 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     return reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: true });
   });
 
-  app.get<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: anyone }, async (req, reply) => {
+  app.get<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: publicPage }, async (req, reply) => {
     const t = await findValidToken(app.db, req.params.token, app.now());
     if (!t) throw new DomainError('gone', 'link used or expired');
     return reply.viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: {} });
   });
 
-  app.post<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: { ...anyone, rateLimit: loginLimit } }, async (req, reply) => {
+  app.post<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
     const t = await findValidToken(app.db, req.params.token, app.now());
     if (!t) throw new DomainError('gone', 'link used or expired');
     const body = req.body as Body;

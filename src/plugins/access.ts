@@ -1,0 +1,121 @@
+// Who may use each route, decided on the route the router matched — never on the URL text —
+// before any handler code runs (onRequest: before the body is read, so no write, mail or audit
+// can happen first).
+//
+// Every route declares a rule in its config (`access`). A plugin whose routes are all public
+// may declare that once for its scope with `publicScope(app)`; a staff route (/medewerker...)
+// always declares its own. A route without a rule makes start-up fail.
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Role } from '../db/schema.js';
+import { DomainError } from '../errors.js';
+
+/**
+ * Who may use a route. 'public': anyone, logged in or not (a secret link in the URL may still
+ * be checked by the handler). `roles`: logged-in staff with one of these roles. `teamScoped`:
+ * the record named in the URL must belong to the user's own team; otherwise the answer is 404,
+ * as if it did not exist (checked in the feature with `assertOwnTeam`).
+ */
+export type Access = 'public' | { roles: readonly Role[]; teamScoped?: boolean };
+
+export interface RouteRule {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+export const STAFF_PREFIX = '/medewerker';
+export const ROLES: readonly Role[] = ['coach', 'teamlead', 'frontoffice', 'admin'];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route with its access rule (read by the access-matrix test). */
+    routeRules: RouteRule[];
+  }
+}
+
+const scopeAccess = Symbol('kt.scopeAccess');
+
+/** Declares every route registered in this encapsulated plugin public (not for staff URLs). */
+export function publicScope(scope: FastifyInstance): void {
+  (scope as unknown as Record<symbol, Access>)[scopeAccess] = 'public';
+}
+
+/**
+ * The path as the most lenient router, proxy or browser could read it: percent-decoded (also
+ * twice), backslashes as slashes, lower case, no empty or dot segments. Used only to recognise
+ * the staff area in URLs no route matched; a matched route is judged by its own rule.
+ */
+export function lenientPath(url: string): string {
+  let p = url.split(/[?#]/, 1)[0] ?? '';
+  for (let i = 0; i < 5; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(p);
+    } catch {
+      decoded = p.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    }
+    if (decoded === p) break;
+    p = decoded;
+  }
+  const segments: string[] = [];
+  for (const seg of p.replace(/\\/g, '/').toLowerCase().split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(seg);
+  }
+  return `/${segments.join('/')}`;
+}
+
+export const isStaffPath = (url: string) => lenientPath(url).startsWith(STAFF_PREFIX);
+
+function checkRule(access: unknown, where: string): Access {
+  if (access === 'public') return access;
+  const roles = (access as { roles?: unknown } | null)?.roles;
+  if (Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role))) return access as Access;
+  throw new Error(`${where}: access must be 'public' or { roles: [...] } with known roles`);
+}
+
+export default fp(
+  async (app) => {
+    const rules: RouteRule[] = [];
+    app.decorate('routeRules', rules);
+
+    app.addHook('onRoute', function (this: FastifyInstance, route: RouteOptions) {
+      const methods = [route.method].flat();
+      const where = `Route ${methods.join(',')} ${route.url}`;
+      const own = route.config?.access;
+      const inherited = isStaffPath(route.url) ? undefined : (this as unknown as Record<symbol, Access | undefined>)[scopeAccess];
+      if (own === undefined && inherited === undefined) {
+        throw new Error(`${where} declares no access rule: add config.access (or publicScope for a public plugin)`);
+      }
+      const access = checkRule(own ?? inherited, where);
+      route.config = { ...route.config, access };
+      for (const method of methods) if (method !== 'HEAD') rules.push({ method, url: route.url, access });
+    });
+
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const access = req.routeOptions.config?.access;
+      if (access === 'public') return;
+      if (access === undefined) {
+        // No route matched (404, or a method the route does not have). Under the staff area the
+        // visitor must still be logged in, so a stranger cannot map which staff URLs exist.
+        if (req.routeOptions.url !== undefined) throw new DomainError('forbidden', 'route without an access rule');
+        if (!isStaffPath(req.url) || req.staff) return;
+        return toLogin(req, reply);
+      }
+      if (!req.staff) return toLogin(req, reply);
+      if (!access.roles.includes(req.staff.role)) throw new DomainError('forbidden', 'role not allowed');
+    });
+  },
+  { name: 'access', dependencies: ['auth'] },
+);
+
+async function toLogin(req: FastifyRequest, reply: FastifyReply) {
+  const back = req.method === 'GET' && req.url.startsWith(STAFF_PREFIX) ? `?terug=${encodeURIComponent(req.url)}` : '';
+  await reply.redirect(`${STAFF_PREFIX}/inloggen${back}`, 303);
+  return reply;
+}
