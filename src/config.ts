@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isIP } from 'node:net';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -26,6 +27,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  TRUST_PROXY: z.string().optional(),
   PUBLIC_POST_LIMIT: z.coerce.number({ invalid_type_error: 'must be a number' }).int().min(1, 'must be at least 1').default(30),
 });
 
@@ -46,9 +48,38 @@ export interface AppConfig {
   seedDemo: boolean;
   /** Form posts per minute per IP address on public pages. */
   publicPostLimit: number;
+  /**
+   * Which proxies may name the client's address (X-Forwarded-For): none (false), the nearest
+   * N hops, or these addresses and ranges. Rate limits key on the address this gives.
+   */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {}
+
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(v: string): boolean {
+  if (namedRanges.includes(v)) return true;
+  const [address, bits, extra] = v.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: unset (trust no proxy), a hop count, or addresses and ranges, comma-separated. */
+export function parseTrustProxy(v: string | undefined): AppConfig['trustProxy'] {
+  if (v === undefined) return false;
+  if (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length === 0 || !list.every(isAddressOrRange)) {
+    throw new ConfigError(
+      'Invalid configuration: TRUST_PROXY must be the number of proxies in front of the portal (1-10), or their addresses or ranges separated by commas (such as 127.0.0.1 or 10.0.0.0/8 or loopback)',
+    );
+  }
+  return list;
+}
 
 /** Reads the secret from DATA_DIR, or makes one there, so sessions survive a restart. */
 function sessionSecretFromDataDir(dataDir: string): string {
@@ -96,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     seedDemo: e.SEED_DEMO === 'auto',
     publicPostLimit: e.PUBLIC_POST_LIMIT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     ...overrides,
   };
   return Object.freeze(config);
