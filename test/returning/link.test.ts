@@ -1,5 +1,6 @@
 // /opnieuw: the form, the same answer and the same stored state for a match and a non-match,
-// and the one-time link (once, 30 minutes) on an injectable clock.
+// at most three links per address an hour (also when 30 arrive at once), and the one-time link
+// (once, 30 minutes) on an injectable clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
@@ -106,15 +107,34 @@ describe('asking for a link at /opnieuw', () => {
     expect(match!.token_hash).toBe(hashToken(token));
   });
 
-  it('sends at most three links per address in 30 minutes, with the same answer', async () => {
+  it('sends at most three links per address an hour, with the same answer', async () => {
     const address = 'veel.mail@example.nl';
     const c = new Client(t.app);
+    now = NOW;
     for (let i = 0; i < 3; i++) expect((await c.submit('/opnieuw', { email: address, postcode: '6811AB' })).statusCode).toBe(303);
     const before = await counts();
     const res = await c.submit('/opnieuw', { email: address.toUpperCase(), postcode: '6811AB' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/opnieuw/verstuurd');
     expect(diff(before, await counts())).toEqual({});
+    // Still within the hour: nothing; after it: one more.
+    now = new Date(NOW.getTime() + 59 * 60_000);
+    await c.submit('/opnieuw', { email: address, postcode: '6811AB' });
+    expect(diff(before, await counts())).toEqual({});
+    now = new Date(NOW.getTime() + 61 * 60_000);
+    await c.submit('/opnieuw', { email: address, postcode: '6811AB' });
+    expect(diff(before, await counts())).toEqual({ outbox_message: 1, return_link: 1 });
+    now = NOW;
+  });
+
+  it('sends at most three links when 30 requests for one address arrive at once', async () => {
+    const address = 'tegelijk@example.nl';
+    const c = new Client(t.app);
+    const token = csrfFrom((await c.get('/opnieuw')).body);
+    const before = await counts();
+    const results = await Promise.all(Array.from({ length: 30 }, () => c.post('/opnieuw', { _csrf: token, email: address, postcode: k.postcode })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(30).fill(303));
+    expect(diff(before, await counts())).toEqual({ outbox_message: 3, return_link: 3 });
   });
 
   it('opens a link once, and not after 30 minutes', async () => {

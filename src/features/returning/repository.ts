@@ -27,6 +27,11 @@ export async function residentByEmailAndPostcode(db: Db, email: string, postcode
   return row ? { id: row.id, name: row.name } : null;
 }
 
+/** Holds a lock on one address hash until the transaction ends. */
+export async function lockAddress(trx: Transaction<Database>, emailHash: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${emailHash}, 0))`.execute(trx);
+}
+
 export async function linksSince(db: Db, emailHash: string, since: Date): Promise<number> {
   const row = await db
     .selectFrom('return_link')

@@ -17,13 +17,14 @@ import { audit, teamById, teamForPostcode } from '../booking/repository.js';
 import type { BookInput } from '../booking/service.js';
 import { coachNoticeMail, linkMail, noMatchMail, type ReturnMailContext } from './mails.js';
 import {
-  absencesBetween, insertLink, lastHeldOf, lastRequestOf, linksSince, markReturning, recentBlockCoaches,
+  absencesBetween, insertLink, lastHeldOf, lockAddress, lastRequestOf, linksSince, markReturning, recentBlockCoaches,
   residentByEmailAndPostcode, residentById, staffById, usableLink, useLink,
 } from './repository.js';
 
 export const LINK_MINUTES = 30;
-/** At most this many links per address in LINK_MINUTES: /opnieuw cannot be used to flood a mailbox. */
+/** At most this many links per address an hour: /opnieuw cannot be used to flood a mailbox. */
 export const LINKS_PER_ADDRESS = 3;
+const LINKS_WINDOW_MINUTES = 60;
 
 const emailHashOf = (email: string) => hashToken(`return-link:${email.trim().toLowerCase()}`);
 
@@ -33,9 +34,12 @@ export async function requestLink(
   const email = input.email.trim();
   const emailHash = emailHashOf(email);
   const resident = await residentByEmailAndPostcode(db, email, input.postcode);
-  if ((await linksSince(db, emailHash, new Date(input.now.getTime() - LINK_MINUTES * 60_000))) >= LINKS_PER_ADDRESS) return;
   const token = newToken();
   await db.transaction().execute(async (trx) => {
+    // Counted and written under a lock per address, so requests that arrive together count
+    // each other (30 at once still send at most LINKS_PER_ADDRESS mails).
+    await lockAddress(trx, emailHash);
+    if ((await linksSince(trx, emailHash, new Date(input.now.getTime() - LINKS_WINDOW_MINUTES * 60_000))) >= LINKS_PER_ADDRESS) return;
     await insertLink(trx, { tokenHash: hashToken(token), residentId: resident?.id ?? null, emailHash, expiresAt: new Date(input.now.getTime() + LINK_MINUTES * 60_000), now: input.now });
     if (resident) await linkMail(trx, input.ctx, email, resident.name, token, LINK_MINUTES, input.locale);
     else await noMatchMail(trx, input.ctx, email, input.locale);
