@@ -17,6 +17,7 @@ import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
 import jobs from './plugins/jobs.js';
 import auth from './plugins/auth.js';
+import input from './plugins/input.js';
 import access, { publicScope } from './plugins/access.js';
 import staffAuthRoutes from './features/staff-auth/routes.js';
 import blocksRoutes from './features/blocks/routes.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(dbPlugin, { db, now: deps.now ?? (() => new Date()), ...(close ? { close } : {}) });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
+  await app.register(input);
   await app.register(i18n, { defaultLocale: config.defaultLocale });
   await app.register(security, {
     sessionSecret: config.sessionSecret,

@@ -3,12 +3,25 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors.js';
+import { messages } from './i18n.js';
+import { BadInputError } from './input.js';
 
-async function renderError(req: FastifyRequest, reply: FastifyReply, status: number) {
+/** What the 400 page says about refused input: the field by its label where we know it. */
+function badInputView(err: BadInputError, req: FastifyRequest) {
+  const labelKey = `common.fields.${err.field}`;
+  const field = err.field === null ? null : messages[req.locale].has(labelKey) ? req.t(labelKey) : err.field;
+  const text = err.problem === 'character' && field === null ? 'characterNoField' : err.problem;
+  // Back to the form: the page at the same address, when there is one.
+  const path = req.url.split('?', 1)[0]!;
+  const back = req.routeOptions.url && req.server.hasRoute({ method: 'GET', url: req.routeOptions.url }) ? path : null;
+  return { badInput: { text: req.t(`common.errors.bad-input.${text}`, { field: field ?? '' }), back } };
+}
+
+async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, data: Record<string, unknown> = {}) {
   const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status === 429 ? 'too-many' : status < 500 ? 'bad-request' : 'server-error';
   reply.code(status).type('text/html; charset=utf-8');
   try {
-    return await reply.viewAsync(`errors/${page}`, { status });
+    return await reply.viewAsync(`errors/${page}`, { status, ...data });
   } catch (err) {
     req.log.error({ err }, 'error page failed to render');
     return `<!doctype html><title>${status}</title><p>${status}</p>`;
@@ -31,7 +44,7 @@ export default fp(
       if (status === 429) {
         reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
       }
-      return renderError(req, reply, status);
+      return renderError(req, reply, status, err instanceof BadInputError ? badInputView(err, req) : {});
     });
   },
   { name: 'errors', dependencies: ['view'] },

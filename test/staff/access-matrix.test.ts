@@ -12,7 +12,7 @@ import { isStaffPath, publicScope, type RouteRule } from '../../src/plugins/acce
 import { ALL_STAFF } from '../../src/plugins/auth.js';
 import { buildApp } from '../../src/app.js';
 import { Client, createTestApp, csrfFrom, testConfig, type TestApp } from '../helpers/app.js';
-import { makeBlock, makeRequest, makeTeam, newTokenHash } from '../helpers/fixtures.js';
+import { fill, teamWorld, type Ids } from '../helpers/route-world.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { spellings } from '../helpers/spellings.js';
@@ -20,7 +20,6 @@ import { spellings } from '../helpers/spellings.js';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
 
-type Ids = Record<string, number>;
 type Reached = { method: string; route: string; role: Role | null };
 
 describe('access matrix of staff routes', () => {
@@ -31,30 +30,6 @@ describe('access matrix of staff routes', () => {
   let own: Ids;
   let other: Ids;
 
-  async function teamWorld(label: string): Promise<Ids> {
-    const team = await makeTeam(t.app.db, { name: `Wijkteam ${label}` });
-    const a = await makeLogin(t.app, team.id, 'coach');
-    const b = await makeLogin(t.app, team.id, 'coach');
-    const blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
-    const request = await makeRequest(t.app.db, team.id);
-    const appt = await t.app.db
-      .insertInto('appointment')
-      .values({ request_id: request.id, block_id: blockId, starts_at: at('2026-12-08T09:00'), ends_at: at('2026-12-08T10:00'), manage_token_hash: newTokenHash() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const absence = await t.app.db
-      .insertInto('absence')
-      .values({ staff_id: a.id, starts_at: at('2026-12-20T00:00'), ends_at: at('2026-12-21T00:00'), kind: 'leave' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const area = await t.app.db
-      .insertInto('team_area')
-      .values({ team_id: team.id, postcode_from: label === 'Eigen' ? '7001AA' : '7002AA', postcode_to: label === 'Eigen' ? '7001ZZ' : '7002ZZ' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { areaId: area.id, teamId: team.id, staffId: b.id, blockId, requestId: request.id, appointmentId: appt.id, absenceId: absence.id, coachId: a.id };
-  }
-
   beforeAll(async () => {
     t = await createTestApp({
       now: () => NOW,
@@ -63,8 +38,8 @@ describe('access matrix of staff routes', () => {
           reached.push({ method: req.method, route: req.routeOptions.url ?? '(404)', role: req.staff?.role ?? null });
         }),
     });
-    own = await teamWorld('Eigen');
-    other = await teamWorld('Ander');
+    own = await teamWorld(t.app, 'Eigen', '7001');
+    other = await teamWorld(t.app, 'Ander', '7002');
     for (const role of ALL_STAFF) {
       const teamId = role === 'coach' || role === 'teamlead' ? own.teamId! : null;
       const user = await makeLogin(t.app, teamId, role);
@@ -76,15 +51,6 @@ describe('access matrix of staff routes', () => {
   afterAll(async () => t.close());
 
   const staffRules = () => t.app.routeRules.filter((r) => isStaffPath(r.url));
-
-  function fill(url: string, ids: Ids): string {
-    return url.replace(/:(\w+)/g, (_m, name: string) => {
-      if (name === 'token') return 'x'.repeat(43);
-      const v = ids[name];
-      if (v === undefined) throw new Error(`No fixture for URL parameter :${name} in ${url}: add one to the access-matrix test`);
-      return String(v);
-    });
-  }
 
   /** GET, or a POST with an empty form and a valid CSRF token of the client's session. */
   async function call(c: Client, method: string, url: string) {

@@ -13,6 +13,7 @@ import { areaSchema, roles, staffSchema, teamSchema } from './schemas.js';
 
 type Body = Record<string, string | string[] | undefined>;
 const adminOnly = { config: { access: { roles: ['admin'] as Role[] } } };
+const teamForm = { config: { ...adminOnly.config, lists: ['neighbours'] } };
 const s = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
 const list = (b: Body, k: string) => (Array.isArray(b[k]) ? (b[k] as string[]) : typeof b[k] === 'string' ? [b[k] as string] : []);
 const teamFields = ['name', 'slug', 'phone', 'email', 'officeAddress', 'horizonDays', 'minNoticeDays', 'promiseDays', 'freeSlotThreshold', 'reminderDays'] as const;
@@ -77,8 +78,8 @@ export default async function adminRoutes(app: FastifyInstance) {
     }
   }
 
-  app.post('/medewerker/beheer/teams/nieuw', adminOnly, async (req, reply) => saveTeam(req, reply, null));
-  app.post<{ Params: { teamId: string } }>('/medewerker/beheer/teams/:teamId', adminOnly, async (req, reply) => {
+  app.post('/medewerker/beheer/teams/nieuw', teamForm, async (req, reply) => saveTeam(req, reply, null));
+  app.post<{ Params: { teamId: string } }>('/medewerker/beheer/teams/:teamId', teamForm, async (req, reply) => {
     const t = await team(idParam(req.params.teamId));
     return saveTeam(req, reply, t.id);
   });

@@ -99,7 +99,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
     }, {});
   });
 
-  app.post('/aanmelden/vraag', publicPost, async (req, reply) => {
+  app.post('/aanmelden/vraag', { config: { ...publicPost.config, lists: ['topics'] } }, async (req, reply) => {
     const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
     if (!d) return reply;
     const body = req.body as Body;

@@ -71,7 +71,7 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     return formPage(req, reply, { team, values, errors, key: randomUUID(), status: Object.keys(errors).length ? 400 : 200, pick: { team: q.team ?? '', postcode: rawPostcode } });
   });
 
-  app.post('/medewerker/namens', { config: { access: ROLES } }, async (req, reply) => {
+  app.post('/medewerker/namens', { config: { access: ROLES, lists: ['topics'] } }, async (req, reply) => {
     const staff = requireStaff(req);
     const body = req.body as Body;
     const values = formValues((n) => str(body, n), ([] as string[]).concat(body.topics ?? []));
