@@ -50,6 +50,8 @@ export interface StaffUserTable {
   active: Generated<boolean>;
   expertise: Generated<string[]>;
   ical_token_hash: string | null;
+  /** Raised to end every session of this person (sessions carry the version they began with). */
+  session_version: Generated<number>;
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
   created_at: CreatedAt;

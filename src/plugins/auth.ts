@@ -2,7 +2,8 @@
 // plugins/access.ts; team scoping of records is checked in the features with `sameTeam`.
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../db/schema.js';
 import { DomainError } from '../errors.js';
 import { ROLES } from './access.js';
 
@@ -26,6 +27,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     staffId: number;
     staffSince: number;
+    /** The person's session_version at login; a raised version ends this session. */
+    staffVersion: number;
   }
 }
 
@@ -48,14 +51,32 @@ export function requireStaff(req: FastifyRequest): StaffSession {
   return req.staff;
 }
 
-export function logIn(req: FastifyRequest, staffId: number, now: Date): void {
-  req.session.set('staffId', staffId);
+/** Starts a staff session in a fresh cookie: nothing from before the login carries over. */
+export function logIn(req: FastifyRequest, staff: { id: number; sessionVersion: number }, now: Date): void {
+  req.session.regenerate();
+  req.session.set('staffId', staff.id);
   req.session.set('staffSince', now.getTime());
+  req.session.set('staffVersion', staff.sessionVersion);
 }
 
-export function logOut(req: FastifyRequest): void {
-  req.session.set('staffId', undefined);
-  req.session.set('staffSince', undefined);
+/** Forgets the session in this browser (endSessions ends it everywhere). */
+export function forgetSession(req: FastifyRequest): void {
+  req.session.delete();
+}
+
+/**
+ * Ends every session of these people, on every device, by raising their session version;
+ * returns the new versions. Run it in the transaction that makes the change.
+ */
+export async function endSessions(db: Kysely<Database>, staffIds: number[]): Promise<Map<number, number>> {
+  if (staffIds.length === 0) return new Map();
+  const rows = await db
+    .updateTable('staff_user')
+    .set((eb) => ({ session_version: eb('session_version', '+', 1) }))
+    .where('id', 'in', staffIds)
+    .returning(['id', 'session_version'])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.session_version]));
 }
 
 export default fp(
@@ -64,12 +85,14 @@ export default fp(
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const id = req.session.get('staffId');
       const since = req.session.get('staffSince');
-      if (typeof id === 'number' && typeof since === 'number' && app.now().getTime() - since < SESSION_HOURS * 3600_000) {
+      const version = req.session.get('staffVersion');
+      if (typeof id === 'number' && typeof since === 'number' && typeof version === 'number' && app.now().getTime() - since < SESSION_HOURS * 3600_000) {
         const user = await app.db
           .selectFrom('staff_user')
           .select(['id', 'name', 'email', 'role', 'team_id'])
           .where('id', '=', id)
           .where('active', '=', true)
+          .where('session_version', '=', version)
           .executeTakeFirst();
         if (user) req.staff = { id: user.id, name: user.name, email: user.email, role: user.role, teamId: user.team_id };
       }

@@ -44,6 +44,30 @@ describe.skipIf(!browserAvailable)('staff login and administration in Chromium',
     await expectAccessible(page, 'forgot password');
   });
 
+  it('changes the password by keyboard, with an accessible error state first', async () => {
+    const email = (await makeLogin(h.t.app, teamId, 'coach', 'Bas Jansen')).email;
+    const { page } = await h.newPage();
+    await page.goto('/medewerker/inloggen');
+    await page.getByLabel('E-mailadres').fill(email);
+    await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/medewerker');
+    await page.getByRole('link', { name: 'Wachtwoord wijzigen' }).click();
+    await expectAccessible(page, 'change password');
+    await page.getByLabel('Huidig wachtwoord').fill('niet goed');
+    await page.getByLabel('Nieuw wachtwoord').fill('een nieuw lang wachtwoord');
+    await page.getByLabel('Herhaal het nieuwe wachtwoord').fill('een nieuw lang wachtwoord');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.kt-error-summary').textContent()).resolves.toContain('Het huidige wachtwoord klopt niet.');
+    await expectAccessible(page, 'change password with error');
+    await page.getByLabel('Huidig wachtwoord').fill(PASSWORD);
+    await page.getByLabel('Nieuw wachtwoord').fill('een nieuw lang wachtwoord');
+    await page.getByLabel('Herhaal het nieuwe wachtwoord').fill('een nieuw lang wachtwoord');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#changed').textContent()).resolves.toContain('Uw wachtwoord is gewijzigd.');
+    await expectAccessible(page, 'password changed');
+  });
+
   it('shows the administration pages without violations, also with errors', async () => {
     const { page } = await h.newPage();
     await page.goto('/medewerker/inloggen');

@@ -156,7 +156,7 @@ export default async function adminRoutes(app: FastifyInstance) {
       }
       const created = await db.insertInto('staff_user').values({ ...row, password_hash: null }).returning(['id', 'name', 'email']).executeTakeFirstOrThrow();
       await audit(db, { action: 'staff_created', actorStaffId: actor, subjectType: 'staff_user', subjectId: created.id, teamId: row.team_id });
-      await issueLink(db, created, 'invite', app.now(), app.config.publicUrl);
+      await db.transaction().execute((trx) => issueLink(trx, created, 'invite', app.now(), app.config.publicUrl));
       app.mail.kick();
       return reply.redirect(`/medewerker/beheer/medewerkers/${created.id}?klaar=uitgenodigd`, 303);
     } catch (err) {
@@ -175,7 +175,7 @@ export default async function adminRoutes(app: FastifyInstance) {
   app.post<{ Params: { staffId: string } }>('/medewerker/beheer/medewerkers/:staffId/uitnodigen', adminOnly, async (req, reply) => {
     const u = await db.selectFrom('staff_user').select(['id', 'name', 'email']).where('id', '=', idParam(req.params.staffId)).where('active', '=', true).executeTakeFirst();
     if (!u) throw new DomainError('not_found', 'no such staff member');
-    await issueLink(db, u, 'invite', app.now(), app.config.publicUrl);
+    await db.transaction().execute((trx) => issueLink(trx, u, 'invite', app.now(), app.config.publicUrl));
     app.mail.kick();
     return reply.redirect(`/medewerker/beheer/medewerkers/${u.id}?klaar=uitgenodigd`, 303);
   });

@@ -1,8 +1,8 @@
-// /medewerker/inloggen, /uitloggen, /wachtwoord-vergeten, /wachtwoord/<token> and the staff
-// start page /medewerker.
+// /medewerker/inloggen, /uitloggen, /wachtwoord-vergeten, /wachtwoord/<token>,
+// /wachtwoord-wijzigen and the staff start page /medewerker.
 import type { FastifyInstance } from 'fastify';
-import { ALL_STAFF, logIn, logOut, requireStaff } from '../../plugins/auth.js';
-import { findValidToken, login, PASSWORD_MIN, sendResetLink, setPassword } from './service.js';
+import { ALL_STAFF, forgetSession, logIn, requireStaff } from '../../plugins/auth.js';
+import { changePassword, findValidToken, login, logOutEverywhere, newPasswordProblem, sendResetLink, setPassword } from './service.js';
 import { DomainError } from '../../errors.js';
 import { formatters } from '../../domain/time.js';
 
@@ -36,13 +36,30 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
       const message = result.reason === 'locked' ? 'staff.errors.locked' : 'staff.errors.invalid';
       return reply.code(result.reason === 'locked' ? 429 : 401).viewAsync('staff/login', { values: { email }, errors: { password: message }, back, until: result.until ? f.time(result.until) : null });
     }
-    logIn(req, result.staffId, app.now());
+    logIn(req, { id: result.staffId, sessionVersion: result.sessionVersion }, app.now());
     return reply.redirect(back, 303);
   });
 
+  // Log-out ends the person's sessions on every device, not only this cookie.
   app.post('/medewerker/uitloggen', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
-    logOut(req);
+    await logOutEverywhere(app.db, requireStaff(req), app.now());
+    forgetSession(req);
     return reply.redirect('/medewerker/inloggen', 303);
+  });
+
+  app.get('/medewerker/wachtwoord-wijzigen', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
+    const done = (req.query as Record<string, unknown>).klaar === '1';
+    return reply.viewAsync('staff/change-password', { errors: {}, done });
+  });
+
+  app.post('/medewerker/wachtwoord-wijzigen', { config: { access: { roles: ALL_STAFF }, rateLimit: loginLimit } }, async (req, reply) => {
+    const staff = requireStaff(req);
+    const body = req.body as Body;
+    const result = await changePassword(app.db, staff.id, { current: body.current ?? '', password: body.password ?? '', repeat: body.repeat ?? '' }, app.now());
+    if (!result.ok) return reply.code(400).viewAsync('staff/change-password', { errors: result.errors, done: false });
+    // Every session ended; this one goes on with the new version.
+    logIn(req, { id: staff.id, sessionVersion: result.sessionVersion }, app.now());
+    return reply.redirect('/medewerker/wachtwoord-wijzigen?klaar=1', 303);
   });
 
   app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) => reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }));
@@ -67,11 +84,8 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     if (!t) throw new DomainError('gone', 'link used or expired');
     const body = req.body as Body;
     const password = body.password ?? '';
-    const errors: Record<string, string> = {};
-    if (password.length < PASSWORD_MIN) errors.password = 'staff.errors.passwordShort';
-    else if (password.length > 200) errors.password = 'staff.errors.passwordLong';
-    else if (password !== (body.repeat ?? '')) errors.repeat = 'staff.errors.passwordRepeat';
-    if (Object.keys(errors).length) return reply.code(400).viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors });
+    const problem = newPasswordProblem(password, body.repeat ?? '');
+    if (problem) return reply.code(400).viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: { [problem.field]: problem.message } });
     const staffId = await setPassword(app.db, req.params.token, password, app.now());
     if (!staffId) throw new DomainError('gone', 'link used or expired');
     return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);

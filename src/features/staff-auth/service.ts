@@ -1,28 +1,31 @@
 // Logging in with email and password (argon2id), a temporary lock after repeated failures,
 // and one-time links (password reset, invitation) stored only as hashes.
 import { hash, verify } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { translator } from '../../plugins/i18n.js';
 import { audit } from '../booking/repository.js';
+import { endSessions } from '../../plugins/auth.js';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
 export const RESET_MINUTES = 60;
 export const INVITE_DAYS = 7;
 export const PASSWORD_MIN = 12;
+/** Reset mails per account an hour: more requests get the same answer and no mail. */
+export const RESETS_PER_HOUR = 3;
 
 // A fixed hash to verify against when the email is unknown, so both cases take as long.
 let dummyHash: Promise<string> | null = null;
 
-export type LoginResult = { ok: true; staffId: number } | { ok: false; reason: 'invalid' | 'locked'; until?: Date };
+export type LoginResult = { ok: true; staffId: number; sessionVersion: number } | { ok: false; reason: 'invalid' | 'locked'; until?: Date };
 
 export async function login(db: Kysely<Database>, email: string, password: string, now: Date): Promise<LoginResult> {
   const user = await db
     .selectFrom('staff_user')
-    .select(['id', 'password_hash', 'failed_logins', 'locked_until', 'active', 'team_id'])
+    .select(['id', 'password_hash', 'failed_logins', 'locked_until', 'active', 'team_id', 'session_version'])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
     .executeTakeFirst();
   if (!user || !user.active || !user.password_hash) {
@@ -45,7 +48,7 @@ export async function login(db: Kysely<Database>, email: string, password: strin
   }
   await db.updateTable('staff_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
   await audit(db, { action: 'staff_login', actorStaffId: user.id, teamId: user.team_id });
-  return { ok: true, staffId: user.id };
+  return { ok: true, staffId: user.id, sessionVersion: user.session_version };
 }
 
 /** Mails a one-time link. For an unknown or inactive email nothing happens (same answer). */
@@ -57,20 +60,34 @@ export async function sendResetLink(db: Kysely<Database>, email: string, now: Da
     .where('active', '=', true)
     .executeTakeFirst();
   if (!user) return;
-  await issueLink(db, user, 'reset', now, publicUrl);
+  await db.transaction().execute(async (trx) => {
+    // One at a time per account, so requests that arrive together count each other.
+    await trx.selectFrom('staff_user').select('id').where('id', '=', user.id).forUpdate().execute();
+    const recent = await trx
+      .selectFrom('staff_token')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('staff_id', '=', user.id)
+      .where('kind', '=', 'reset')
+      .where('created_at', '>', new Date(now.getTime() - 3600_000))
+      .executeTakeFirstOrThrow();
+    if (Number(recent.n) >= RESETS_PER_HOUR) return;
+    await issueLink(trx, user, 'reset', now, publicUrl);
+  });
 }
 
-export async function issueLink(db: Kysely<Database>, user: { id: number; name: string; email: string }, kind: 'reset' | 'invite', now: Date, publicUrl: string): Promise<void> {
+/** Stores a one-time link (only its hash) and queues the mail; run inside a transaction. */
+export async function issueLink(trx: Transaction<Database>, user: { id: number; name: string; email: string }, kind: 'reset' | 'invite', now: Date, publicUrl: string): Promise<void> {
   const token = newToken();
   const minutes = kind === 'reset' ? RESET_MINUTES : INVITE_DAYS * 24 * 60;
   const t = translator('nl');
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('staff_token').values({ staff_id: user.id, kind, token_hash: hashToken(token), expires_at: new Date(now.getTime() + minutes * 60_000) }).execute();
-    await enqueueMail(trx, {
-      to: user.email,
-      subject: t(`staff.mail.${kind}.subject`),
-      text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t(`staff.mail.${kind}.intro`), '', `${publicUrl}/medewerker/wachtwoord/${token}`, '', t(`staff.mail.${kind}.expires`)].join('\n'),
-    });
+  await trx
+    .insertInto('staff_token')
+    .values({ staff_id: user.id, kind, token_hash: hashToken(token), expires_at: new Date(now.getTime() + minutes * 60_000), created_at: now })
+    .execute();
+  await enqueueMail(trx, {
+    to: user.email,
+    subject: t(`staff.mail.${kind}.subject`),
+    text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t(`staff.mail.${kind}.intro`), '', `${publicUrl}/medewerker/wachtwoord/${token}`, '', t(`staff.mail.${kind}.expires`)].join('\n'),
   });
 }
 
@@ -88,7 +105,15 @@ export async function findValidToken(db: Kysely<Database>, token: string, now: D
   return row ?? null;
 }
 
-/** Sets the new password and uses the link up, in one transaction (a link works once). */
+/** Every link of this person that is still open stops working (run inside a transaction). */
+export async function closeLinks(trx: Transaction<Database>, staffId: number, now: Date): Promise<void> {
+  await trx.updateTable('staff_token').set({ used_at: now }).where('staff_id', '=', staffId).where('used_at', 'is', null).execute();
+}
+
+/**
+ * Sets the new password from a link, in one transaction: the link and every other open link of
+ * the person stop working, and every session of theirs ends.
+ */
 export async function setPassword(db: Kysely<Database>, token: string, password: string, now: Date): Promise<number | null> {
   const passwordHash = await hash(password);
   return db.transaction().execute(async (trx) => {
@@ -102,7 +127,60 @@ export async function setPassword(db: Kysely<Database>, token: string, password:
       .executeTakeFirst();
     if (!used) return null;
     await trx.updateTable('staff_user').set({ password_hash: passwordHash, failed_logins: 0, locked_until: null }).where('id', '=', used.staff_id).execute();
-    await audit(trx, { action: 'staff_password_set', subjectType: 'staff_user', subjectId: used.staff_id });
+    await closeLinks(trx, used.staff_id, now);
+    await endSessions(trx, [used.staff_id]);
+    await audit(trx, { action: 'staff_password_set', subjectType: 'staff_user', subjectId: used.staff_id, at: now });
     return used.staff_id;
+  });
+}
+
+export type ChangeResult = { ok: true; sessionVersion: number } | { ok: false; errors: Record<string, string> };
+
+/**
+ * A logged-in person changes their password: the current one must be right. Every session of
+ * theirs ends (the caller starts this one again with the new version), open links stop
+ * working, and a mail tells them, in case it was not them.
+ */
+export async function changePassword(
+  db: Kysely<Database>, staffId: number, input: { current: string; password: string; repeat: string }, now: Date,
+): Promise<ChangeResult> {
+  const user = await db.selectFrom('staff_user').select(['id', 'name', 'email', 'password_hash', 'team_id']).where('id', '=', staffId).executeTakeFirstOrThrow();
+  const errors: Record<string, string> = {};
+  const right = user.password_hash ? await verify(user.password_hash, input.current).catch(() => false) : false;
+  if (!input.current) errors.current = 'staff.errors.currentEmpty';
+  else if (!right) errors.current = 'staff.errors.currentWrong';
+  const problem = newPasswordProblem(input.password, input.repeat);
+  if (problem) errors[problem.field] = problem.message;
+  else if (right && input.password === input.current) errors.password = 'staff.errors.passwordSame';
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const passwordHash = await hash(input.password);
+  const t = translator('nl');
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('staff_user').set({ password_hash: passwordHash }).where('id', '=', staffId).execute();
+    await closeLinks(trx, staffId, now);
+    const versions = await endSessions(trx, [staffId]);
+    await audit(trx, { action: 'staff_password_changed', actorStaffId: staffId, subjectType: 'staff_user', subjectId: staffId, teamId: user.team_id, at: now });
+    await enqueueMail(trx, {
+      to: user.email,
+      subject: t('staff.mail.changed.subject'),
+      text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t('staff.mail.changed.intro'), '', t('staff.mail.changed.notYou')].join('\n'),
+    });
+    return { ok: true, sessionVersion: versions.get(staffId)! };
+  });
+}
+
+/** The rules for a new password; null when it may be used. */
+export function newPasswordProblem(password: string, repeat: string): { field: 'password' | 'repeat'; message: string } | null {
+  if (password.length < PASSWORD_MIN) return { field: 'password', message: 'staff.errors.passwordShort' };
+  if (password.length > 200) return { field: 'password', message: 'staff.errors.passwordLong' };
+  if (password !== repeat) return { field: 'repeat', message: 'staff.errors.passwordRepeat' };
+  return null;
+}
+
+/** Log-out: every session of this person ends, on every device. */
+export async function logOutEverywhere(db: Kysely<Database>, staff: { id: number; teamId: number | null }, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await endSessions(trx, [staff.id]);
+    await audit(trx, { action: 'staff_logout', actorStaffId: staff.id, subjectType: 'staff_user', subjectId: staff.id, teamId: staff.teamId, at: now });
   });
 }
