@@ -52,8 +52,6 @@ export interface StaffUserTable {
   ical_token_hash: string | null;
   /** Raised to end every session of this person (sessions carry the version they began with). */
   session_version: Generated<number>;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   created_at: CreatedAt;
 }
 
@@ -213,11 +211,19 @@ export interface DraftTable {
 export interface StaffTokenTable {
   id: Generated<number>;
   staff_id: number;
-  kind: 'reset' | 'invite';
+  kind: 'reset' | 'invite' | 'unlock';
   token_hash: string;
   expires_at: Timestamp;
   used_at: Timestamp | null;
   created_at: CreatedAt;
+}
+
+/** Wrong passwords per typed address (a hash of it), whether or not the address is known. */
+export interface LoginThrottleTable {
+  key_hash: string;
+  failures: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Timestamp;
 }
 
 export interface AbsenceTable {
@@ -255,6 +261,7 @@ export interface ReturnLinkTable {
 
 export interface Database {
   staff_token: StaffTokenTable;
+  login_throttle: LoginThrottleTable;
   absence: AbsenceTable;
   team: TeamTable;
   team_neighbour: TeamNeighbourTable;

@@ -1,7 +1,9 @@
-// Periodic work: reminders before appointments and clean-up of expired sign-up drafts.
+// Periodic work: reminders before appointments, clean-up of expired sign-up drafts and of
+// old counters of wrong passwords.
 import fp from 'fastify-plugin';
 import { queueDueReminders } from '../features/booking/reminders.js';
 import { forgetExpiredDrafts } from '../features/drafts/store.js';
+import { forgetOldAttempts } from '../features/staff-auth/login.js';
 
 export interface JobsOptions {
   intervalMs: number;
@@ -24,6 +26,7 @@ export default fp<JobsOptions>(
         fromEmail: app.config.mailFrom,
       });
       await app.db.deleteFrom('draft').where('expires_at', '<=', now).execute();
+      await forgetOldAttempts(app.db, now);
       forgetExpiredDrafts(app, now);
       if (reminders > 0) app.mail.kick();
       return { reminders };

@@ -63,9 +63,11 @@ describe('access matrix of staff routes', () => {
     const publicStaff = staffRules().filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`).sort();
     expect(publicStaff).toEqual([
       'GET /medewerker/inloggen',
+      'GET /medewerker/ontgrendelen/:token',
       'GET /medewerker/wachtwoord-vergeten',
       'GET /medewerker/wachtwoord/:token',
       'POST /medewerker/inloggen',
+      'POST /medewerker/ontgrendelen/:token',
       'POST /medewerker/wachtwoord-vergeten',
       'POST /medewerker/wachtwoord/:token',
     ]);

@@ -2,7 +2,9 @@
 // /wachtwoord-wijzigen and the staff start page /medewerker.
 import type { FastifyInstance } from 'fastify';
 import { ALL_STAFF, forgetSession, logIn, requireStaff } from '../../plugins/auth.js';
-import { changePassword, findValidToken, login, logOutEverywhere, newPasswordProblem, sendResetLink, setPassword } from './service.js';
+import { changePassword, findValidToken, logOutEverywhere, newPasswordProblem, sendResetLink, setPassword } from './service.js';
+import { login, unlockLinkIsUsable, useUnlockLink } from './login.js';
+import { setTimeout } from 'node:timers/promises';
 import { DomainError } from '../../errors.js';
 import { formatters } from '../../domain/time.js';
 
@@ -30,14 +32,32 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     if (!email) errors.email = 'staff.errors.emailEmpty';
     if (!password) errors.password = 'staff.errors.passwordEmpty';
     if (Object.keys(errors).length) return reply.code(400).viewAsync('staff/login', { values: { email }, errors, back });
-    const result = await login(app.db, email, password, app.now());
+    const result = await login(app.db, email, password, app.now(), app.config.publicUrl);
+    if (!result.ok && result.reason === 'locked') {
+      // The same answer whether the address is known or not, and whether the password was right.
+      const until = formatters(req.locale).time(result.until);
+      return reply.code(429).viewAsync('staff/login', { values: { email }, errors: { password: 'staff.errors.locked' }, errorParams: { password: { time: until } }, back });
+    }
     if (!result.ok) {
-      const f = formatters(req.locale);
-      const message = result.reason === 'locked' ? 'staff.errors.locked' : 'staff.errors.invalid';
-      return reply.code(result.reason === 'locked' ? 429 : 401).viewAsync('staff/login', { values: { email }, errors: { password: message }, back, until: result.until ? f.time(result.until) : null });
+      if (result.delayMs > 0) await setTimeout(result.delayMs);
+      return reply.code(401).viewAsync('staff/login', { values: { email }, errors: { password: 'staff.errors.invalid' }, back });
     }
     logIn(req, { id: result.staffId, sessionVersion: result.sessionVersion }, app.now());
     return reply.redirect(back, 303);
+  });
+
+  // The link mailed when the right password was typed on a locked account. Opening it shows a
+  // button (mail scanners open links); the button lifts the lock and logs the person in.
+  app.get<{ Params: { token: string } }>('/medewerker/ontgrendelen/:token', { config: publicPage }, async (req, reply) => {
+    if (!(await unlockLinkIsUsable(app.db, req.params.token, app.now()))) throw new DomainError('gone', 'unlock link used or expired');
+    return reply.viewAsync('staff/unlock', { token: req.params.token });
+  });
+
+  app.post<{ Params: { token: string } }>('/medewerker/ontgrendelen/:token', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
+    const done = await useUnlockLink(app.db, req.params.token, app.now());
+    if (!done) throw new DomainError('gone', 'unlock link used or expired');
+    logIn(req, { id: done.staffId, sessionVersion: done.sessionVersion }, app.now());
+    return reply.redirect('/medewerker', 303);
   });
 
   // Log-out ends the person's sessions on every device, not only this cookie.
