@@ -22,10 +22,10 @@ export class DomainError extends Error {
   }
 }
 
-/** True when PostgreSQL refused a row because of an exclusion or unique constraint. */
+/** True when PostgreSQL refused a row because of an exclusion, unique or check constraint. */
 export function isConstraintViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string } | null;
-  if (!e || (e.code !== '23P01' && e.code !== '23505')) return false;
+  if (!e || (e.code !== '23P01' && e.code !== '23505' && e.code !== '23514')) return false;
   return constraint === undefined || e.constraint === constraint;
 }
 

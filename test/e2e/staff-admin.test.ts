@@ -17,11 +17,14 @@ async function expectAccessible(page: Page, label: string) {
 describe.skipIf(!browserAvailable)('staff login and administration in Chromium', () => {
   let h: BrowserHarness;
   let adminEmail: string;
+  let adminId: number;
   let teamId: number;
   beforeAll(async () => {
     h = await startHarness({ now: () => NOW });
     teamId = (await makeTeam(h.t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' })).id;
-    adminEmail = (await makeLogin(h.t.app, null, 'admin', 'Beheer Gemeente')).email;
+    const admin = await makeLogin(h.t.app, null, 'admin', 'Beheer Gemeente');
+    adminEmail = admin.email;
+    adminId = admin.id;
   });
   afterAll(async () => h?.close());
 
@@ -75,7 +78,7 @@ describe.skipIf(!browserAvailable)('staff login and administration in Chromium',
     await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL('**/medewerker');
-    for (const url of ['/medewerker/beheer', `/medewerker/beheer/teams/${teamId}`, '/medewerker/beheer/teams/nieuw', '/medewerker/beheer/medewerkers', '/medewerker/beheer/medewerkers/nieuw']) {
+    for (const url of ['/medewerker/beheer', `/medewerker/beheer/teams/${teamId}`, '/medewerker/beheer/teams/nieuw', '/medewerker/beheer/medewerkers', '/medewerker/beheer/medewerkers/nieuw', `/medewerker/beheer/medewerkers/${adminId}`]) {
       await page.goto(url);
       await expectAccessible(page, url);
     }

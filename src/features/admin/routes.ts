@@ -1,15 +1,15 @@
-// Administration: teams with their settings, postcode areas and neighbours, and staff
-// accounts (new accounts get an invitation mail). Admins manage configuration; they read no
-// case content.
+// Administration: teams with their settings, postcode areas and neighbours; staff accounts in
+// staff-routes.ts. Admins manage configuration; they read no case content. Every write and its
+// audit row are one transaction.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Role } from '../../db/schema.js';
 import { DomainError, idParam, isConstraintViolation } from '../../errors.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { audit } from '../booking/repository.js';
 import { fieldErrors } from '../booking/schemas.js';
-import { issueLink } from '../staff-auth/service.js';
 import { overlappingAreas, teamsWithAreas } from './repository.js';
-import { areaSchema, roles, staffSchema, teamSchema } from './schemas.js';
+import { areaSchema, teamSchema } from './schemas.js';
+import adminStaffRoutes from './staff-routes.js';
 
 type Body = Record<string, string | string[] | undefined>;
 const adminOnly = { config: { access: { roles: ['admin'] as Role[] } } };
@@ -68,7 +68,7 @@ export default async function adminRoutes(app: FastifyInstance) {
           : (await trx.insertInto('team').values(row).returning('id').executeTakeFirstOrThrow()).id;
         await trx.deleteFrom('team_neighbour').where('team_id', '=', id).execute();
         if (neighbourIds.length) await trx.insertInto('team_neighbour').values(neighbourIds.map((n) => ({ team_id: id, neighbour_id: n }))).execute();
-        await audit(trx, { action: teamId ? 'team_updated' : 'team_created', actorStaffId: (req.staff as { id: number }).id, subjectType: 'team', subjectId: id, teamId: id });
+        await audit(trx, { action: teamId ? 'team_updated' : 'team_created', actorStaffId: (req.staff as { id: number }).id, subjectType: 'team', subjectId: id, teamId: id, at: app.now() });
         return id;
       });
       return reply.redirect(`/medewerker/beheer/teams/${id}?klaar=1`, 303);
@@ -93,90 +93,24 @@ export default async function adminRoutes(app: FastifyInstance) {
     const n = await db.selectFrom('team_neighbour').select('neighbour_id').where('team_id', '=', t.id).execute();
     if (!parsed.success) return teamPage(reply, t.id, teamValues(t, n.map((x) => x.neighbour_id)), {}, 400, { areaValues, areaErrors: fieldErrors(parsed.error) });
     const overlaps = await overlappingAreas(db, t.id, parsed.data.from, parsed.data.to);
-    await db.insertInto('team_area').values({ team_id: t.id, postcode_from: parsed.data.from, postcode_to: parsed.data.to }).execute();
-    await audit(db, { action: 'team_area_added', actorStaffId: requireStaff(req).id, subjectType: 'team', subjectId: t.id, teamId: t.id, detail: { from: parsed.data.from, to: parsed.data.to } });
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('team_area').values({ team_id: t.id, postcode_from: parsed.data.from, postcode_to: parsed.data.to }).execute();
+      await audit(trx, { action: 'team_area_added', actorStaffId: requireStaff(req).id, subjectType: 'team', subjectId: t.id, teamId: t.id, at: app.now(), detail: { from: parsed.data.from, to: parsed.data.to } });
+    });
     if (overlaps.length) return teamPage(reply, t.id, teamValues(t, n.map((x) => x.neighbour_id)), {}, 200, { overlaps });
     return reply.redirect(`/medewerker/beheer/teams/${t.id}?klaar=1`, 303);
   });
 
   app.post<{ Params: { teamId: string; areaId: string } }>('/medewerker/beheer/teams/:teamId/gebieden/:areaId/verwijderen', adminOnly, async (req, reply) => {
     const t = await team(idParam(req.params.teamId));
-    const done = await db.deleteFrom('team_area').where('id', '=', idParam(req.params.areaId)).where('team_id', '=', t.id).executeTakeFirst();
-    if (Number(done.numDeletedRows) !== 1) throw new DomainError('not_found', 'no such area');
-    await audit(db, { action: 'team_area_removed', actorStaffId: requireStaff(req).id, subjectType: 'team', subjectId: t.id, teamId: t.id });
+    const areaId = idParam(req.params.areaId);
+    await db.transaction().execute(async (trx) => {
+      const gone = await trx.deleteFrom('team_area').where('id', '=', areaId).where('team_id', '=', t.id).returning(['postcode_from', 'postcode_to']).executeTakeFirst();
+      if (!gone) throw new DomainError('not_found', 'no such area');
+      await audit(trx, { action: 'team_area_removed', actorStaffId: requireStaff(req).id, subjectType: 'team', subjectId: t.id, teamId: t.id, at: app.now(), detail: { from: gone.postcode_from, to: gone.postcode_to } });
+    });
     return reply.redirect(`/medewerker/beheer/teams/${t.id}?klaar=1`, 303);
   });
 
-  // Staff accounts.
-  app.get('/medewerker/beheer/medewerkers', adminOnly, async (_req, reply) => {
-    const staff = await db
-      .selectFrom('staff_user')
-      .leftJoin('team', 'team.id', 'staff_user.team_id')
-      .select(['staff_user.id', 'staff_user.name', 'staff_user.email', 'staff_user.role', 'staff_user.active', 'staff_user.password_hash', 'team.name as team_name'])
-      .orderBy('team.name')
-      .orderBy('staff_user.name')
-      .execute();
-    return reply.viewAsync('admin/staff-list', { staff: staff.map(({ password_hash, ...rest }) => ({ ...rest, invited: password_hash === null })) });
-  });
-
-  async function staffPage(reply: FastifyReply, staffId: number | null, values: Record<string, string>, errors: Record<string, string>, status = 200, extra: Record<string, unknown> = {}) {
-    const teams = await db.selectFrom('team').select(['id', 'name']).orderBy('name').execute();
-    return reply.code(status).viewAsync('admin/staff', { staffId, values, errors, teams, roles, ...extra });
-  }
-
-  app.get('/medewerker/beheer/medewerkers/nieuw', adminOnly, async (_req, reply) => staffPage(reply, null, { name: '', email: '', role: 'coach', teamId: '', expertise: '', active: 'yes' }, {}));
-
-  app.get<{ Params: { staffId: string } }>('/medewerker/beheer/medewerkers/:staffId', adminOnly, async (req, reply) => {
-    const u = await db.selectFrom('staff_user').selectAll().where('id', '=', idParam(req.params.staffId)).executeTakeFirst();
-    if (!u) throw new DomainError('not_found', 'no such staff member');
-    const q = req.query as Record<string, string>;
-    return staffPage(reply, u.id, { name: u.name, email: u.email, role: u.role, teamId: u.team_id ? String(u.team_id) : '', expertise: u.expertise.join(', '), active: u.active ? 'yes' : '' }, {}, 200, { saved: q.klaar === '1', invited: q.klaar === 'uitgenodigd', pending: u.password_hash === null });
-  });
-
-  async function saveStaff(req: { body: unknown; staff: unknown }, reply: FastifyReply, staffId: number | null) {
-    const body = req.body as Body;
-    const values = { name: s(body, 'name'), email: s(body, 'email'), role: s(body, 'role'), teamId: s(body, 'teamId'), expertise: s(body, 'expertise'), active: s(body, 'active') };
-    const parsed = staffSchema.safeParse(values);
-    if (!parsed.success) return staffPage(reply, staffId, values, fieldErrors(parsed.error), 400);
-    const v = parsed.data;
-    const row = {
-      name: v.name,
-      email: v.email,
-      role: v.role as Role,
-      team_id: /^\d+$/.test(v.teamId) ? Number(v.teamId) : null,
-      expertise: v.expertise.split(',').map((x) => x.trim()).filter(Boolean),
-      active: staffId === null ? true : v.active === 'yes',
-    };
-    const actor = (req.staff as { id: number }).id;
-    try {
-      if (staffId) {
-        await db.updateTable('staff_user').set(row).where('id', '=', staffId).execute();
-        await audit(db, { action: 'staff_updated', actorStaffId: actor, subjectType: 'staff_user', subjectId: staffId, teamId: row.team_id });
-        return reply.redirect(`/medewerker/beheer/medewerkers/${staffId}?klaar=1`, 303);
-      }
-      const created = await db.insertInto('staff_user').values({ ...row, password_hash: null }).returning(['id', 'name', 'email']).executeTakeFirstOrThrow();
-      await audit(db, { action: 'staff_created', actorStaffId: actor, subjectType: 'staff_user', subjectId: created.id, teamId: row.team_id });
-      await db.transaction().execute((trx) => issueLink(trx, created, 'invite', app.now(), app.config.publicUrl));
-      app.mail.kick();
-      return reply.redirect(`/medewerker/beheer/medewerkers/${created.id}?klaar=uitgenodigd`, 303);
-    } catch (err) {
-      if (isConstraintViolation(err, 'staff_user_email')) return staffPage(reply, staffId, values, { email: 'admin.errors.emailTaken' }, 400);
-      throw err;
-    }
-  }
-
-  app.post('/medewerker/beheer/medewerkers/nieuw', adminOnly, async (req, reply) => saveStaff(req, reply, null));
-  app.post<{ Params: { staffId: string } }>('/medewerker/beheer/medewerkers/:staffId', adminOnly, async (req, reply) => {
-    const u = await db.selectFrom('staff_user').select('id').where('id', '=', idParam(req.params.staffId)).executeTakeFirst();
-    if (!u) throw new DomainError('not_found', 'no such staff member');
-    return saveStaff(req, reply, u.id);
-  });
-
-  app.post<{ Params: { staffId: string } }>('/medewerker/beheer/medewerkers/:staffId/uitnodigen', adminOnly, async (req, reply) => {
-    const u = await db.selectFrom('staff_user').select(['id', 'name', 'email']).where('id', '=', idParam(req.params.staffId)).where('active', '=', true).executeTakeFirst();
-    if (!u) throw new DomainError('not_found', 'no such staff member');
-    await db.transaction().execute((trx) => issueLink(trx, u, 'invite', app.now(), app.config.publicUrl));
-    app.mail.kick();
-    return reply.redirect(`/medewerker/beheer/medewerkers/${u.id}?klaar=uitgenodigd`, 303);
-  });
+  await app.register(adminStaffRoutes);
 }
