@@ -29,12 +29,17 @@ declare module '@fastify/secure-session' {
     staffSince: number;
     /** The person's session_version at login; a raised version ends this session. */
     staffVersion: number;
+    /** When this session last made a request (ms); after IDLE_MINUTES without one it ends. */
+    staffSeen: number;
   }
 }
 
 export const ALL_STAFF: readonly Role[] = ROLES;
 export const CASE_ROLES: readonly Role[] = ['coach', 'teamlead'];
-const SESSION_HOURS = 8;
+/** A staff session ends after this long, however busy (log in again for the next shift). */
+export const SESSION_HOURS = 8;
+/** ... or after this long without a request. */
+export const IDLE_MINUTES = 30;
 
 /** Coaches and team leads see only their own team's residents. */
 export function sameTeam(staff: StaffSession, teamId: number | null): boolean {
@@ -57,6 +62,7 @@ export function logIn(req: FastifyRequest, staff: { id: number; sessionVersion: 
   req.session.set('staffId', staff.id);
   req.session.set('staffSince', now.getTime());
   req.session.set('staffVersion', staff.sessionVersion);
+  req.session.set('staffSeen', now.getTime());
 }
 
 /** Forgets the session in this browser (endSessions ends it everywhere). */
@@ -86,7 +92,10 @@ export default fp(
       const id = req.session.get('staffId');
       const since = req.session.get('staffSince');
       const version = req.session.get('staffVersion');
-      if (typeof id === 'number' && typeof since === 'number' && typeof version === 'number' && app.now().getTime() - since < SESSION_HOURS * 3600_000) {
+      const seen = req.session.get('staffSeen');
+      const now = app.now().getTime();
+      const fresh = typeof since === 'number' && now - since < SESSION_HOURS * 3600_000 && typeof seen === 'number' && now - seen < IDLE_MINUTES * 60_000;
+      if (typeof id === 'number' && typeof version === 'number' && fresh) {
         const user = await app.db
           .selectFrom('staff_user')
           .select(['id', 'name', 'email', 'role', 'team_id'])
@@ -94,7 +103,11 @@ export default fp(
           .where('active', '=', true)
           .where('session_version', '=', version)
           .executeTakeFirst();
-        if (user) req.staff = { id: user.id, name: user.name, email: user.email, role: user.role, teamId: user.team_id };
+        if (user) {
+          req.staff = { id: user.id, name: user.name, email: user.email, role: user.role, teamId: user.team_id };
+          // Written at most once a minute, so not every response sets a cookie.
+          if (now - seen! >= 60_000) req.session.set('staffSeen', now);
+        }
       }
       if (reply.locals) reply.locals.staff = req.staff;
     });

@@ -82,7 +82,9 @@ export default fp<SecurityOptions>(
     });
     await app.register(secureSession, {
       key: createHash('sha256').update(opts.sessionSecret).digest(),
-      cookieName: 'kt_session',
+      // Over https the __Host- prefix makes browsers refuse the cookie unless it is Secure, for
+      // this host only and for the whole site: no subdomain or plain-http page can plant one.
+      cookieName: opts.secureCookies ? '__Host-kt_session' : 'kt_session',
       expiry: 60 * 60 * 8,
       cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies },
     });

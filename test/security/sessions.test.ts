@@ -65,6 +65,26 @@ describe('sessions the server can end', () => {
     expect((await replay(t.app, before)).statusCode).toBe(303);
   });
 
+  it('ends a session after 30 minutes without a request, and after 8 hours however busy', async () => {
+    const start = clock;
+    const c = await loggedIn(t.app, user.email);
+    advance(29);
+    expect(await isLoggedIn(c)).toBe(true);
+    advance(29);
+    expect(await isLoggedIn(c)).toBe(true);
+    advance(31);
+    expect(await isLoggedIn(c)).toBe(false);
+    const busy = await loggedIn(t.app, user.email);
+    const loginAt = clock;
+    while (clock.getTime() - loginAt.getTime() < 8 * 3600_000 - 20 * 60_000) {
+      advance(20);
+      expect(await isLoggedIn(busy)).toBe(true);
+    }
+    advance(20);
+    expect(await isLoggedIn(busy)).toBe(false);
+    expect(clock.getTime() - start.getTime()).toBeGreaterThan(8 * 3600_000);
+  });
+
   it('changes the password: this device stays in, every other session and open link ends, and a mail tells them', async () => {
     const here = await loggedIn(t.app, user.email);
     const other = await loggedIn(t.app, user.email);
@@ -138,6 +158,25 @@ describe('sessions the server can end', () => {
     expect(await mailsTo(user.email, 'Nieuw wachtwoord kiezen')).toHaveLength(4);
   });
 
+});
+
+describe('the session cookie over https', () => {
+  it('is named __Host-kt_session: Secure, HttpOnly, SameSite=Lax, for the whole site and this host only', async () => {
+    const t = await createTestApp({ config: { publicUrl: 'https://wijkteam.example.nl' } });
+    try {
+      const user = await makeLogin(t.app, (await makeTeam(t.app.db)).id, 'coach');
+      const c = new Client(t.app);
+      const res = await c.submit('/medewerker/inloggen', { email: user.email, password: PASSWORD });
+      expect(res.statusCode).toBe(303);
+      const cookie = res.cookies.find((x) => x.name === '__Host-kt_session');
+      expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+      expect(cookie!.domain).toBeUndefined();
+      expect(res.cookies.map((x) => x.name)).not.toContain('kt_session');
+      expect((await c.get('/medewerker')).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('reset mails when many requests arrive at once', () => {
