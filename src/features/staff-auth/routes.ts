@@ -2,9 +2,10 @@
 // /wachtwoord-wijzigen and the staff start page /medewerker.
 import type { FastifyInstance } from 'fastify';
 import { ALL_STAFF, forgetSession, logIn, requireStaff } from '../../plugins/auth.js';
-import { changePassword, findValidToken, logOutEverywhere, newPasswordProblem, sendResetLink, setPassword } from './service.js';
+import { changePassword, findValidToken, logOutEverywhere, newPasswordProblem, RESET_ANSWER_MS, sendResetLink, setPassword } from './service.js';
 import { login, unlockLinkIsUsable, useUnlockLink } from './login.js';
 import { setTimeout } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import { DomainError } from '../../errors.js';
 import { formatters } from '../../domain/time.js';
 
@@ -87,7 +88,11 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
   app.post('/medewerker/wachtwoord-vergeten', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
     const email = ((req.body as Body).email ?? '').trim();
     if (!email) return reply.code(400).viewAsync('staff/forgot', { values: { email }, errors: { email: 'staff.errors.emailEmpty' }, sent: false });
+    // A known address does more work (a link, a mail) than an unknown one: the answer waits
+    // until RESET_ANSWER_MS either way, so its timing does not tell them apart.
+    const started = performance.now();
     await sendResetLink(app.db, email, app.now(), app.config.publicUrl);
+    await setTimeout(Math.max(0, RESET_ANSWER_MS - (performance.now() - started)));
     app.mail.kick();
     // The same answer whether or not the address is known.
     return reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: true });
