@@ -17,7 +17,7 @@ const accounts = await Promise.all(Array.from({ length: ROUNDS }, () => makeLogi
 
 const c = new Client(t.app);
 const token = csrfFrom((await c.get('/medewerker/inloggen')).body);
-const cookie = [...c.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+const cookie = c.cookieString();
 
 async function timed(url: string, fields: Record<string, string>, address: number): Promise<number> {
   const start = performance.now();

@@ -48,9 +48,14 @@ export class Client {
     }
   }
 
+  /** The Cookie header this client sends (for requests made by hand with its session). */
+  cookieString(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+  }
+
   private cookieHeader(): Record<string, string> {
     if (this.cookies.size === 0) return {};
-    return { cookie: [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ") };
+    return { cookie: this.cookieString() };
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {

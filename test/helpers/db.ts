@@ -2,7 +2,7 @@
 // the real server named by TEST_DATABASE_URL (created here, dropped after).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
@@ -49,4 +49,16 @@ export async function createTestDb(options: { migrate?: boolean; poolSize?: numb
       await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
+}
+
+/** Rows per table: the stored state, as someone reading the database would see its shape. */
+export async function tableCounts(db: Kysely<Database>): Promise<Record<string, number>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(db);
+  const out: Record<string, number> = {};
+  for (const { table_name } of tables.rows) {
+    out[table_name] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(db)).rows[0]!.n;
+  }
+  return out;
 }

@@ -2,8 +2,8 @@
 // at most three links per address an hour (also when 30 arrive at once), and the one-time link
 // (once, 30 minutes) on an injectable clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
+import { tableCounts } from '../helpers/db.js';
 import { hashToken } from '../../src/domain/tokens.js';
 import { knownResident, linkFor, NOW, type Known } from './world.js';
 
@@ -18,18 +18,7 @@ describe('asking for a link at /opnieuw', () => {
   });
   afterAll(async () => t.close());
 
-  /** Rows per table: the stored state, as someone reading the database would see its shape. */
-  async function counts(): Promise<Record<string, number>> {
-    const tables = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables
-      where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(t.app.db);
-    const out: Record<string, number> = {};
-    for (const { table_name } of tables.rows) {
-      const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(t.app.db);
-      out[table_name] = r.rows[0]!.n;
-    }
-    return out;
-  }
+  const counts = () => tableCounts(t.app.db);
 
   const diff = (a: Record<string, number>, b: Record<string, number>) =>
     Object.fromEntries(Object.keys(b).filter((x) => b[x] !== a[x]).map((x) => [x, b[x]! - (a[x] ?? 0)]));

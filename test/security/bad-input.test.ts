@@ -2,11 +2,11 @@
 // 400 page naming the field, on every form of the app (taken from its own route table), and
 // nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/db/schema.js';
 import { findBadInput } from '../../src/plugins/input.js';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
+import { tableCounts } from '../helpers/db.js';
 import { fill, teamWorld, type Ids } from '../helpers/route-world.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 
@@ -44,16 +44,7 @@ describe('bad input at the door', () => {
   });
   afterAll(async () => t.close());
 
-  async function counts(): Promise<Record<string, number>> {
-    const tables = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables
-      where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(t.app.db);
-    const out: Record<string, number> = {};
-    for (const { table_name } of tables.rows) {
-      out[table_name] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(t.app.db)).rows[0]!.n;
-    }
-    return out;
-  }
+  const counts = () => tableCounts(t.app.db);
 
   it('answers every form of the app with a 400 for a NUL byte or a repeated field, and writes nothing', async () => {
     const posts = t.app.routeRules.filter((r) => r.method === 'POST' && !r.url.endsWith('/uitloggen'));

@@ -27,7 +27,7 @@ describe('rate limits key on the real client address', () => {
   async function loginTries(app: TestApp['app'], n: number, forwardedFor: (i: number) => string) {
     const c = new Client(app);
     const token = csrfFrom((await c.get('/medewerker/inloggen')).body);
-    const cookie = [...c.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+    const cookie = c.cookieString();
     const statuses: number[] = [];
     for (let i = 0; i < n; i++) {
       const res = await app.inject({
@@ -54,7 +54,7 @@ describe('rate limits key on the real client address', () => {
     t = await createTestApp({ config: { publicPostLimit: 3 } });
     const c = new Client(t.app);
     const token = csrfFrom((await c.get('/opnieuw')).body);
-    const cookie = [...c.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+    const cookie = c.cookieString();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await t.app.inject({

@@ -159,7 +159,7 @@ describe('access matrix of staff routes', () => {
   async function credentials(c: Client | null) {
     const client = c ?? new Client(t.app);
     const token = csrfFrom((await client.get('/medewerker/wachtwoord-vergeten')).body);
-    const cookie = [...client.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+    const cookie = client.cookieString();
     return { cookie, token };
   }
 
