@@ -113,6 +113,8 @@ describe('sessions the server can end', () => {
       [{ current: '', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }, 'current', 'Vul uw huidige wachtwoord in.'],
       [{ current: 'niet mijn wachtwoord', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }, 'current', 'Het huidige wachtwoord klopt niet.'],
       [{ current: PASSWORD, password: 'kort', repeat: 'kort' }, 'password', 'Het wachtwoord is te kort.'],
+      [{ current: PASSWORD, password: 'Qwerty123456', repeat: 'Qwerty123456' }, 'password', 'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.'],
+      [{ current: PASSWORD, password: 'leavemealone', repeat: 'leavemealone' }, 'password', 'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.'],
       [{ current: PASSWORD, password: 'een nieuw lang wachtwoord', repeat: 'een ander lang wachtwoord' }, 'repeat', 'De twee wachtwoorden zijn niet gelijk.'],
       [{ current: PASSWORD, password: PASSWORD, repeat: PASSWORD }, 'password', 'Kies een ander wachtwoord dan uw huidige.'],
     ];
@@ -186,7 +188,7 @@ describe('reset mails when many requests arrive at once', () => {
       const user = await makeLogin(t.app, (await makeTeam(t.app.db)).id, 'coach');
       const anon = new Client(t.app);
       const token = csrfFrom((await anon.get('/medewerker/wachtwoord-vergeten')).body);
-      const cookie = [...anon.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+      const cookie = anon.cookieString();
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           t.app.inject({

@@ -80,6 +80,9 @@ describe('staff login', () => {
     const short = await c.submit(link[0], { password: 'short', repeat: 'short' });
     expect(short.statusCode).toBe(400);
     expect(short.body).toContain('te kort');
+    const common = await c.submit(link[0], { password: '1qaz2wsx3edc', repeat: '1qaz2wsx3edc' });
+    expect(common.statusCode).toBe(400);
+    expect(common.body).toContain('lijst van veelgebruikte of uitgelekte wachtwoorden');
     const different = await c.submit(link[0], { password: 'a long new password 1', repeat: 'a long new password 2' });
     expect(different.body).toContain('niet gelijk');
     const ok = await c.submit(link[0], { password: 'a long new password 1', repeat: 'a long new password 1' });

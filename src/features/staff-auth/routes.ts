@@ -2,7 +2,8 @@
 // /wachtwoord-wijzigen and the staff start page /medewerker.
 import type { FastifyInstance } from 'fastify';
 import { ALL_STAFF, forgetSession, logIn, requireStaff } from '../../plugins/auth.js';
-import { changePassword, findValidToken, logOutEverywhere, newPasswordProblem, RESET_ANSWER_MS, sendResetLink, setPassword } from './service.js';
+import { changePassword, findValidToken, logOutEverywhere, RESET_ANSWER_MS, sendResetLink, setPassword } from './service.js';
+import { newPasswordProblem } from './rules.js';
 import { login, unlockLinkIsUsable, useUnlockLink } from './login.js';
 import { setTimeout } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
@@ -109,7 +110,7 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     if (!t) throw new DomainError('gone', 'link used or expired');
     const body = req.body as Body;
     const password = body.password ?? '';
-    const problem = newPasswordProblem(password, body.repeat ?? '');
+    const problem = await newPasswordProblem(password, body.repeat ?? '');
     if (problem) return reply.code(400).viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: { [problem.field]: problem.message } });
     const staffId = await setPassword(app.db, req.params.token, password, app.now());
     if (!staffId) throw new DomainError('gone', 'link used or expired');

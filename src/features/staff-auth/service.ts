@@ -9,10 +9,10 @@ import { translator } from '../../plugins/i18n.js';
 import { audit } from '../booking/repository.js';
 import { endSessions } from '../../plugins/auth.js';
 import { liftLock } from './login.js';
+import { newPasswordProblem } from './rules.js';
 
 export const RESET_MINUTES = 60;
 export const INVITE_DAYS = 7;
-export const PASSWORD_MIN = 12;
 /** Reset mails per account an hour: more requests get the same answer and no mail. */
 export const RESETS_PER_HOUR = 3;
 /** The reset form answers after this long, known address or not (npm run bench:answers). */
@@ -125,7 +125,7 @@ export async function changePassword(
   const right = user.password_hash ? await verify(user.password_hash, input.current).catch(() => false) : false;
   if (!input.current) errors.current = 'staff.errors.currentEmpty';
   else if (!right) errors.current = 'staff.errors.currentWrong';
-  const problem = newPasswordProblem(input.password, input.repeat);
+  const problem = await newPasswordProblem(input.password, input.repeat);
   if (problem) errors[problem.field] = problem.message;
   else if (right && input.password === input.current) errors.password = 'staff.errors.passwordSame';
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -143,14 +143,6 @@ export async function changePassword(
     });
     return { ok: true, sessionVersion: versions.get(staffId)! };
   });
-}
-
-/** The rules for a new password; null when it may be used. */
-export function newPasswordProblem(password: string, repeat: string): { field: 'password' | 'repeat'; message: string } | null {
-  if (password.length < PASSWORD_MIN) return { field: 'password', message: 'staff.errors.passwordShort' };
-  if (password.length > 200) return { field: 'password', message: 'staff.errors.passwordLong' };
-  if (password !== repeat) return { field: 'repeat', message: 'staff.errors.passwordRepeat' };
-  return null;
 }
 
 /** Log-out: every session of this person ends, on every device. */
