@@ -46,20 +46,22 @@ describe('admins run the system, not the cases', () => {
     const page = await adminClient.get(`/medewerker/beheer/medewerkers/${admin.id}`);
     expect(page.body).toContain('Dit is uw eigen account.');
     expect(page.body).not.toContain('name="role"');
+    expect(page.body).not.toContain('name="email"');
     expect(page.body).not.toContain('name="active"');
     const before = await t.app.db.selectFrom('staff_user').selectAll().where('id', '=', admin.id).executeTakeFirstOrThrow();
     for (const [changes, message] of [
       [{ role: 'coach', teamId: String(noord) }, 'U kunt uw eigen rol niet wijzigen.'],
       [{ teamId: String(noord) }, 'U kunt uw eigen team niet wijzigen.'],
       [{ active: 'no' }, 'U kunt uw eigen account niet uitzetten.'],
+      [{ email: 'overname@example.nl' }, 'U kunt uw eigen e-mailadres niet wijzigen.'],
     ] as const) {
       const res = await adminClient.submit(`/medewerker/beheer/medewerkers/${admin.id}`, formOf(before, changes));
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(message);
     }
     expect(await t.app.db.selectFrom('staff_user').selectAll().where('id', '=', admin.id).executeTakeFirstOrThrow()).toEqual(before);
-    // The name is theirs to change; role, team and active state stay.
-    const { role: _r, teamId: _t, active: _a, ...own } = formOf(before, { name: 'Anne de Beheerder' });
+    // The name is theirs to change; address, role, team and active state stay.
+    const { role: _r, teamId: _t, active: _a, email: _e, ...own } = formOf(before, { name: 'Anne de Beheerder' });
     expect((await adminClient.submit(`/medewerker/beheer/medewerkers/${admin.id}`, own)).statusCode).toBe(303);
     expect(await t.app.db.selectFrom('staff_user').select(['name', 'role', 'active', 'team_id']).where('id', '=', admin.id).executeTakeFirstOrThrow()).toEqual({ name: 'Anne de Beheerder', role: 'admin', active: true, team_id: null });
     expect(await isLoggedIn(adminClient)).toBe(true);

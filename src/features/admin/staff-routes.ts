@@ -54,7 +54,7 @@ export default async function adminStaffRoutes(app: FastifyInstance) {
   /** The typed values, checked; for one's own account the fields not on the form stay as they are. */
   function parse(body: Body, keep: Values | null): { values: Values; input: StaffInput | null; errors: Record<string, string> } {
     const posted = (k: string) => (keep && body[k] === undefined ? keep[k]! : s(body, k));
-    const values = { name: s(body, 'name'), email: s(body, 'email'), role: posted('role'), teamId: posted('teamId'), expertise: s(body, 'expertise'), active: posted('active') };
+    const values = { name: s(body, 'name'), email: posted('email'), role: posted('role'), teamId: posted('teamId'), expertise: s(body, 'expertise'), active: posted('active') };
     const parsed = staffSchema.safeParse(values);
     if (!parsed.success) return { values, input: null, errors: fieldErrors(parsed.error) };
     const v = parsed.data;

@@ -1,5 +1,7 @@
 // Staff accounts, as admins manage them. Admins run the system, not the cases, so:
-// - an admin cannot change their own role or team, or deactivate themselves;
+// - an admin cannot change their own role, team or email address, or deactivate themselves
+//   (a stolen admin session could otherwise move the address and take the account over with a
+//   reset link);
 // - the last active admin cannot be demoted or deactivated (also refused by the database);
 // - a change of role, team, email address or active state ends the person's sessions and open
 //   links, and is written to the audit log with the old and new values;
@@ -32,7 +34,7 @@ interface Ctx {
   publicUrl: string;
 }
 
-type StaffRow = { id: number; name: string; email: string; role: Role; team_id: number | null; active: boolean; expertise: string[] };
+type StaffRow = { id: number; name: string; email: string; role: Role; team_id: number | null; active: boolean; password_hash: string | null };
 
 /** The fields whose change alters what someone may see: role, team, address and active. */
 function accessChanges(before: StaffRow, after: StaffInput): AccountChange[] {
@@ -49,6 +51,7 @@ function ownAccountErrors(before: StaffRow, after: StaffInput): Record<string, s
   const errors: Record<string, string> = {};
   if (before.role !== after.role) errors.role = 'admin.errors.ownRole';
   if (before.team_id !== after.teamId) errors.teamId = 'admin.errors.ownTeam';
+  if (before.email.toLowerCase() !== after.email.toLowerCase()) errors.email = 'admin.errors.ownEmail';
   if (!after.active) errors.active = 'admin.errors.ownActive';
   return errors;
 }
@@ -120,8 +123,7 @@ export async function updateStaff(db: Kysely<Database>, staffId: number, input: 
 export async function reinvite(db: Kysely<Database>, staffId: number, ctx: Ctx): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const u = await lockStaff(trx, staffId);
-    const pending = await trx.selectFrom('staff_user').select('password_hash').where('id', '=', staffId).executeTakeFirstOrThrow();
-    if (!u.active || pending.password_hash !== null) throw new DomainError('conflict', 'account is not waiting for an invitation');
+    if (!u.active || u.password_hash !== null) throw new DomainError('conflict', 'account is not waiting for an invitation');
     await issueLink(trx, u, 'invite', ctx.now, ctx.publicUrl);
     await audit(trx, { action: 'staff_invited', actorStaffId: ctx.actor.id, subjectType: 'staff_user', subjectId: staffId, teamId: u.team_id, at: ctx.now });
   });
@@ -130,7 +132,7 @@ export async function reinvite(db: Kysely<Database>, staffId: number, ctx: Ctx):
 async function lockStaff(trx: Transaction<Database>, staffId: number): Promise<StaffRow> {
   const row = await trx
     .selectFrom('staff_user')
-    .select(['id', 'name', 'email', 'role', 'team_id', 'active', 'expertise'])
+    .select(['id', 'name', 'email', 'role', 'team_id', 'active', 'password_hash'])
     .where('id', '=', staffId)
     .forUpdate()
     .executeTakeFirst();
