@@ -128,6 +128,23 @@ describe('sessions the server can end', () => {
     expect(await isLoggedIn(c)).toBe(true);
   });
 
+  it('counts wrong current passwords like wrong logins, so an open session cannot be used to guess', async () => {
+    const c = await loggedIn(t.app, user.email);
+    const change = (current: string) => c.submit('/medewerker/wachtwoord-wijzigen', { current, password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' });
+    for (let i = 0; i < 4; i++) expect((await change(`fout ${i}`)).body).toContain('Het huidige wachtwoord klopt niet.');
+    const fifth = await change('fout 5');
+    expect(fifth.statusCode).toBe(400);
+    expect(fifth.body).toContain('Uw account is een kwartier op slot.');
+    // Locked: even the right password changes nothing, and logging in gives the locked answer.
+    const before = await t.app.db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect((await change(PASSWORD)).body).toContain('Uw account is een kwartier op slot.');
+    expect(await t.app.db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect((await new Client(t.app).submit('/medewerker/inloggen', { email: user.email, password: PASSWORD })).statusCode).toBe(429);
+    const locked = await t.app.db.selectFrom('audit_event').select('id').where('action', '=', 'staff_locked').where('subject_id', '=', user.id).execute();
+    expect(locked).toHaveLength(1);
+    advance(16);
+  });
+
   it('a password reset ends every session and closes every other open link, also an invitation', async () => {
     const c = await loggedIn(t.app, user.email);
     const kept = sessionOf(c);

@@ -44,12 +44,7 @@ export async function login(db: Kysely<Database>, email: string, password: strin
   const valid = (await verify(user?.password_hash ?? (await dummyHash), password).catch(() => false)) && Boolean(user?.password_hash);
   const key = throttleKey(email);
   return db.transaction().execute(async (trx) => {
-    // The row of this address, locked until the end: attempts that arrive together all count.
-    const row = await sql<{ failures: number; locked_until: Date | null }>`
-      insert into login_throttle (key_hash, failures, updated_at) values (${key}, 0, ${now})
-      on conflict (key_hash) do update set updated_at = excluded.updated_at
-      returning failures, locked_until`.execute(trx);
-    const { failures, locked_until: lockedUntil } = row.rows[0]!;
+    const { failures, lockedUntil } = await throttleRow(trx, key, now);
     if (lockedUntil && lockedUntil > now) {
       if (valid && user) await mailUnlockLink(trx, user, now, publicUrl);
       return { ok: false, reason: 'locked', until: lockedUntil };
@@ -59,15 +54,45 @@ export async function login(db: Kysely<Database>, email: string, password: strin
       await audit(trx, { action: 'staff_login', actorStaffId: user.id, teamId: user.team_id, at: now });
       return { ok: true, staffId: user.id, sessionVersion: user.session_version };
     }
-    const count = failures + 1;
-    if (count >= MAX_FAILURES) {
-      const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-      await trx.updateTable('login_throttle').set({ failures: 0, locked_until: until }).where('key_hash', '=', key).execute();
-      if (user) await audit(trx, { action: 'staff_locked', subjectType: 'staff_user', subjectId: user.id, teamId: user.team_id, at: now, detail: { until: until.toISOString() } });
-      return { ok: false, reason: 'locked', until };
-    }
-    await trx.updateTable('login_throttle').set({ failures: count, locked_until: null }).where('key_hash', '=', key).execute();
-    return { ok: false, reason: 'invalid', delayMs: FAILURE_DELAYS_MS[count - 1] ?? 0 };
+    const until = await countFailure(trx, key, failures, user ?? null, now);
+    if (until) return { ok: false, reason: 'locked', until };
+    return { ok: false, reason: 'invalid', delayMs: FAILURE_DELAYS_MS[failures] ?? 0 };
+  });
+}
+
+/** The counter row of an address, locked until the transaction ends: attempts that arrive together all count. */
+async function throttleRow(trx: Transaction<Database>, key: string, now: Date): Promise<{ failures: number; lockedUntil: Date | null }> {
+  const row = await sql<{ failures: number; locked_until: Date | null }>`
+    insert into login_throttle (key_hash, failures, updated_at) values (${key}, 0, ${now})
+    on conflict (key_hash) do update set updated_at = excluded.updated_at
+    returning failures, locked_until`.execute(trx);
+  return { failures: row.rows[0]!.failures, lockedUntil: row.rows[0]!.locked_until };
+}
+
+/** Counts one wrong password; at MAX_FAILURES the address locks. Returns the end of the lock, if one began. */
+async function countFailure(trx: Transaction<Database>, key: string, failures: number, user: { id: number; team_id: number | null } | null, now: Date): Promise<Date | null> {
+  const count = failures + 1;
+  if (count >= MAX_FAILURES) {
+    const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+    await trx.updateTable('login_throttle').set({ failures: 0, locked_until: until }).where('key_hash', '=', key).execute();
+    if (user) await audit(trx, { action: 'staff_locked', subjectType: 'staff_user', subjectId: user.id, teamId: user.team_id, at: now, detail: { until: until.toISOString() } });
+    return until;
+  }
+  await trx.updateTable('login_throttle').set({ failures: count, locked_until: null }).where('key_hash', '=', key).execute();
+  return null;
+}
+
+/**
+ * A wrong current password on the change-password page counts like a wrong login, so a session
+ * left open cannot be used to guess the password. True when the person's address is locked
+ * (now, or by this attempt); `wrong` false only asks.
+ */
+export async function passwordCheckLocked(db: Kysely<Database>, user: { id: number; email: string; team_id: number | null }, wrong: boolean, now: Date): Promise<boolean> {
+  const key = throttleKey(user.email);
+  return db.transaction().execute(async (trx) => {
+    const { failures, lockedUntil } = await throttleRow(trx, key, now);
+    if (lockedUntil && lockedUntil > now) return true;
+    return wrong ? (await countFailure(trx, key, failures, user, now)) !== null : false;
   });
 }
 

@@ -8,7 +8,7 @@ import { enqueueMail } from '../mail/outbox.js';
 import { translator } from '../../plugins/i18n.js';
 import { audit } from '../booking/repository.js';
 import { endSessions } from '../../plugins/auth.js';
-import { liftLock } from './login.js';
+import { liftLock, passwordCheckLocked } from './login.js';
 import { newPasswordProblem } from './rules.js';
 
 export const RESET_MINUTES = 60;
@@ -122,9 +122,10 @@ export async function changePassword(
 ): Promise<ChangeResult> {
   const user = await db.selectFrom('staff_user').select(['id', 'name', 'email', 'password_hash', 'team_id']).where('id', '=', staffId).executeTakeFirstOrThrow();
   const errors: Record<string, string> = {};
+  if (await passwordCheckLocked(db, user, false, now)) return { ok: false, errors: { current: 'staff.errors.changeLocked' } };
   const right = user.password_hash ? await verify(user.password_hash, input.current).catch(() => false) : false;
   if (!input.current) errors.current = 'staff.errors.currentEmpty';
-  else if (!right) errors.current = 'staff.errors.currentWrong';
+  else if (!right) errors.current = (await passwordCheckLocked(db, user, true, now)) ? 'staff.errors.changeLocked' : 'staff.errors.currentWrong';
   const problem = await newPasswordProblem(input.password, input.repeat);
   if (problem) errors[problem.field] = problem.message;
   else if (right && input.password === input.current) errors.password = 'staff.errors.passwordSame';
