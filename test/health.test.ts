@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import helmet from 'helmet';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { sql } from 'kysely';
+import { Client, createTestApp, csrfFrom, type TestApp } from './helpers/app.js';
 import { helmetOptions, securityHeaders } from '../src/plugins/security.js';
 
 describe('plumbing', () => {
@@ -12,19 +13,63 @@ describe('plumbing', () => {
   });
   afterAll(async () => t.close());
 
-  it('reports health as JSON after checking the database', async () => {
+  it('says the process is alive on /healthz without asking the database', async () => {
     const res = await t.app.inject('/healthz');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('reports 503 when the database is gone', async () => {
+  it('says it is ready on /readyz when the database answers and its schema is current', async () => {
+    const res = await t.app.inject('/readyz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'current' });
+  });
+
+  it('is not ready while a migration has not run', async () => {
+    const other = await createTestApp();
+    try {
+      const last = await other.testDb.db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never, 'desc').executeTakeFirstOrThrow();
+      const name = (last as { name: string }).name;
+      await sql`delete from kysely_migration where name = ${name}`.execute(other.testDb.db);
+      const res = await other.app.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ status: 'unavailable', database: 'ok', migrations: 'pending', pending: [name] });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers 503 with a friendly page in Dutch or English while the database is gone, and /healthz stays 200', async () => {
     const other = await createTestApp();
     await other.testDb.close();
-    const res = await other.app.inject('/healthz');
-    expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ status: 'error', database: 'unreachable' });
-    await other.app.close();
+    try {
+      const ready = await other.app.inject('/readyz');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.headers['retry-after']).toBe('10');
+      expect(ready.json()).toEqual({ status: 'unavailable', database: 'unreachable' });
+      expect((await other.app.inject('/healthz')).statusCode).toBe(200);
+
+      // A page that reads the database: a staff member's login.
+      const client = new Client(other.app);
+      const form = await client.get('/medewerker/inloggen');
+      const res = await client.post('/medewerker/inloggen', { _csrf: csrfFrom(form.body), email: 'coach@example.nl', password: 'wat-dan-ook-123' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('10');
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('Even niet bereikbaar');
+      expect(res.body).toContain('Probeer het zo opnieuw');
+      expect(res.body).toContain('14 026');
+
+      const english = new Client(other.app);
+      english.cookies.set('lang', 'en');
+      const formEn = await english.get('/medewerker/inloggen');
+      const resEn = await english.post('/medewerker/inloggen', { _csrf: csrfFrom(formEn.body), email: 'coach@example.nl', password: 'wat-dan-ook-123' });
+      expect(resEn.statusCode).toBe(503);
+      expect(resEn.body).toContain('<html lang="en"');
+      expect(resEn.body).toContain('Briefly unavailable');
+    } finally {
+      await other.app.close();
+    }
   });
 
   it('serves the start page in Dutch with the safety numbers and three paths', async () => {

@@ -63,8 +63,8 @@ describe('npm start on the embedded database', () => {
     const second = start(dataDir, port);
     await second.ready;
     expect(second.output()).not.toContain('loading demo data');
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'current' });
     expect(await stop(second.child)).toBe(0);
   });
 });
@@ -87,8 +87,8 @@ describe('npm run build, then npm run serve (production)', () => {
       expect(res.headers.get('content-type'), css).toMatch(/text\/css/);
       expect((await res.text()).length, css).toBeGreaterThan(1000);
     }
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'current' });
     expect(await stop(server.child), server.output()).toBe(0);
   }, 180_000);
 });

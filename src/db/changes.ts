@@ -90,7 +90,9 @@ class WatchedDriver implements Driver {
 
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const c = conn as WatchedConnection;
-    await this.inner.beginTransaction(c, settings);
+    // The inner driver always gets its own connection: it may call private methods on it (the
+    // pg driver marks a connection whose rollback failed, so the pool drops it).
+    await this.inner.beginTransaction(c.inner, settings);
     c.inTransaction = true;
     c.dirty = false;
   }
@@ -98,7 +100,7 @@ class WatchedDriver implements Driver {
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
     const c = conn as WatchedConnection;
     try {
-      await this.inner.commitTransaction(c);
+      await this.inner.commitTransaction(c.inner);
     } finally {
       // Even when the commit's outcome is unknown (a lost connection), assume it happened.
       if (c.dirty) this.watch.changed();
@@ -110,7 +112,7 @@ class WatchedDriver implements Driver {
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
     const c = conn as WatchedConnection;
     try {
-      await this.inner.rollbackTransaction(c);
+      await this.inner.rollbackTransaction(c.inner);
     } finally {
       c.inTransaction = false;
       c.dirty = false;
@@ -119,17 +121,17 @@ class WatchedDriver implements Driver {
 
   async savepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
     if (!this.inner.savepoint) throw new Error('savepoints are not supported');
-    await this.inner.savepoint(conn, name, compile);
+    await this.inner.savepoint((conn as WatchedConnection).inner, name, compile);
   }
 
   async rollbackToSavepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2]): Promise<void> {
     if (!this.inner.rollbackToSavepoint) throw new Error('savepoints are not supported');
-    await this.inner.rollbackToSavepoint(conn, name, compile);
+    await this.inner.rollbackToSavepoint((conn as WatchedConnection).inner, name, compile);
   }
 
   async releaseSavepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2]): Promise<void> {
     if (!this.inner.releaseSavepoint) throw new Error('savepoints are not supported');
-    await this.inner.releaseSavepoint(conn, name, compile);
+    await this.inner.releaseSavepoint((conn as WatchedConnection).inner, name, compile);
   }
 
   releaseConnection(conn: DatabaseConnection): Promise<void> {

@@ -26,24 +26,54 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
+/** How the server pool is used right now, and connection errors since start (for /metrics). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  connectionErrors: number;
+}
+
+const poolStatsOf = new WeakMap<Kysely<Database>, () => PoolStats>();
+
+/** Pool figures of a server database; null for the embedded one (a single connection). */
+export function poolStats(db: Kysely<Database>): PoolStats | null {
+  return poolStatsOf.get(db)?.() ?? null;
+}
+
 export async function openDatabase(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'server') {
+    let connectionErrors = 0;
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
       application_name: 'keukentafel',
+      // Set in the start-up message, so every connection has it before its first query.
+      options: '-c TimeZone=UTC',
+      // A database that does not answer (failover, network) fails the request within seconds
+      // instead of keeping it waiting; the error page says to try again.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
     });
-    // An idle connection that the server closes (restart, failover) must not crash the process:
-    // the pool drops it and opens a new one on the next query.
+    // A connection that the server closes (restart, failover) must never crash the process.
+    // Idle ones report here; the pool drops them and opens new ones on the next query.
     pool.on('error', (err) => {
+      connectionErrors += 1;
       console.warn(`database connection lost: ${err.message}`);
     });
+    // A connection in use (inside a transaction, between two statements) reports on the client
+    // itself: without a listener Node would treat it as an uncaught error. The statement that
+    // was running fails, the request answers 503, and pg does not return the client to the pool.
     pool.on('connect', (client) => {
-      void client.query("set time zone 'UTC'");
+      client.on('error', (err) => {
+        connectionErrors += 1;
+        console.warn(`database connection lost while in use: ${err.message}`);
+      });
     });
     const watch = new ChangeWatch();
     const db = new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) });
     registerWatch(db, watch);
+    poolStatsOf.set(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, connectionErrors }));
     return { db, kind: 'server', close: () => db.destroy() };
   }
   // Loaded only when used: the embedded database's code costs ~40 MB of memory in a server

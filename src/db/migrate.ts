@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,4 +46,20 @@ export async function migrateDownAll(db: Kysely<any>): Promise<void> {
     const result = check(await m.migrateDown());
     if (!result.results || result.results.length === 0) return;
   }
+}
+
+/** Migrations in the folder that the database has not run yet (empty: the schema is current). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const names = readdirSync(migrationFolder)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+    .map((f) => f.replace(/\.(ts|js)$/, ''));
+  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (r) => new Set(r.rows.map((row) => row.name)),
+    (err: unknown) => {
+      // No migration table yet: nothing has run.
+      if ((err as { code?: string }).code === '42P01') return new Set<string>();
+      throw err;
+    },
+  );
+  return names.filter((n) => !done.has(n)).sort();
 }

@@ -2,7 +2,7 @@
 // 400, everything else as a 500 page that never shows internals.
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../errors.js';
+import { DomainError, isDatabaseUnavailable } from '../errors.js';
 import { messages } from './i18n.js';
 import { BadInputError } from './input.js';
 
@@ -17,8 +17,11 @@ function badInputView(err: BadInputError, req: FastifyRequest) {
   return { badInput: { text: req.t(`common.errors.bad-input.${text}`, { field: field ?? '' }), back } };
 }
 
+/** How long a visitor is asked to wait when the database is out of reach. */
+export const RETRY_AFTER_SECONDS = 10;
+
 async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, data: Record<string, unknown> = {}) {
-  const page = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status === 429 ? 'too-many' : status < 500 ? 'bad-request' : 'server-error';
+  const page = data.unavailable ? 'unavailable' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status === 429 ? 'too-many' : status < 500 ? 'bad-request' : 'server-error';
   reply.code(status).type('text/html; charset=utf-8');
   try {
     return await reply.viewAsync(`errors/${page}`, { status, ...data });
@@ -37,6 +40,13 @@ export default fp(
       return renderError(req, reply, 404);
     });
     app.setErrorHandler(async (err: FastifyError, req, reply) => {
+      if (isDatabaseUnavailable(err)) {
+        // Nothing the visitor did: the database is restarting or out of reach. Say when to try
+        // again; the pool reconnects by itself once it is back.
+        req.log.warn({ code: (err as { code?: string }).code, reason: err.message }, 'database unavailable');
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return renderError(req, reply, 503, { unavailable: true });
+      }
       let status = err instanceof DomainError ? err.statusCode : (err.statusCode ?? 500);
       if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') status = 403;
       if (status >= 500) req.log.error({ err }, 'request failed');
