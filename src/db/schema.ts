@@ -188,6 +188,8 @@ export interface OutboxMessageTable {
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** The Message-ID's left part: fixed per row, so a re-sent message is the same mail. */
+  message_key: Generated<string>;
 }
 
 export interface AuditEventTable {

@@ -1,7 +1,7 @@
 // All mail goes through the outbox: a row written in the same transaction as the change it
 // reports, sent later by the worker. A message is never lost when SMTP is down: it stays
 // pending and is retried with backoff.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import type { Database, NewOutboxMessage } from '../../db/schema.js';
 
 export interface OutgoingMail {
@@ -44,41 +44,69 @@ export interface DueMessage {
   body_html: string | null;
   ics: string | null;
   attempts: number;
+  message_key: string;
 }
 
 /**
- * Claims due messages by pushing their next attempt forward, so a second worker (another
- * process on the same server) skips them while this one sends.
+ * How long a claim holds. Short, so that messages claimed by a process that died are picked up
+ * again within seconds; the sender renews it while it works through a batch (renewClaim).
+ */
+export const CLAIM_SECONDS = 20;
+
+/**
+ * Claims due messages by pushing their next attempt forward by the lease, so a second worker
+ * (another process on the same server) skips them while this one sends.
  */
 export async function claimDue(db: Kysely<Database>, now: Date, limit: number): Promise<DueMessage[]> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('outbox_message')
-      .select(['id', 'to_address', 'subject', 'body_text', 'body_html', 'ics', 'attempts'])
+      .select(['id', 'to_address', 'subject', 'body_text', 'body_html', 'ics', 'attempts', 'message_key'])
       .where('status', '=', 'pending')
+      // A new message starts at -infinity: due at once, whatever the clock says.
       .where('next_attempt_at', '<=', now)
       .orderBy('id')
       .limit(limit)
       .forUpdate()
       .skipLocked()
       .execute();
-    if (rows.length > 0) {
-      await trx
-        .updateTable('outbox_message')
-        .set({ next_attempt_at: sql`${now}::timestamptz + interval '5 minutes'` })
-        .where('id', 'in', rows.map((r) => r.id))
-        .execute();
-    }
+    if (rows.length > 0) await renewClaim(trx, rows.map((r) => r.id), now);
     return rows;
   });
 }
 
-export async function markSentMany(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
+/** Extends the claim on messages this worker still has to send. */
+export async function renewClaim(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('outbox_message')
-    .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
+    .set({ next_attempt_at: new Date(now.getTime() + CLAIM_SECONDS * 1000) })
     .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Hands claimed messages back at once (the sender stopped early), without counting an attempt;
+ * `error` is kept on the first one, so an operator can see why mail waits.
+ */
+export async function releaseClaim(db: Kysely<Database>, ids: number[], now: Date, error?: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox_message').set({ next_attempt_at: now }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+  if (error !== undefined) {
+    await db.updateTable('outbox_message').set({ last_error: error.slice(0, 500) }).where('id', '=', ids[0]!).execute();
+  }
+}
+
+/**
+ * Marks one message sent, right after the SMTP server accepted it: a crash after this point
+ * never sends it again, and one before it sends at most this message again.
+ */
+export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox_message')
+    .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
+    .where('id', '=', id)
     .execute();
 }
 
