@@ -36,13 +36,22 @@ export async function currentAbsences(db: Db, teamId: number, staffId: number | 
   return q.orderBy('absence.starts_at').orderBy('absence.id').limit(300).execute();
 }
 
-export async function insertAbsence(db: Db, a: { staffId: number; start: Date; end: Date; kind: AbsenceRow['kind']; note: string | null; createdBy: number }): Promise<number> {
-  const { id } = await db
+/**
+ * Writes an absence. The same person and period again (the form posted twice) writes nothing
+ * (unique index absence_once) and gives the stored one, with `created` false.
+ */
+export async function insertAbsence(
+  db: Db, a: { staffId: number; start: Date; end: Date; kind: AbsenceRow['kind']; note: string | null; createdBy: number },
+): Promise<{ id: number; created: boolean }> {
+  const row = await db
     .insertInto('absence')
     .values({ staff_id: a.staffId, starts_at: a.start, ends_at: a.end, kind: a.kind, note: a.note, created_by: a.createdBy })
+    .onConflict((oc) => oc.columns(['staff_id', 'starts_at', 'ends_at']).doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+    .executeTakeFirst();
+  if (row) return { id: row.id, created: true };
+  const stored = await db.selectFrom('absence').select('id').where('staff_id', '=', a.staffId).where('starts_at', '=', a.start).where('ends_at', '=', a.end).executeTakeFirstOrThrow();
+  return { id: stored.id, created: false };
 }
 
 /** The active blocks the staff member is still in during [start, end) that have not begun. */

@@ -48,8 +48,8 @@ export default async function absenceRoutes(app: FastifyInstance) {
     });
     if (!plan) return newPage(reply, staff, values, errors, 400);
     const id = await app.db.transaction().execute(async (trx) => {
-      const id = await insertAbsence(trx, { ...plan, createdBy: staff.id });
-      await audit(trx, { action: 'absence_created', actorStaffId: staff.id, subjectType: 'absence', subjectId: id, teamId: staff.teamId, detail: { staffId: plan.staffId } });
+      const { id, created } = await insertAbsence(trx, { ...plan, createdBy: staff.id });
+      if (created) await audit(trx, { action: 'absence_created', actorStaffId: staff.id, subjectType: 'absence', subjectId: id, teamId: staff.teamId, detail: { staffId: plan.staffId } });
       return id;
     });
     return reply.redirect(`/medewerker/afwezigheid/${id}`, 303);

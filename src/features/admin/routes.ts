@@ -94,7 +94,14 @@ export default async function adminRoutes(app: FastifyInstance) {
     if (!parsed.success) return teamPage(reply, t.id, teamValues(t, n.map((x) => x.neighbour_id)), {}, 400, { areaValues, areaErrors: fieldErrors(parsed.error) });
     const overlaps = await overlappingAreas(db, t.id, parsed.data.from, parsed.data.to);
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('team_area').values({ team_id: t.id, postcode_from: parsed.data.from, postcode_to: parsed.data.to }).execute();
+      // The same range again (the form posted twice, or the overlap page reloaded) adds nothing.
+      const added = await trx
+        .insertInto('team_area')
+        .values({ team_id: t.id, postcode_from: parsed.data.from, postcode_to: parsed.data.to })
+        .onConflict((oc) => oc.columns(['team_id', 'postcode_from', 'postcode_to']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!added) return;
       await audit(trx, { action: 'team_area_added', actorStaffId: requireStaff(req).id, subjectType: 'team', subjectId: t.id, teamId: t.id, at: app.now(), detail: { from: parsed.data.from, to: parsed.data.to } });
     });
     if (overlaps.length) return teamPage(reply, t.id, teamValues(t, n.map((x) => x.neighbour_id)), {}, 200, { overlaps });

@@ -142,9 +142,15 @@ export async function seriesFrom(db: Db, block: Pick<BlockWithCoaches, 'id' | 's
 }
 
 /** Locks the blocks for the rest of the transaction, so no booking slips in while they change. */
-export async function lockBlocks(trx: Transaction<Database>, ids: number[]): Promise<{ id: number; status: string; team_id: number }[]> {
+export async function lockBlocks(trx: Transaction<Database>, ids: number[]) {
   if (ids.length === 0) return [];
-  return trx.selectFrom('block').select(['id', 'status', 'team_id']).where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return trx
+    .selectFrom('block')
+    .select(['id', 'status', 'team_id', 'starts_at', 'ends_at', 'slot_minutes', 'buffer_minutes', 'location_kind'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
 }
 
 export interface BookedAppointment {

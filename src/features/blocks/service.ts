@@ -99,6 +99,13 @@ export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoach
     await db.transaction().execute(async (trx) => {
       const locked = await lockBlocks(trx, ids);
       if (locked.length !== ids.length || locked.some((b) => b.status !== 'active')) throw new RehomeError('stale');
+      // A repeated post finds every block as it asks: nothing to write, nobody to tell again.
+      const unchanged = planned.every((p) => {
+        const b = locked.find((x) => x.id === p.block.id)!;
+        return b.starts_at.getTime() === p.start.getTime() && b.ends_at.getTime() === p.end.getTime() && b.slot_minutes === times.slotMinutes
+          && b.buffer_minutes === times.bufferMinutes && b.location_kind === times.locationKind;
+      });
+      if (unchanged) return;
       const booked = await bookedIn(trx, ids);
       const outside = booked.filter((a) => {
         const p = planned.find((x) => x.block.id === a.block_id)!;

@@ -194,8 +194,10 @@ export default async function bookingRoutes(app: FastifyInstance) {
     const data = await momentData(d);
     if (!data) return reply.redirect('/aanmelden/gegevens', 303);
     if (data.full && !d.noCapacityLogged) {
-      await audit(app.db, { action: 'no_capacity', at: app.now(), teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } });
-      await saveDraft(app, req, { noCapacityLogged: true });
+      // The alarm and the draft's note that it was raised are written together: a stop between
+      // them would count this resident twice.
+      await saveDraft(app, req, { noCapacityLogged: true }, (trx) =>
+        audit(trx, { action: 'no_capacity', at: app.now(), teamId: data.ownTeam.id, detail: { offeredTeamId: data.team.id === data.ownTeam.id ? null : data.team.id } }));
     }
     const view = { ...data, first: data.slots[0] ?? null, slotKey, values, errors, modes, taken: taken ?? null };
     // The plain calendar page (most of the portal's traffic) is the same for everyone who sees

@@ -9,6 +9,8 @@
 // server's write (the session names a version this process never saw) is read from the database.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 
 export interface DraftBase {
   /** Random idempotency key: a repeated submit finds what the flow already stored. */
@@ -29,8 +31,12 @@ interface Kept<T> {
 
 export interface DraftStore<T extends DraftBase> {
   load(app: FastifyInstance, req: FastifyRequest): Promise<{ id: string; data: T } | null>;
-  /** Merges `patch` into the current draft, starting a new one when there is none (or it was stored). */
-  save(app: FastifyInstance, req: FastifyRequest, patch: Partial<T>): Promise<T>;
+  /**
+   * Merges `patch` into the current draft, starting a new one when there is none (or it was
+   * stored). `also` runs in the same transaction as the draft's write: what the patch records
+   * as done (an audit event, say) is written with it or not at all.
+   */
+  save(app: FastifyInstance, req: FastifyRequest, patch: Partial<T>, also?: (trx: Transaction<Database>) => Promise<void>): Promise<T>;
   /**
    * After storing, the draft forgets everything typed but keeps its key, so a second submit of
    * the same form (a double click whose request left with the old cookie) finds what was
@@ -98,18 +104,26 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
   };
   return {
     load,
-    async save(app, req, patch) {
+    async save(app, req, patch, also) {
       const current = await load(app, req);
       const expires = new Date(app.now().getTime() + TTL_HOURS * 3600_000);
+      // With `also`, one transaction; the draft is kept in memory only after it committed.
+      const write = async (w: (db: Kysely<Database>) => Promise<unknown>) => {
+        if (!also) return w(app.db);
+        return app.db.transaction().execute(async (trx) => {
+          await w(trx);
+          await also(trx);
+        });
+      };
       if (current && !current.data.bookedRequestId) {
         const data = { ...current.data, ...patch };
-        await app.db.updateTable('draft').set({ data: JSON.stringify(data), expires_at: expires }).where('id', '=', current.id).execute();
+        await write((db) => db.updateTable('draft').set({ data: JSON.stringify(data), expires_at: expires }).where('id', '=', current.id).execute());
         keep(app, req, current.id, data, expires);
         return data;
       }
       const id = randomUUID();
       const data = { key: randomBytes(32).toString('hex'), ...patch } as T;
-      await app.db.insertInto('draft').values({ id, data: JSON.stringify(data), expires_at: expires }).execute();
+      await write((db) => db.insertInto('draft').values({ id, data: JSON.stringify(data), expires_at: expires }).execute());
       req.session.set(sessionKey, id);
       keep(app, req, id, data, expires);
       return data;

@@ -11,15 +11,16 @@ import { audit, blockById } from '../booking/repository.js';
 import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
 import type { ManagedAppointment } from './repository.js';
 
+/** False when the appointment already was at that time and mode (a repeated submit): nothing changed. */
 export async function reschedule(
   db: Kysely<Database>,
   a: ManagedAppointment,
   team: Team,
   target: { blockId: number; start: Date; mode: AppointmentMode },
   ctx: { now: Date; mail: MailContext; token: string },
-): Promise<void> {
+): Promise<boolean> {
   try {
-    await db.transaction().execute(async (trx) => {
+    return await db.transaction().execute(async (trx) => {
       // Lock the old and the new block in id order, so two moves never wait on each other.
       for (const id of [a.block_id, target.blockId].sort((x, y) => x - y)) await blockById(trx, id, true);
       const block = await blockById(trx, target.blockId);
@@ -27,7 +28,11 @@ export async function reschedule(
       const slot = cutSlots(block).find((s) => s.start.getTime() === target.start.getTime());
       const w = bookingWindow(team, ctx.now);
       if (!slot || slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
-      const oldBlock = a.block_id;
+      // Read after the locks: a repeated post (a double click, or the form sent again after an
+      // answer that never came) finds the appointment already there and mails nobody again.
+      const current = await trx.selectFrom('appointment').select(['block_id', 'starts_at', 'mode', 'status']).where('id', '=', a.id).executeTakeFirstOrThrow();
+      if (current.status === 'booked' && current.block_id === slot.blockId && current.starts_at.getTime() === slot.start.getTime() && current.mode === target.mode) return false;
+      const oldBlock = current.block_id;
       const moved = await trx
         .updateTable('appointment')
         .set({ block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: target.mode, reminder_sent_at: null })
@@ -44,6 +49,7 @@ export async function reschedule(
       } else {
         await coachAppointmentMail(trx, ctx.mail, a.id, 'rescheduled');
       }
+      return true;
     });
   } catch (err) {
     if (isConstraintViolation(err, 'appointment_no_overlap')) {
@@ -54,18 +60,20 @@ export async function reschedule(
   }
 }
 
-export async function cancel(db: Kysely<Database>, a: ManagedAppointment, reason: string | null, ctx: { now: Date; mail: MailContext }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** False when the appointment was no longer booked (a repeated submit): nothing changed. */
+export async function cancel(db: Kysely<Database>, a: ManagedAppointment, reason: string | null, ctx: { now: Date; mail: MailContext }): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const done = await trx
       .updateTable('appointment')
       .set({ status: 'cancelled', cancel_reason: reason, cancelled_at: ctx.now })
       .where('id', '=', a.id)
       .where('status', '=', 'booked')
       .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) return;
+    if (Number(done.numUpdatedRows) !== 1) return false;
     await trx.updateTable('request').set({ status: 'cancelled', closed_at: ctx.now }).where('id', '=', a.request_id).execute();
     await audit(trx, { action: 'appointment_cancelled', subjectType: 'appointment', subjectId: a.id, teamId: a.team_id, detail: { by: 'resident' } });
     await residentAppointmentMail(trx, ctx.mail, a.id, 'cancelled', null);
     await coachAppointmentMail(trx, ctx.mail, a.id, 'cancelled');
+    return true;
   });
 }
