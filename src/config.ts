@@ -28,7 +28,12 @@ const envSchema = z.object({
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   TRUST_PROXY: z.string().optional(),
+  CLOCK_START: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'must be a date and time with a zone, such as 2026-12-07T09:00:00+01:00')
+    .optional(),
   PUBLIC_POST_LIMIT: z.coerce.number({ invalid_type_error: 'must be a number' }).int().min(1, 'must be at least 1').default(30),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
 });
 
 export interface AppConfig {
@@ -53,6 +58,13 @@ export interface AppConfig {
    * N hops, or these addresses and ranges. Rate limits key on the address this gives.
    */
   trustProxy: false | number | string[];
+  /**
+   * Where the portal's clock starts (it ticks on from there), for demonstrations and for tests
+   * that run the portal as its own process. Null: the real time. Refused in production.
+   */
+  clockStart: Date | null;
+  /** The bearer token a monitoring server sends to read /metrics. Null: there is no /metrics. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     sessionSecret = e.NODE_ENV === 'test' ? 'test-secret-'.padEnd(64, 'x') : sessionSecretFromDataDir(dataDir);
   }
+  if (e.CLOCK_START && e.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: CLOCK_START cannot be used in production');
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const config: AppConfig = {
     env: e.NODE_ENV,
@@ -128,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO === 'auto',
     publicPostLimit: e.PUBLIC_POST_LIMIT,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : null,
+    metricsToken: e.METRICS_TOKEN ?? null,
     ...overrides,
   };
   return Object.freeze(config);

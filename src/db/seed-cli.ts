@@ -3,15 +3,18 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from './client.js';
 import { migrateToLatest } from './migrate.js';
 import { isEmpty, seedDemo, demoLogins } from './seed.js';
+import { lockEmbeddedOrExit } from './data-dir-lock.js';
 
 const config = loadConfig();
+const lock = await lockEmbeddedOrExit(config, 'npm run seed', 'Cannot load demo data');
 const handle = await openDatabase(config.database);
 await migrateToLatest(handle.db);
 if (!(await isEmpty(handle.db))) {
   console.log('The database already holds teams; demo data not loaded. Use an empty database.');
 } else {
-  await seedDemo(handle.db, new Date());
+  await seedDemo(handle.db, config.clockStart ?? new Date());
   console.log(`Demo data loaded. Password for all demo logins: ${demoLogins.password}`);
   for (const login of demoLogins.users) console.log(`  ${login.role.padEnd(12)} ${login.email}`);
 }
 await handle.close();
+lock?.release();
