@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { isEmpty, seedDemo, demoLogins } from './db/seed.js';
+import { lockEmbeddedOrExit } from './db/data-dir-lock.js';
+import { openBackupChannel } from './db/backup-channel.js';
 
 let config: AppConfig;
 try {
@@ -17,15 +19,29 @@ try {
   throw err;
 }
 
+// The portal's clock: the real time, or CLOCK_START ticking on from the moment of start.
+const startedAt = Date.now();
+const clockStart = config.clockStart?.getTime() ?? null;
+const now = clockStart === null ? () => new Date() : () => new Date(clockStart + (Date.now() - startedAt));
+
+// One process per embedded data folder: a second one stops here with one line.
+const lock = await lockEmbeddedOrExit(config, 'the portal', 'Cannot start');
 const handle = await openDatabase(config.database);
 await migrateToLatest(handle.db);
 if (handle.kind === 'embedded' && config.seedDemo && (await isEmpty(handle.db))) {
   console.log('Empty database: loading demo data (Arnhem, 8 wijkteams)…');
-  await seedDemo(handle.db, new Date());
+  await seedDemo(handle.db, now());
 }
 
-const app = await buildApp(config, { db: handle.db });
-app.addHook('onClose', async () => handle.close());
+const app = await buildApp(config, { db: handle.db, now });
+const backups = lock && config.database.kind === 'embedded' && config.database.dataDir
+  ? await openBackupChannel({ dataDir: lock.dataDir, pgDir: config.database.dataDir, db: handle.db, log: app.log })
+  : null;
+app.addHook('onClose', async () => {
+  await backups?.close();
+  await handle.close();
+  lock?.release();
+});
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
