@@ -19,6 +19,7 @@ import jobs from './plugins/jobs.js';
 import auth from './plugins/auth.js';
 import input from './plugins/input.js';
 import access, { publicScope } from './plugins/access.js';
+import metrics from './plugins/metrics.js';
 import staffAuthRoutes from './features/staff-auth/routes.js';
 import blocksRoutes from './features/blocks/routes.js';
 import absenceRoutes from './features/absence/routes.js';
@@ -94,7 +95,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(errors);
   await app.register(auth);
   // From here on every route must declare who may use it (plugins/access.ts).
-  await app.register(access);
+  await app.register(access, { metricsToken: config.metricsToken });
+  await app.register(metrics, { expose: config.metricsToken !== null });
   await app.register(async (assets) => {
     publicScope(assets);
     await assets.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });

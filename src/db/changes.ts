@@ -32,6 +32,9 @@ export class ChangeWatch {
   /** Reads kept in memory (cachedRead), each with the version it was read at. */
   readonly reads = new Map<string, Kept<unknown>>();
   readonly pending = new Map<string, Pending<unknown>>();
+  /** cachedRead answers from memory (or from the same read already under way), and reads that went to the database (/metrics). */
+  hits = 0;
+  misses = 0;
   get version(): number {
     return this.#version;
   }
@@ -179,12 +182,19 @@ export async function cachedRead<V>(db: Kysely<any>, key: string, o: { ttlMs: nu
   const valid = o.valid ?? (() => true);
   const version = watch.version;
   const hit = watch.reads.get(key) as Kept<V> | undefined;
-  if (hit && hit.version === version && performance.now() - hit.at < o.ttlMs && valid(hit.value)) return hit.value;
+  if (hit && hit.version === version && performance.now() - hit.at < o.ttlMs && valid(hit.value)) {
+    watch.hits += 1;
+    return hit.value;
+  }
   const pending = watch.pending.get(key) as Pending<V> | undefined;
   if (pending && pending.version === version) {
     const value = await pending.promise;
-    if (valid(value)) return value;
+    if (valid(value)) {
+      watch.hits += 1;
+      return value;
+    }
   }
+  watch.misses += 1;
   const at = performance.now();
   const promise = read();
   watch.pending.set(key, { version, promise });

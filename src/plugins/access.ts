@@ -6,6 +6,7 @@
 // may declare that once for its scope with `publicScope(app)`; a staff route (/medewerker...)
 // always declares its own. A route without a rule makes start-up fail.
 import fp from 'fastify-plugin';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Role } from '../db/schema.js';
 import { DomainError } from '../errors.js';
@@ -14,9 +15,19 @@ import { DomainError } from '../errors.js';
  * Who may use a route. 'public': anyone, logged in or not (a secret link in the URL may still
  * be checked by the handler). `roles`: logged-in staff with one of these roles. `teamScoped`:
  * the record named in the URL must belong to the user's own team; otherwise the answer is 404,
- * as if it did not exist (checked in the feature with `assertOwnTeam`).
+ * as if it did not exist (checked in the feature with `assertOwnTeam`). `token: 'metrics'`
+ * (METRICS_ACCESS): a monitoring server sending METRICS_TOKEN as a bearer token; its `roles`
+ * is empty because no staff session, not even an admin's, admits it.
  */
-export type Access = 'public' | { roles: readonly Role[]; teamScoped?: boolean };
+export type Access = 'public' | { roles: readonly Role[]; teamScoped?: boolean } | { token: 'metrics'; roles: readonly Role[]; teamScoped?: never };
+
+/** The rule of /metrics: only `Authorization: Bearer <METRICS_TOKEN>`. */
+export const METRICS_ACCESS: Access = Object.freeze({ token: 'metrics', roles: Object.freeze([]) as readonly Role[] });
+
+export interface AccessOptions {
+  /** METRICS_TOKEN; null: routes with METRICS_ACCESS answer 404, as if they did not exist. */
+  metricsToken?: string | null;
+}
 
 export interface RouteRule {
   method: string;
@@ -74,13 +85,25 @@ export const isStaffPath = (url: string) => lenientPath(url).startsWith(STAFF_PR
 
 function checkRule(access: unknown, where: string): Access {
   if (access === 'public') return access;
-  const roles = (access as { roles?: unknown } | null)?.roles;
-  if (Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role))) return access as Access;
-  throw new Error(`${where}: access must be 'public' or { roles: [...] } with known roles`);
+  const { roles, token } = (access ?? {}) as { roles?: unknown; token?: unknown };
+  if (token === 'metrics' && Array.isArray(roles) && roles.length === 0) return access as Access;
+  if (token === undefined && Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role))) return access as Access;
+  throw new Error(`${where}: access must be 'public', { roles: [...] } with known roles, or METRICS_ACCESS`);
 }
 
-export default fp(
-  async (app) => {
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The token of `Authorization: Bearer <token>`, or null. */
+function bearerToken(header: string | undefined): string | null {
+  const m = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+export default fp<AccessOptions>(
+  async (app, opts) => {
+    // Digests of equal length are compared in constant time, so the time taken tells nothing about
+    // how much of a guess (or its length) was right.
+    const metricsDigest = opts.metricsToken ? digest(opts.metricsToken) : null;
     const rules: RouteRule[] = [];
     app.decorate('routeRules', rules);
 
@@ -106,6 +129,15 @@ export default fp(
         if (req.routeOptions.url !== undefined) throw new DomainError('forbidden', 'route without an access rule');
         if (!isStaffPath(req.url) || req.staff) return;
         return toLogin(req, reply);
+      }
+      if ('token' in access) {
+        if (!metricsDigest) return reply.callNotFound();
+        const given = bearerToken(req.headers.authorization);
+        if (given !== null && timingSafeEqual(digest(given), metricsDigest)) return;
+        // A plain answer for a machine (the error pages are for people), which tells a
+        // misconfigured scraper what is wrong.
+        req.log.info({ status: 401 }, 'request refused: no or wrong metrics token');
+        return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('401 Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
       }
       if (!req.staff) return toLogin(req, reply);
       if (!access.roles.includes(req.staff.role)) throw new DomainError('forbidden', 'role not allowed');

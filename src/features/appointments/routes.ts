@@ -83,6 +83,7 @@ export default async function appointmentsRoutes(app: FastifyInstance) {
 
   action('uitkomst', ['outcome', 'result'], outcomeSchema, async (staff, c, input) => {
     await registerOutcome(app.db, c, staff, input, app.now());
+    if (input.outcome === 'cancelled') app.metrics.cancelled('staff');
     return 'uitkomst';
   });
 

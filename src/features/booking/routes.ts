@@ -307,6 +307,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
         mail: mailCtx(),
         ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
       });
+      app.metrics.booked(result, 'online');
       app.mail.kick();
       req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
       await markDraftBooked(app, req, result.requestId);

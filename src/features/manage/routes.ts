@@ -58,13 +58,16 @@ export default async function manageRoutes(app: FastifyInstance) {
       return reschedulePage(reply, a, req.params.token, values, { ...(target ? {} : { slot: 'booking.errors.slotEmpty' }), ...(mode ? {} : { mode: 'booking.errors.mode' }) }, 400);
     }
     const team = (await teamById(app.db, a.team_id))!;
+    let moved: boolean;
     try {
-      await reschedule(app.db, a, team, { ...target, mode }, { now: app.now(), mail: mailCtx(), token: req.params.token });
+      moved = await reschedule(app.db, a, team, { ...target, mode }, { now: app.now(), mail: mailCtx(), token: req.params.token });
     } catch (err) {
       if (err instanceof SlotTakenError) return reschedulePage(reply, a, req.params.token, values, { slot: 'booking.errors.slotTaken' }, 409, err.alternatives);
       if (err instanceof SlotUnavailableError) return reschedulePage(reply, a, req.params.token, values, { slot: 'booking.errors.slotGone' }, 409);
       throw err;
     }
+    // A repeated post of the same move changed nothing: count it once.
+    if (moved) app.metrics.rescheduled('resident');
     app.mail.kick();
     return reply.redirect(`/afspraak/${req.params.token}?klaar=verzet`, 303);
   });
@@ -81,7 +84,7 @@ export default async function manageRoutes(app: FastifyInstance) {
     if (reason.length > REASON_MAX) {
       return reply.code(400).viewAsync('manage/cancel', { a, token: req.params.token, values: { reason }, errors: { reason: 'manage.errors.reasonTooLong' } });
     }
-    await cancel(app.db, a, reason || null, { now: app.now(), mail: mailCtx() });
+    if (await cancel(app.db, a, reason || null, { now: app.now(), mail: mailCtx() })) app.metrics.cancelled('resident');
     app.mail.kick();
     return reply.redirect(`/afspraak/${req.params.token}?klaar=geannuleerd`, 303);
   });

@@ -82,6 +82,7 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     if (!parsed.ok || !team) return formPage(req, reply, { team, values, errors: { ...errors, ...(parsed.ok ? {} : parsed.errors) }, key, status: 400, posted: true });
     try {
       const result = await bookOnBehalf(app.db, { staff, team, data: parsed.data, key, now: app.now(), secret: app.config.sessionSecret, mail: mailCtx() });
+      app.metrics.booked(result, parsed.data.channel);
       app.mail.kick();
       req.session.set('onBehalf', { requestId: result.requestId, token: result.manageToken, teamId: team.id, urgent: parsed.data.urgent, repeated: result.repeated });
       return reply.redirect('/medewerker/namens/bevestiging', 303);

@@ -149,6 +149,7 @@ export default async function nextRoutes(app: FastifyInstance) {
       const result = await submitReferral(app.db, {
         d, team, slot: chosen, locale: req.locale, now: app.now(), secret: app.config.sessionSecret, mail: mailCtx(),
       });
+      app.metrics.booked(result, 'referrer');
       app.mail.kick();
       req.session.set('referred', { requestId: result.requestId, appointmentId: result.appointmentId, statusToken: result.statusToken });
       await markReferralStored(app, req, result.requestId);
