@@ -30,7 +30,7 @@ describe.skipIf(!browserAvailable)('a coach prepares a visit in Chromium', () =>
       .executeTakeFirstOrThrow();
     const request = await db
       .insertInto('request')
-      .values({ resident_id: resident.id, team_id: team.id, channel: 'online', question: 'Ik kom niet rond met mijn geld.', topics: ['money'], status: 'scheduled', urgent_24h: false })
+      .values({ resident_id: resident.id, team_id: team.id, channel: 'online', question: 'Ik kom niet rond met mijn geld.', topics: ['money'], status: 'scheduled', urgent_24h: false, submitted_at: at('2026-11-20T09:00') })
       .returning('id')
       .executeTakeFirstOrThrow();
     appointmentId = (

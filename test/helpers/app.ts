@@ -1,4 +1,5 @@
-// Builds the real app on a fresh test database, with a fixed clock when a test needs one.
+// Builds the real app on a fresh test database, always on a fixed clock (the test's own, else
+// TEST_NOW), never on the day the suite happens to run.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/config.js';
@@ -9,6 +10,9 @@ export interface TestApp {
   testDb: TestDb;
   close(): Promise<void>;
 }
+
+/** The portal's clock when a test sets none: Tuesday 24 November 2026, 10:00 in Amsterdam. */
+export const TEST_NOW = new Date('2026-11-24T09:00:00Z');
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir: null, publicPostLimit: 100_000, ...overrides });
@@ -22,7 +26,7 @@ export async function createTestApp(
     db: testDb.db,
     logger: false,
     mailWorker: false,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now ?? (() => TEST_NOW),
   });
   options.beforeReady?.(app);
   await app.ready();

@@ -8,6 +8,9 @@ import { hashToken } from '../../src/domain/tokens.js';
 let counter = 0;
 const next = () => ++counter;
 
+/** When fixture requests were made: before the tests' clock (24 November), not the database's now(). */
+export const SUBMITTED_AT = new Date('2026-11-20T08:00:00Z');
+
 export async function makeTeam(db: Kysely<Database>, fields: Partial<{ slug: string; name: string; from: string; to: string; phone: string }> = {}) {
   const n = next();
   const slug = fields.slug ?? `team-${n}-${randomBytes(3).toString('hex')}`;
@@ -49,7 +52,7 @@ export async function makeRequest(db: Kysely<Database>, teamId: number | null) {
     .executeTakeFirstOrThrow();
   return db
     .insertInto('request')
-    .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: 'Hulp', idempotency_key: randomUUID() })
+    .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: 'Hulp', idempotency_key: randomUUID(), submitted_at: SUBMITTED_AT })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -145,7 +145,7 @@ describe('routing a returning resident', () => {
     const full = await block(t.app, k.teamId, D8, [k.fatima.id, k.sanne.id]);
     const other = await t.app.db.insertInto('resident').values({ name: 'Bezet', phone: '0612121212' }).returning('id').executeTakeFirstOrThrow();
     for (const time of ['09:00', '10:30']) {
-      const q = await t.app.db.insertInto('request').values({ resident_id: other.id, team_id: k.teamId, channel: 'phone', question: 'x', status: 'scheduled' }).returning('id').executeTakeFirstOrThrow();
+      const q = await t.app.db.insertInto('request').values({ resident_id: other.id, team_id: k.teamId, channel: 'phone', question: 'x', status: 'scheduled', submitted_at: NOW }).returning('id').executeTakeFirstOrThrow();
       await t.app.db.insertInto('appointment').values({ request_id: q.id, block_id: full, starts_at: at(`${D8}T${time}`), ends_at: at(`${D8}T${time === '09:00' ? '10:00' : '11:30'}`), manage_token_hash: `h-${full}-${time}` }).execute();
     }
     await block(t.app, k.teamId, D10, [k.jeroen.id, k.lotte.id]);

@@ -40,10 +40,10 @@ describe('returning residents on the staff pages', () => {
     // Not suggested: a resident of the team with nothing in common, and the same email in another team.
     const stranger = await db.insertInto('resident').values({ name: 'Piet Smit', phone: '026 1234567', postcode: k.postcode }).returning('id').executeTakeFirstOrThrow();
     strangerId = stranger.id;
-    await db.insertInto('request').values({ resident_id: stranger.id, team_id: k.teamId, channel: 'online', question: 'x', status: 'new' }).execute();
+    await db.insertInto('request').values({ resident_id: stranger.id, team_id: k.teamId, channel: 'online', question: 'x', status: 'new', submitted_at: NOW }).execute();
     const elsewhere = await db.insertInto('resident').values({ name: 'Anna de Vries', email: k.email, phone: '06 12345678', postcode: k.postcode }).returning('id').executeTakeFirstOrThrow();
     elsewhereId = elsewhere.id;
-    await db.insertInto('request').values({ resident_id: elsewhere.id, team_id: teamB.id, channel: 'online', question: 'x', status: 'new' }).execute();
+    await db.insertInto('request').values({ resident_id: elsewhere.id, team_id: teamB.id, channel: 'online', question: 'x', status: 'new', submitted_at: NOW }).execute();
   });
   afterAll(async () => t.close());
 
@@ -141,7 +141,7 @@ describe('returning residents on the staff pages', () => {
   it('keeps the lead coach when a request is closed, so the way back leads to them', async () => {
     const cb = await t.app.db
       .insertInto('request')
-      .values({ resident_id: k.residentId, team_id: k.teamId, channel: 'phone', question: 'Bel mij', status: 'callback', lead_coach_id: k.sanne.id })
+      .values({ resident_id: k.residentId, team_id: k.teamId, channel: 'phone', question: 'Bel mij', status: 'callback', lead_coach_id: k.sanne.id, submitted_at: NOW })
       .returning('id')
       .executeTakeFirstOrThrow();
     const url = `/medewerker/aanvragen/${cb.id}/sluiten`;

@@ -29,7 +29,7 @@ describe('my agenda and my calendar feed', () => {
       .executeTakeFirstOrThrow();
     const request = await t.app.db
       .insertInto('request')
-      .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: QUESTION, status: 'scheduled' })
+      .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: QUESTION, status: 'scheduled', submitted_at: at('2026-11-20T09:00') })
       .returning('id')
       .executeTakeFirstOrThrow();
     const row = await t.app.db

@@ -7,6 +7,8 @@ import { loggedIn, makeLogin } from '../helpers/staff.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
+// When the cases below signed up, unless a case says otherwise.
+const SUBMITTED = at('2026-11-20T12:00');
 const QUESTION = 'Mijn zoon gaat niet meer naar school en ik weet niet wat ik moet doen';
 
 type Row = Record<string, unknown>;
@@ -30,7 +32,7 @@ describe('appointment page', () => {
       ).id;
     const request = await t.app.db
       .insertInto('request')
-      .values({ resident_id: residentId, team_id: o.teamId ?? id.team!, channel: 'online', question: QUESTION, status: 'scheduled', ...o.request })
+      .values({ resident_id: residentId, team_id: o.teamId ?? id.team!, channel: 'online', question: QUESTION, status: 'scheduled', submitted_at: SUBMITTED, ...o.request })
       .returning('id')
       .executeTakeFirstOrThrow();
     const appt = await t.app.db
@@ -95,7 +97,7 @@ describe('appointment page', () => {
     // A call-back request without an appointment (closed on its own page).
     const cb = await t.app.db
       .insertInto('request')
-      .values({ resident_id: main.residentId, team_id: team.id, channel: 'phone', question: 'Bel mij terug', status: 'callback' })
+      .values({ resident_id: main.residentId, team_id: team.id, channel: 'phone', question: 'Bel mij terug', status: 'callback', submitted_at: NOW })
       .returning('id')
       .executeTakeFirstOrThrow();
     id.callbackRequest = cb.id;
