@@ -13,6 +13,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { NODE_ENV: 'test' },
+    // TEST_WALL_CLOCK=<ISO instant> runs the suite with the process clock moved there.
+    setupFiles: ['test/setup/wall-clock.ts'],
     reporters: ['default'],
   },
 });
