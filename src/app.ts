@@ -15,7 +15,10 @@ import security from './plugins/security.js';
 import viewPlugin from './plugins/view.js';
 import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
-import jobs from './plugins/jobs.js';
+import jobs, { type PeriodicTask } from './plugins/jobs.js';
+import { queueDueReminders } from './features/booking/reminders.js';
+import { forgetExpiredDrafts } from './features/drafts/store.js';
+import { forgetOldAttempts } from './features/staff-auth/login.js';
 import auth from './plugins/auth.js';
 import input from './plugins/input.js';
 import access, { publicScope } from './plugins/access.js';
@@ -58,6 +61,28 @@ function trustProxyOption(trust: AppConfig['trustProxy']): boolean | string[] | 
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return trust;
 }
+
+/** What runs every minute: reminders before appointments, clean-up of expired sign-up drafts and of old counters of wrong passwords. */
+const periodicTasks: Record<string, PeriodicTask> = {
+  reminders: async (app, now) => {
+    const queued = await queueDueReminders(app.db, now, {
+      publicUrl: app.config.publicUrl,
+      municipalityName: app.config.municipality.name,
+      fromEmail: app.config.mailFrom,
+    });
+    if (queued > 0) app.mail.kick();
+    return queued;
+  },
+  drafts: async (app, now) => {
+    const { numDeletedRows } = await app.db.deleteFrom('draft').where('expires_at', '<=', now).executeTakeFirst();
+    forgetExpiredDrafts(app, now);
+    return Number(numDeletedRows);
+  },
+  loginAttempts: async (app, now) => {
+    await forgetOldAttempts(app.db, now);
+    return 0;
+  },
+};
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -109,7 +134,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   app.decorate('config', config);
-  await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test' });
+  await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test', tasks: periodicTasks });
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(bookingRoutes);

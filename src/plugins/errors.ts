@@ -3,7 +3,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, isDatabaseUnavailable } from '../errors.js';
-import { messages } from './i18n.js';
+import { messages } from '../core/i18n.js';
 import { BadInputError } from './input.js';
 
 /** What the 400 page says about refused input: the field by its label where we know it. */

@@ -1,19 +1,23 @@
-// Periodic work: reminders before appointments, clean-up of expired sign-up drafts and of
-// old counters of wrong passwords.
+// Periodic work, run every interval, one run at a time. Which tasks there are is decided where
+// the app is put together (app.ts): each feature's clean-up or reminder is a task there, so this
+// plugin knows no feature.
 import fp from 'fastify-plugin';
-import { queueDueReminders } from '../features/booking/reminders.js';
-import { forgetExpiredDrafts } from '../features/drafts/store.js';
-import { forgetOldAttempts } from '../features/staff-auth/login.js';
+import type { FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable } from '../errors.js';
+
+/** A periodic task: does what is due at `now`, returns how many things it did. */
+export type PeriodicTask = (app: FastifyInstance, now: Date) => Promise<number>;
 
 export interface JobsOptions {
   intervalMs: number;
   autoStart: boolean;
+  tasks: Record<string, PeriodicTask>;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    jobs: { runOnce(): Promise<{ reminders: number }> };
+    /** Runs every task once now; answers how many things each did. */
+    jobs: { runOnce(): Promise<Record<string, number>> };
   }
 }
 
@@ -21,16 +25,10 @@ export default fp<JobsOptions>(
   async (app, opts) => {
     const runOnce = async () => {
       const now = app.now();
-      const reminders = await queueDueReminders(app.db, now, {
-        publicUrl: app.config.publicUrl,
-        municipalityName: app.config.municipality.name,
-        fromEmail: app.config.mailFrom,
-      });
-      await app.db.deleteFrom('draft').where('expires_at', '<=', now).execute();
-      await forgetOldAttempts(app.db, now);
-      forgetExpiredDrafts(app, now);
-      if (reminders > 0) app.mail.kick();
-      return { reminders };
+      const done: Record<string, number> = {};
+      // In order, each on its own: a failing task stops the run, the next run tries all again.
+      for (const [name, task] of Object.entries(opts.tasks)) done[name] = await task(app, now);
+      return done;
     };
     app.decorate('jobs', { runOnce });
     let timer: NodeJS.Timeout | null = null;
@@ -64,5 +62,5 @@ export default fp<JobsOptions>(
       if (timer) clearInterval(timer);
     });
   },
-  { name: 'jobs', dependencies: ['db', 'mail'] },
+  { name: 'jobs', dependencies: ['db'] },
 );

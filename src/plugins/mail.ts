@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDatabaseUnavailable } from '../errors.js';
-import { CLAIM_SECONDS, claimDue, markFailedAttempt, markSent, releaseClaim, renewClaim, type DueMessage } from '../features/mail/outbox.js';
+import { CLAIM_SECONDS, claimDue, markFailedAttempt, markSent, releaseClaim, renewClaim, type DueMessage } from '../core/mail/outbox.js';
 
 const KICK_DELAY_MS = 100;
 const BATCH = 20;

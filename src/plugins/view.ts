@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatters } from '../domain/time.js';
 import { groupByDay, slotInputId, slotKey, type Slot } from '../domain/slots.js';
-import { staffMenu } from '../features/staff-auth/menu.js';
+import { staffMenu } from '../core/staff-menu.js';
 import { viewsDir } from '../paths.js';
 
 export { viewsDir };
@@ -28,7 +28,7 @@ export default fp<ViewOptions>(
     const eta = new Eta({ views: viewsDir, cache: opts.production, autoEscape: true, autoTrim: false });
 
     // The list of free times (views/partials/slot-days.eta) is most of the calendar page. For a
-    // frozen list of slots (a kept read, see src/features/booking/availability.ts) its HTML is
+    // frozen list of slots (a kept read, see src/core/availability.ts) its HTML is
     // kept per language and chosen time, and goes when the list does.
     const keptLists = new WeakMap<readonly Slot[], Map<string, string>>();
     const slotDays = (slots: readonly Slot[], locale: string, checked: string): string => {

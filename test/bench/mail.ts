@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { createTestApp } from '../helpers/app.js';
-import { enqueueMails } from '../../src/features/mail/outbox.js';
+import { enqueueMails } from '../../src/core/mail/outbox.js';
 
 const MESSAGES = Number(process.env.BENCH_MAIL_MESSAGES ?? 500);
 

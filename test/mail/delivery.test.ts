@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { CLAIM_SECONDS, enqueueMail } from '../../src/features/mail/outbox.js';
+import { CLAIM_SECONDS, enqueueMail } from '../../src/core/mail/outbox.js';
 
 // The app's clock; a new outbox message is due at once (its next attempt starts at -infinity).
 const T0 = new Date('2030-03-04T09:00:00Z');

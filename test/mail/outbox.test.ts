@@ -6,8 +6,8 @@ import ICAL from 'ical.js';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp.js';
-import { enqueueMail } from '../../src/features/mail/outbox.js';
-import { appointmentIcs } from '../../src/features/mail/ics.js';
+import { enqueueMail } from '../../src/core/mail/outbox.js';
+import { appointmentIcs } from '../../src/core/mail/ics.js';
 
 let receiver: SmtpReceiver;
 let t: TestApp;

@@ -12,7 +12,7 @@ import { makeBlock, makeTeam, newTokenHash } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
-import { teamFreeSlots } from '../../src/features/booking/availability.js';
+import { teamFreeSlots } from '../../src/core/availability.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');

@@ -2,7 +2,7 @@
 // typed input is kept, and nothing of that step is saved.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
-import { translator } from '../../src/plugins/i18n.js';
+import { translator } from '../../src/core/i18n.js';
 import { aboutHuisarts, clean, consentYes, fillUntilNext, makeWorld, NOW, questionPlain, residentAnna, type World } from './world.js';
 
 const t = translator('nl');

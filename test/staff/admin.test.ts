@@ -67,7 +67,7 @@ describe('administration', () => {
     const areas = await t.app.db.selectFrom('team_area').select(['id', 'postcode_from', 'postcode_to']).where('team_id', '=', team.id).orderBy('postcode_from').execute();
     expect(areas.map((a) => [a.postcode_from, a.postcode_to])).toEqual([['6812AB', '6812ZZ'], ['6850AA', '6850ZZ']]);
     // The narrower range wins for routing: 6812 AC now goes to the new team.
-    const { teamForPostcode } = await import('../../src/features/booking/repository.js');
+    const { teamForPostcode } = await import('../../src/core/teams.js');
     expect((await teamForPostcode(t.app.db, '6812AC'))?.id).toBe(team.id);
     expect((await teamForPostcode(t.app.db, '6811AC'))?.id).toBe(centrum.id);
     const removed = await admin.submit(page, {}, `${page}/gebieden/${areas[0]!.id}/verwijderen`);

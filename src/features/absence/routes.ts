@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
 import { parseSlotKey } from '../../domain/slots.js';
-import { audit } from '../booking/repository.js';
+import { audit } from '../../core/audit.js';
 import { teamCoaches } from '../blocks/repository.js';
 import { field, parseId, type Errors, type Values } from '../blocks/schemas.js';
 import { BlockConflictError } from '../blocks/service.js';

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { local, type Formatters } from '../../domain/time.js';
-import type { Translate } from '../../plugins/i18n.js';
+import type { Translate } from '../../core/i18n.js';
 import { proposeMoves, type Proposal } from '../blocks/rehome.js';
 import { bookedIn, type BlockWithCoaches, type BookedAppointment, type CoachRef } from '../blocks/repository.js';
 import { blocksDuring, freeColleagues, type AbsenceRow } from './repository.js';

@@ -3,8 +3,8 @@
 // So no admin can give anyone access to case content without a second person hearing of it.
 import type { Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.js';
-import { translator } from '../../plugins/i18n.js';
-import { enqueueMails, type OutgoingMail } from '../mail/outbox.js';
+import { translator } from '../../core/i18n.js';
+import { enqueueMails, type OutgoingMail } from '../../core/mail/outbox.js';
 
 export type AccountChange =
   | { field: 'role'; from: Role; to: Role }

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Role } from '../../db/schema.js';
 import { DomainError, idParam } from '../../errors.js';
 import { requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { fieldErrors } from '../booking/schemas.js';
+import { fieldErrors } from '../../core/forms.js';
 import { roles, staffSchema } from './schemas.js';
 import { createStaff, reinvite, updateStaff, type StaffInput } from './staff-service.js';
 

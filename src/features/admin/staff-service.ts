@@ -13,7 +13,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.js';
 import { DomainError, isConstraintViolation } from '../../errors.js';
 import { endSessions } from '../../plugins/auth.js';
-import { audit } from '../booking/repository.js';
+import { audit } from '../../core/audit.js';
 import { closeLinks, issueLink } from '../staff-auth/service.js';
 import { accountNotices, type AccountChange } from './notices.js';
 

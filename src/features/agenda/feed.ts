@@ -5,8 +5,8 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/time.js';
-import { vtimezone } from '../mail/ics.js';
-import { translator } from '../../plugins/i18n.js';
+import { vtimezone } from '../../core/mail/ics.js';
+import { translator } from '../../core/i18n.js';
 import type { FeedAppointment } from './repository.js';
 
 export interface FeedInput {

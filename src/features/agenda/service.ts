@@ -7,7 +7,7 @@ import type { Database } from '../../db/schema.js';
 import { cutSlots, overlaps } from '../../domain/slots.js';
 import { horizonEnd, local, ZONE } from '../../domain/time.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
-import { audit } from '../booking/repository.js';
+import { audit } from '../../core/audit.js';
 import { agendaFeed } from './feed.js';
 import {
   appointmentsInBlocks, coachesOfBlocks, myBlocksBetween, myFeedAppointments, setIcalTokenHash, staffByIcalHash,

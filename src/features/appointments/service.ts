@@ -4,8 +4,9 @@
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
-import { audit, coachesOfBlock } from '../booking/repository.js';
-import { coachChangedMail, residentAppointmentMail, type MailContext } from '../booking/mails.js';
+import { audit } from '../../core/audit.js';
+import { coachesOfBlock } from '../../core/blocks.js';
+import { coachChangedMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 import { earlierRequests, hasUpcomingAppointment, staffNames, teamCoaches, type CaseRow, type RequestForClose } from './repository.js';
 import type { outcomes, results } from './schemas.js';
 import { feedbackForOutcome, queueReferrerFeedback } from '../referral/feedback.js';

@@ -4,9 +4,9 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { formatters } from '../../domain/time.js';
-import { translator } from '../../plugins/i18n.js';
-import { enqueueMail } from '../mail/outbox.js';
-import type { MailContext } from '../booking/mails.js';
+import { translator } from '../../core/i18n.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
+import type { MailContext } from '../../core/mail/appointment-mails.js';
 
 export type NoticeKind = 'created' | 'changed' | 'cancelled' | 'replaced' | 'solo';
 

@@ -6,8 +6,10 @@ import type { Database } from '../../db/schema.js';
 import { cutSlots, freeSlots, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { horizonEnd, local } from '../../domain/time.js';
 import { isConstraintViolation } from '../../errors.js';
-import { audit, blockById, blocksBetween, busyInBlocks, teamById } from '../booking/repository.js';
-import { coachAppointmentMail, residentAppointmentMail, type MailContext } from '../booking/mails.js';
+import { audit } from '../../core/audit.js';
+import { blockById, blocksBetween, busyInBlocks } from '../../core/blocks.js';
+import { teamById } from '../../core/teams.js';
+import { coachAppointmentMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 import { coachesByBlock } from './repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

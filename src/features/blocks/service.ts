@@ -7,8 +7,9 @@ import type { Database } from '../../db/schema.js';
 import { cutSlots, overlaps } from '../../domain/slots.js';
 import { local } from '../../domain/time.js';
 import { isConstraintViolation } from '../../errors.js';
-import { audit, coachesOfBlock } from '../booking/repository.js';
-import type { MailContext } from '../booking/mails.js';
+import { audit } from '../../core/audit.js';
+import { coachesOfBlock } from '../../core/blocks.js';
+import type { MailContext } from '../../core/mail/appointment-mails.js';
 import { noticeCoaches } from './notices.js';
 import { applyDecisions, RehomeError, type Decision } from './rehome.js';
 import {

@@ -2,7 +2,7 @@
 // unless they booked inside that window: then the confirmation was reminder enough.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { residentAppointmentMail, type MailContext } from './mails.js';
+import { residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 
 export async function queueDueReminders(db: Kysely<Database>, now: Date, ctx: MailContext): Promise<number> {
   const due = await db

@@ -87,14 +87,3 @@ function validBirthDate(v: string, now: Date): boolean {
   const today = DateTime.fromJSDate(now);
   return d <= today && d >= today.minus({ years: 120 });
 }
-
-export type FieldErrors = Record<string, string>;
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    out[field] ??= issue.message;
-  }
-  return out;
-}

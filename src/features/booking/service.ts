@@ -7,9 +7,10 @@ import type { AppointmentMode, Database, Team } from '../../db/schema.js';
 import { cutSlots, nearest, type Slot } from '../../domain/slots.js';
 import { hashToken } from '../../domain/tokens.js';
 import { DomainError, isConstraintViolation } from '../../errors.js';
-import { bookingWindow, teamFreeSlots } from './availability.js';
-import { audit, blockById, coachesOfBlock } from './repository.js';
-import { bookingMails, type MailContext } from './mails.js';
+import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
+import { audit } from '../../core/audit.js';
+import { blockById, coachesOfBlock } from '../../core/blocks.js';
+import { bookingMails, type MailContext } from '../../core/mail/appointment-mails.js';
 
 export class SlotTakenError extends Error {
   constructor(readonly alternatives: Slot[]) {

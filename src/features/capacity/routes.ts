@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
-import { teamById } from '../booking/repository.js';
+import { teamById } from '../../core/teams.js';
 import { chartModel } from './chart.js';
 import { ALARM_DAYS, FREE_WINDOW_DAYS, teamCapacity } from './service.js';
 

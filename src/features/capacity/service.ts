@@ -10,10 +10,10 @@ import type { Kysely } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import { cutSlots, overlaps, type Slot } from '../../domain/slots.js';
 import { horizonEnd, isWeekend, local } from '../../domain/time.js';
-import { bookingWindow, teamFreeSlots } from '../booking/availability.js';
+import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
 import { noCapacityCount, teamBlocks } from './repository.js';
 // The same query as the public calendar, so both count booked time alike.
-import { busyInBlocks } from '../booking/repository.js';
+import { busyInBlocks } from '../../core/blocks.js';
 
 /** "Free slots in the next 14 days" (the rule), counted from the first bookable moment. */
 export const FREE_WINDOW_DAYS = 14;

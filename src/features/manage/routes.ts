@@ -3,8 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../errors.js';
 import { distinctTimes, parseSlotKey, slotKey } from '../../domain/slots.js';
-import { teamFreeSlots } from '../booking/availability.js';
-import { teamById } from '../booking/repository.js';
+import { teamFreeSlots } from '../../core/availability.js';
+import { teamById } from '../../core/teams.js';
 import { modes } from '../booking/schemas.js';
 import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
 import { loadAppointmentByToken, type ManagedAppointment } from './repository.js';

@@ -5,9 +5,10 @@ import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
 import { cutSlots, distinctTimes, nearest } from '../../domain/slots.js';
 import { isConstraintViolation } from '../../errors.js';
-import { bookingWindow, teamFreeSlots } from '../booking/availability.js';
-import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../booking/mails.js';
-import { audit, blockById } from '../booking/repository.js';
+import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
+import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import { audit } from '../../core/audit.js';
+import { blockById } from '../../core/blocks.js';
 import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
 import type { ManagedAppointment } from './repository.js';
 

@@ -9,7 +9,7 @@ import { requireStaff } from '../../plugins/auth.js';
 import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
 import { slotKey, type Slot } from '../../domain/slots.js';
 import { abouts, languages, modes, topics } from '../booking/schemas.js';
-import { teamById } from '../booking/repository.js';
+import { teamById } from '../../core/teams.js';
 import { loadAppointmentByToken } from '../manage/repository.js';
 import { CALLBACK_SLOT, channels, fieldNames, formKey, parseOnBehalf, type Values } from './schemas.js';
 import { bookOnBehalf, OnBehalfSlotError, offeredTimes, resolveTeam } from './service.js';

@@ -3,7 +3,8 @@
 // flow's messages speak to the resident ("uw naam"); here each key has a staff wording.
 import { z } from 'zod';
 import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
-import { detailsSchema, fieldErrors, momentSchema, questionSchema, type FieldErrors } from '../booking/schemas.js';
+import { detailsSchema, momentSchema, questionSchema } from '../booking/schemas.js';
+import { fieldErrors, type FieldErrors } from '../../core/forms.js';
 
 export const channels = ['phone', 'walkin'] as const;
 export type StaffChannel = (typeof channels)[number];

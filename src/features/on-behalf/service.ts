@@ -5,10 +5,10 @@ import type { Kysely } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { distinctTimes, nearest, parseSlotKey, type Slot } from '../../domain/slots.js';
-import { teamFreeSlots } from '../booking/availability.js';
-import { teamById, teamForPostcode } from '../booking/repository.js';
+import { teamFreeSlots } from '../../core/availability.js';
+import { teamById, teamForPostcode } from '../../core/teams.js';
 import { parseBirthDate } from '../booking/schemas.js';
-import type { MailContext } from '../booking/mails.js';
+import type { MailContext } from '../../core/mail/appointment-mails.js';
 import { book, SlotTakenError, SlotUnavailableError, type BookingResult } from '../booking/service.js';
 import type { Parsed } from './schemas.js';
 

@@ -13,9 +13,10 @@ import type { StaffSession } from '../../plugins/auth.js';
 import { sameTeam } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
 import { isWeekend, local } from '../../domain/time.js';
-import { translator } from '../../plugins/i18n.js';
-import { audit, teamForPostcode } from '../booking/repository.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { translator } from '../../core/i18n.js';
+import { audit } from '../../core/audit.js';
+import { teamForPostcode } from '../../core/teams.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
 import { callbacks, openSignups, requestState, setCalledBack, setTeam, teams, unassigned, type QueueRow } from './repository.js';
 
 export const CALLBACK_WORKING_DAYS = 2;

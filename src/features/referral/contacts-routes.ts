@@ -4,8 +4,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { audit } from '../booking/repository.js';
-import { fieldErrors } from '../booking/schemas.js';
+import { audit } from '../../core/audit.js';
+import { fieldErrors } from '../../core/forms.js';
 import { teamCoaches } from '../appointments/repository.js';
 import { contactsOfTeam, deleteContact, organisationKey, referringOrganisations, upsertContact } from './repository.js';
 import { phoneRule, pick } from './schemas.js';

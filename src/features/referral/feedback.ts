@@ -4,9 +4,9 @@
 // transaction that records the outcome or closes the request.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale } from '../../plugins/i18n.js';
+import { translator, type Locale } from '../../core/i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
 import { contactFor } from './repository.js';
 import { contactLines } from './mails.js';
 

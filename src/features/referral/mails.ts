@@ -2,14 +2,14 @@
 // - the referrer: what was arranged, the team's contact coach and (with the resident's consent
 //   to feedback) the status link; never the resident's manage link, never the question;
 // - the team: that a sign-up came in, with a link; never the question.
-// The resident's own mail (with the manage link and who signed them up) is in booking/mails.ts.
+// The resident's own mail (with the manage link and who signed them up) is in core/mail/appointment-mails.ts.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale } from '../../plugins/i18n.js';
+import { translator, type Locale } from '../../core/i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail } from '../mail/outbox.js';
-import { appointmentIcs } from '../mail/ics.js';
-import { loadAppointmentView, placeText, type MailContext } from '../booking/mails.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
+import { appointmentIcs } from '../../core/mail/ics.js';
+import { loadAppointmentView, placeText, type MailContext } from '../../core/mail/appointment-mails.js';
 import { contactFor, type Contact } from './repository.js';
 
 type Trx = Transaction<Database>;

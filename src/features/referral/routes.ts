@@ -12,8 +12,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { displayPostcode } from '../../domain/postcode.js';
 import { local } from '../../domain/time.js';
-import { teamById, teamForPostcode } from '../booking/repository.js';
-import { fieldErrors, languages } from '../booking/schemas.js';
+import { teamById, teamForPostcode } from '../../core/teams.js';
+import { fieldErrors } from '../../core/forms.js';
+import { languages } from '../booking/schemas.js';
 import { discardReferralDraft, loadReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
 import { aboutYouSchema, consentSchema, kinds, pick, questionSchema, residentSchema, schoolRoles, type Kind } from './schemas.js';
 import { nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';

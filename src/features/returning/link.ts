@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
-import { audit } from '../booking/repository.js';
+import { audit } from '../../core/audit.js';
 import { ActionError } from '../appointments/service.js';
 import { lastRequestOf, residentById, staffById } from './repository.js';
 import { markAsReturning, tellLead } from './service.js';

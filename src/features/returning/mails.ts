@@ -3,8 +3,8 @@
 // resident's mail when their fixed contact changes. Never the question text.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale } from '../../plugins/i18n.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { translator, type Locale } from '../../core/i18n.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
 import { firstName } from '../../domain/routing.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

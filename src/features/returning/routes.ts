@@ -7,7 +7,7 @@
 // before the resident does, and would otherwise use up a link that works only once.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { discardDraft, saveDraft } from '../booking/draft.js';
-import { fieldErrors } from '../booking/schemas.js';
+import { fieldErrors } from '../../core/forms.js';
 import { askSchema } from './schemas.js';
 import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './service.js';
 import { publicScope } from '../../plugins/access.js';

@@ -10,10 +10,11 @@ import { coversAll, knownCoachOf, overlapsAny, partnerOf, routeReturning, type C
 import { distinctTimes, type Slot } from '../../domain/slots.js';
 import { local } from '../../domain/time.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
-import type { Locale } from '../../plugins/i18n.js';
-import { bookingWindow, teamFreeSlots } from '../booking/availability.js';
+import type { Locale } from '../../core/i18n.js';
+import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
 import type { Draft } from '../booking/draft.js';
-import { audit, teamById, teamForPostcode } from '../booking/repository.js';
+import { audit } from '../../core/audit.js';
+import { teamById, teamForPostcode } from '../../core/teams.js';
 import type { BookInput } from '../booking/service.js';
 import { coachNoticeMail, linkMail, noMatchMail, type ReturnMailContext } from './mails.js';
 import {

@@ -12,9 +12,9 @@ import { hash, verify } from '@node-rs/argon2';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
-import { translator } from '../../plugins/i18n.js';
-import { audit } from '../booking/repository.js';
-import { enqueueMail } from '../mail/outbox.js';
+import { translator } from '../../core/i18n.js';
+import { audit } from '../../core/audit.js';
+import { enqueueMail } from '../../core/mail/outbox.js';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;

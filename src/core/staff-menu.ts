@@ -1,5 +1,5 @@
 // The staff menu, by role. Each feature's start page is listed once here.
-import type { Role } from '../../db/schema.js';
+import type { Role } from '../db/schema.js';
 
 export interface MenuItem {
   href: string;

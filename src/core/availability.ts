@@ -1,11 +1,11 @@
 // Which times a resident can choose: a team's free slots from the minimum notice to the
 // horizon. Used by the sign-up flow, the manage link (reschedule) and the staff pages.
 import type { Kysely } from 'kysely';
-import type { Database, Team } from '../../db/schema.js';
-import { freeSlots, type Slot } from '../../domain/slots.js';
-import { earliestBookable, horizonEnd, local } from '../../domain/time.js';
-import { blocksBetween, busyInBlocks } from './repository.js';
-import { cachedRead } from '../../db/changes.js';
+import type { Database, Team } from '../db/schema.js';
+import { freeSlots, type Slot } from '../domain/slots.js';
+import { earliestBookable, horizonEnd, local } from '../domain/time.js';
+import { blocksBetween, busyInBlocks } from './blocks.js';
+import { cachedRead } from '../db/changes.js';
 
 export interface Window {
   from: Date;

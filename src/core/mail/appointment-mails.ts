@@ -3,11 +3,11 @@
 // appointment, never the question text.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale } from '../../plugins/i18n.js';
+import { translator, type Locale } from '../i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail, enqueueMails, type OutgoingMail } from '../mail/outbox.js';
-import { appointmentIcs } from '../mail/ics.js';
-import { coachesOfBlock } from './repository.js';
+import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
+import { appointmentIcs } from './ics.js';
+import { coachesOfBlock } from '../blocks.js';
 
 export interface MailContext {
   publicUrl: string;

@@ -1,0 +1,45 @@
+// Teams: which team serves a postcode, a team by id, and its neighbours (for residents when
+// their own team has no free time).
+import { sql } from 'kysely';
+import type { Team } from '../db/schema.js';
+import { cachedRead } from '../db/changes.js';
+import type { Db } from './db.js';
+
+export async function teamForPostcode(db: Db, postcode: string): Promise<Team | null> {
+  // The narrowest matching range wins, so a team can hold one street inside another's area.
+  const row = await db
+    .selectFrom('team_area')
+    .innerJoin('team', 'team.id', 'team_area.team_id')
+    .selectAll('team')
+    .where('team_area.postcode_from', '<=', postcode)
+    .where('team_area.postcode_to', '>=', postcode)
+    .orderBy(sql`team_area.postcode_to::text collate "C"`, 'asc')
+    .orderBy('team_area.postcode_from', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+// Teams change rarely and are read on every step of a sign-up: kept in memory while no team
+// table changed (src/db/changes.ts), frozen so no caller can change the kept copy.
+const TEAM_TTL_MS = 10_000;
+
+export async function teamById(db: Db, id: number): Promise<Team | null> {
+  return cachedRead(db, `team:${id}`, { ttlMs: TEAM_TTL_MS }, async () => {
+    const row = await db.selectFrom('team').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? Object.freeze(row) : null;
+  });
+}
+
+export async function neighbourTeams(db: Db, teamId: number): Promise<readonly Team[]> {
+  return cachedRead(db, `team-neighbours:${teamId}`, { ttlMs: TEAM_TTL_MS }, async () => {
+    const rows = await db
+      .selectFrom('team_neighbour')
+      .innerJoin('team', 'team.id', 'team_neighbour.neighbour_id')
+      .selectAll('team')
+      .where('team_neighbour.team_id', '=', teamId)
+      .orderBy('team.name')
+      .execute();
+    return Object.freeze(rows.map((r) => Object.freeze(r)));
+  });
+}
