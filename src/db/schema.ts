@@ -73,7 +73,7 @@ export interface BlockTable {
 export interface BlockCoachTable {
   block_id: number;
   coach_id: number;
-  /** tstzrange, written as '[start,end)' text */
+  /** tstzrange, written as '[start,end)' text; set from the block by trigger on every write */
   period: string;
   active: Generated<boolean>;
 }
