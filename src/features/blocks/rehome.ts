@@ -3,11 +3,12 @@
 // the resident holding a rebooking link. Used by block cancellation and by absence handling.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { cutSlots, freeSlots, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
+import { freeSlots, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { horizonEnd, local } from '../../domain/time.js';
 import { isConstraintViolation } from '../../errors.js';
 import { audit } from '../../core/audit.js';
-import { blockById, blocksBetween, busyInBlocks } from '../../core/blocks.js';
+import { blocksBetween, busyInBlocks } from '../../core/blocks.js';
+import { lockSlot, SlotUnavailableError } from '../../core/booking-rule.js';
 import { teamById } from '../../core/teams.js';
 import { coachAppointmentMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 import { coachesByBlock } from './repository.js';
@@ -113,10 +114,15 @@ export async function applyDecisions(
   let cancelled = 0;
   for (const d of decisions) {
     if (d.action === 'move') {
-      const block = await blockById(trx, d.target.blockId);
-      if (!block || block.team_id !== ctx.teamId || block.status !== 'active' || leaving.has(block.id)) throw new RehomeError('unavailable', d.appointmentId);
-      const slot = cutSlots(block).find((s) => s.start.getTime() === d.target.start.getTime());
-      if (!slot || slot.start <= ctx.now) throw new RehomeError('unavailable', d.appointmentId);
+      let slot: Slot;
+      try {
+        // Only the blocks being emptied are locked (by the caller); a target is not, so this step
+        // never waits in another order than bookings do. The constraint refuses a time taken meanwhile.
+        slot = await lockSlot(trx, { teamId: ctx.teamId, blockId: d.target.blockId, start: d.target.start, now: ctx.now, window: 'from-now', lock: false, excluded: leaving });
+      } catch (err) {
+        if (err instanceof SlotUnavailableError) throw new RehomeError('unavailable', d.appointmentId);
+        throw err;
+      }
       let updated: bigint;
       try {
         const r = await trx

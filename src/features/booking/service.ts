@@ -4,21 +4,12 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
-import { cutSlots, nearest, type Slot } from '../../domain/slots.js';
 import { hashToken } from '../../domain/tokens.js';
 import { DomainError, isConstraintViolation } from '../../errors.js';
-import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
 import { audit } from '../../core/audit.js';
-import { blockById, coachesOfBlock } from '../../core/blocks.js';
+import { lockSlot, takenBy } from '../../core/booking-rule.js';
+import { coachesOfBlock } from '../../core/blocks.js';
 import { bookingMails, type MailContext } from '../../core/mail/appointment-mails.js';
-
-export class SlotTakenError extends Error {
-  constructor(readonly alternatives: Slot[]) {
-    super('slot taken');
-  }
-}
-
-export class SlotUnavailableError extends Error {}
 
 /**
  * The manage token is derived from the sign-up's random idempotency key, so a repeated submit
@@ -61,17 +52,6 @@ export interface BookingResult {
   appointmentId: number | null;
   manageToken: string | null;
   repeated: boolean;
-}
-
-/** Checks a chosen slot against the block and the team's booking window. */
-async function validSlot(trx: Transaction<Database>, team: Team, blockId: number, start: Date, now: Date): Promise<Slot> {
-  const block = await blockById(trx, blockId, true);
-  if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
-  const slot = cutSlots(block).find((s) => s.start.getTime() === start.getTime());
-  if (!slot) throw new SlotUnavailableError();
-  const w = bookingWindow(team, now);
-  if (slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
-  return slot;
 }
 
 export async function existingBooking(db: Kysely<Database>, secret: string, key: string): Promise<BookingResult | null> {
@@ -118,7 +98,9 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
   if (before) return before;
   try {
     return await db.transaction().execute(async (trx) => {
-      const slot = input.slot && input.team ? await validSlot(trx, input.team, input.slot.blockId, input.slot.start, input.now) : null;
+      const slot = input.slot && input.team
+        ? await lockSlot(trx, { teamId: input.team.id, blockId: input.slot.blockId, start: input.slot.start, now: input.now, window: input.team })
+        : null;
       const r = input.resident;
       const details = {
         name: r.name, email: r.email, phone: r.phone, postcode: r.postcode, house_number: r.houseNumber,
@@ -181,10 +163,8 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
       const again = await existingBooking(db, input.secret, key);
       if (again) return again;
     }
-    if (isConstraintViolation(err, 'appointment_no_overlap') && input.team && input.slot) {
-      const free = await teamFreeSlots(db, input.team, input.now);
-      throw new SlotTakenError(nearest(free, input.slot.start, 3));
-    }
+    const taken = input.team && input.slot ? await takenBy(err, db, input.team, input.slot.start, input.now) : null;
+    if (taken) throw taken;
     throw err;
   }
 }

@@ -6,7 +6,7 @@ import { distinctTimes, parseSlotKey, slotKey } from '../../domain/slots.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { teamById } from '../../core/teams.js';
 import { modes } from '../booking/schemas.js';
-import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
+import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import { loadAppointmentByToken, type ManagedAppointment } from './repository.js';
 import { cancel, reschedule } from './service.js';
 import type { AppointmentMode } from '../../db/schema.js';

@@ -3,13 +3,9 @@
 // the new one; the exclusion constraint refuses a slot someone else just took.
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
-import { cutSlots, distinctTimes, nearest } from '../../domain/slots.js';
-import { isConstraintViolation } from '../../errors.js';
-import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
 import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 import { audit } from '../../core/audit.js';
-import { blockById } from '../../core/blocks.js';
-import { SlotTakenError, SlotUnavailableError } from '../booking/service.js';
+import { lockSlot, SlotUnavailableError, takenBy } from '../../core/booking-rule.js';
 import type { ManagedAppointment } from './repository.js';
 
 /** False when the appointment already was at that time and mode (a repeated submit): nothing changed. */
@@ -22,13 +18,8 @@ export async function reschedule(
 ): Promise<boolean> {
   try {
     return await db.transaction().execute(async (trx) => {
-      // Lock the old and the new block in id order, so two moves never wait on each other.
-      for (const id of [a.block_id, target.blockId].sort((x, y) => x - y)) await blockById(trx, id, true);
-      const block = await blockById(trx, target.blockId);
-      if (!block || block.team_id !== team.id || block.status !== 'active') throw new SlotUnavailableError();
-      const slot = cutSlots(block).find((s) => s.start.getTime() === target.start.getTime());
-      const w = bookingWindow(team, ctx.now);
-      if (!slot || slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
+      // The old block is locked too: the move frees a time there.
+      const slot = await lockSlot(trx, { teamId: team.id, blockId: target.blockId, start: target.start, now: ctx.now, window: team, alsoLock: [a.block_id] });
       // Read after the locks: a repeated post (a double click, or the form sent again after an
       // answer that never came) finds the appointment already there and mails nobody again.
       const current = await trx.selectFrom('appointment').select(['block_id', 'starts_at', 'mode', 'status']).where('id', '=', a.id).executeTakeFirstOrThrow();
@@ -53,11 +44,7 @@ export async function reschedule(
       return true;
     });
   } catch (err) {
-    if (isConstraintViolation(err, 'appointment_no_overlap')) {
-      const free = distinctTimes(await teamFreeSlots(db, team, ctx.now));
-      throw new SlotTakenError(nearest(free, target.start, 3));
-    }
-    throw err;
+    throw (await takenBy(err, db, team, target.start, ctx.now)) ?? err;
   }
 }
 

@@ -9,7 +9,8 @@ import { teamFreeSlots } from '../../core/availability.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
 import { parseBirthDate } from '../booking/schemas.js';
 import type { MailContext } from '../../core/mail/appointment-mails.js';
-import { book, SlotTakenError, SlotUnavailableError, type BookingResult } from '../booking/service.js';
+import { book, type BookingResult } from '../booking/service.js';
+import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import type { Parsed } from './schemas.js';
 
 export class OnBehalfSlotError extends Error {

@@ -1,0 +1,76 @@
+// The one rule "may this time be booked", for every way an appointment gets a time: a resident's
+// or referrer's booking, the front office booking for someone, a resident moving their
+// appointment, and a team moving appointments out of a block it cancels. The database keeps the
+// last word: its exclusion constraint refuses a time someone else took in the meantime, and
+// `takenBy` turns that refusal into the nearest free times.
+import type { Kysely } from 'kysely';
+import type { Database, Team } from '../db/schema.js';
+import { cutSlots, distinctTimes, nearest, type Slot } from '../domain/slots.js';
+import { isConstraintViolation } from '../errors.js';
+import { bookingWindow, teamFreeSlots } from './availability.js';
+import { blockById } from './blocks.js';
+import type { Db } from './db.js';
+
+/** The time was taken by someone else just now; here are the nearest free ones. */
+export class SlotTakenError extends Error {
+  constructor(readonly alternatives: Slot[]) {
+    super('slot taken');
+  }
+}
+
+/** The time is not (or no longer) one that may be booked: block gone, cancelled, outside the window. */
+export class SlotUnavailableError extends Error {
+  constructor() {
+    super('slot unavailable');
+  }
+}
+
+export interface SlotRequest {
+  teamId: number;
+  blockId: number;
+  start: Date;
+  now: Date;
+  /**
+   * The team's booking window (minimum notice to horizon) for a time a resident chooses, or
+   * 'from-now': any later time, for staff moving appointments out of a block they cancel.
+   */
+  window: Pick<Team, 'min_notice_days' | 'horizon_days'> | 'from-now';
+  /** Blocks whose rows to lock too, with the target, in id order (a move locks its old block). */
+  alsoLock?: number[];
+  /** Lock the rows FOR UPDATE (default). Off only where the caller already holds the locks. */
+  lock?: boolean;
+  /** Blocks that may not receive the appointment (those being cancelled in the same step). */
+  excluded?: ReadonlySet<number>;
+}
+
+/**
+ * Locks the block (writers of one block take turns, see blockById) and returns the slot that
+ * starts at `start`, or throws SlotUnavailableError.
+ */
+export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
+  const lock = r.lock ?? true;
+  if (lock) {
+    // In id order, so two writers that lock the same blocks never wait on each other.
+    for (const id of [...new Set([r.blockId, ...(r.alsoLock ?? [])])].sort((x, y) => x - y)) await blockById(trx, id, true);
+  }
+  const block = await blockById(trx, r.blockId);
+  if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id)) throw new SlotUnavailableError();
+  const slot = cutSlots(block).find((s) => s.start.getTime() === r.start.getTime());
+  if (!slot) throw new SlotUnavailableError();
+  if (r.window === 'from-now') {
+    if (slot.start <= r.now) throw new SlotUnavailableError();
+  } else {
+    const w = bookingWindow(r.window, r.now);
+    if (slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
+  }
+  return slot;
+}
+
+/**
+ * The database refused the time because another appointment took it (the exclusion constraint
+ * `appointment_no_overlap`): the error to show, with the nearest free times; else null.
+ */
+export async function takenBy(err: unknown, db: Kysely<Database>, team: Team, near: Date, now: Date): Promise<SlotTakenError | null> {
+  if (!isConstraintViolation(err, 'appointment_no_overlap')) return null;
+  return new SlotTakenError(nearest(distinctTimes(await teamFreeSlots(db, team, now)), near, 3));
+}
