@@ -17,7 +17,7 @@ import mail from './plugins/mail.js';
 import errors from './plugins/errors.js';
 import jobs, { type PeriodicTask } from './plugins/jobs.js';
 import { queueDueReminders } from './features/booking/reminders.js';
-import { forgetExpiredDrafts } from './features/drafts/store.js';
+import { forgetExpiredDrafts } from './core/drafts.js';
 import { forgetOldAttempts } from './features/staff-auth/login.js';
 import auth from './plugins/auth.js';
 import input from './plugins/input.js';

@@ -11,3 +11,14 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   }
   return out;
 }
+
+/** A refused action: a message (locale key) shown at a field of the page, with a status. */
+export class ActionError extends Error {
+  constructor(
+    readonly field: string,
+    readonly key: string,
+    readonly status = 400,
+  ) {
+    super(key);
+  }
+}

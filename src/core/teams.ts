@@ -43,3 +43,15 @@ export async function neighbourTeams(db: Db, teamId: number): Promise<readonly T
     return Object.freeze(rows.map((r) => Object.freeze(r)));
   });
 }
+
+/** The active coaches and team leads of a team, by name. */
+export async function teamCoaches(db: Db, teamId: number): Promise<{ id: number; name: string }[]> {
+  return db
+    .selectFrom('staff_user')
+    .select(['id', 'name'])
+    .where('team_id', '=', teamId)
+    .where('active', '=', true)
+    .where('role', 'in', ['coach', 'teamlead'])
+    .orderBy('name')
+    .execute();
+}

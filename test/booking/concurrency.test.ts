@@ -14,10 +14,10 @@ import pg from 'pg';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { onServer } from '../helpers/db.js';
 import { makeBlock, makeRequest, makeStaff, makeTeam } from '../helpers/fixtures.js';
-import { book } from '../../src/features/booking/service.js';
+import { book } from '../../src/core/booking.js';
 import { SlotTakenError } from '../../src/core/booking-rule.js';
 import { reschedule } from '../../src/features/manage/service.js';
-import { loadAppointmentByToken } from '../../src/features/manage/repository.js';
+import { loadAppointmentByToken } from '../../src/core/managed-appointment.js';
 import { hashToken } from '../../src/domain/tokens.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();

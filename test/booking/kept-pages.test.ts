@@ -8,7 +8,7 @@ import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
-import { keptDraftCount } from '../../src/features/drafts/store.js';
+import { keptDraftCount } from '../../src/core/drafts.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');

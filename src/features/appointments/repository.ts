@@ -36,17 +36,6 @@ export async function loadCase(db: Db, appointmentId: number) {
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCase>>>;
 
 /** The active coaches and team leads of a team: who may hold the lead (regie). */
-export async function teamCoaches(db: Db, teamId: number): Promise<{ id: number; name: string }[]> {
-  return db
-    .selectFrom('staff_user')
-    .select(['id', 'name'])
-    .where('team_id', '=', teamId)
-    .where('active', '=', true)
-    .where('role', 'in', ['coach', 'teamlead'])
-    .orderBy('name')
-    .execute();
-}
-
 export async function staffNames(db: Db, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('staff_user').select(['id', 'name']).where('id', 'in', ids).execute();

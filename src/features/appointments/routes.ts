@@ -7,11 +7,12 @@ import type { ZodTypeAny } from 'zod';
 import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
 import { fieldErrors } from '../../core/forms.js';
-import { modes } from '../booking/schemas.js';
+import { modes } from '../../core/intake.js';
 import { latestAppointmentOf, loadCase, requestForClose, staffNames, type CaseRow, type RequestForClose } from './repository.js';
 import { calledSchema, closeSchema, keepValues, leadSchema, modeSchema, outcomes, outcomeSchema, results } from './schemas.js';
 import { linkSchema, linkToResident } from '../returning/link.js';
-import { ActionError, changeMode, closeRefusal, closeRequest, markCalled, pageModel, recordView, registerOutcome, setLeadCoach } from './service.js';
+import { ActionError } from '../../core/forms.js';
+import { changeMode, closeRefusal, closeRequest, markCalled, pageModel, recordView, registerOutcome, setLeadCoach } from './service.js';
 
 type AppointmentParams = { appointmentId: string };
 type RequestParams = { requestId: string };

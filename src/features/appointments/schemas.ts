@@ -1,7 +1,7 @@
 // Input rules of the appointment page's forms. Messages are locale keys shown at the field;
 // field names are unique across the page's forms, so one error summary serves them all.
 import { z } from 'zod';
-import { modes } from '../booking/schemas.js';
+import { modes } from '../../core/intake.js';
 
 export const NOTE_MAX = 2000;
 export const outcomes = ['held', 'no_show', 'cancelled'] as const;

@@ -1,29 +1,20 @@
 // The rules of the appointment page: who sees what, and the actions a coach takes around a
 // keukentafelgesprek. Every action runs in one transaction with its audit event (and mail);
 // updates are guarded by the state they expect, so a double submit changes nothing twice.
+import { ActionError } from '../../core/forms.js';
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
 import { coachChangedMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
-import { earlierRequests, hasUpcomingAppointment, staffNames, teamCoaches, type CaseRow, type RequestForClose } from './repository.js';
+import { earlierRequests, hasUpcomingAppointment, staffNames, type CaseRow, type RequestForClose } from './repository.js';
+import { teamCoaches } from '../../core/teams.js';
 import type { outcomes, results } from './schemas.js';
 import { feedbackForOutcome, queueReferrerFeedback } from '../referral/feedback.js';
 import { referralOfAppointment } from '../referral/repository.js';
 import { returningPanel } from '../returning/staff.js';
 import { handoverMail } from '../returning/mails.js';
-
-/** A refused action: a message (locale key) shown at a field of the page, with a status. */
-export class ActionError extends Error {
-  constructor(
-    readonly field: string,
-    readonly key: string,
-    readonly status = 400,
-  ) {
-    super(key);
-  }
-}
 
 /** What the page needs besides the case row. Earlier questions of other teams stay hidden. */
 export async function pageModel(db: Kysely<Database>, c: CaseRow) {

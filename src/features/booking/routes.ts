@@ -13,15 +13,15 @@ import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../
 import { displayPostcode } from '../../domain/postcode.js';
 import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from '../../core/availability.js';
-import { loadDraft, markDraftBooked, saveDraft, type Draft } from './draft.js';
+import { loadDraft, markDraftBooked, saveDraft, type Draft } from '../../core/signup-draft.js';
 import { audit } from '../../core/audit.js';
 import { blockById, coachesOfBlock } from '../../core/blocks.js';
 import { neighbourTeams, teamById, teamForPostcode } from '../../core/teams.js';
-import { callbackSchema, detailsSchema, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from './schemas.js';
+import { callbackSchema, detailsSchema, languages, modes, momentSchema, parseBirthDate, questionSchema, topics, abouts, whereSchema } from '../../core/intake.js';
 import { fieldErrors } from '../../core/forms.js';
-import { book, existingBooking } from './service.js';
+import { book, existingBooking } from '../../core/booking.js';
 import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
-import { loadAppointmentByToken } from '../manage/repository.js';
+import { loadAppointmentByToken } from '../../core/managed-appointment.js';
 import { returningBooking, routeFor } from '../returning/service.js';
 import { publicScope } from '../../plugins/access.js';
 

@@ -6,7 +6,7 @@ import type { AppointmentMode, Database, Team } from '../../db/schema.js';
 import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
 import { audit } from '../../core/audit.js';
 import { lockSlot, SlotUnavailableError, takenBy } from '../../core/booking-rule.js';
-import type { ManagedAppointment } from './repository.js';
+import type { ManagedAppointment } from '../../core/managed-appointment.js';
 
 /** False when the appointment already was at that time and mode (a repeated submit): nothing changed. */
 export async function reschedule(

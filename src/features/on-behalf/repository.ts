@@ -1,4 +1,4 @@
-// SQL for booking on behalf (the booking itself is written by booking/service.ts).
+// SQL for booking on behalf (the booking itself is written by core/booking.ts).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 

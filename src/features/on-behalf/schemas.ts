@@ -1,9 +1,9 @@
-// Input rules of booking on behalf: the public flow's rules (booking/schemas.ts) on one page,
+// Input rules of booking on behalf: the public flow's rules (core/intake.ts) on one page,
 // plus the channel. All checks run at once, so staff see every problem in one go. The public
 // flow's messages speak to the resident ("uw naam"); here each key has a staff wording.
 import { z } from 'zod';
 import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
-import { detailsSchema, momentSchema, questionSchema } from '../booking/schemas.js';
+import { detailsSchema, momentSchema, questionSchema } from '../../core/intake.js';
 import { fieldErrors, type FieldErrors } from '../../core/forms.js';
 
 export const channels = ['phone', 'walkin'] as const;

@@ -1,5 +1,5 @@
 // Booking on a resident's behalf (phone, walk-in) with the same service as the public flow:
-// book() in booking/service.ts, so the same constraints, idempotency and mails apply. Only the
+// book() in core/booking.ts, so the same constraints, idempotency and mails apply. Only the
 // channel and booked_by (the staff member) differ.
 import type { Kysely } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
@@ -7,9 +7,9 @@ import type { StaffSession } from '../../plugins/auth.js';
 import { distinctTimes, nearest, parseSlotKey, type Slot } from '../../domain/slots.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
-import { parseBirthDate } from '../booking/schemas.js';
+import { parseBirthDate } from '../../core/intake.js';
 import type { MailContext } from '../../core/mail/appointment-mails.js';
-import { book, type BookingResult } from '../booking/service.js';
+import { book, type BookingResult } from '../../core/booking.js';
 import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import type { Parsed } from './schemas.js';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
 import { fieldErrors } from '../../core/forms.js';
-import { teamCoaches } from '../appointments/repository.js';
+import { teamCoaches } from '../../core/teams.js';
 import { contactsOfTeam, deleteContact, organisationKey, referringOrganisations, upsertContact } from './repository.js';
 import { phoneRule, pick } from './schemas.js';
 

@@ -1,7 +1,7 @@
 // A referral in progress, kept in the draft table like the resident's sign-up (never in a
 // cookie); the session holds only its id, under its own key, so a referrer who also signs up
 // for themselves keeps two separate drafts. Drafts expire after a day.
-import { draftStore } from '../drafts/store.js';
+import { draftStore } from '../../core/drafts.js';
 import type { Kind, Place } from './schemas.js';
 
 export interface ReferralDraft {

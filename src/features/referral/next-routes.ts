@@ -13,7 +13,7 @@ import { blockById, coachesOfBlock } from '../../core/blocks.js';
 import { teamById } from '../../core/teams.js';
 import { fieldErrors } from '../../core/forms.js';
 import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
-import { existingBooking } from '../booking/service.js';
+import { existingBooking } from '../../core/booking.js';
 import { loadReferralDraft, markReferralStored, saveReferralDraft, type ReferralDraft } from './draft.js';
 import { contactFor, hasStatusToken } from './repository.js';
 import { momentSchema, nextSchema, pick, places, type Place } from './schemas.js';

@@ -14,7 +14,7 @@ import { displayPostcode } from '../../domain/postcode.js';
 import { local } from '../../domain/time.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
 import { fieldErrors } from '../../core/forms.js';
-import { languages } from '../booking/schemas.js';
+import { languages } from '../../core/intake.js';
 import { discardReferralDraft, loadReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
 import { aboutYouSchema, consentSchema, kinds, pick, questionSchema, residentSchema, schoolRoles, type Kind } from './schemas.js';
 import { nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
 import { local } from '../../domain/time.js';
-import { languages, parseBirthDate, QUESTION_MAX } from '../booking/schemas.js';
+import { languages, parseBirthDate, QUESTION_MAX } from '../../core/intake.js';
 
 export const kinds = ['huisarts', 'poh_ggz', 'jeugdarts', 'school', 'wijkverpleging', 'veilig_thuis', 'woningcorporatie', 'other'] as const;
 export const schoolRoles = ['ib', 'teacher', 'care_coordinator'] as const;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
-import { ActionError } from '../appointments/service.js';
+import { ActionError } from '../../core/forms.js';
 import { lastRequestOf, residentById, staffById } from './repository.js';
 import { markAsReturning, tellLead } from './service.js';
 import { possibleMatches, type CaseForMatch } from './staff.js';

@@ -6,7 +6,7 @@
 // The link is used up by a button (POST), not by opening it: mail scanners open links in mails
 // before the resident does, and would otherwise use up a link that works only once.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { discardDraft, saveDraft } from '../booking/draft.js';
+import { discardDraft, saveDraft } from '../../core/signup-draft.js';
 import { fieldErrors } from '../../core/forms.js';
 import { askSchema } from './schemas.js';
 import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './service.js';

@@ -12,10 +12,10 @@ import { local } from '../../domain/time.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
 import type { Locale } from '../../core/i18n.js';
 import { bookingWindow, teamFreeSlots } from '../../core/availability.js';
-import type { Draft } from '../booking/draft.js';
+import type { Draft } from '../../core/signup-draft.js';
 import { audit } from '../../core/audit.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
-import type { BookInput } from '../booking/service.js';
+import type { BookInput } from '../../core/booking.js';
 import { coachNoticeMail, linkMail, noMatchMail, type ReturnMailContext } from './mails.js';
 import {
   absencesBetween, insertLink, lastHeldOf, lockAddress, lastRequestOf, linksSince, markReturning, recentBlockCoaches,

@@ -3,13 +3,13 @@
 // the nearest free times, and a repeated submit into the booking it already made.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { AppointmentMode, Database, Team } from '../../db/schema.js';
-import { hashToken } from '../../domain/tokens.js';
-import { DomainError, isConstraintViolation } from '../../errors.js';
-import { audit } from '../../core/audit.js';
-import { lockSlot, takenBy } from '../../core/booking-rule.js';
-import { coachesOfBlock } from '../../core/blocks.js';
-import { bookingMails, type MailContext } from '../../core/mail/appointment-mails.js';
+import type { AppointmentMode, Database, Team } from '../db/schema.js';
+import { hashToken } from '../domain/tokens.js';
+import { DomainError, isConstraintViolation } from '../errors.js';
+import { audit } from './audit.js';
+import { lockSlot, takenBy } from './booking-rule.js';
+import { coachesOfBlock } from './blocks.js';
+import { bookingMails, type MailContext } from './mail/appointment-mails.js';
 
 /**
  * The manage token is derived from the sign-up's random idempotency key, so a repeated submit

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import { hashToken } from '../../domain/tokens.js';
-import { coachesOfBlock } from '../../core/blocks.js';
+import type { Database } from '../db/schema.js';
+import { hashToken } from '../domain/tokens.js';
+import { coachesOfBlock } from './blocks.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -1,7 +1,7 @@
 // A sign-up in progress, kept in the database (never in a cookie: questions can be long and
 // personal). The encrypted session cookie holds only the draft's id. Drafts expire after a day.
-import { draftStore } from '../drafts/store.js';
-import type { AppointmentMode } from '../../db/schema.js';
+import { draftStore } from './drafts.js';
+import type { AppointmentMode } from '../db/schema.js';
 
 export interface Draft {
   /** Random idempotency key of this sign-up: a resubmit finds the booking it made. */

@@ -1,7 +1,7 @@
 // Input rules of each sign-up step. Messages are locale keys, shown next to the field.
 import { z } from 'zod';
 import { DateTime } from 'luxon';
-import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
+import { normalizeHouseNumber, normalizePostcode } from '../domain/postcode.js';
 
 export const QUESTION_MAX = 5000;
 export const topics = ['parenting', 'money', 'housing', 'health', 'loneliness', 'work', 'care', 'other'] as const;
