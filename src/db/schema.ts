@@ -3,7 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Json<T> = ColumnType<T, string | T, string | T>;
+// jsonb columns default to '{}', so an insert may leave them out.
+type Json<T> = ColumnType<T, string | T | undefined, string | T>;
 
 export type Role = 'coach' | 'teamlead' | 'frontoffice' | 'admin';
 export type LocationKind = 'home' | 'office' | 'school';
