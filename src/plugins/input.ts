@@ -24,6 +24,7 @@ export class BadInputError extends DomainError {
 }
 
 // A NUL, or a surrogate half without its other half.
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const badText = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The first problem in a parsed body, query or set of path parameters; null when clean. */

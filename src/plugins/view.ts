@@ -32,7 +32,14 @@ export default fp<ViewOptions>(
     // kept per language and chosen time, and goes when the list does.
     const keptLists = new WeakMap<readonly Slot[], Map<string, string>>();
     const slotDays = (slots: readonly Slot[], locale: string, checked: string): string => {
-      const render = () => eta.render('/partials/slot-days', { days: groupByDay(slots), values: { slot: checked }, slotKey, slotInputId, fmt: formatters(locale) });
+      const render = () =>
+        eta.render('/partials/slot-days', {
+          days: groupByDay(slots),
+          values: { slot: checked },
+          slotKey,
+          slotInputId,
+          fmt: formatters(locale),
+        });
       if (!Object.isFrozen(slots)) return render();
       let perList = keptLists.get(slots);
       if (!perList) keptLists.set(slots, (perList = new Map()));
@@ -58,28 +65,35 @@ export default fp<ViewOptions>(
     const csrfMark = `kt-csrf-${randomBytes(12).toString('hex')}`;
     // Kept as bytes: sending them is a copy, where a string would be encoded again each time.
     const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string }>>();
-    app.decorateReply('viewKept', async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
-      const reply = this;
-      // A logged-in staff member sees their menu on every page: never kept.
-      if (reply.locals?.staff) return reply.viewAsync(page, data);
-      let perOwner = keptPages.get(owner);
-      if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
-      const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
-      let kept = perOwner.get(fullKey);
-      if (!kept) {
-        const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
-        kept = { parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')), type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8') };
-        // Bounded: the key holds the URL, which a visitor can vary.
-        if (perOwner.size > 100) perOwner.clear();
-        perOwner.set(fullKey, kept);
-      }
-      reply.type(kept.type);
-      if (kept.parts.length === 1) return kept.parts[0]!;
-      const token = Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
-      const out: Buffer[] = [kept.parts[0]!];
-      for (const p of kept.parts.slice(1)) out.push(token, p);
-      return Buffer.concat(out);
-    });
+    app.decorateReply(
+      'viewKept',
+      async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- a name for the reply in the closures below
+        const reply = this;
+        // A logged-in staff member sees their menu on every page: never kept.
+        if (reply.locals?.staff) return reply.viewAsync(page, data);
+        let perOwner = keptPages.get(owner);
+        if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
+        const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
+        let kept = perOwner.get(fullKey);
+        if (!kept) {
+          const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+          kept = {
+            parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')),
+            type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+          };
+          // Bounded: the key holds the URL, which a visitor can vary.
+          if (perOwner.size > 100) perOwner.clear();
+          perOwner.set(fullKey, kept);
+        }
+        reply.type(kept.type);
+        if (kept.parts.length === 1) return kept.parts[0]!;
+        const token = Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
+        const out: Buffer[] = [kept.parts[0]!];
+        for (const p of kept.parts.slice(1)) out.push(token, p);
+        return Buffer.concat(out);
+      },
+    );
 
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       let token: string | null = null;

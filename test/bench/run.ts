@@ -15,7 +15,18 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemo } from '../../src/db/seed.js';
 import { createDatabase, pgbench, serverVersion, startPostgres } from './postgres.js';
 import { freePort, memoryOf, start, stopAll, waitFor200, type Service } from './processes.js';
-import { appointmentsAt, bookedCount, calendarSession, confirm, doubleBookings, load, percentile, prepare, teamsOf, type TeamEntry } from './scenarios.js';
+import {
+  appointmentsAt,
+  bookedCount,
+  calendarSession,
+  confirm,
+  doubleBookings,
+  load,
+  percentile,
+  prepare,
+  teamsOf,
+  type TeamEntry,
+} from './scenarios.js';
 import { fixed, percent, printTable, writeResults, type Row } from './report.js';
 
 const run = promisify(execFile);
@@ -80,8 +91,15 @@ function node(name: string, script: string, env: NodeJS.ProcessEnv): Service {
 
 async function main(): Promise<number> {
   const startedAt = new Date();
-  const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', memoryGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), loadAverageAtStart: os.loadavg().map((n) => Number(n.toFixed(2))) };
-  log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, load ${machine.loadAverageAtStart.join(' ')}`);
+  const machine = {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? '?',
+    memoryGb: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    loadAverageAtStart: os.loadavg().map((n) => Number(n.toFixed(2))),
+  };
+  log(
+    `machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, load ${machine.loadAverageAtStart.join(' ')}`,
+  );
 
   // PostgreSQL and the data.
   const pgServer = await startPostgres(repo);
@@ -97,15 +115,33 @@ async function main(): Promise<number> {
   await migrateToLatest(db);
   let t = performance.now();
   await seedDemo(db, new Date(), SCALE);
-  const count = async (table: 'staff_user' | 'block' | 'team') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'staff_user' | 'block' | 'team') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const data = {
     teams: await count('team'),
-    coaches: Number((await db.selectFrom('staff_user').where('role', '=', 'coach').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    coaches: Number(
+      (
+        await db
+          .selectFrom('staff_user')
+          .where('role', '=', 'coach')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
     blocks: await count('block'),
     slots: (await count('block')) * 2,
     booked: await bookedCount(db),
   };
-  log(`seeded in ${fixed((performance.now() - t) / 1000, 1)} s: ${data.teams} teams, ${data.coaches} coaches, ${data.blocks} blocks, ${data.slots} slots, ${data.booked} booked (${percent(data.booked / data.slots)})`);
+  log(
+    `seeded in ${fixed((performance.now() - t) / 1000, 1)} s: ${data.teams} teams, ${data.coaches} coaches, ${data.blocks} blocks, ${data.slots} slots, ${data.booked} booked (${percent(data.booked / data.slots)})`,
+  );
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kt-bench-'));
   cleanups.push({ name: 'data dir', fn: () => rmSync(dataDir, { recursive: true, force: true }) });
@@ -126,20 +162,26 @@ async function main(): Promise<number> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const server = start('portal', process.execPath, [...prof, 'dist/src/server.js'], {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: appDb.url,
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: '',
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'never',
-    SMTP_URL: '',
-    DATA_DIR: dataDir,
-    PUBLIC_POST_LIMIT: '1000000',
-  }, repo);
+  const server = start(
+    'portal',
+    process.execPath,
+    [...prof, 'dist/src/server.js'],
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: appDb.url,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: '',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'never',
+      SMTP_URL: '',
+      DATA_DIR: dataDir,
+      PUBLIC_POST_LIMIT: '1000000',
+    },
+    repo,
+  );
   await waitFor200(`${base}/healthz`, server, 60_000);
   const pid = server.child.pid!;
   const rssMb: Record<string, number> = { started: Math.round(memoryOf(pid).rssMb) };
@@ -148,18 +190,32 @@ async function main(): Promise<number> {
   const teams = await teamsOf(db);
 
   // 2. calendar: the biggest team's slot page, 3 weeks.
-  const biggest = await db.selectFrom('block').select(['team_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('team_id').orderBy('n', 'desc').executeTakeFirstOrThrow();
+  const biggest = await db
+    .selectFrom('block')
+    .select(['team_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('team_id')
+    .orderBy('n', 'desc')
+    .executeTakeFirstOrThrow();
   const calendarTeam = teams.find((x) => x.id === biggest.team_id)!;
   const cal = await calendarSession(base, agent, calendarTeam);
   if (cal.slots.length === 0) throw new Error('the calendar page offers no slots');
-  log(`calendar: team ${calendarTeam.slug}, ${cal.slots.length} times offered, page ${fixed(cal.html.length / 1024, 1)} kB: measuring`);
-  const calendarLoad = await load(`${base}/aanmelden/moment`, { ...LOAD, headers: { cookie: cal.cookie, 'accept-language': 'nl' } });
+  log(
+    `calendar: team ${calendarTeam.slug}, ${cal.slots.length} times offered, page ${fixed(cal.html.length / 1024, 1)} kB: measuring`,
+  );
+  const calendarLoad = await load(`${base}/aanmelden/moment`, {
+    ...LOAD,
+    headers: { cookie: cal.cookie, 'accept-language': 'nl' },
+  });
   rssMb.afterCalendar = Math.round(memoryOf(pid).rssMb);
-  log(`calendar: ${fixed(calendarLoad.requestsPerSec)} req/s, p50 ${calendarLoad.p50Ms} ms, p99 ${calendarLoad.p99Ms} ms, non-2xx ${calendarLoad.non2xx}`);
+  log(
+    `calendar: ${fixed(calendarLoad.requestsPerSec)} req/s, p50 ${calendarLoad.p50Ms} ms, p99 ${calendarLoad.p99Ms} ms, non-2xx ${calendarLoad.non2xx}`,
+  );
 
   if (process.env.BENCH_ONLY === 'calendar') {
     // For working on the calendar (with BENCH_PROFILE): no other steps, no results file.
-    log(`calendar / hello: ${percent(calendarLoad.requestsPerSec / helloLoad.requestsPerSec)}; RSS ${rssMb.afterCalendar} MB`);
+    log(
+      `calendar / hello: ${percent(calendarLoad.requestsPerSec / helloLoad.requestsPerSec)}; RSS ${rssMb.afterCalendar} MB`,
+    );
     agent.destroy();
     await server.stop();
     return 0;
@@ -177,11 +233,18 @@ async function main(): Promise<number> {
   // 4. booking: distinct free slots, every session walked through the steps first.
   const offered = new Map<TeamEntry, string[]>();
   for (const team of teams) offered.set(team, (await calendarSession(base, agent, team)).slots);
-  const plan = teams.flatMap((team) => offered.get(team)!.slice(0, BOOKING.perTeam).map((slot) => ({ team, slot })));
+  const plan = teams.flatMap((team) =>
+    offered
+      .get(team)!
+      .slice(0, BOOKING.perTeam)
+      .map((slot) => ({ team, slot })),
+  );
   log(`booking: preparing ${plan.length} sessions`);
   t = performance.now();
   const sessions = await prepare(base, plan, BOOKING.prepareConcurrency, 0);
-  log(`booking: prepared in ${fixed((performance.now() - t) / 1000, 1)} s; confirming ${sessions.length} at ${BOOKING.concurrency} at a time`);
+  log(
+    `booking: prepared in ${fixed((performance.now() - t) / 1000, 1)} s; confirming ${sessions.length} at ${BOOKING.concurrency} at a time`,
+  );
   const before = await bookedCount(db);
   const fireAgent = new http.Agent({ keepAlive: true, maxSockets: BOOKING.concurrency });
   t = performance.now();
@@ -196,11 +259,19 @@ async function main(): Promise<number> {
     createdInDatabase: bookingCreated,
     otherStatuses: confirmed.filter((c) => c.status !== 303).map((c) => c.status),
     bookingsPerSec: booked / bookingSeconds,
-    p50Ms: percentile(confirmed.map((c) => c.ms), 50),
-    p99Ms: percentile(confirmed.map((c) => c.ms), 99),
+    p50Ms: percentile(
+      confirmed.map((c) => c.ms),
+      50,
+    ),
+    p99Ms: percentile(
+      confirmed.map((c) => c.ms),
+      99,
+    ),
   };
   rssMb.afterBooking = Math.round(memoryOf(pid).rssMb);
-  log(`booking: ${booked}/${sessions.length} booked in ${fixed(bookingSeconds, 2)} s = ${fixed(booking.bookingsPerSec)} bookings/s (p50 ${fixed(booking.p50Ms, 1)} ms, p99 ${fixed(booking.p99Ms, 1)} ms)`);
+  log(
+    `booking: ${booked}/${sessions.length} booked in ${fixed(bookingSeconds, 2)} s = ${fixed(booking.bookingsPerSec)} bookings/s (p50 ${fixed(booking.p50Ms, 1)} ms, p99 ${fixed(booking.p99Ms, 1)} ms)`,
+  );
 
   // 5. race: 200 clients, 20 slots, all confirming at once.
   const fresh: string[][] = [];
@@ -210,7 +281,10 @@ async function main(): Promise<number> {
     let added = false;
     teams.forEach((team, i) => {
       const slot = fresh[i]![round];
-      if (slot && raceSlots.length < RACE.slots) raceSlots.push({ team, slot }), (added = true);
+      if (slot && raceSlots.length < RACE.slots) {
+        raceSlots.push({ team, slot });
+        added = true;
+      }
     });
     if (!added) throw new Error('not enough free slots for the race');
   }
@@ -221,27 +295,41 @@ async function main(): Promise<number> {
   const raceAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const results = await Promise.all(raceSessions.map((s) => confirm(base, raceAgent, s)));
   raceAgent.destroy();
-  const perSlot = await appointmentsAt(db, raceSlots.map((r) => r.slot));
+  const perSlot = await appointmentsAt(
+    db,
+    raceSlots.map((r) => r.slot),
+  );
   const race = {
     clients: results.length,
     slots: raceSlots.length,
     booked: results.filter((r) => r.status === 303 && r.location === '/aanmelden/bevestiging').length,
     justTaken: results.filter((r) => r.status === 409 && r.taken).length,
     serverErrors: results.filter((r) => r.status >= 500).length,
-    other: results.filter((r) => !(r.status === 303 || (r.status === 409 && r.taken) || r.status >= 500)).map((r) => r.status),
+    other: results
+      .filter((r) => !(r.status === 303 || (r.status === 409 && r.taken) || r.status >= 500))
+      .map((r) => r.status),
     slotsWithExactlyOne: [...perSlot.values()].filter((n) => n === 1).length,
     slotsWithMoreThanOne: [...perSlot.values()].filter((n) => n > 1).length,
     createdInDatabase: (await bookedCount(db)) - raceBefore,
     doubleBookingsInDatabase: await doubleBookings(db),
   };
   const raceOk =
-    race.slotsWithExactlyOne === race.slots && race.slotsWithMoreThanOne === 0 && race.doubleBookingsInDatabase === 0 &&
-    race.booked === race.slots && race.createdInDatabase === race.slots && race.justTaken === race.clients - race.slots && race.serverErrors === 0;
-  log(`race: ${race.booked} booked, ${race.justTaken} "just taken" (409), ${race.serverErrors} 5xx, ${race.slotsWithExactlyOne}/${race.slots} slots with exactly one appointment`);
+    race.slotsWithExactlyOne === race.slots &&
+    race.slotsWithMoreThanOne === 0 &&
+    race.doubleBookingsInDatabase === 0 &&
+    race.booked === race.slots &&
+    race.createdInDatabase === race.slots &&
+    race.justTaken === race.clients - race.slots &&
+    race.serverErrors === 0;
+  log(
+    `race: ${race.booked} booked, ${race.justTaken} "just taken" (409), ${race.serverErrors} 5xx, ${race.slotsWithExactlyOne}/${race.slots} slots with exactly one appointment`,
+  );
 
   // 6. memory after the run.
   const memory = memoryOf(pid);
-  log(`memory: RSS ${fixed(memory.rssMb)} MB (peak ${fixed(memory.peakMb)} MB; after start ${rssMb.started}, calendar ${rssMb.afterCalendar}, booking ${rssMb.afterBooking} MB)`);
+  log(
+    `memory: RSS ${fixed(memory.rssMb)} MB (peak ${fixed(memory.peakMb)} MB; after start ${rssMb.started}, calendar ${rssMb.afterCalendar}, booking ${rssMb.afterBooking} MB)`,
+  );
   agent.destroy();
   await server.stop();
   await closeDb();
@@ -251,10 +339,25 @@ async function main(): Promise<number> {
   const coldStart = async (): Promise<number> => {
     const p = await freePort();
     const began = performance.now();
-    const svc = start('npm start', 'npm', ['start'], {
-      ...process.env, NODE_ENV: 'production', DATA_DIR: embeddedDir, PORT: String(p), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      DATABASE_URL: '', SESSION_SECRET: '', SMTP_URL: '', PUBLIC_URL: '', SEED_DEMO: '',
-    }, repo);
+    const svc = start(
+      'npm start',
+      'npm',
+      ['start'],
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATA_DIR: embeddedDir,
+        PORT: String(p),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+        SESSION_SECRET: '',
+        SMTP_URL: '',
+        PUBLIC_URL: '',
+        SEED_DEMO: '',
+      },
+      repo,
+    );
     try {
       await waitFor200(`http://127.0.0.1:${p}/`, svc, 120_000);
       return (performance.now() - began) / 1000;
@@ -272,29 +375,95 @@ async function main(): Promise<number> {
   const calendarRatio = calendarLoad.requestsPerSec / helloLoad.requestsPerSec;
   const bookingRatio = booking.bookingsPerSec / pgb.tps;
   const pass = {
-    calendar: calendarRatio >= 0.1 && calendarLoad.p99Ms <= 25 && calendarLoad.non2xx === 0 && calendarLoad.errors === 0,
+    calendar:
+      calendarRatio >= 0.1 && calendarLoad.p99Ms <= 25 && calendarLoad.non2xx === 0 && calendarLoad.errors === 0,
     booking: bookingRatio >= 0.3 && booking.booked === booking.attempts && booking.createdInDatabase === booking.booked,
     race: raceOk,
     memory: memory.rssMb <= 200,
     coldStart: coldFirst <= 10,
   };
   const rows: Row[] = [
-    { measure: 'hello (bare Fastify, 32 conn, 10 s)', value: `${fixed(helloLoad.requestsPerSec)} req/s`, target: 'ceiling', ok: null },
-    { measure: `calendar (${calendarTeam.slug}, 3 weeks)`, value: `${fixed(calendarLoad.requestsPerSec)} req/s`, target: '', ok: null },
+    {
+      measure: 'hello (bare Fastify, 32 conn, 10 s)',
+      value: `${fixed(helloLoad.requestsPerSec)} req/s`,
+      target: 'ceiling',
+      ok: null,
+    },
+    {
+      measure: `calendar (${calendarTeam.slug}, 3 weeks)`,
+      value: `${fixed(calendarLoad.requestsPerSec)} req/s`,
+      target: '',
+      ok: null,
+    },
     { measure: '  calendar / hello', value: percent(calendarRatio), target: '>= 10%', ok: calendarRatio >= 0.1 },
-    { measure: '  calendar p50 / p99', value: `${calendarLoad.p50Ms} / ${calendarLoad.p99Ms} ms`, target: 'p99 <= 25 ms', ok: calendarLoad.p99Ms <= 25 },
-    { measure: '  calendar non-2xx / errors', value: `${calendarLoad.non2xx} / ${calendarLoad.errors}`, target: '0 / 0', ok: calendarLoad.non2xx === 0 && calendarLoad.errors === 0 },
+    {
+      measure: '  calendar p50 / p99',
+      value: `${calendarLoad.p50Ms} / ${calendarLoad.p99Ms} ms`,
+      target: 'p99 <= 25 ms',
+      ok: calendarLoad.p99Ms <= 25,
+    },
+    {
+      measure: '  calendar non-2xx / errors',
+      value: `${calendarLoad.non2xx} / ${calendarLoad.errors}`,
+      target: '0 / 0',
+      ok: calendarLoad.non2xx === 0 && calendarLoad.errors === 0,
+    },
     { measure: 'pgbench -N (8 clients, 10 s)', value: `${fixed(pgb.tps)} tps`, target: 'ceiling', ok: null },
-    { measure: `booking (${booking.attempts} confirms, ${BOOKING.concurrency} at a time)`, value: `${fixed(booking.bookingsPerSec)} bookings/s`, target: '', ok: null },
+    {
+      measure: `booking (${booking.attempts} confirms, ${BOOKING.concurrency} at a time)`,
+      value: `${fixed(booking.bookingsPerSec)} bookings/s`,
+      target: '',
+      ok: null,
+    },
     { measure: '  booking / pgbench', value: percent(bookingRatio), target: '>= 30%', ok: bookingRatio >= 0.3 },
-    { measure: '  booking p50 / p99', value: `${fixed(booking.p50Ms, 1)} / ${fixed(booking.p99Ms, 1)} ms`, target: '', ok: null },
-    { measure: '  booked / in database', value: `${booking.booked} / ${booking.createdInDatabase}`, target: `${booking.attempts} / ${booking.attempts}`, ok: booking.booked === booking.attempts && booking.createdInDatabase === booking.booked },
-    { measure: `race (${race.clients} clients, ${race.slots} slots)`, value: `${race.booked} booked, ${race.justTaken} x 409`, target: `${race.slots}, ${race.clients - race.slots}`, ok: race.booked === race.slots && race.justTaken === race.clients - race.slots },
-    { measure: '  slots with exactly 1 appointment', value: `${race.slotsWithExactlyOne}/${race.slots}`, target: `${race.slots}/${race.slots}`, ok: race.slotsWithExactlyOne === race.slots },
-    { measure: '  double bookings / 5xx', value: `${race.doubleBookingsInDatabase} / ${race.serverErrors}`, target: '0 / 0', ok: race.doubleBookingsInDatabase === 0 && race.serverErrors === 0 },
-    { measure: 'memory: server RSS after the run', value: `${fixed(memory.rssMb)} MB`, target: '<= 200 MB', ok: memory.rssMb <= 200 },
-    { measure: '  RSS after start / peak', value: `${rssMb.started} / ${fixed(memory.peakMb)} MB`, target: '', ok: null },
-    { measure: 'cold start (embedded, demo seeding)', value: `${fixed(coldFirst, 2)} s`, target: '<= 10 s', ok: coldFirst <= 10 },
+    {
+      measure: '  booking p50 / p99',
+      value: `${fixed(booking.p50Ms, 1)} / ${fixed(booking.p99Ms, 1)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
+      measure: '  booked / in database',
+      value: `${booking.booked} / ${booking.createdInDatabase}`,
+      target: `${booking.attempts} / ${booking.attempts}`,
+      ok: booking.booked === booking.attempts && booking.createdInDatabase === booking.booked,
+    },
+    {
+      measure: `race (${race.clients} clients, ${race.slots} slots)`,
+      value: `${race.booked} booked, ${race.justTaken} x 409`,
+      target: `${race.slots}, ${race.clients - race.slots}`,
+      ok: race.booked === race.slots && race.justTaken === race.clients - race.slots,
+    },
+    {
+      measure: '  slots with exactly 1 appointment',
+      value: `${race.slotsWithExactlyOne}/${race.slots}`,
+      target: `${race.slots}/${race.slots}`,
+      ok: race.slotsWithExactlyOne === race.slots,
+    },
+    {
+      measure: '  double bookings / 5xx',
+      value: `${race.doubleBookingsInDatabase} / ${race.serverErrors}`,
+      target: '0 / 0',
+      ok: race.doubleBookingsInDatabase === 0 && race.serverErrors === 0,
+    },
+    {
+      measure: 'memory: server RSS after the run',
+      value: `${fixed(memory.rssMb)} MB`,
+      target: '<= 200 MB',
+      ok: memory.rssMb <= 200,
+    },
+    {
+      measure: '  RSS after start / peak',
+      value: `${rssMb.started} / ${fixed(memory.peakMb)} MB`,
+      target: '',
+      ok: null,
+    },
+    {
+      measure: 'cold start (embedded, demo seeding)',
+      value: `${fixed(coldFirst, 2)} s`,
+      target: '<= 10 s',
+      ok: coldFirst <= 10,
+    },
     { measure: '  second start (existing data)', value: `${fixed(coldSecond, 2)} s`, target: '', ok: null },
   ];
   const table = printTable(rows);
@@ -305,27 +474,50 @@ async function main(): Promise<number> {
     node: process.version,
     postgres: { version: postgresVersion, server: pgServer.kind },
     data: data,
-    config: { scale: SCALE, load: LOAD, pgbench: PGBENCH, booking: BOOKING, race: RACE, dbPoolSize: Number(process.env.DB_POOL_SIZE ?? 10) },
+    config: {
+      scale: SCALE,
+      load: LOAD,
+      pgbench: PGBENCH,
+      booking: BOOKING,
+      race: RACE,
+      dbPoolSize: Number(process.env.DB_POOL_SIZE ?? 10),
+    },
     figures: {
       hello: helloLoad,
-      calendar: { team: calendarTeam.slug, timesOffered: cal.slots.length, ...calendarLoad, ratioToHello: calendarRatio },
+      calendar: {
+        team: calendarTeam.slug,
+        timesOffered: cal.slots.length,
+        ...calendarLoad,
+        ratioToHello: calendarRatio,
+      },
       pgbench: pgb,
       booking: { ...booking, seconds: bookingSeconds, ratioToPgbench: bookingRatio },
       race,
       memory: { ...memory, rssMbByStage: rssMb },
-      coldStart: { firstSeconds: coldFirst, secondSeconds: coldSecond, mode: 'embedded (PGlite), npm start, NODE_ENV=production' },
+      coldStart: {
+        firstSeconds: coldFirst,
+        secondSeconds: coldSecond,
+        mode: 'embedded (PGlite), npm start, NODE_ENV=production',
+      },
     },
     pass,
     table,
   });
   log(`results written to ${path.relative(repo, resultsFile)}`);
-  const missed = Object.entries(pass).filter(([, ok]) => !ok).map(([k]) => k);
+  const missed = Object.entries(pass)
+    .filter(([, ok]) => !ok)
+    .map(([k]) => k);
   if (missed.length) log(`targets missed: ${missed.join(', ')}`);
   // Speed varies with the machine and its load; correctness does not: a failed race fails the run.
   return pass.race ? 0 : 1;
 }
 
-async function poolConfirm(base: string, agent: http.Agent, sessions: Awaited<ReturnType<typeof prepare>>, limit: number) {
+async function poolConfirm(
+  base: string,
+  agent: http.Agent,
+  sessions: Awaited<ReturnType<typeof prepare>>,
+  limit: number,
+) {
   const out: Awaited<ReturnType<typeof confirm>>[] = [];
   let next = 0;
   await Promise.all(

@@ -19,7 +19,11 @@ describe('demo data', () => {
     expect(await isEmpty(t.db)).toBe(false);
     const teams = await t.db.selectFrom('team').select('slug').execute();
     expect(teams).toHaveLength(8);
-    const areas = await t.db.selectFrom('team_area').select(['postcode_from', 'postcode_to']).orderBy('postcode_from').execute();
+    const areas = await t.db
+      .selectFrom('team_area')
+      .select(['postcode_from', 'postcode_to'])
+      .orderBy('postcode_from')
+      .execute();
     expect(areas[0]!.postcode_from).toBe('6811AA');
     expect(areas.at(-1)!.postcode_to).toBe('6846ZZ');
   });
@@ -32,7 +36,10 @@ describe('demo data', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .execute();
     expect(perTeam).toHaveLength(8);
-    for (const { n } of perTeam) expect(n).toBeGreaterThanOrEqual(15), expect(n).toBeLessThanOrEqual(25);
+    for (const { n } of perTeam) {
+      expect(n).toBeGreaterThanOrEqual(15);
+      expect(n).toBeLessThanOrEqual(25);
+    }
     for (const role of ['teamlead', 'frontoffice', 'admin'] as const) {
       const rows = await t.db.selectFrom('staff_user').where('role', '=', role).select('email').execute();
       expect(rows).toHaveLength(1);
@@ -41,7 +48,11 @@ describe('demo data', () => {
 
   it('lets every demo login sign in with the documented password', async () => {
     for (const login of demoLogins.users) {
-      const user = await t.db.selectFrom('staff_user').where('email', '=', login.email).select(['role', 'password_hash']).executeTakeFirstOrThrow();
+      const user = await t.db
+        .selectFrom('staff_user')
+        .where('email', '=', login.email)
+        .select(['role', 'password_hash'])
+        .executeTakeFirstOrThrow();
       expect(user.role).toBe(login.role);
       expect(await verify(user.password_hash!, demoLogins.password)).toBe(true);
     }
@@ -58,16 +69,26 @@ describe('demo data', () => {
       expect(s <= end).toBe(true);
       expect([9, 13]).toContain(s.hour);
     }
-    const coachCounts = await sql<{ n: number }>`select count(*)::int as n from block_coach group by block_id`.execute(t.db);
+    const coachCounts = await sql<{ n: number }>`select count(*)::int as n from block_coach group by block_id`.execute(
+      t.db,
+    );
     expect(coachCounts.rows.every((r) => r.n === 2)).toBe(true);
-    const booked = await t.db.selectFrom('appointment').where('status', '=', 'booked').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const booked = await t.db
+      .selectFrom('appointment')
+      .where('status', '=', 'booked')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const slots = blocks.length * 2;
     expect(booked.n / slots).toBeGreaterThan(0.15);
     expect(booked.n / slots).toBeLessThan(0.45);
   });
 
   it('puts call-back requests and a sign-up without a team in the queue', async () => {
-    const rows = await t.db.selectFrom('request').select(['status', 'urgent_24h', 'team_id']).where('status', 'in', ['callback', 'new']).execute();
+    const rows = await t.db
+      .selectFrom('request')
+      .select(['status', 'urgent_24h', 'team_id'])
+      .where('status', 'in', ['callback', 'new'])
+      .execute();
     expect(rows.filter((r) => r.status === 'callback' && r.urgent_24h)).toHaveLength(1);
     expect(rows.filter((r) => r.status === 'callback' && !r.urgent_24h)).toHaveLength(1);
     expect(rows.filter((r) => r.team_id === null)).toHaveLength(1);
