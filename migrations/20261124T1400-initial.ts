@@ -179,7 +179,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         block_id with =, tstzrange(starts_at, ends_at) with &&
       ) where (status = 'booked')
     )`.execute(db);
-  await sql`create unique index appointment_one_active_per_request on appointment (request_id) where status = 'booked'`.execute(db);
+  await sql`create unique index appointment_one_active_per_request on appointment (request_id) where status = 'booked'`.execute(
+    db,
+  );
   await sql`create index appointment_block on appointment (block_id) where status = 'booked'`.execute(db);
 
   await sql`
@@ -225,8 +227,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'draft', 'audit_event', 'outbox_message', 'appointment', 'request', 'referrer', 'resident',
-    'block_coach', 'block', 'staff_user', 'team_area', 'team_neighbour', 'team',
+    'draft',
+    'audit_event',
+    'outbox_message',
+    'appointment',
+    'request',
+    'referrer',
+    'resident',
+    'block_coach',
+    'block',
+    'staff_user',
+    'team_area',
+    'team_neighbour',
+    'team',
   ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db);
   }

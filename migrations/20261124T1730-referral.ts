@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column referrer_done text check (length(referrer_done) <= 2000),
       add column referrer_feedback_at timestamptz,
       add column referrer_feedback_kind text check (referrer_feedback_kind in ('held', 'not_reached', 'closed')),
-      add constraint request_no_consent_reason check (consent_referrer_form is distinct from 'none_veilig_thuis' or coalesce(length(no_consent_reason), 0) between 1 and 2000)`.execute(db);
+      add constraint request_no_consent_reason check (consent_referrer_form is distinct from 'none_veilig_thuis' or coalesce(length(no_consent_reason), 0) between 1 and 2000)`.execute(
+    db,
+  );
 
   // A 3-gesprek: the referrer joins. At the practice or school, the mode is 'office' and the
   // place is the referrer's address, never the team's office. The address counts only while
@@ -48,7 +50,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table referrer_contact`.execute(db);
   await sql`
     alter table appointment
-      drop constraint appointment_referrer_location, drop column referrer_location, drop column referrer_joins`.execute(db);
+      drop constraint appointment_referrer_location, drop column referrer_location, drop column referrer_joins`.execute(
+    db,
+  );
   await sql`
     alter table request
       drop constraint request_no_consent_reason, drop column referrer_feedback_kind, drop column referrer_feedback_at,

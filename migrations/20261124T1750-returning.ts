@@ -28,6 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     alter table request
-      drop column lead_note, drop column days_since_closure, drop column previous_request_id, drop column returning_resident`.execute(db);
+      drop column lead_note, drop column days_since_closure, drop column previous_request_id, drop column returning_resident`.execute(
+    db,
+  );
   await sql`drop table return_link`.execute(db);
 }

@@ -4,7 +4,9 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`alter table staff_user add column session_version integer not null default 1 check (session_version >= 1)`.execute(db);
+  await sql`alter table staff_user add column session_version integer not null default 1 check (session_version >= 1)`.execute(
+    db,
+  );
   await sql`create index staff_token_staff on staff_token (staff_id, kind, created_at)`.execute(db);
 }
 

@@ -14,14 +14,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index login_throttle_updated on login_throttle (updated_at)`.execute(db);
   await sql`alter table staff_token drop constraint staff_token_kind_check`.execute(db);
-  await sql`alter table staff_token add constraint staff_token_kind_check check (kind in ('reset', 'invite', 'unlock'))`.execute(db);
+  await sql`alter table staff_token add constraint staff_token_kind_check check (kind in ('reset', 'invite', 'unlock'))`.execute(
+    db,
+  );
   await sql`alter table staff_user drop column failed_logins, drop column locked_until`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter table staff_user add column failed_logins integer not null default 0, add column locked_until timestamptz`.execute(db);
+  await sql`alter table staff_user add column failed_logins integer not null default 0, add column locked_until timestamptz`.execute(
+    db,
+  );
   await sql`delete from staff_token where kind = 'unlock'`.execute(db);
   await sql`alter table staff_token drop constraint staff_token_kind_check`.execute(db);
-  await sql`alter table staff_token add constraint staff_token_kind_check check (kind in ('reset', 'invite'))`.execute(db);
+  await sql`alter table staff_token add constraint staff_token_kind_check check (kind in ('reset', 'invite'))`.execute(
+    db,
+  );
   await sql`drop table login_throttle`.execute(db);
 }

@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index absence_once on absence (staff_id, starts_at, ends_at)`.execute(db);
   await sql`
     delete from team_area a using team_area b
-    where a.team_id = b.team_id and a.postcode_from = b.postcode_from and a.postcode_to = b.postcode_to and a.id > b.id`.execute(db);
+    where a.team_id = b.team_id and a.postcode_from = b.postcode_from and a.postcode_to = b.postcode_to and a.id > b.id`.execute(
+    db,
+  );
   await sql`create unique index team_area_once on team_area (team_id, postcode_from, postcode_to)`.execute(db);
 }
 

@@ -49,7 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     where a.status = 'booked' and (a.starts_at < b.starts_at or a.ends_at > b.ends_at)
     order by a.id`.execute(db);
   if (outside.rows.length) {
-    throw new Error(`booked appointments outside their block, fix them first: ${outside.rows.map((r) => r.id).join(', ')}`);
+    throw new Error(
+      `booked appointments outside their block, fix them first: ${outside.rows.map((r) => r.id).join(', ')}`,
+    );
   }
 
   // The block row is locked (for share) so a concurrent change of the block's times waits for
@@ -134,7 +136,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     execute function block_holds_its_appointments()`.execute(db);
 
   for (const [table, columns] of fkIndexes) {
-    await sql`create index ${sql.id(indexName(table, columns))} on ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})`.execute(db);
+    await sql`create index ${sql.id(indexName(table, columns))} on ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))})`.execute(
+      db,
+    );
   }
 }
 

@@ -52,12 +52,13 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
 }
 
-
 /**
  * A hop count trusts the nearest N addresses, whoever they are (as proxy-addr counts hops: 0 is
  * the connection's own peer); a list trusts only those addresses and ranges.
  */
-function trustProxyOption(trust: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+function trustProxyOption(
+  trust: AppConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return trust;
 }
@@ -86,7 +87,10 @@ const periodicTasks: Record<string, PeriodicTask> = {
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    logger:
+      deps.logger === false
+        ? false
+        : { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (none by default).
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
@@ -124,9 +128,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(metrics, { expose: config.metricsToken !== null });
   await app.register(async (assets) => {
     publicScope(assets);
-    await assets.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
     await assets.register(fastifyStatic, {
-      root: [path.join(nodeModulesDir, '@utrecht/component-library-css/dist'), path.join(nodeModulesDir, '@utrecht/design-tokens/dist')],
+      root: publicDir,
+      prefix: '/static/',
+      maxAge: config.env === 'production' ? '1d' : 0,
+    });
+    await assets.register(fastifyStatic, {
+      root: [
+        path.join(nodeModulesDir, '@utrecht/component-library-css/dist'),
+        path.join(nodeModulesDir, '@utrecht/design-tokens/dist'),
+      ],
       prefix: '/static/nlds/',
       decorateReply: false,
       allowedPath: (p) => p === '/index.css' || p === '/root.css',
@@ -134,7 +145,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
 
   app.decorate('config', config);
-  await app.register(jobs, { intervalMs: 60_000, autoStart: deps.mailWorker ?? config.env !== 'test', tasks: periodicTasks });
+  await app.register(jobs, {
+    intervalMs: 60_000,
+    autoStart: deps.mailWorker ?? config.env !== 'test',
+    tasks: periodicTasks,
+  });
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(bookingRoutes);

@@ -9,7 +9,12 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number({ invalid_type_error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535').default(3000),
+  PORT: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   PUBLIC_URL: z.string().url('must be a full URL such as https://wijkteam.example.nl').optional(),
   DATABASE_URL: z
@@ -17,10 +22,15 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/.+/, 'must start with postgres:// or postgresql://')
     .optional(),
   DATA_DIR: z.string().min(1).default('data'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Wijkteam Arnhem <noreply@wijkteam.example.nl>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  LOG_LEVEL: z.enum(logLevels, { errorMap: () => ({ message: `must be one of ${logLevels.join(', ')}` }) }).default('info'),
+  LOG_LEVEL: z
+    .enum(logLevels, { errorMap: () => ({ message: `must be one of ${logLevels.join(', ')}` }) })
+    .default('info'),
   DEFAULT_LOCALE: z.enum(['nl', 'en'], { errorMap: () => ({ message: 'must be nl or en' }) }).default('nl'),
   MUNICIPALITY_NAME: z.string().min(1).default('Gemeente Arnhem'),
   MUNICIPALITY_PHONE: z.string().min(1).default('14 026'),
@@ -30,10 +40,21 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().optional(),
   CLOCK_START: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'must be a date and time with a zone, such as 2026-12-07T09:00:00+01:00')
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+      'must be a date and time with a zone, such as 2026-12-07T09:00:00+01:00',
+    )
     .optional(),
-  PUBLIC_POST_LIMIT: z.coerce.number({ invalid_type_error: 'must be a number' }).int().min(1, 'must be at least 1').default(30),
-  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  PUBLIC_POST_LIMIT: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int()
+    .min(1, 'must be at least 1')
+    .default(30),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
 });
 
 export interface AppConfig {
@@ -84,7 +105,10 @@ function isAddressOrRange(v: string): boolean {
 export function parseTrustProxy(v: string | undefined): AppConfig['trustProxy'] {
   if (v === undefined) return false;
   if (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10) return Number(v);
-  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (list.length === 0 || !list.every(isAddressOrRange)) {
     throw new ConfigError(
       'Invalid configuration: TRUST_PROXY must be the number of proxies in front of the portal (1-10), or their addresses or ranges separated by commas (such as 127.0.0.1 or 10.0.0.0/8 or loopback)',
@@ -103,7 +127,10 @@ function sessionSecretFromDataDir(dataDir: string): string {
   return secret;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
   // An empty variable counts as unset (as docker-compose and shells often leave them).
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);

@@ -34,9 +34,10 @@ if (handle.kind === 'embedded' && config.seedDemo && (await isEmpty(handle.db)))
 }
 
 const app = await buildApp(config, { db: handle.db, now });
-const backups = lock && config.database.kind === 'embedded' && config.database.dataDir
-  ? await openBackupChannel({ dataDir: lock.dataDir, pgDir: config.database.dataDir, db: handle.db, log: app.log })
-  : null;
+const backups =
+  lock && config.database.kind === 'embedded' && config.database.dataDir
+    ? await openBackupChannel({ dataDir: lock.dataDir, pgDir: config.database.dataDir, db: handle.db, log: app.log })
+    : null;
 app.addHook('onClose', async () => {
   await backups?.close();
   await handle.close();
@@ -50,7 +51,8 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
-const demo = config.seedDemo && handle.kind === 'embedded'
-  ? `\nDemo logins (password for all: ${demoLogins.password}):\n${demoLogins.users.map((l) => `  ${l.role.padEnd(12)} ${l.email}`).join('\n')}`
-  : '';
+const demo =
+  config.seedDemo && handle.kind === 'embedded'
+    ? `\nDemo logins (password for all: ${demoLogins.password}):\n${demoLogins.users.map((l) => `  ${l.role.padEnd(12)} ${l.email}`).join('\n')}`
+    : '';
 console.log(`${demo}\nKeukentafel runs at ${config.publicUrl}\n`);

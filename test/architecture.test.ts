@@ -105,15 +105,30 @@ describe('the layers of src/', () => {
   });
 
   it('keeps domain/ free of everything else of ours', () => {
-    expect(importsOf((f) => f === 'domain', () => false)).toEqual([]);
+    expect(
+      importsOf(
+        (f) => f === 'domain',
+        () => false,
+      ),
+    ).toEqual([]);
   });
 
   it('builds core/ on db/, domain/ and the root modules only', () => {
-    expect(importsOf((f) => f === 'core', (t) => ['db', 'domain', 'root'].includes(t))).toEqual([]);
+    expect(
+      importsOf(
+        (f) => f === 'core',
+        (t) => ['db', 'domain', 'root'].includes(t),
+      ),
+    ).toEqual([]);
   });
 
   it('keeps plugins/ and db/ free of features', () => {
-    expect(importsOf((f) => f === 'plugins' || f === 'db', (t) => !t.startsWith('features/') && t !== 'composition')).toEqual([]);
+    expect(
+      importsOf(
+        (f) => f === 'plugins' || f === 'db',
+        (t) => !t.startsWith('features/') && t !== 'composition',
+      ),
+    ).toEqual([]);
   });
 
   it('lets nothing import the composition root (app, server, command-line tools, demo data)', () => {
@@ -121,9 +136,21 @@ describe('the layers of src/', () => {
   });
 
   it('adds no import between features (the ones left may only go)', () => {
-    const between = [...new Set(edges.filter((e) => e.from.startsWith('features/') && e.to.startsWith('features/')).map((e) => `${e.from} -> ${e.to}`))].sort();
-    expect(between.filter((e) => !FEATURE_IMPORTS_LEFT.includes(e)), 'new imports between features: move what they share into core/').toEqual([]);
-    expect(FEATURE_IMPORTS_LEFT.filter((e) => !between.includes(e)), 'gone: remove them from FEATURE_IMPORTS_LEFT').toEqual([]);
+    const between = [
+      ...new Set(
+        edges
+          .filter((e) => e.from.startsWith('features/') && e.to.startsWith('features/'))
+          .map((e) => `${e.from} -> ${e.to}`),
+      ),
+    ].sort();
+    expect(
+      between.filter((e) => !FEATURE_IMPORTS_LEFT.includes(e)),
+      'new imports between features: move what they share into core/',
+    ).toEqual([]);
+    expect(
+      FEATURE_IMPORTS_LEFT.filter((e) => !between.includes(e)),
+      'gone: remove them from FEATURE_IMPORTS_LEFT',
+    ).toEqual([]);
   });
 
   it('has no cycle between folders', () => {

@@ -51,16 +51,27 @@ describe('configuration', () => {
   it('sets the portal clock with CLOCK_START, never in production', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kt-cfg-'));
     expect(loadConfig({ DATA_DIR: dir }).clockStart).toBeNull();
-    expect(loadConfig({ DATA_DIR: dir, CLOCK_START: '2026-12-07T09:00:00+01:00' }).clockStart?.toISOString()).toBe('2026-12-07T08:00:00.000Z');
-    expect(() => loadConfig({ DATA_DIR: dir, CLOCK_START: '7 december' })).toThrow('CLOCK_START must be a date and time with a zone');
-    expect(() => loadConfig({ DATA_DIR: dir, CLOCK_START: '2026-12-07T09:00' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), CLOCK_START: '2026-12-07T09:00:00Z' })).toThrow(
-      'CLOCK_START cannot be used in production',
+    expect(loadConfig({ DATA_DIR: dir, CLOCK_START: '2026-12-07T09:00:00+01:00' }).clockStart?.toISOString()).toBe(
+      '2026-12-07T08:00:00.000Z',
     );
+    expect(() => loadConfig({ DATA_DIR: dir, CLOCK_START: '7 december' })).toThrow(
+      'CLOCK_START must be a date and time with a zone',
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, CLOCK_START: '2026-12-07T09:00' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dir,
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+        CLOCK_START: '2026-12-07T09:00:00Z',
+      }),
+    ).toThrow('CLOCK_START cannot be used in production');
   });
 
   it('requires SESSION_SECRET in production on a real server', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost/kt' })).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost/kt' })).toThrow(
+      /SESSION_SECRET/,
+    );
   });
 
   it('stops start-up with one line naming the bad variable', async () => {
@@ -72,7 +83,10 @@ describe('configuration', () => {
     );
     expect(err).not.toBeNull();
     expect(err!.code).toBe(1);
-    const lines = err!.stderr.trim().split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
+    const lines = err!.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings'));
     expect(lines).toEqual(['Invalid configuration: PORT must be a number']);
   });
 });

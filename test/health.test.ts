@@ -28,7 +28,11 @@ describe('plumbing', () => {
   it('is not ready while a migration has not run', async () => {
     const other = await createTestApp();
     try {
-      const last = await other.testDb.db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never, 'desc').executeTakeFirstOrThrow();
+      const last = await other.testDb.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .orderBy('name' as never, 'desc')
+        .executeTakeFirstOrThrow();
       const name = (last as { name: string }).name;
       await sql`delete from kysely_migration where name = ${name}`.execute(other.testDb.db);
       const res = await other.app.inject('/readyz');
@@ -52,7 +56,11 @@ describe('plumbing', () => {
       // A page that reads the database: a staff member's login.
       const client = new Client(other.app);
       const form = await client.get('/medewerker/inloggen');
-      const res = await client.post('/medewerker/inloggen', { _csrf: csrfFrom(form.body), email: 'coach@example.nl', password: 'wat-dan-ook-123' });
+      const res = await client.post('/medewerker/inloggen', {
+        _csrf: csrfFrom(form.body),
+        email: 'coach@example.nl',
+        password: 'wat-dan-ook-123',
+      });
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('10');
       expect(res.headers['content-type']).toMatch(/text\/html/);
@@ -63,7 +71,11 @@ describe('plumbing', () => {
       const english = new Client(other.app);
       english.cookies.set('lang', 'en');
       const formEn = await english.get('/medewerker/inloggen');
-      const resEn = await english.post('/medewerker/inloggen', { _csrf: csrfFrom(formEn.body), email: 'coach@example.nl', password: 'wat-dan-ook-123' });
+      const resEn = await english.post('/medewerker/inloggen', {
+        _csrf: csrfFrom(formEn.body),
+        email: 'coach@example.nl',
+        password: 'wat-dan-ook-123',
+      });
       expect(resEn.statusCode).toBe(503);
       expect(resEn.body).toContain('<html lang="en"');
       expect(resEn.body).toContain('Briefly unavailable');
@@ -118,7 +130,11 @@ describe('plumbing', () => {
     const { port } = server.address() as AddressInfo;
     const fromHelmet = await fetch(`http://127.0.0.1:${port}/`);
     server.close();
-    const expected = Object.fromEntries([...fromHelmet.headers].filter(([k]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k)));
+    const expected = Object.fromEntries(
+      [...fromHelmet.headers].filter(
+        ([k]) => !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(k),
+      ),
+    );
     expect(Object.keys(expected)).toContain('content-security-policy');
     expect(expected['strict-transport-security']).toBeUndefined();
     for (const url of ['/', '/static/css/app.css', '/bestaat-niet']) {
@@ -147,7 +163,8 @@ describe('rate limit on public form posts', () => {
     const { Client } = await import('./helpers/app.js');
     const c = new Client(t.app);
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await c.submit('/aanmelden', { postcode: '', houseNumber: '' })).statusCode);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await c.submit('/aanmelden', { postcode: '', houseNumber: '' })).statusCode);
     expect(statuses).toEqual([400, 400, 400, 429]);
     const last = await c.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
     expect(last.statusCode).toBe(429);

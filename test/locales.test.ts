@@ -20,7 +20,9 @@ describe('locale files', () => {
     const en = [...messages.en.keys()].sort();
     expect(nl.filter((k) => !messages.en.has(k))).toEqual([]);
     expect(en.filter((k) => !messages.nl.has(k))).toEqual([]);
-    const mismatched = nl.filter((k) => JSON.stringify(placeholders(messages.nl.get(k)!)) !== JSON.stringify(placeholders(messages.en.get(k)!)));
+    const mismatched = nl.filter(
+      (k) => JSON.stringify(placeholders(messages.nl.get(k)!)) !== JSON.stringify(placeholders(messages.en.get(k)!)),
+    );
     expect(mismatched).toEqual([]);
     expect(nl.length).toBeGreaterThan(500);
   });

@@ -18,9 +18,21 @@ function freePort(): Promise<number> {
   });
 }
 
-function start(dataDir: string, port: number, o: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; output: () => string; ready: Promise<void> } {
+function start(
+  dataDir: string,
+  port: number,
+  o: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const child = spawn('node', o.args ?? ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '', ...o.env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...o.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -74,7 +86,10 @@ describe('npm run build, then npm run serve (production)', () => {
     await promisify(execFile)('npm', ['run', 'build'], { cwd: path.resolve(import.meta.dirname, '..') });
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kt-serve-'));
     const port = await freePort();
-    const server = start(dataDir, port, { args: ['dist/src/server.js'], env: { NODE_ENV: 'production', SEED_DEMO: 'never' } });
+    const server = start(dataDir, port, {
+      args: ['dist/src/server.js'],
+      env: { NODE_ENV: 'production', SEED_DEMO: 'never' },
+    });
     await server.ready;
     const home = await fetch(`http://127.0.0.1:${port}/?lang=en`);
     expect(home.status).toBe(200);

@@ -4,7 +4,15 @@ import type { Db } from './db.js';
 
 export async function audit(
   db: Db,
-  e: { action: string; actorStaffId?: number | null; subjectType?: string; subjectId?: number; teamId?: number | null; detail?: Record<string, unknown>; at?: Date },
+  e: {
+    action: string;
+    actorStaffId?: number | null;
+    subjectType?: string;
+    subjectId?: number;
+    teamId?: number | null;
+    detail?: Record<string, unknown>;
+    at?: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('audit_event')

@@ -51,7 +51,12 @@ interface Kept {
  * A team's free slots in its booking window (optionally only those of one coach), sorted by
  * time. Read through memory: the calendar page is the most requested page of the portal.
  */
-export async function teamFreeSlots(db: Kysely<Database>, team: Team, now: Date, opts: { coachId?: number } = {}): Promise<readonly Slot[]> {
+export async function teamFreeSlots(
+  db: Kysely<Database>,
+  team: Team,
+  now: Date,
+  opts: { coachId?: number } = {},
+): Promise<readonly Slot[]> {
   const w = bookingWindow(team, now);
   const from = w.from.getTime();
   const to = w.to.getTime();
@@ -62,7 +67,10 @@ export async function teamFreeSlots(db: Kysely<Database>, team: Team, now: Date,
     { ttlMs: FREE_TIMES_TTL_MS, valid: (k) => k.from <= from && k.to >= to },
     async () => {
       const blocks = await blocksBetween(db, team.id, w.from, w.to, opts.coachId);
-      const busy = await busyInBlocks(db, blocks.map((b) => b.id));
+      const busy = await busyInBlocks(
+        db,
+        blocks.map((b) => b.id),
+      );
       // Frozen: shared by every request, and what is derived from it (distinctTimes, the page's
       // list of times) can be kept per array.
       return { from, to, slots: Object.freeze(freeSlots(blocks, busy, w.from, w.to).map((x) => Object.freeze(x))) };

@@ -8,17 +8,38 @@ export interface BlockRow extends BlockForSlots {
 }
 
 /** Active blocks of a team that overlap [from, to), optionally only those with one coach. */
-export async function blocksBetween(db: Db, teamId: number, from: Date, to: Date, coachId?: number): Promise<BlockRow[]> {
+export async function blocksBetween(
+  db: Db,
+  teamId: number,
+  from: Date,
+  to: Date,
+  coachId?: number,
+): Promise<BlockRow[]> {
   let q = db
     .selectFrom('block')
-    .select(['block.id', 'block.team_id', 'block.starts_at', 'block.ends_at', 'block.slot_minutes', 'block.buffer_minutes', 'block.location_kind'])
+    .select([
+      'block.id',
+      'block.team_id',
+      'block.starts_at',
+      'block.ends_at',
+      'block.slot_minutes',
+      'block.buffer_minutes',
+      'block.location_kind',
+    ])
     .where('block.team_id', '=', teamId)
     .where('block.status', '=', 'active')
     .where('block.starts_at', '<', to)
     .where('block.ends_at', '>', from);
   if (coachId !== undefined) {
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('block_coach').select('block_coach.block_id').whereRef('block_coach.block_id', '=', 'block.id').where('block_coach.coach_id', '=', coachId).where('block_coach.active', '=', true)),
+      eb.exists(
+        eb
+          .selectFrom('block_coach')
+          .select('block_coach.block_id')
+          .whereRef('block_coach.block_id', '=', 'block.id')
+          .where('block_coach.coach_id', '=', coachId)
+          .where('block_coach.active', '=', true),
+      ),
     );
   }
   return q.orderBy('block.starts_at').execute();

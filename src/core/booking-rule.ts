@@ -51,10 +51,12 @@ export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   const lock = r.lock ?? true;
   if (lock) {
     // In id order, so two writers that lock the same blocks never wait on each other.
-    for (const id of [...new Set([r.blockId, ...(r.alsoLock ?? [])])].sort((x, y) => x - y)) await blockById(trx, id, true);
+    for (const id of [...new Set([r.blockId, ...(r.alsoLock ?? [])])].sort((x, y) => x - y))
+      await blockById(trx, id, true);
   }
   const block = await blockById(trx, r.blockId);
-  if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id)) throw new SlotUnavailableError();
+  if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id))
+    throw new SlotUnavailableError();
   const slot = cutSlots(block).find((s) => s.start.getTime() === r.start.getTime());
   if (!slot) throw new SlotUnavailableError();
   if (r.window === 'from-now') {
@@ -70,7 +72,13 @@ export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
  * The database refused the time because another appointment took it (the exclusion constraint
  * `appointment_no_overlap`): the error to show, with the nearest free times; else null.
  */
-export async function takenBy(err: unknown, db: Kysely<Database>, team: Team, near: Date, now: Date): Promise<SlotTakenError | null> {
+export async function takenBy(
+  err: unknown,
+  db: Kysely<Database>,
+  team: Team,
+  near: Date,
+  now: Date,
+): Promise<SlotTakenError | null> {
   if (!isConstraintViolation(err, 'appointment_no_overlap')) return null;
   return new SlotTakenError(nearest(distinctTimes(await teamFreeSlots(db, team, now)), near, 3));
 }

@@ -54,15 +54,26 @@ export interface BookingResult {
   repeated: boolean;
 }
 
-export async function existingBooking(db: Kysely<Database>, secret: string, key: string): Promise<BookingResult | null> {
+export async function existingBooking(
+  db: Kysely<Database>,
+  secret: string,
+  key: string,
+): Promise<BookingResult | null> {
   const row = await db
     .selectFrom('request')
-    .leftJoin('appointment', (j) => j.onRef('appointment.request_id', '=', 'request.id').on('appointment.status', '=', 'booked'))
+    .leftJoin('appointment', (j) =>
+      j.onRef('appointment.request_id', '=', 'request.id').on('appointment.status', '=', 'booked'),
+    )
     .select(['request.id as requestId', 'appointment.id as appointmentId'])
     .where('request.idempotency_key', '=', hashToken(key))
     .executeTakeFirst();
   if (!row) return null;
-  return { requestId: row.requestId, appointmentId: row.appointmentId, manageToken: row.appointmentId ? manageTokenFor(secret, key) : null, repeated: true };
+  return {
+    requestId: row.requestId,
+    appointmentId: row.appointmentId,
+    manageToken: row.appointmentId ? manageTokenFor(secret, key) : null,
+    repeated: true,
+  };
 }
 
 export interface BookInput {
@@ -98,14 +109,29 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
   if (before) return before;
   try {
     return await db.transaction().execute(async (trx) => {
-      const slot = input.slot && input.team
-        ? await lockSlot(trx, { teamId: input.team.id, blockId: input.slot.blockId, start: input.slot.start, now: input.now, window: input.team })
-        : null;
+      const slot =
+        input.slot && input.team
+          ? await lockSlot(trx, {
+              teamId: input.team.id,
+              blockId: input.slot.blockId,
+              start: input.slot.start,
+              now: input.now,
+              window: input.team,
+            })
+          : null;
       const r = input.resident;
       const details = {
-        name: r.name, email: r.email, phone: r.phone, postcode: r.postcode, house_number: r.houseNumber,
-        street: r.street, city: r.city, date_of_birth: r.dateOfBirth, language: r.language,
-        interpreter: r.interpreter, mail_locale: r.mailLocale,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        postcode: r.postcode,
+        house_number: r.houseNumber,
+        street: r.street,
+        city: r.city,
+        date_of_birth: r.dateOfBirth,
+        language: r.language,
+        interpreter: r.interpreter,
+        mail_locale: r.mailLocale,
       };
       const resident = input.residentId
         ? await trx
@@ -148,14 +174,35 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
         token = manageTokenFor(input.secret, key);
         const appt = await trx
           .insertInto('appointment')
-          .values({ request_id: request.id, block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: input.slot.mode, manage_token_hash: hashToken(token), created_at: input.now, booked_by: input.bookedBy ?? null })
+          .values({
+            request_id: request.id,
+            block_id: slot.blockId,
+            starts_at: slot.start,
+            ends_at: slot.end,
+            mode: input.slot.mode,
+            manage_token_hash: hashToken(token),
+            created_at: input.now,
+            booked_by: input.bookedBy ?? null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
         appointmentId = appt.id;
       }
       if (input.within) await input.within(trx, { requestId: request.id, appointmentId });
-      await audit(trx, { actorStaffId: input.bookedBy ?? null, action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned', subjectType: 'request', subjectId: request.id, teamId: q.teamId, detail: { channel: q.channel } });
-      await bookingMails(trx, input.mail, { requestId: request.id, appointmentId, manageToken: token, status: input.status ?? 'new' });
+      await audit(trx, {
+        actorStaffId: input.bookedBy ?? null,
+        action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned',
+        subjectType: 'request',
+        subjectId: request.id,
+        teamId: q.teamId,
+        detail: { channel: q.channel },
+      });
+      await bookingMails(trx, input.mail, {
+        requestId: request.id,
+        appointmentId,
+        manageToken: token,
+        status: input.status ?? 'new',
+      });
       return { requestId: request.id, appointmentId, manageToken: token, repeated: false };
     });
   } catch (err) {

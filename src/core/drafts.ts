@@ -36,7 +36,12 @@ export interface DraftStore<T extends DraftBase> {
    * stored). `also` runs in the same transaction as the draft's write: what the patch records
    * as done (an audit event, say) is written with it or not at all.
    */
-  save(app: FastifyInstance, req: FastifyRequest, patch: Partial<T>, also?: (trx: Transaction<Database>) => Promise<void>): Promise<T>;
+  save(
+    app: FastifyInstance,
+    req: FastifyRequest,
+    patch: Partial<T>,
+    also?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<T>;
   /**
    * After storing, the draft forgets everything typed but keeps its key, so a second submit of
    * the same form (a double click whose request left with the old cookie) finds what was
@@ -99,7 +104,12 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       // A copy: callers may change what they got without changing the kept draft.
       return { id, data: structuredClone(kept.data) };
     }
-    const row = await app.db.selectFrom('draft').select(['id', 'data']).where('id', '=', id).where('expires_at', '>', app.now()).executeTakeFirst();
+    const row = await app.db
+      .selectFrom('draft')
+      .select(['id', 'data'])
+      .where('id', '=', id)
+      .where('expires_at', '>', app.now())
+      .executeTakeFirst();
     return row ? { id: row.id, data: row.data as unknown as T } : null;
   };
   return {
@@ -117,13 +127,24 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       };
       if (current && !current.data.bookedRequestId) {
         const data = { ...current.data, ...patch };
-        await write((db) => db.updateTable('draft').set({ data: JSON.stringify(data), expires_at: expires }).where('id', '=', current.id).execute());
+        await write((db) =>
+          db
+            .updateTable('draft')
+            .set({ data: JSON.stringify(data), expires_at: expires })
+            .where('id', '=', current.id)
+            .execute(),
+        );
         keep(app, req, current.id, data, expires);
         return data;
       }
       const id = randomUUID();
       const data = { key: randomBytes(32).toString('hex'), ...patch } as T;
-      await write((db) => db.insertInto('draft').values({ id, data: JSON.stringify(data), expires_at: expires }).execute());
+      await write((db) =>
+        db
+          .insertInto('draft')
+          .values({ id, data: JSON.stringify(data), expires_at: expires })
+          .execute(),
+      );
       req.session.set(sessionKey, id);
       keep(app, req, id, data, expires);
       return data;
@@ -132,7 +153,12 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       const current = await load(app, req);
       if (!current) return;
       const data = { key: current.data.key, bookedRequestId: requestId } as T;
-      const row = await app.db.updateTable('draft').set({ data: JSON.stringify(data) }).where('id', '=', current.id).returning('expires_at').executeTakeFirst();
+      const row = await app.db
+        .updateTable('draft')
+        .set({ data: JSON.stringify(data) })
+        .where('id', '=', current.id)
+        .returning('expires_at')
+        .executeTakeFirst();
       if (row) keep(app, req, current.id, data, row.expires_at);
       else keptOf<T>(app, sessionKey).delete(current.id);
     },

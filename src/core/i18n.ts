@@ -21,7 +21,9 @@ function flatten(tree: Tree, prefix: string, out: Map<string, string>): void {
 
 function loadLocale(locale: Locale): Map<string, string> {
   const out = new Map<string, string>();
-  for (const file of readdirSync(path.join(folder, locale)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(path.join(folder, locale))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const tree = JSON.parse(readFileSync(path.join(folder, locale, file), 'utf8')) as Tree;
     flatten(tree, path.basename(file, '.json'), out);
   }

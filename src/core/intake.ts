@@ -13,22 +13,34 @@ const text = (max: number, key: string) => z.string().trim().max(max, key);
 const yesNo = (key: string) => z.enum(['yes', 'no'], { errorMap: () => ({ message: key }) });
 
 export const whereSchema = z.object({
-  postcode: z.string().trim().min(1, 'booking.errors.postcodeEmpty').transform((v, ctx) => {
-    const pc = normalizePostcode(v);
-    if (!pc) ctx.addIssue({ code: 'custom', message: 'booking.errors.postcodeFormat' });
-    return pc ?? '';
-  }),
-  houseNumber: z.string().trim().min(1, 'booking.errors.houseNumberEmpty').transform((v, ctx) => {
-    const n = normalizeHouseNumber(v);
-    if (!n) ctx.addIssue({ code: 'custom', message: 'booking.errors.houseNumberFormat' });
-    return n ?? '';
-  }),
+  postcode: z
+    .string()
+    .trim()
+    .min(1, 'booking.errors.postcodeEmpty')
+    .transform((v, ctx) => {
+      const pc = normalizePostcode(v);
+      if (!pc) ctx.addIssue({ code: 'custom', message: 'booking.errors.postcodeFormat' });
+      return pc ?? '';
+    }),
+  houseNumber: z
+    .string()
+    .trim()
+    .min(1, 'booking.errors.houseNumberEmpty')
+    .transform((v, ctx) => {
+      const n = normalizeHouseNumber(v);
+      if (!n) ctx.addIssue({ code: 'custom', message: 'booking.errors.houseNumberFormat' });
+      return n ?? '';
+    }),
 });
 
 const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export const questionSchema = z.object({
-  question: z.string().trim().min(1, 'booking.errors.questionEmpty').max(QUESTION_MAX, 'booking.errors.questionTooLong'),
+  question: z
+    .string()
+    .trim()
+    .min(1, 'booking.errors.questionEmpty')
+    .max(QUESTION_MAX, 'booking.errors.questionTooLong'),
   topics: z.preprocess(asArray, z.array(z.enum(topics, { errorMap: () => ({ message: 'booking.errors.topic' }) }))),
   about: z.enum(abouts, { errorMap: () => ({ message: 'booking.errors.about' }) }),
   dangerNow: yesNo('booking.errors.dangerNow'),
@@ -51,15 +63,29 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
   return z
     .object({
       name: text(200, 'booking.errors.nameTooLong').pipe(z.string().min(1, 'booking.errors.nameEmpty')),
-      email: text(254, 'booking.errors.emailFormat').refine((v) => v === '' || z.string().email().safeParse(v).success, 'booking.errors.emailFormat'),
-      phone: text(30, 'booking.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'booking.errors.phoneFormat'),
+      email: text(254, 'booking.errors.emailFormat').refine(
+        (v) => v === '' || z.string().email().safeParse(v).success,
+        'booking.errors.emailFormat',
+      ),
+      phone: text(30, 'booking.errors.phoneFormat').refine(
+        (v) => v === '' || phoneRule(v),
+        'booking.errors.phoneFormat',
+      ),
       street: text(200, 'booking.errors.streetTooLong'),
       city: text(100, 'booking.errors.cityTooLong'),
       // Refinements, not enum/literal: those abort the whole object, and then the checks below
       // (street, contact) would not run and the resident would meet their errors one by one.
-      language: z.string().refine((v): v is (typeof languages)[number] => (languages as readonly string[]).includes(v), 'booking.errors.language'),
+      language: z
+        .string()
+        .refine(
+          (v): v is (typeof languages)[number] => (languages as readonly string[]).includes(v),
+          'booking.errors.language',
+        ),
       interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
-      dateOfBirth: text(10, 'booking.errors.dateOfBirth').refine((v) => v === '' || validBirthDate(v, now), 'booking.errors.dateOfBirth'),
+      dateOfBirth: text(10, 'booking.errors.dateOfBirth').refine(
+        (v) => v === '' || validBirthDate(v, now),
+        'booking.errors.dateOfBirth',
+      ),
       companion: text(200, 'booking.errors.companionTooLong'),
       consent: z.string().refine((v) => v === 'yes', 'booking.errors.consent'),
     })
@@ -68,7 +94,8 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.errors.contactEmpty' });
         ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.errors.contactEmpty' });
       }
-      if (needsAddress && v.street === '') ctx.addIssue({ code: 'custom', path: ['street'], message: 'booking.errors.streetEmpty' });
+      if (needsAddress && v.street === '')
+        ctx.addIssue({ code: 'custom', path: ['street'], message: 'booking.errors.streetEmpty' });
     });
 }
 

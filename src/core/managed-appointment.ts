@@ -15,9 +15,24 @@ export async function loadAppointmentByToken(db: Db, token: string) {
     .innerJoin('block', 'block.id', 'appointment.block_id')
     .innerJoin('team', 'team.id', 'block.team_id')
     .select([
-      'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.block_id',
-      'appointment.request_id', 'appointment.referrer_location', 'resident.name', 'resident.street', 'resident.house_number', 'resident.postcode', 'resident.city',
-      'resident.email', 'team.id as team_id', 'team.name as team_name', 'team.phone as team_phone', 'team.office_address',
+      'appointment.id',
+      'appointment.starts_at',
+      'appointment.ends_at',
+      'appointment.mode',
+      'appointment.status',
+      'appointment.block_id',
+      'appointment.request_id',
+      'appointment.referrer_location',
+      'resident.name',
+      'resident.street',
+      'resident.house_number',
+      'resident.postcode',
+      'resident.city',
+      'resident.email',
+      'team.id as team_id',
+      'team.name as team_name',
+      'team.phone as team_phone',
+      'team.office_address',
     ])
     .where('appointment.manage_token_hash', '=', hashToken(token))
     .executeTakeFirst();

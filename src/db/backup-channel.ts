@@ -24,10 +24,18 @@ export interface BackupChannel {
 }
 
 /** Starts answering snapshot requests. Null (with a warning) where the socket cannot exist. */
-export async function openBackupChannel(o: { dataDir: string; pgDir: string; db: Kysely<Database>; log: FastifyBaseLogger }): Promise<BackupChannel | null> {
+export async function openBackupChannel(o: {
+  dataDir: string;
+  pgDir: string;
+  db: Kysely<Database>;
+  log: FastifyBaseLogger;
+}): Promise<BackupChannel | null> {
   const file = path.join(o.dataDir, SOCKET_FILE);
   if (Buffer.byteLength(file) > MAX_SOCKET_PATH) {
-    o.log.warn({ file }, 'DATA_DIR path too long for a control socket: npm run backup works only while the portal is stopped');
+    o.log.warn(
+      { file },
+      'DATA_DIR path too long for a control socket: npm run backup works only while the portal is stopped',
+    );
     return null;
   }
 
@@ -57,7 +65,8 @@ export async function openBackupChannel(o: { dataDir: string; pgDir: string; db:
       if (end < 0) return;
       socket.pause();
       socket.setTimeout(0);
-      const reply = input.slice(0, end) === REQUEST ? snapshot() : Promise.resolve<Reply>({ ok: false, error: 'unknown request' });
+      const reply =
+        input.slice(0, end) === REQUEST ? snapshot() : Promise.resolve<Reply>({ ok: false, error: 'unknown request' });
       void reply.then((r) => socket.end(`${JSON.stringify(r)}\n`));
     });
   });
@@ -115,7 +124,10 @@ export function requestSnapshot(dataDir: string, timeoutMs = 10 * 60_000): Promi
       }
       if (!reply.ok) return reject(new Error(`the portal could not copy its database: ${reply.error}`));
       // Only a folder the portal made in the data folder is ever read (and later removed).
-      if (path.dirname(reply.folder) !== path.resolve(dataDir) || !path.basename(reply.folder).startsWith('snapshot-')) {
+      if (
+        path.dirname(reply.folder) !== path.resolve(dataDir) ||
+        !path.basename(reply.folder).startsWith('snapshot-')
+      ) {
         return reject(new Error('the portal named an unexpected folder'));
       }
       resolve(reply.folder);

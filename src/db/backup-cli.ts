@@ -54,7 +54,8 @@ try {
   try {
     folder = await requestSnapshot(dataDir);
   } catch (e) {
-    if (e instanceof NoChannelError) fail(`Cannot back up: ${err.message}, which takes no backup requests; try again when it has finished.`);
+    if (e instanceof NoChannelError)
+      fail(`Cannot back up: ${err.message}, which takes no backup requests; try again when it has finished.`);
     fail(`Cannot back up: ${e instanceof Error ? e.message : String(e)}.`);
   }
   const copy = folder;
@@ -83,7 +84,9 @@ try {
   // What is on disk is checked, not what is in memory.
   summary = await inspectBackup(fs.readFileSync(partial));
 } catch (err) {
-  fail(`Cannot back up: the backup could not be opened again, so it was not kept (${err instanceof Error ? err.message : String(err)}).`);
+  fail(
+    `Cannot back up: the backup could not be opened again, so it was not kept (${err instanceof Error ? err.message : String(err)}).`,
+  );
 }
 fs.renameSync(partial, file);
 const size = `${(data.length / 1_000_000).toFixed(1)} MB`;

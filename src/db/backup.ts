@@ -16,7 +16,10 @@ export interface BackupSummary {
 }
 
 async function openPGlite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<PGlite> {
-  const [{ PGlite }, { btree_gist }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/btree_gist')]);
+  const [{ PGlite }, { btree_gist }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+  ]);
   return PGlite.create({ ...options, extensions: { btree_gist } });
 }
 

@@ -7,10 +7,19 @@
 // Writes made elsewhere (a second server, SQL by hand) are not seen: callers bound how long they
 // trust a read (see cachedRead below). Correctness never rests on this: the database's
 // constraints refuse a taken slot, whatever a page showed.
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
+import type {
+  CompiledQuery,
+  DatabaseConnection,
+  Dialect,
+  Driver,
+  Kysely,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
 
 /** The tables a resident's calendar (free times, teams, neighbours) is read from. */
-const WATCHED = /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?"?(?:public"?\."?)?(?:block|block_coach|appointment|team|team_area|team_neighbour)"?(?:\s|\(|$|;)/i;
+const WATCHED =
+  /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?"?(?:public"?\."?)?(?:block|block_coach|appointment|team|team_area|team_neighbour)"?(?:\s|\(|$|;)/i;
 
 export function writesWatchedTable(sqlText: string): boolean {
   return WATCHED.test(sqlText);
@@ -122,17 +131,29 @@ class WatchedDriver implements Driver {
     }
   }
 
-  async savepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+  async savepoint(
+    conn: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
+  ): Promise<void> {
     if (!this.inner.savepoint) throw new Error('savepoints are not supported');
     await this.inner.savepoint((conn as WatchedConnection).inner, name, compile);
   }
 
-  async rollbackToSavepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2]): Promise<void> {
+  async rollbackToSavepoint(
+    conn: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2],
+  ): Promise<void> {
     if (!this.inner.rollbackToSavepoint) throw new Error('savepoints are not supported');
     await this.inner.rollbackToSavepoint((conn as WatchedConnection).inner, name, compile);
   }
 
-  async releaseSavepoint(conn: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2]): Promise<void> {
+  async releaseSavepoint(
+    conn: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2],
+  ): Promise<void> {
     if (!this.inner.releaseSavepoint) throw new Error('savepoints are not supported');
     await this.inner.releaseSavepoint((conn as WatchedConnection).inner, name, compile);
   }
@@ -176,7 +197,12 @@ export function watchOf(db: Kysely<any>): ChangeWatch | undefined {
  * made by other processes), and when `valid` accepts it. Concurrent misses of a key share one
  * read. Keys are the caller's: prefix them with the module's name.
  */
-export async function cachedRead<V>(db: Kysely<any>, key: string, o: { ttlMs: number; valid?: (v: V) => boolean }, read: () => Promise<V>): Promise<V> {
+export async function cachedRead<V>(
+  db: Kysely<any>,
+  key: string,
+  o: { ttlMs: number; valid?: (v: V) => boolean },
+  read: () => Promise<V>,
+): Promise<V> {
   const watch = watchOf(db);
   if (!watch) return read();
   const valid = o.valid ?? (() => true);

@@ -17,8 +17,7 @@ pg.types.setTypeParser(NUMERIC, (v) => Number(v));
 pg.types.setTypeParser(DATE, (v) => v);
 
 export type DbTarget =
-  | { kind: 'server'; url: string; poolSize?: number }
-  | { kind: 'embedded'; dataDir: string | null };
+  { kind: 'server'; url: string; poolSize?: number } | { kind: 'embedded'; dataDir: string | null };
 
 export interface DbHandle {
   db: Kysely<Database>;
@@ -73,12 +72,20 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     const watch = new ChangeWatch();
     const db = new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) });
     registerWatch(db, watch);
-    poolStatsOf.set(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, connectionErrors }));
+    poolStatsOf.set(db, () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      connectionErrors,
+    }));
     return { db, kind: 'server', close: () => db.destroy() };
   }
   // Loaded only when used: the embedded database's code costs ~40 MB of memory in a server
   // that talks to PostgreSQL.
-  const [{ PGlite }, { btree_gist }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/btree_gist')]);
+  const [{ PGlite }, { btree_gist }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+  ]);
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const pglite = await PGlite.create(target.dataDir ?? undefined, {
     extensions: { btree_gist },

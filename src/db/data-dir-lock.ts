@@ -36,7 +36,9 @@ export class DataDirInUseError extends Error {
     readonly holder: LockHolder,
   ) {
     const where = holder.host === hostname() ? '' : ` on ${holder.host}`;
-    super(`the data folder ${dataDir} is in use by process ${holder.pid}${where} (${holder.command}, since ${holder.startedAt})`);
+    super(
+      `the data folder ${dataDir} is in use by process ${holder.pid}${where} (${holder.command}, since ${holder.startedAt})`,
+    );
   }
 }
 
@@ -75,7 +77,8 @@ export function isAlive(h: LockHolder): boolean {
 function parse(text: string): LockHolder | null {
   try {
     const v = JSON.parse(text) as Partial<LockHolder>;
-    if (!Number.isInteger(v.pid) || (v.pid as number) <= 0 || typeof v.host !== 'string' || typeof v.nonce !== 'string') return null;
+    if (!Number.isInteger(v.pid) || (v.pid as number) <= 0 || typeof v.host !== 'string' || typeof v.nonce !== 'string')
+      return null;
     return { command: '?', startedAt: '?', procStart: null, ...v } as LockHolder;
   } catch {
     return null;
@@ -104,7 +107,8 @@ function createExclusive(file: string, text: string): boolean {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
     // Some shared or mounted file systems have no hard links: create the file directly.
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return createDirectly(file, text);
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS')
+      return createDirectly(file, text);
     throw err;
   } finally {
     fs.rmSync(temp, { force: true });
@@ -192,7 +196,11 @@ function held(dataDir: string, file: string, holder: LockHolder, text: string): 
  * stderr ("<refusal>: the data folder … is in use by process …"). Null for a PostgreSQL server,
  * which serves many processes itself.
  */
-export async function lockEmbeddedOrExit(config: AppConfig, command: string, refusal: string): Promise<DataDirLock | null> {
+export async function lockEmbeddedOrExit(
+  config: AppConfig,
+  command: string,
+  refusal: string,
+): Promise<DataDirLock | null> {
   if (config.database.kind !== 'embedded' || !config.dataDir) return null;
   try {
     return await acquireDataDirLock(config.dataDir, command);

@@ -10,7 +10,9 @@ export const migrationFolder = fileURLToPath(new URL('../../migrations', import.
 class FolderProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const out: Record<string, Migration> = {};
-    const files = readdirSync(migrationFolder).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+    const files = readdirSync(migrationFolder)
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
     for (const file of files) {
       const mod = (await import(pathToFileURL(path.join(migrationFolder, file)).href)) as Migration;
       out[file.replace(/\.(ts|js)$/, '')] = { up: mod.up, ...(mod.down ? { down: mod.down } : {}) };

@@ -37,7 +37,8 @@ if (!fs.existsSync(file)) fail(`Cannot restore: ${file} does not exist.`);
 
 const lock = await lockEmbeddedOrExit(config, 'npm run restore', 'Cannot restore');
 const occupied = fs.existsSync(pgDir) && fs.readdirSync(pgDir).length > 0;
-if (occupied && !force) fail(`Cannot restore: ${pgDir} already holds a database; add --force to move it aside first (nothing is deleted).`);
+if (occupied && !force)
+  fail(`Cannot restore: ${pgDir} already holds a database; add --force to move it aside first (nothing is deleted).`);
 
 // Loaded next to the folder first: a backup that cannot be loaded leaves everything as it was.
 const incoming = `${pgDir}.restoring-${process.pid}`;
@@ -47,7 +48,9 @@ let summary;
 try {
   summary = await restoreInto(fs.readFileSync(file), incoming);
 } catch (err) {
-  fail(`Cannot restore: ${file} could not be loaded as a backup (${err instanceof Error ? err.message : String(err)}).`);
+  fail(
+    `Cannot restore: ${file} could not be loaded as a backup (${err instanceof Error ? err.message : String(err)}).`,
+  );
 }
 
 let aside: string | null = null;

@@ -52,13 +52,58 @@ const neighbours: Record<string, string[]> = {
 };
 
 const firstNames = [
-  'Fatima', 'Jeroen', 'Sanne', 'Mohamed', 'Lotte', 'Kees', 'Aylin', 'Bas', 'Noor', 'Pieter',
-  'Yasmina', 'Ruud', 'Esther', 'Hakan', 'Marloes', 'Daan', 'Samira', 'Wim', 'Inge', 'Tarik',
-  'Anouk', 'Joost', 'Merel', 'Youssef', 'Femke', 'Koen', 'Zeynep', 'Henk', 'Ilse', 'Rachid',
+  'Fatima',
+  'Jeroen',
+  'Sanne',
+  'Mohamed',
+  'Lotte',
+  'Kees',
+  'Aylin',
+  'Bas',
+  'Noor',
+  'Pieter',
+  'Yasmina',
+  'Ruud',
+  'Esther',
+  'Hakan',
+  'Marloes',
+  'Daan',
+  'Samira',
+  'Wim',
+  'Inge',
+  'Tarik',
+  'Anouk',
+  'Joost',
+  'Merel',
+  'Youssef',
+  'Femke',
+  'Koen',
+  'Zeynep',
+  'Henk',
+  'Ilse',
+  'Rachid',
 ];
 const lastNames = [
-  'de Vries', 'Jansen', 'El Amrani', 'Bakker', 'Visser', 'Yilmaz', 'Smit', 'Meijer', 'de Boer', 'Mulder',
-  'Bouzid', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Dijk', 'Kaya', 'Dekker', 'Brouwer',
+  'de Vries',
+  'Jansen',
+  'El Amrani',
+  'Bakker',
+  'Visser',
+  'Yilmaz',
+  'Smit',
+  'Meijer',
+  'de Boer',
+  'Mulder',
+  'Bouzid',
+  'de Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'van Dijk',
+  'Kaya',
+  'Dekker',
+  'Brouwer',
 ];
 const expertise = ['opvoeding', 'geldzorgen', 'wonen', 'gezondheid', 'eenzaamheid', 'werk', 'ggz', 'ouderen'];
 const questions = [
@@ -83,10 +128,12 @@ function rng(seed: number) {
 }
 
 export async function isEmpty(db: Kysely<Database>): Promise<boolean> {
-  const row = await db.selectFrom('team').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('team')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n) === 0;
 }
-
 
 export interface SeedOptions {
   /** Share of slots to book (0–1). */
@@ -162,7 +209,10 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
         const first = firstNames[personIndex % firstNames.length]!;
         const last = lastNames[(personIndex * 7) % lastNames.length]!;
         personIndex += 1;
-        const email = t.slug === 'centrum' && i === 0 ? demoLogins.users[0].email : `${first.toLowerCase()}.${t.slug}.${i + 1}@wijkteam.example.nl`;
+        const email =
+          t.slug === 'centrum' && i === 0
+            ? demoLogins.users[0].email
+            : `${first.toLowerCase()}.${t.slug}.${i + 1}@wijkteam.example.nl`;
         const row = await trx
           .insertInto('staff_user')
           .values({
@@ -183,9 +233,27 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
     await trx
       .insertInto('staff_user')
       .values([
-        { team_id: centrum, name: 'Marieke Teunissen', email: demoLogins.users[1].email, password_hash: passwordHash, role: 'teamlead' },
-        { team_id: null, name: 'Sevda Aksoy', email: demoLogins.users[2].email, password_hash: passwordHash, role: 'frontoffice' },
-        { team_id: null, name: 'Beheer Gemeente', email: demoLogins.users[3].email, password_hash: passwordHash, role: 'admin' },
+        {
+          team_id: centrum,
+          name: 'Marieke Teunissen',
+          email: demoLogins.users[1].email,
+          password_hash: passwordHash,
+          role: 'teamlead',
+        },
+        {
+          team_id: null,
+          name: 'Sevda Aksoy',
+          email: demoLogins.users[2].email,
+          password_hash: passwordHash,
+          role: 'frontoffice',
+        },
+        {
+          team_id: null,
+          name: 'Beheer Gemeente',
+          email: demoLogins.users[3].email,
+          password_hash: passwordHash,
+          role: 'admin',
+        },
       ])
       .execute();
 
@@ -196,7 +264,12 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
     const addBlock = async (duo: (typeof duos)[number], day: DateTime, morning: boolean) => {
       const start = day.set(morning ? { hour: 9, minute: 0 } : { hour: 13, minute: 30 });
       const end = start.plus({ hours: 3 });
-      const id = await insertBlock(trx, { teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate(), coachIds: [duo.a, duo.b] });
+      const id = await insertBlock(trx, {
+        teamId: duo.teamId,
+        start: start.toJSDate(),
+        end: end.toJSDate(),
+        coachIds: [duo.a, duo.b],
+      });
       blocks.push({ id, teamId: duo.teamId, start: start.toJSDate(), end: end.toJSDate() });
     };
     if (options.blocksPerDuoPerWeek === undefined) {
@@ -223,7 +296,9 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
             const j = i + Math.floor(random() * (order.length - i));
             [order[i], order[j]] = [order[j]!, order[i]!];
           }
-          const chosen = order.slice(0, k).sort((a, b) => a.day.toMillis() - b.day.toMillis() || Number(b.morning) - Number(a.morning));
+          const chosen = order
+            .slice(0, k)
+            .sort((a, b) => a.day.toMillis() - b.day.toMillis() || Number(b.morning) - Number(a.morning));
           for (const h of chosen) await addBlock(duo, h.day, h.morning);
         }
       }
@@ -279,18 +354,44 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
     // The queue: call-back requests (one urgent) for team Centrum, and a sign-up from outside
     // every area for the front office to route.
     const waiting = [
-      { name: 'Henk Dekker', phone: '06 20000001', question: 'Ik moet morgen mijn huis uit. Wat nu?', urgent: true, teamId: centrum, hoursAgo: 2 },
-      { name: 'Aylin Kaya', phone: '06 20000002', question: 'Liever eerst even bellen over mijn zoon.', urgent: false, teamId: centrum, hoursAgo: 26 },
+      {
+        name: 'Henk Dekker',
+        phone: '06 20000001',
+        question: 'Ik moet morgen mijn huis uit. Wat nu?',
+        urgent: true,
+        teamId: centrum,
+        hoursAgo: 2,
+      },
+      {
+        name: 'Aylin Kaya',
+        phone: '06 20000002',
+        question: 'Liever eerst even bellen over mijn zoon.',
+        urgent: false,
+        teamId: centrum,
+        hoursAgo: 26,
+      },
       { name: 'Pieter Smit', phone: '06 20000003', question: 'Geldzorgen', urgent: false, teamId: null, hoursAgo: 5 },
     ];
     for (const w of waiting) {
       const at = new Date(now.getTime() - w.hoursAgo * 3600_000);
-      const resident = await trx.insertInto('resident').values({ name: w.name, phone: w.phone, postcode: w.teamId ? '6811AB' : '6900AA', city: 'Arnhem' }).returning('id').executeTakeFirstOrThrow();
+      const resident = await trx
+        .insertInto('resident')
+        .values({ name: w.name, phone: w.phone, postcode: w.teamId ? '6811AB' : '6900AA', city: 'Arnhem' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await trx
         .insertInto('request')
         .values({
-          resident_id: resident.id, team_id: w.teamId, channel: 'online', question: w.question, status: w.teamId ? 'callback' : 'new',
-          urgent_24h: w.urgent, safety_flag: w.urgent, consent_processing_at: at, submitted_at: at, assigned_at: w.teamId ? at : null,
+          resident_id: resident.id,
+          team_id: w.teamId,
+          channel: 'online',
+          question: w.question,
+          status: w.teamId ? 'callback' : 'new',
+          urgent_24h: w.urgent,
+          safety_flag: w.urgent,
+          consent_processing_at: at,
+          submitted_at: at,
+          assigned_at: w.teamId ? at : null,
           idempotency_key: randomUUID(),
         })
         .execute();

@@ -27,7 +27,11 @@ export function knownCoachOf(h: History): number | null {
  * The known coach's duo partner: the other coach of the last held conversation's block when the
  * known coach was in it, else the other coach of the known coach's most recent block.
  */
-export function partnerOf(knownId: number | null, lastHeldBlockCoachIds: number[], recentBlockCoachIds: number[]): number | null {
+export function partnerOf(
+  knownId: number | null,
+  lastHeldBlockCoachIds: number[],
+  recentBlockCoachIds: number[],
+): number | null {
   if (knownId === null) return null;
   if (lastHeldBlockCoachIds.includes(knownId)) {
     const other = lastHeldBlockCoachIds.find((id) => id !== knownId);
@@ -72,8 +76,10 @@ export function routeReturning(known: CoachState | null, partner: CoachState | n
   const knownReason = known ? reasonOf(known) : null;
   const partnerReason = partner ? reasonOf(partner) : null;
   const leadCoachId = known?.inTeam ? known.id : partner?.inTeam ? partner.id : null;
-  if (known && knownReason === null) return { tier: 'known', coachId: known.id, knownReason, partnerReason: null, leadCoachId };
-  if (known && partner && partnerReason === null) return { tier: 'partner', coachId: partner.id, knownReason, partnerReason, leadCoachId };
+  if (known && knownReason === null)
+    return { tier: 'known', coachId: known.id, knownReason, partnerReason: null, leadCoachId };
+  if (known && partner && partnerReason === null)
+    return { tier: 'partner', coachId: partner.id, knownReason, partnerReason, leadCoachId };
   return { tier: 'team', coachId: null, knownReason, partnerReason, leadCoachId };
 }
 

@@ -31,7 +31,11 @@ export function cutSlots(block: BlockForSlots): Slot[] {
   // most of the calendar page's CPU time: see the Performance section of README.md).
   const minute = 60_000;
   const end = block.ends_at.getTime();
-  for (let start = block.starts_at.getTime(); start + block.slot_minutes * minute <= end; start += (block.slot_minutes + block.buffer_minutes) * minute) {
+  for (
+    let start = block.starts_at.getTime();
+    start + block.slot_minutes * minute <= end;
+    start += (block.slot_minutes + block.buffer_minutes) * minute
+  ) {
     out.push({ blockId: block.id, start: new Date(start), end: new Date(start + block.slot_minutes * minute) });
   }
   return out;
@@ -103,7 +107,11 @@ export function groupByDay(slots: readonly Slot[]): SlotDay[] {
 /** The `n` free slots nearest in time to `target` (for "just taken, try one of these"). */
 export function nearest(slots: readonly Slot[], target: Date, n: number): Slot[] {
   return [...slots]
-    .sort((a, b) => Math.abs(a.start.getTime() - target.getTime()) - Math.abs(b.start.getTime() - target.getTime()) || a.start.getTime() - b.start.getTime())
+    .sort(
+      (a, b) =>
+        Math.abs(a.start.getTime() - target.getTime()) - Math.abs(b.start.getTime() - target.getTime()) ||
+        a.start.getTime() - b.start.getTime(),
+    )
     .slice(0, n)
     .sort((a, b) => a.start.getTime() - b.start.getTime());
 }

@@ -19,7 +19,10 @@ import { DomainError } from '../errors.js';
  * (METRICS_ACCESS): a monitoring server sending METRICS_TOKEN as a bearer token; its `roles`
  * is empty because no staff session, not even an admin's, admits it.
  */
-export type Access = 'public' | { roles: readonly Role[]; teamScoped?: boolean } | { token: 'metrics'; roles: readonly Role[]; teamScoped?: never };
+export type Access =
+  | 'public'
+  | { roles: readonly Role[]; teamScoped?: boolean }
+  | { token: 'metrics'; roles: readonly Role[]; teamScoped?: never };
 
 /** The rule of /metrics: only `Authorization: Bearer <METRICS_TOKEN>`. */
 export const METRICS_ACCESS: Access = Object.freeze({ token: 'metrics', roles: Object.freeze([]) as readonly Role[] });
@@ -87,7 +90,8 @@ function checkRule(access: unknown, where: string): Access {
   if (access === 'public') return access;
   const { roles, token } = (access ?? {}) as { roles?: unknown; token?: unknown };
   if (token === 'metrics' && Array.isArray(roles) && roles.length === 0) return access as Access;
-  if (token === undefined && Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role))) return access as Access;
+  if (token === undefined && Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role)))
+    return access as Access;
   throw new Error(`${where}: access must be 'public', { roles: [...] } with known roles, or METRICS_ACCESS`);
 }
 
@@ -111,7 +115,9 @@ export default fp<AccessOptions>(
       const methods = [route.method].flat();
       const where = `Route ${methods.join(',')} ${route.url}`;
       const own = route.config?.access;
-      const inherited = isStaffPath(route.url) ? undefined : (this as unknown as Record<symbol, Access | undefined>)[scopeAccess];
+      const inherited = isStaffPath(route.url)
+        ? undefined
+        : (this as unknown as Record<symbol, Access | undefined>)[scopeAccess];
       if (own === undefined && inherited === undefined) {
         throw new Error(`${where} declares no access rule: add config.access (or publicScope for a public plugin)`);
       }
@@ -137,7 +143,11 @@ export default fp<AccessOptions>(
         // A plain answer for a machine (the error pages are for people), which tells a
         // misconfigured scraper what is wrong.
         req.log.info({ status: 401 }, 'request refused: no or wrong metrics token');
-        return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('401 Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .type('text/plain; charset=utf-8')
+          .send('401 Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
       }
       if (!req.staff) return toLogin(req, reply);
       if (!access.roles.includes(req.staff.role)) throw new DomainError('forbidden', 'role not allowed');

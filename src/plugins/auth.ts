@@ -94,7 +94,11 @@ export default fp(
       const version = req.session.get('staffVersion');
       const seen = req.session.get('staffSeen');
       const now = app.now().getTime();
-      const fresh = typeof since === 'number' && now - since < SESSION_HOURS * 3600_000 && typeof seen === 'number' && now - seen < IDLE_MINUTES * 60_000;
+      const fresh =
+        typeof since === 'number' &&
+        now - since < SESSION_HOURS * 3600_000 &&
+        typeof seen === 'number' &&
+        now - seen < IDLE_MINUTES * 60_000;
       if (typeof id === 'number' && typeof version === 'number' && fresh) {
         const user = await app.db
           .selectFrom('staff_user')

@@ -20,8 +20,25 @@ function badInputView(err: BadInputError, req: FastifyRequest) {
 /** How long a visitor is asked to wait when the database is out of reach. */
 export const RETRY_AFTER_SECONDS = 10;
 
-async function renderError(req: FastifyRequest, reply: FastifyReply, status: number, data: Record<string, unknown> = {}) {
-  const page = data.unavailable ? 'unavailable' : status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 410 ? 'gone' : status === 429 ? 'too-many' : status < 500 ? 'bad-request' : 'server-error';
+async function renderError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  data: Record<string, unknown> = {},
+) {
+  const page = data.unavailable
+    ? 'unavailable'
+    : status === 404
+      ? 'not-found'
+      : status === 403
+        ? 'forbidden'
+        : status === 410
+          ? 'gone'
+          : status === 429
+            ? 'too-many'
+            : status < 500
+              ? 'bad-request'
+              : 'server-error';
   reply.code(status).type('text/html; charset=utf-8');
   try {
     return await reply.viewAsync(`errors/${page}`, { status, ...data });

@@ -28,7 +28,12 @@ export default fp<I18nOptions>(
       if (isLocale(fromCookie)) locale = fromCookie;
       if (query && isLocale(query.lang)) {
         locale = query.lang;
-        reply.setCookie(LOCALE_COOKIE, locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 * 60 * 24 * 365 });
+        reply.setCookie(LOCALE_COOKIE, locale, {
+          path: '/',
+          sameSite: 'lax',
+          httpOnly: true,
+          maxAge: 60 * 60 * 24 * 365,
+        });
       }
       req.locale = locale;
       req.t = translator(locale);

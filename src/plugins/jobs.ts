@@ -47,7 +47,8 @@ export default fp<JobsOptions>(
         })
         .catch((err: unknown) => {
           if (!isDatabaseUnavailable(err)) return app.log.error({ err }, 'periodic jobs failed');
-          if (!unavailable) app.log.warn({ reason: (err as Error).message }, 'periodic jobs skipped: database unavailable');
+          if (!unavailable)
+            app.log.warn({ reason: (err as Error).message }, 'periodic jobs skipped: database unavailable');
           unavailable = true;
         })
         .finally(() => (running = false));

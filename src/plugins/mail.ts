@@ -6,7 +6,15 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDatabaseUnavailable } from '../errors.js';
-import { CLAIM_SECONDS, claimDue, markFailedAttempt, markSent, releaseClaim, renewClaim, type DueMessage } from '../core/mail/outbox.js';
+import {
+  CLAIM_SECONDS,
+  claimDue,
+  markFailedAttempt,
+  markSent,
+  releaseClaim,
+  renewClaim,
+  type DueMessage,
+} from '../core/mail/outbox.js';
 
 const KICK_DELAY_MS = 100;
 const BATCH = 20;
@@ -61,7 +69,21 @@ function toMessage(msg: DueMessage, from: string, domain: string): SendMailOptio
 
 // Failures of the way out (server down, network, disk full), not of one message: every message
 // would fail the same way, so the worker stops and waits instead of using up their attempts.
-const TRANSPORT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EIO']);
+const TRANSPORT_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'EAUTH',
+  'EPROTOCOL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EIO',
+]);
 
 function isTransportFailure(err: unknown): boolean {
   const e = err as { code?: unknown; responseCode?: unknown } | null;
@@ -121,12 +143,20 @@ export default fp<MailOptions>(
         for (let i = 0; i < due.length; i += 1) {
           const msg = due[i]!;
           if (closed) {
-            await releaseClaim(app.db, due.slice(i).map((m) => m.id), app.now());
+            await releaseClaim(
+              app.db,
+              due.slice(i).map((m) => m.id),
+              app.now(),
+            );
             return sent;
           }
           // Keep the claim on what is left while a slow server works through the batch.
           if (performance.now() - renewedAt > (CLAIM_SECONDS * 1000) / 3) {
-            await renewClaim(app.db, due.slice(i).map((m) => m.id), app.now());
+            await renewClaim(
+              app.db,
+              due.slice(i).map((m) => m.id),
+              app.now(),
+            );
             renewedAt = performance.now();
           }
           try {
@@ -135,7 +165,12 @@ export default fp<MailOptions>(
             const reason = err instanceof Error ? err.message : String(err);
             if (isTransportFailure(err)) {
               // Hand the batch back untouched and wait; nothing here was the message's fault.
-              await releaseClaim(app.db, due.slice(i).map((m) => m.id), app.now(), reason);
+              await releaseClaim(
+                app.db,
+                due.slice(i).map((m) => m.id),
+                app.now(),
+                reason,
+              );
               pause(reason);
               return sent;
             }

@@ -73,12 +73,21 @@ export default fp<MetricsOptions>(
   async (app: FastifyInstance, opts) => {
     const registry = new Registry();
     const registers = [registry];
-    const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name: METRICS_PREFIX + name, help, labelNames, registers });
+    const counter = (name: string, help: string, labelNames: string[] = []) =>
+      new Counter({ name: METRICS_PREFIX + name, help, labelNames, registers });
     const gauge = (name: string, help: string) => new Gauge({ name: METRICS_PREFIX + name, help, registers });
 
-    const bookings = counter('bookings_total', 'Appointments booked (by residents online, by staff on the phone or at the desk, by referrers).', ['channel']);
+    const bookings = counter(
+      'bookings_total',
+      'Appointments booked (by residents online, by staff on the phone or at the desk, by referrers).',
+      ['channel'],
+    );
     const reschedules = counter('reschedules_total', 'Appointments moved to another time.', ['by']);
-    const cancellations = counter('cancellations_total', 'Appointments cancelled, by the resident (manage link) or by staff (appointment page).', ['by']);
+    const cancellations = counter(
+      'cancellations_total',
+      'Appointments cancelled, by the resident (manage link) or by staff (appointment page).',
+      ['by'],
+    );
     // Every series from the start, so rate() and increase() see the first event.
     for (const channel of CHANNELS) bookings.inc({ channel }, 0);
     reschedules.inc({ by: 'resident' }, 0);
@@ -95,7 +104,11 @@ export default fp<MetricsOptions>(
     collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
 
     const labelNames = ['route', 'method', 'status_class'];
-    const requests = counter('http_requests_total', 'HTTP requests answered, by route pattern, method and status class.', labelNames);
+    const requests = counter(
+      'http_requests_total',
+      'HTTP requests answered, by route pattern, method and status class.',
+      labelNames,
+    );
     const duration = new Histogram({
       name: `${METRICS_PREFIX}http_request_duration_seconds`,
       help: 'Time to answer HTTP requests, by route pattern, method and status class.',
@@ -103,16 +116,36 @@ export default fp<MetricsOptions>(
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    const databaseErrors = counter('database_errors_total', "Requests that failed on a database error: 'unavailable' (unreachable, restarting, too many connections) or 'query'.", ['kind']);
+    const databaseErrors = counter(
+      'database_errors_total',
+      "Requests that failed on a database error: 'unavailable' (unreachable, restarting, too many connections) or 'query'.",
+      ['kind'],
+    );
     for (const kind of ['unavailable', 'query']) databaseErrors.inc({ kind }, 0);
     const databaseUp = gauge('database_up', '1 when the database answered the last scrape, else 0.');
-    const outboxPending = gauge('outbox_pending_messages', 'Mails waiting to be sent (absent when the database is unreachable).');
-    const outboxOldest = gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest mail not yet sent; 0 when none wait (absent when the database is unreachable).');
+    const outboxPending = gauge(
+      'outbox_pending_messages',
+      'Mails waiting to be sent (absent when the database is unreachable).',
+    );
+    const outboxOldest = gauge(
+      'outbox_oldest_pending_age_seconds',
+      'Age of the oldest mail not yet sent; 0 when none wait (absent when the database is unreachable).',
+    );
     const poolTotal = gauge('database_pool_connections', 'Open connections in the pool (PostgreSQL server only).');
     const poolIdle = gauge('database_pool_idle_connections', 'Open connections not in use (PostgreSQL server only).');
-    const poolWaiting = gauge('database_pool_waiting_requests', 'Queries waiting for a free connection (PostgreSQL server only).');
-    const connectionErrors = counter('database_connection_errors_total', 'Connections the server or network dropped (PostgreSQL server only).');
-    const keptReads = counter('kept_reads_total', "Calendar reads answered from memory ('hit') or from the database ('miss').", ['result']);
+    const poolWaiting = gauge(
+      'database_pool_waiting_requests',
+      'Queries waiting for a free connection (PostgreSQL server only).',
+    );
+    const connectionErrors = counter(
+      'database_connection_errors_total',
+      'Connections the server or network dropped (PostgreSQL server only).',
+    );
+    const keptReads = counter(
+      'kept_reads_total',
+      "Calendar reads answered from memory ('hit') or from the database ('miss').",
+      ['result'],
+    );
     for (const metric of [poolTotal, poolIdle, poolWaiting, connectionErrors]) metric.remove({});
 
     // The pattern of the route that matched, never the URL: a URL holds tokens and ids, and

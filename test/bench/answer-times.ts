@@ -38,7 +38,12 @@ const stats = (xs: number[]) => {
   return { median: s[Math.floor(s.length / 2)]!, p90: s[Math.floor(s.length * 0.9)]! };
 };
 
-const times = { loginKnown: [] as number[], loginUnknown: [] as number[], resetKnown: [] as number[], resetUnknown: [] as number[] };
+const times = {
+  loginKnown: [] as number[],
+  loginUnknown: [] as number[],
+  resetKnown: [] as number[],
+  resetUnknown: [] as number[],
+};
 for (let i = 0; i < ROUNDS; i++) {
   const known = accounts[i]!.email;
   const unknown = `niemand-${i}@example.nl`;
@@ -58,10 +63,14 @@ for (let i = 0; i < ROUNDS; i++) {
 }
 await t.close();
 
-console.log(`answer times over ${ROUNDS} rounds (${process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded'}), ms`);
+console.log(
+  `answer times over ${ROUNDS} rounds (${process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded'}), ms`,
+);
 console.log('form                   address   median     p90');
 for (const [name, xs] of Object.entries(times)) {
   const { median, p90 } = stats(xs);
   const [form, kind] = name.startsWith('login') ? ['login', name.slice(5)] : ['password reset', name.slice(5)];
-  console.log(`${form.padEnd(22)} ${kind.toLowerCase().padEnd(9)} ${median.toFixed(1).padStart(6)} ${p90.toFixed(1).padStart(7)}`);
+  console.log(
+    `${form.padEnd(22)} ${kind.toLowerCase().padEnd(9)} ${median.toFixed(1).padStart(6)} ${p90.toFixed(1).padStart(7)}`,
+  );
 }

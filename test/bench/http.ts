@@ -9,23 +9,37 @@ export interface Res {
   ms: number;
 }
 
-export function request(agent: http.Agent, url: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Promise<Res & { setCookie: string[] }> {
+export function request(
+  agent: http.Agent,
+  url: string,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Res & { setCookie: string[] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = http.request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          location: typeof res.headers.location === 'string' ? res.headers.location : null,
-          setCookie: res.headers['set-cookie'] ?? [],
-          body: Buffer.concat(chunks).toString('utf8'),
-          ms: performance.now() - started,
-        }),
-      );
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: typeof res.headers.location === 'string' ? res.headers.location : null,
+            setCookie: res.headers['set-cookie'] ?? [],
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url}: no answer in 60 s`)));
     req.on('error', reject);
     req.end(body);
@@ -45,7 +59,10 @@ export function slotsFrom(html: string): string[] {
 
 export class Browser {
   cookie: string | null = null;
-  constructor(private readonly base: string, private readonly agent: http.Agent) {}
+  constructor(
+    private readonly base: string,
+    private readonly agent: http.Agent,
+  ) {}
 
   private async send(method: 'GET' | 'POST', path: string, body?: string): Promise<Res> {
     const headers: Record<string, string> = { 'accept-language': 'nl' };
@@ -75,7 +92,9 @@ export class Browser {
 
 function expectRedirect(res: Res, to: string, step: string): void {
   if (res.status !== 303 || res.location !== to) {
-    throw new Error(`${step}: expected 303 to ${to}, got ${res.status} ${res.location ?? ''} ${res.body.slice(0, 200)}`);
+    throw new Error(
+      `${step}: expected 303 to ${to}, got ${res.status} ${res.location ?? ''} ${res.body.slice(0, 200)}`,
+    );
   }
 }
 
@@ -84,13 +103,28 @@ function expectOk(res: Res, step: string): void {
 }
 
 /** Steps 1 and 2 (where, question), then the moment page: returns the slots it offers. */
-export async function walkToMoment(b: Browser, postcode: string, houseNumber: string): Promise<{ csrf: string; slots: string[]; html: string }> {
+export async function walkToMoment(
+  b: Browser,
+  postcode: string,
+  houseNumber: string,
+): Promise<{ csrf: string; slots: string[]; html: string }> {
   const start = await b.get('/aanmelden');
   expectOk(start, 'GET /aanmelden');
   const csrf = csrfFrom(start.body);
-  expectRedirect(await b.post('/aanmelden', { _csrf: csrf, postcode, houseNumber }), '/aanmelden/vraag', 'POST /aanmelden');
   expectRedirect(
-    await b.post('/aanmelden/vraag', { _csrf: csrf, question: 'Ik heb veel rekeningen en ik weet niet meer hoe ik ze moet betalen.', topics: 'money', about: 'self', dangerNow: 'no', urgent24h: 'no' }),
+    await b.post('/aanmelden', { _csrf: csrf, postcode, houseNumber }),
+    '/aanmelden/vraag',
+    'POST /aanmelden',
+  );
+  expectRedirect(
+    await b.post('/aanmelden/vraag', {
+      _csrf: csrf,
+      question: 'Ik heb veel rekeningen en ik weet niet meer hoe ik ze moet betalen.',
+      topics: 'money',
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    }),
     '/aanmelden/moment',
     'POST /aanmelden/vraag',
   );
@@ -101,11 +135,24 @@ export async function walkToMoment(b: Browser, postcode: string, houseNumber: st
 
 /** Steps 3 and 4 (moment, details), then the check page: returns its CSRF token. */
 export async function walkToCheck(b: Browser, csrf: string, slot: string, n: number): Promise<string> {
-  expectRedirect(await b.post('/aanmelden/moment', { _csrf: csrf, slot, mode: 'home' }), '/aanmelden/gegevens', 'POST /aanmelden/moment');
+  expectRedirect(
+    await b.post('/aanmelden/moment', { _csrf: csrf, slot, mode: 'home' }),
+    '/aanmelden/gegevens',
+    'POST /aanmelden/moment',
+  );
   expectRedirect(
     await b.post('/aanmelden/gegevens', {
-      _csrf: csrf, name: `Bewoner ${n}`, email: `bench${n}@example.nl`, phone: `06 ${String(20000000 + n).slice(0, 8)}`, street: 'Voorbeeldstraat 1', city: 'Arnhem',
-      language: 'nl', interpreter: '', dateOfBirth: '', companion: '', consent: 'yes',
+      _csrf: csrf,
+      name: `Bewoner ${n}`,
+      email: `bench${n}@example.nl`,
+      phone: `06 ${String(20000000 + n).slice(0, 8)}`,
+      street: 'Voorbeeldstraat 1',
+      city: 'Arnhem',
+      language: 'nl',
+      interpreter: '',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
     }),
     '/aanmelden/controleren',
     'POST /aanmelden/gegevens',

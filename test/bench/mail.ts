@@ -32,12 +32,19 @@ async function receiver() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, counts: () => ({ received, connections }), stop: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port,
+    counts: () => ({ received, connections }),
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function measure(label: string, query: string) {
   const smtp = await receiver();
-  const t = await createTestApp({ config: { smtpUrl: `smtp://127.0.0.1:${smtp.port}${query}` }, now: () => new Date('2030-01-07T09:00:00Z') });
+  const t = await createTestApp({
+    config: { smtpUrl: `smtp://127.0.0.1:${smtp.port}${query}` },
+    now: () => new Date('2030-01-07T09:00:00Z'),
+  });
   try {
     const mails = Array.from({ length: MESSAGES }, (_, i) => ({
       to: `bewoner${i}@example.nl`,
@@ -50,16 +57,28 @@ async function measure(label: string, query: string) {
     const sent = await t.app.mail.flush();
     const seconds = (performance.now() - start) / 1000;
     const { received, connections } = smtp.counts();
-    if (sent !== MESSAGES || received !== MESSAGES) throw new Error(`${label}: sent ${sent}, received ${received} of ${MESSAGES}`);
-    return { label, messages: MESSAGES, seconds: Number(seconds.toFixed(2)), perSecond: Math.round(MESSAGES / seconds), connections };
+    if (sent !== MESSAGES || received !== MESSAGES)
+      throw new Error(`${label}: sent ${sent}, received ${received} of ${MESSAGES}`);
+    return {
+      label,
+      messages: MESSAGES,
+      seconds: Number(seconds.toFixed(2)),
+      perSecond: Math.round(MESSAGES / seconds),
+      connections,
+    };
   } finally {
     await t.close();
     await smtp.stop();
   }
 }
 
-const rows = [await measure('one reused connection (default)', ''), await measure('new connection per message', '?pool=false')];
-console.log(`\nMail delivery to a local SMTP server, ${MESSAGES} messages, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded database'}:\n`);
+const rows = [
+  await measure('one reused connection (default)', ''),
+  await measure('new connection per message', '?pool=false'),
+];
+console.log(
+  `\nMail delivery to a local SMTP server, ${MESSAGES} messages, ${process.env.TEST_DATABASE_URL ? 'PostgreSQL server' : 'embedded database'}:\n`,
+);
 console.log('| transport | messages/s | seconds | SMTP connections |');
 console.log('|---|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.label} | ${r.perSecond} | ${r.seconds} | ${r.connections} |`);

@@ -31,12 +31,19 @@ export async function startPostgres(repoDir: string): Promise<PgServer> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await run('bash', ['-c', 'source .ci/pg.sh; pg_stop'], { cwd: repoDir, env: { ...process.env, PG_DIR: dir, PG_BIN: usedBin } });
+      await run('bash', ['-c', 'source .ci/pg.sh; pg_stop'], {
+        cwd: repoDir,
+        env: { ...process.env, PG_DIR: dir, PG_BIN: usedBin },
+      });
     },
   };
 }
 
-export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -47,12 +54,18 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
 }
 
 /** Makes a new database on the server; returns its URL and a function that drops it. */
-export async function createDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: async () => void (await adminQuery(adminUrl, `drop database if exists ${name} with (force)`)) };
+  return {
+    url: url.toString(),
+    drop: async () => void (await adminQuery(adminUrl, `drop database if exists ${name} with (force)`)),
+  };
 }
 
 export async function serverVersion(url: string): Promise<string> {
@@ -61,13 +74,21 @@ export async function serverVersion(url: string): Promise<string> {
 }
 
 /** pgbench -N (no updates of tellers and branches) on its own database: transactions/s. */
-export async function pgbench(bin: string, url: string, o: { clients: number; threads: number; seconds: number }): Promise<{ tps: number; latencyMs: number }> {
+export async function pgbench(
+  bin: string,
+  url: string,
+  o: { clients: number; threads: number; seconds: number },
+): Promise<{ tps: number; latencyMs: number }> {
   const u = new URL(url);
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
   const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username) || 'postgres'];
   const db = u.pathname.slice(1);
   await run(`${bin}/pgbench`, ['-i', '-s', '1', '-q', ...conn, db], { env });
-  const { stdout } = await run(`${bin}/pgbench`, ['-N', '-c', String(o.clients), '-j', String(o.threads), '-T', String(o.seconds), ...conn, db], { env, timeout: (o.seconds + 60) * 1000 });
+  const { stdout } = await run(
+    `${bin}/pgbench`,
+    ['-N', '-c', String(o.clients), '-j', String(o.threads), '-T', String(o.seconds), ...conn, db],
+    { env, timeout: (o.seconds + 60) * 1000 },
+  );
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
   const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
   if (!tps) throw new Error(`pgbench gave no tps:\n${stdout}`);

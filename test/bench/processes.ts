@@ -73,7 +73,8 @@ export async function stopAll(): Promise<void> {
 export async function waitFor200(url: string, service: Service, timeoutMs: number): Promise<number> {
   const started = performance.now();
   for (;;) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`${service.name} exited (${service.child.exitCode}):\n${service.output()}`);
     const status = await new Promise<number>((resolve) => {
       const req = http.get(url, { agent: false }, (res) => {
         res.resume();
@@ -83,7 +84,8 @@ export async function waitFor200(url: string, service: Service, timeoutMs: numbe
       req.on('error', () => resolve(0));
     });
     if (status === 200) return (performance.now() - started) / 1000;
-    if (performance.now() - started > timeoutMs) throw new Error(`${service.name}: no 200 on ${url} within ${timeoutMs / 1000} s:\n${service.output()}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${service.name}: no 200 on ${url} within ${timeoutMs / 1000} s:\n${service.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -15,7 +15,10 @@ export interface Load {
 }
 
 /** autocannon for `seconds` at `connections`, after a short warm-up that is not counted. */
-export async function load(url: string, o: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<Load> {
+export async function load(
+  url: string,
+  o: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<Load> {
   const base = { url, connections: o.connections, headers: o.headers ?? {}, timeout: 10 };
   await autocannon({ ...base, duration: 2 });
   const r = await autocannon({ ...base, duration: o.seconds });
@@ -46,7 +49,11 @@ export async function teamsOf(db: Kysely<Database>): Promise<TeamEntry[]> {
 }
 
 /** A resident's session that has reached the moment page of `team`; its slots and cookie. */
-export async function calendarSession(base: string, agent: http.Agent, team: TeamEntry): Promise<{ cookie: string; slots: string[]; html: string }> {
+export async function calendarSession(
+  base: string,
+  agent: http.Agent,
+  team: TeamEntry,
+): Promise<{ cookie: string; slots: string[]; html: string }> {
   const b = new Browser(base, agent);
   const m = await walkToMoment(b, team.postcode, '1');
   return { cookie: b.cookie!, slots: m.slots, html: m.html };
@@ -59,7 +66,12 @@ export interface Prepared {
 }
 
 /** Walks one session per planned slot up to the check page, `concurrency` at a time. */
-export async function prepare(base: string, plan: { team: TeamEntry; slot: string }[], concurrency: number, firstN: number): Promise<Prepared[]> {
+export async function prepare(
+  base: string,
+  plan: { team: TeamEntry; slot: string }[],
+  concurrency: number,
+  firstN: number,
+): Promise<Prepared[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   try {
     return await pool(plan, concurrency, async ({ team, slot }, i) => {
@@ -84,7 +96,13 @@ export interface Confirmed {
 /** The final POST of the check page, exactly as the browser sends it. */
 export async function confirm(base: string, agent: http.Agent, s: Prepared): Promise<Confirmed> {
   const body = new URLSearchParams({ _csrf: s.csrf }).toString();
-  const res = await request(agent, `${base}/aanmelden/controleren`, 'POST', { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'nl' }, body);
+  const res = await request(
+    agent,
+    `${base}/aanmelden/controleren`,
+    'POST',
+    { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'nl' },
+    body,
+  );
   return { status: res.status, location: res.location, taken: res.body.includes('id="taken"'), ms: res.ms };
 }
 
@@ -95,7 +113,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 export async function bookedCount(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('appointment').where('status', '=', 'booked').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('appointment')
+    .where('status', '=', 'booked')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -24,13 +24,38 @@ describe('the booking rule', () => {
     t = await createTestApp({ now: () => NOW });
     team = await makeTeam(t.app.db, { from: '7101AA', to: '7101ZZ' });
     other = await makeTeam(t.app.db, { from: '7102AA', to: '7102ZZ' });
-    const [a, b, c] = [await makeStaff(t.app.db, team.id), await makeStaff(t.app.db, team.id), await makeStaff(t.app.db, other.id)];
+    const [a, b, c] = [
+      await makeStaff(t.app.db, team.id),
+      await makeStaff(t.app.db, team.id),
+      await makeStaff(t.app.db, other.id),
+    ];
     // 09:00–17:00, 60-minute slots with 30 minutes between: 09:00, 10:30, 12:00, 13:30, 15:00.
-    nextWeek = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-01T09:00'), end: at('2026-12-01T17:00'), coachIds: [a.id, b.id] });
-    today = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-11-24T09:00'), end: at('2026-11-24T17:00'), coachIds: [a.id, b.id] });
-    cancelled = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-02T09:00'), end: at('2026-12-02T17:00'), coachIds: [a.id, b.id] });
+    nextWeek = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-01T09:00'),
+      end: at('2026-12-01T17:00'),
+      coachIds: [a.id, b.id],
+    });
+    today = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-11-24T09:00'),
+      end: at('2026-11-24T17:00'),
+      coachIds: [a.id, b.id],
+    });
+    cancelled = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-02T09:00'),
+      end: at('2026-12-02T17:00'),
+      coachIds: [a.id, b.id],
+    });
     await t.app.db.updateTable('block').set({ status: 'cancelled' }).where('id', '=', cancelled).execute();
-    othersBlock = await makeBlock(t.app.db, { teamId: other.id, start: at('2026-12-01T09:00'), end: at('2026-12-01T17:00'), coachIds: [c.id] , solo: true });
+    othersBlock = await makeBlock(t.app.db, {
+      teamId: other.id,
+      start: at('2026-12-01T09:00'),
+      end: at('2026-12-01T17:00'),
+      coachIds: [c.id],
+      solo: true,
+    });
   });
   afterAll(async () => t?.close());
 
@@ -43,10 +68,18 @@ describe('the booking rule', () => {
   });
 
   it('refuses a time that is not one of the block’s slots, another team’s block, a cancelled block, an unknown block', async () => {
-    await expect(check({ blockId: nextWeek, start: at('2026-12-01T10:00') })).rejects.toBeInstanceOf(SlotUnavailableError);
-    await expect(check({ blockId: othersBlock, start: at('2026-12-01T09:00') })).rejects.toBeInstanceOf(SlotUnavailableError);
-    await expect(check({ blockId: cancelled, start: at('2026-12-02T09:00') })).rejects.toBeInstanceOf(SlotUnavailableError);
-    await expect(check({ blockId: 987654, start: at('2026-12-01T09:00') })).rejects.toBeInstanceOf(SlotUnavailableError);
+    await expect(check({ blockId: nextWeek, start: at('2026-12-01T10:00') })).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
+    await expect(check({ blockId: othersBlock, start: at('2026-12-01T09:00') })).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
+    await expect(check({ blockId: cancelled, start: at('2026-12-02T09:00') })).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
+    await expect(check({ blockId: 987654, start: at('2026-12-01T09:00') })).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
   });
 
   it('keeps residents inside the booking window, and staff only after now', async () => {
@@ -54,10 +87,14 @@ describe('the booking rule', () => {
     await expect(check({ blockId: today, start: at('2026-11-24T13:30') })).rejects.toBeInstanceOf(SlotUnavailableError);
     expect((await check({ blockId: today, start: at('2026-11-24T13:30'), window: 'from-now' })).blockId).toBe(today);
     // Already begun: refused for both.
-    await expect(check({ blockId: today, start: at('2026-11-24T09:00'), window: 'from-now' })).rejects.toBeInstanceOf(SlotUnavailableError);
+    await expect(check({ blockId: today, start: at('2026-11-24T09:00'), window: 'from-now' })).rejects.toBeInstanceOf(
+      SlotUnavailableError,
+    );
   });
 
   it('refuses a block that is being emptied in the same step', async () => {
-    await expect(check({ blockId: nextWeek, start: at('2026-12-01T12:00'), window: 'from-now', excluded: new Set([nextWeek]) })).rejects.toBeInstanceOf(SlotUnavailableError);
+    await expect(
+      check({ blockId: nextWeek, start: at('2026-12-01T12:00'), window: 'from-now', excluded: new Set([nextWeek]) }),
+    ).rejects.toBeInstanceOf(SlotUnavailableError);
   });
 });

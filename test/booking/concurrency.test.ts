@@ -32,7 +32,9 @@ let ipCounter = 0;
 function resident(app: FastifyInstance): Client {
   const n = ++ipCounter;
   const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-  const viaOwnAddress = { inject: (opts: InjectOptions) => app.inject({ ...opts, remoteAddress: ip }) } as unknown as FastifyInstance;
+  const viaOwnAddress = {
+    inject: (opts: InjectOptions) => app.inject({ ...opts, remoteAddress: ip }),
+  } as unknown as FastifyInstance;
   return new Client(viaOwnAddress);
 }
 
@@ -47,12 +49,26 @@ interface Person {
 async function walkToCheck(c: Client, p: Person): Promise<string> {
   let res = await c.submit('/aanmelden', { postcode: p.postcode, houseNumber: '7' });
   expect(res.headers.location).toBe('/aanmelden/vraag');
-  res = await c.submit('/aanmelden/vraag', { question: 'Hulp bij de administratie', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+  res = await c.submit('/aanmelden/vraag', {
+    question: 'Hulp bij de administratie',
+    topics: ['money'],
+    about: 'self',
+    dangerNow: 'no',
+    urgent24h: 'no',
+  });
   expect(res.headers.location).toBe('/aanmelden/moment');
   res = await c.submit('/aanmelden/moment', { slot: p.slot, mode: 'home' });
   expect(res.headers.location).toBe('/aanmelden/gegevens');
   res = await c.submit('/aanmelden/gegevens', {
-    name: p.name, email: p.email, phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes',
+    name: p.name,
+    email: p.email,
+    phone: '',
+    street: 'Steenstraat',
+    city: 'Arnhem',
+    language: 'nl',
+    dateOfBirth: '',
+    companion: '',
+    consent: 'yes',
   });
   expect(res.headers.location).toBe('/aanmelden/controleren');
   const page = await c.get('/aanmelden/controleren');
@@ -82,7 +98,12 @@ async function teamWithBlock(t: TestApp, area: string, day: string) {
   const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
   const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
   // 09:00–17:00 with 60 + 30: slots at 09:00, 10:30, 12:00, 13:30 and 15:00.
-  const blockId = await makeBlock(t.app.db, { teamId: team.id, start: at(`${day}T09:00`), end: at(`${day}T17:00`), coachIds: [a.id, b.id] });
+  const blockId = await makeBlock(t.app.db, {
+    teamId: team.id,
+    start: at(`${day}T09:00`),
+    end: at(`${day}T17:00`),
+    coachIds: [a.id, b.id],
+  });
   return { team, blockId };
 }
 
@@ -104,7 +125,10 @@ async function lockWaiters(watcher: pg.Client): Promise<number> {
  * the idempotency key: all n transactions are open at once. On the embedded database (one
  * connection, never two transactions at once) it does nothing.
  */
-async function holdWrites(t: TestApp, table: 'audit_event' | 'appointment' = 'audit_event'): Promise<{ release(n: number): Promise<number> }> {
+async function holdWrites(
+  t: TestApp,
+  table: 'audit_event' | 'appointment' = 'audit_event',
+): Promise<{ release(n: number): Promise<number> }> {
   if (!onServer) return { release: async (n) => n };
   const gate = new pg.Client({ connectionString: t.testDb.url! });
   const watcher = new pg.Client({ connectionString: t.testDb.url! });
@@ -175,7 +199,11 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
     expect(responses[winner]!.headers.location).toBe('/aanmelden/bevestiging');
 
     // Every refused resident sees "just taken" and the three nearest free times of that block.
-    const expectedAlternatives = [key(blockId, '2026-12-08T09:00'), key(blockId, '2026-12-08T12:00'), key(blockId, '2026-12-08T13:30')];
+    const expectedAlternatives = [
+      key(blockId, '2026-12-08T09:00'),
+      key(blockId, '2026-12-08T12:00'),
+      key(blockId, '2026-12-08T13:30'),
+    ];
     for (const i of losers) {
       const body = responses[i]!.body;
       expect(body).toContain('net door iemand anders gekozen');
@@ -187,7 +215,11 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
     expect(appts).toHaveLength(1);
     expect(appts[0]!.status).toBe('booked');
     expect(appts[0]!.starts_at.toISOString()).toBe(at('2026-12-08T10:30').toISOString());
-    const residents = await t.app.db.selectFrom('resident').select(['id', 'email']).where('email', 'like', 'race-%').execute();
+    const residents = await t.app.db
+      .selectFrom('resident')
+      .select(['id', 'email'])
+      .where('email', 'like', 'race-%')
+      .execute();
     expect(residents).toEqual([{ id: expect.any(Number), email: `race-${winner}@example.nl` }]);
     const requests = await t.app.db
       .selectFrom('request')
@@ -197,11 +229,24 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
       .execute();
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ id: appts[0]!.request_id, status: 'scheduled', team_id: team.id });
-    const allRequestsOfTeam = await t.app.db.selectFrom('request').select('id').where('team_id', '=', team.id).execute();
+    const allRequestsOfTeam = await t.app.db
+      .selectFrom('request')
+      .select('id')
+      .where('team_id', '=', team.id)
+      .execute();
     expect(allRequestsOfTeam).toHaveLength(1);
-    const mails = await t.app.db.selectFrom('outbox_message').select('to_address').where('to_address', 'like', 'race-%').execute();
+    const mails = await t.app.db
+      .selectFrom('outbox_message')
+      .select('to_address')
+      .where('to_address', 'like', 'race-%')
+      .execute();
     expect(mails).toEqual([{ to_address: `race-${winner}@example.nl` }]);
-    const audits = await t.app.db.selectFrom('audit_event').select('id').where('action', '=', 'booking_created').where('team_id', '=', team.id).execute();
+    const audits = await t.app.db
+      .selectFrom('audit_event')
+      .select('id')
+      .where('action', '=', 'booking_created')
+      .where('team_id', '=', team.id)
+      .execute();
     expect(audits).toHaveLength(1);
     // The refused residents' answers are kept (their drafts remain), the winner's draft is gone.
     const drafts = await t.app.db.selectFrom('draft').select('data').execute();
@@ -213,23 +258,43 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
 
     // A refused resident takes one of the alternatives on the same page and is booked.
     const loser = people[losers[0]!]!;
-    const retry = await loser.client.post('/aanmelden/controleren', { _csrf: csrfFrom(responses[losers[0]!]!.body), slot: expectedAlternatives[1]! });
+    const retry = await loser.client.post('/aanmelden/controleren', {
+      _csrf: csrfFrom(responses[losers[0]!]!.body),
+      slot: expectedAlternatives[1]!,
+    });
     expect(retry.statusCode).toBe(303);
     expect(retry.headers.location).toBe('/aanmelden/bevestiging');
-    const after = await t.app.db.selectFrom('appointment').select(['starts_at']).where('block_id', '=', blockId).where('status', '=', 'booked').orderBy('starts_at').execute();
-    expect(after.map((a) => a.starts_at.toISOString())).toEqual([at('2026-12-08T10:30').toISOString(), at('2026-12-08T12:00').toISOString()]);
+    const after = await t.app.db
+      .selectFrom('appointment')
+      .select(['starts_at'])
+      .where('block_id', '=', blockId)
+      .where('status', '=', 'booked')
+      .orderBy('starts_at')
+      .execute();
+    expect(after.map((a) => a.starts_at.toISOString())).toEqual([
+      at('2026-12-08T10:30').toISOString(),
+      at('2026-12-08T12:00').toISOString(),
+    ]);
     expect(await overlappingPairs(t)).toBe(0);
   });
 
   it('a double submit (at once, then back + resubmit) books exactly once', async () => {
     const { blockId } = await teamWithBlock(t, '6812', '2026-12-09');
     const c = resident(t.app);
-    const csrf = await walkToCheck(c, { postcode: '6812AB', slot: key(blockId, '2026-12-09T12:00'), name: 'Anna de Vries', email: 'dubbel@example.nl' });
+    const csrf = await walkToCheck(c, {
+      postcode: '6812AB',
+      slot: key(blockId, '2026-12-09T12:00'),
+      name: 'Anna de Vries',
+      email: 'dubbel@example.nl',
+    });
 
     // On the server both submits are inside their transactions at once (the second waits for the
     // first one's request row, which has the same idempotency key).
     const gate = await holdWrites(t);
-    const racing = Promise.all([c.post('/aanmelden/controleren', { _csrf: csrf }), c.post('/aanmelden/controleren', { _csrf: csrf })]);
+    const racing = Promise.all([
+      c.post('/aanmelden/controleren', { _csrf: csrf }),
+      c.post('/aanmelden/controleren', { _csrf: csrf }),
+    ]);
     expect(await gate.release(2)).toBe(2);
     const both = await racing;
     for (const res of both) expect(res.statusCode).toBe(303);
@@ -246,20 +311,41 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
     expect(conf.body).toContain('woensdag 9 december 2026, 12:00–13:00');
     expect(conf.body).toMatch(/href="\/afspraak\/[A-Za-z0-9_-]{43}"/);
 
-    const residents = await t.app.db.selectFrom('resident').select('id').where('email', '=', 'dubbel@example.nl').execute();
+    const residents = await t.app.db
+      .selectFrom('resident')
+      .select('id')
+      .where('email', '=', 'dubbel@example.nl')
+      .execute();
     expect(residents).toHaveLength(1);
-    const requests = await t.app.db.selectFrom('request').select('id').where('resident_id', '=', residents[0]!.id).execute();
+    const requests = await t.app.db
+      .selectFrom('request')
+      .select('id')
+      .where('resident_id', '=', residents[0]!.id)
+      .execute();
     expect(requests).toHaveLength(1);
-    const appts = await t.app.db.selectFrom('appointment').select(['request_id', 'status']).where('block_id', '=', blockId).execute();
+    const appts = await t.app.db
+      .selectFrom('appointment')
+      .select(['request_id', 'status'])
+      .where('block_id', '=', blockId)
+      .execute();
     expect(appts).toEqual([{ request_id: requests[0]!.id, status: 'booked' }]);
-    const mails = await t.app.db.selectFrom('outbox_message').select('id').where('to_address', '=', 'dubbel@example.nl').execute();
+    const mails = await t.app.db
+      .selectFrom('outbox_message')
+      .select('id')
+      .where('to_address', '=', 'dubbel@example.nl')
+      .execute();
     expect(mails).toHaveLength(1);
   });
 
   it('a duplicate submit handled after the first one finished still leads to the confirmation ', async () => {
     const { blockId } = await teamWithBlock(t, '6814', '2026-12-11');
     const c = resident(t.app);
-    const csrf = await walkToCheck(c, { postcode: '6814AB', slot: key(blockId, '2026-12-11T09:00'), name: 'Bram Jansen', email: 'laat@example.nl' });
+    const csrf = await walkToCheck(c, {
+      postcode: '6814AB',
+      slot: key(blockId, '2026-12-11T09:00'),
+      name: 'Bram Jansen',
+      email: 'laat@example.nl',
+    });
     // The second click: the same form, sent with the cookie from before the first answer.
     const secondClick = resident(t.app);
     secondClick.cookies = new Map(c.cookies);
@@ -281,16 +367,44 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
     const outcome = (p: Promise<unknown>) =>
       p.then(
         () => 'ok',
-        (e: { code?: string; message?: string }) => (e instanceof SlotTakenError ? 'taken' : `${e.code ?? '?'} ${e.message ?? ''}`),
+        (e: { code?: string; message?: string }) =>
+          e instanceof SlotTakenError ? 'taken' : `${e.code ?? '?'} ${e.message ?? ''}`,
       );
     const errors: string[] = [];
     for (let round = 0; round < 30; round++) {
       const { team, blockId } = await teamWithBlock(t, String(6900 + round), '2026-12-14');
       // Three new bookings of 10:30 at the same instant.
       const input = (n: number) => ({
-        team, now: NOW, secret: t.app.config.sessionSecret, mail, slot: { blockId, start: at('2026-12-14T10:30'), mode: 'home' as const },
-        resident: { name: `Bewoner ${n}`, email: `gelijk-${round}-${n}@example.nl`, phone: null, postcode: null, houseNumber: null, street: 'Steenstraat', city: 'Arnhem', dateOfBirth: null, language: 'nl', interpreter: false, mailLocale: 'nl' as const },
-        request: { teamId: team.id, channel: 'online' as const, question: 'Hulp', topics: [], about: 'self' as const, dangerNow: false, urgent24h: false, companion: null, consentAt: NOW, idempotencyKey: randomUUID() },
+        team,
+        now: NOW,
+        secret: t.app.config.sessionSecret,
+        mail,
+        slot: { blockId, start: at('2026-12-14T10:30'), mode: 'home' as const },
+        resident: {
+          name: `Bewoner ${n}`,
+          email: `gelijk-${round}-${n}@example.nl`,
+          phone: null,
+          postcode: null,
+          houseNumber: null,
+          street: 'Steenstraat',
+          city: 'Arnhem',
+          dateOfBirth: null,
+          language: 'nl',
+          interpreter: false,
+          mailLocale: 'nl' as const,
+        },
+        request: {
+          teamId: team.id,
+          channel: 'online' as const,
+          question: 'Hulp',
+          topics: [],
+          about: 'self' as const,
+          dangerNow: false,
+          urgent24h: false,
+          companion: null,
+          consentAt: NOW,
+          idempotencyKey: randomUUID(),
+        },
       });
       let gate = await holdWrites(t, 'appointment');
       const bookings = Promise.all([0, 1, 2].map((n) => outcome(book(t.app.db, input(n)))));
@@ -305,11 +419,32 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
         const request = await makeRequest(t.app.db, team.id);
         const token = randomBytes(32).toString('base64url');
         const start = at(`2026-12-14T${time}`);
-        await t.app.db.insertInto('appointment').values({ request_id: request.id, block_id: blockId, starts_at: start, ends_at: new Date(start.getTime() + 3600_000), manage_token_hash: hashToken(token) }).execute();
+        await t.app.db
+          .insertInto('appointment')
+          .values({
+            request_id: request.id,
+            block_id: blockId,
+            starts_at: start,
+            ends_at: new Date(start.getTime() + 3600_000),
+            manage_token_hash: hashToken(token),
+          })
+          .execute();
         movers.push({ a: (await loadAppointmentByToken(t.app.db, token))!, token });
       }
       gate = await holdWrites(t, 'appointment');
-      const moves = Promise.all(movers.map((m) => outcome(reschedule(t.app.db, m.a, team, { blockId, start: at('2026-12-14T13:30'), mode: 'home' }, { now: NOW, mail, token: m.token }))));
+      const moves = Promise.all(
+        movers.map((m) =>
+          outcome(
+            reschedule(
+              t.app.db,
+              m.a,
+              team,
+              { blockId, start: at('2026-12-14T13:30'), mode: 'home' },
+              { now: NOW, mail, token: m.token },
+            ),
+          ),
+        ),
+      );
       expect(await gate.release(2)).toBe(2);
       const moved = await moves;
       expect(moved.filter((o) => o === 'ok')).toHaveLength(1);
@@ -323,8 +458,18 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
     const { blockId } = await teamWithBlock(t, '6813', '2026-12-10');
     const a = resident(t.app);
     const b = resident(t.app);
-    const tokenA = await bookFlow(a, { postcode: '6813AB', slot: key(blockId, '2026-12-10T09:00'), name: 'Bewoner A', email: 'verzet-a@example.nl' });
-    const tokenB = await bookFlow(b, { postcode: '6813AB', slot: key(blockId, '2026-12-10T10:30'), name: 'Bewoner B', email: 'verzet-b@example.nl' });
+    const tokenA = await bookFlow(a, {
+      postcode: '6813AB',
+      slot: key(blockId, '2026-12-10T09:00'),
+      name: 'Bewoner A',
+      email: 'verzet-a@example.nl',
+    });
+    const tokenB = await bookFlow(b, {
+      postcode: '6813AB',
+      slot: key(blockId, '2026-12-10T10:30'),
+      name: 'Bewoner B',
+      email: 'verzet-b@example.nl',
+    });
     const X = key(blockId, '2026-12-10T13:30');
 
     const pageA = await a.get(`/afspraak/${tokenA}/verzetten`);
@@ -365,19 +510,36 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
         .select(['appointment.starts_at', 'appointment.status'])
         .where('resident.email', '=', email)
         .execute();
-    expect((await booked(winner.email)).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([[at('2026-12-10T13:30').toISOString(), 'booked']]);
-    expect((await booked(loser.email)).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([[at(loser.old).toISOString(), 'booked']]);
+    expect((await booked(winner.email)).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([
+      [at('2026-12-10T13:30').toISOString(), 'booked'],
+    ]);
+    expect((await booked(loser.email)).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([
+      [at(loser.old).toISOString(), 'booked'],
+    ]);
     expect(await overlappingPairs(t)).toBe(0);
 
     // The winner's old time is free again: offered to a new resident, and bookable by them.
     const c = resident(t.app);
     const oldKey = key(blockId, winner.old);
-    const csrfC = await walkToCheck(c, { postcode: '6813AB', slot: oldKey, name: 'Bewoner C', email: 'verzet-c@example.nl' });
+    const csrfC = await walkToCheck(c, {
+      postcode: '6813AB',
+      slot: oldKey,
+      name: 'Bewoner C',
+      email: 'verzet-c@example.nl',
+    });
     const resC = await c.post('/aanmelden/controleren', { _csrf: csrfC });
     expect(resC.statusCode).toBe(303);
     expect(resC.headers.location).toBe('/aanmelden/bevestiging');
-    expect((await booked('verzet-c@example.nl')).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([[at(winner.old).toISOString(), 'booked']]);
-    const all = await t.app.db.selectFrom('appointment').select('starts_at').where('block_id', '=', blockId).where('status', '=', 'booked').orderBy('starts_at').execute();
+    expect((await booked('verzet-c@example.nl')).map((r) => [r.starts_at.toISOString(), r.status])).toEqual([
+      [at(winner.old).toISOString(), 'booked'],
+    ]);
+    const all = await t.app.db
+      .selectFrom('appointment')
+      .select('starts_at')
+      .where('block_id', '=', blockId)
+      .where('status', '=', 'booked')
+      .orderBy('starts_at')
+      .execute();
     expect(all.map((r) => r.starts_at.toISOString()).sort()).toEqual(
       [winner.old, loser.old, '2026-12-10T13:30'].map((l) => at(l).toISOString()).sort(),
     );

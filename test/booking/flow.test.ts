@@ -17,7 +17,12 @@ describe('resident books a keukentafelgesprek', () => {
     teamId = team.id;
     const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani', email: 'fatima@example.nl' });
     const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker', email: 'jeroen@example.nl' });
-    blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+    blockId = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [a.id, b.id],
+    });
   });
   afterAll(async () => t.close());
 
@@ -28,7 +33,13 @@ describe('resident books a keukentafelgesprek', () => {
     expect(res.headers.location).toBe('/aanmelden/vraag');
     res = await c.get('/aanmelden/vraag');
     expect(res.body).toContain('Wijkteam Centrum');
-    res = await c.submit('/aanmelden/vraag', { question: 'Schulden', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    res = await c.submit('/aanmelden/vraag', {
+      question: 'Schulden',
+      topics: ['money'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(res.headers.location).toBe('/aanmelden/moment');
     res = await c.get('/aanmelden/moment');
     expect(res.body).toContain('dinsdag 8 december 2026');
@@ -37,7 +48,17 @@ describe('resident books a keukentafelgesprek', () => {
     const slot = `${blockId}_${at('2026-12-08T10:30').toISOString()}`;
     res = await c.submit('/aanmelden/moment', { slot, mode: 'home' });
     expect(res.headers.location).toBe('/aanmelden/gegevens');
-    res = await c.submit('/aanmelden/gegevens', { name: 'Anna de Vries', email: 'anna@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    res = await c.submit('/aanmelden/gegevens', {
+      name: 'Anna de Vries',
+      email: 'anna@example.nl',
+      phone: '',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/aanmelden/controleren');
     res = await c.get('/aanmelden/controleren');
@@ -56,8 +77,18 @@ describe('resident books a keukentafelgesprek', () => {
     expect(appts).toHaveLength(1);
     expect(appts[0]!.starts_at.toISOString()).toBe(at('2026-12-08T10:30').toISOString());
     const req = await t.app.db.selectFrom('request').selectAll().executeTakeFirstOrThrow();
-    expect(req).toMatchObject({ team_id: teamId, channel: 'online', question: 'Schulden', topics: ['money'], status: 'scheduled' });
-    const mails = await t.app.db.selectFrom('outbox_message').select(['to_address', 'subject', 'body_text', 'ics']).orderBy('id').execute();
+    expect(req).toMatchObject({
+      team_id: teamId,
+      channel: 'online',
+      question: 'Schulden',
+      topics: ['money'],
+      status: 'scheduled',
+    });
+    const mails = await t.app.db
+      .selectFrom('outbox_message')
+      .select(['to_address', 'subject', 'body_text', 'ics'])
+      .orderBy('id')
+      .execute();
     expect(mails.map((m) => m.to_address)).toEqual(['anna@example.nl', 'fatima@example.nl', 'jeroen@example.nl']);
     expect(mails[0]!.body_text).toContain('dinsdag 8 december 2026, 10:30–11:30');
     expect(mails[0]!.ics).toContain('BEGIN:VEVENT');

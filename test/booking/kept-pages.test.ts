@@ -38,21 +38,42 @@ describe('the calendar page kept in memory', () => {
     const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
     const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
     coachIds = [a.id, b.id];
-    blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds });
+    blockId = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds,
+    });
   });
   afterAll(async () => t.close());
 
   async function atMoment(app = t.app): Promise<Client> {
     const c = new Client(app);
     await c.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
-    const res = await c.submit('/aanmelden/vraag', { question: 'Hulp bij post', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    const res = await c.submit('/aanmelden/vraag', {
+      question: 'Hulp bij post',
+      topics: ['money'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(res.headers.location).toBe('/aanmelden/moment');
     return c;
   }
 
   async function book(c: Client, slot: string) {
     expect((await c.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
-    await c.submit('/aanmelden/gegevens', { name: 'Bea Bewoner', email: 'bea@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    await c.submit('/aanmelden/gegevens', {
+      name: 'Bea Bewoner',
+      email: 'bea@example.nl',
+      phone: '',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     const res = await c.submit('/aanmelden/controleren', {});
     expect(res.headers.location).toBe('/aanmelden/bevestiging');
   }
@@ -71,8 +92,12 @@ describe('the calendar page kept in memory', () => {
     // Each token belongs to its own session: swapped, both are refused.
     const slot = `${blockId}_${at('2026-12-08T09:00').toISOString()}`;
     expect((await anna.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).statusCode).toBe(403);
-    expect((await anna.post('/aanmelden/moment', { _csrf: tokenA, slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
-    expect((await ben.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+    expect((await anna.post('/aanmelden/moment', { _csrf: tokenA, slot, mode: 'home' })).headers.location).toBe(
+      '/aanmelden/gegevens',
+    );
+    expect((await ben.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).headers.location).toBe(
+      '/aanmelden/gegevens',
+    );
   });
 
   it('keeps the chosen time and the language per visitor', async () => {
@@ -105,9 +130,20 @@ describe('the calendar page kept in memory', () => {
   it('shows a new block at once, and drops a cancelled one at once', async () => {
     const c = await atMoment();
     expect(offered((await c.get('/aanmelden/moment')).body)).not.toContain('09-12 13:00');
-    const newBlock = await makeBlock(t.app.db, { teamId, start: at('2026-12-09T13:00'), end: at('2026-12-09T16:00'), coachIds });
-    expect(offered((await c.get('/aanmelden/moment')).body)).toEqual(expect.arrayContaining(['09-12 13:00', '09-12 14:30']));
-    const lead = await loggedIn(t.app, (await t.app.db.selectFrom('staff_user').select('email').where('role', '=', 'teamlead').executeTakeFirstOrThrow()).email);
+    const newBlock = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2026-12-09T13:00'),
+      end: at('2026-12-09T16:00'),
+      coachIds,
+    });
+    expect(offered((await c.get('/aanmelden/moment')).body)).toEqual(
+      expect.arrayContaining(['09-12 13:00', '09-12 14:30']),
+    );
+    const lead = await loggedIn(
+      t.app,
+      (await t.app.db.selectFrom('staff_user').select('email').where('role', '=', 'teamlead').executeTakeFirstOrThrow())
+        .email,
+    );
     const res = await lead.submit(`/medewerker/blokken/${newBlock}/annuleren`, { scope: 'one' });
     expect(res.statusCode).toBe(303);
     const after = offered((await c.get('/aanmelden/moment')).body);
@@ -126,7 +162,12 @@ describe('a sign-up served by two servers', () => {
     const team = await makeTeam(one.app.db, { name: 'Wijkteam Noord', from: '6821AA', to: '6822ZZ' });
     const a = await makeStaff(one.app.db, team.id);
     const b = await makeStaff(one.app.db, team.id);
-    blockId = await makeBlock(one.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+    blockId = await makeBlock(one.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [a.id, b.id],
+    });
   });
   afterAll(async () => {
     await two.close();
@@ -136,13 +177,21 @@ describe('a sign-up served by two servers', () => {
   it('reads the draft from the database when the other server changed it', async () => {
     const onOne = new Client(one.app);
     await onOne.submit('/aanmelden', { postcode: '6821AB', houseNumber: '3' });
-    await onOne.submit('/aanmelden/vraag', { question: 'Eenzaam', topics: ['loneliness'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    await onOne.submit('/aanmelden/vraag', {
+      question: 'Eenzaam',
+      topics: ['loneliness'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(checkedSlot((await onOne.get('/aanmelden/moment')).body)).toBeNull();
     // The same browser, its next request handled by the second server.
     const onTwo = new Client(two.app);
     onTwo.cookies = onOne.cookies;
     const slot = `${blockId}_${at('2026-12-08T10:30').toISOString()}`;
-    expect((await onTwo.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+    expect((await onTwo.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe(
+      '/aanmelden/gegevens',
+    );
     // Back on the first server, which still holds the older draft in memory.
     expect(checkedSlot((await onOne.get('/aanmelden/moment')).body)).toBe(slot);
     expect((await onOne.get('/aanmelden/gegevens')).statusCode).toBe(200);
@@ -161,7 +210,13 @@ describe('what a resident typed, kept in memory', () => {
   it('is forgotten when the draft expires, together with the database row', async () => {
     const c = new Client(t.app);
     await c.submit('/aanmelden', { postcode: '6831AB', houseNumber: '5' });
-    await c.submit('/aanmelden/vraag', { question: 'Mijn buurman en ik hebben ruzie', topics: ['other'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    await c.submit('/aanmelden/vraag', {
+      question: 'Mijn buurman en ik hebben ruzie',
+      topics: ['other'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(keptDraftCount(t.app)).toBe(1);
     // A day and a bit later, the periodic job deletes the expired draft and forgets the kept copy.
     clock = new Date(NOW.getTime() + 25 * 3600_000);

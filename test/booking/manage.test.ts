@@ -28,14 +28,25 @@ async function setup(t: TestApp, area: string, day: string, hours = { from: '09:
   const fatima = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
   const jeroen = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
   // 09:00–17:00 with 60 + 30: slots at 09:00, 10:30, 12:00, 13:30 and 15:00.
-  const blockId = await makeBlock(t.app.db, { teamId: team.id, start: at(`${day}T${hours.from}`), end: at(`${day}T${hours.to}`), coachIds: [fatima.id, jeroen.id] });
+  const blockId = await makeBlock(t.app.db, {
+    teamId: team.id,
+    start: at(`${day}T${hours.from}`),
+    end: at(`${day}T${hours.to}`),
+    coachIds: [fatima.id, jeroen.id],
+  });
   return { team, blockId, coachEmails: [fatima.email, jeroen.email], postcode: `${area}AB` };
 }
 
 async function startSignup(c: Client, postcode: string) {
   let res = await c.submit('/aanmelden', { postcode, houseNumber: '12a' });
   expect(res.headers.location).toBe('/aanmelden/vraag');
-  res = await c.submit('/aanmelden/vraag', { question: QUESTION, topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+  res = await c.submit('/aanmelden/vraag', {
+    question: QUESTION,
+    topics: ['money'],
+    about: 'self',
+    dangerNow: 'no',
+    urgent24h: 'no',
+  });
   expect(res.headers.location).toBe('/aanmelden/moment');
 }
 
@@ -53,7 +64,17 @@ async function book(t: TestApp, c: Client, p: { postcode: string; slot: string; 
   await startSignup(c, p.postcode);
   let res = await c.submit('/aanmelden/moment', { slot: p.slot, mode: 'home' });
   expect(res.headers.location).toBe('/aanmelden/gegevens');
-  res = await c.submit('/aanmelden/gegevens', { name: 'Anna de Vries', email: p.email, phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+  res = await c.submit('/aanmelden/gegevens', {
+    name: 'Anna de Vries',
+    email: p.email,
+    phone: '',
+    street: 'Steenstraat',
+    city: 'Arnhem',
+    language: 'nl',
+    dateOfBirth: '',
+    companion: '',
+    consent: 'yes',
+  });
   expect(res.headers.location).toBe('/aanmelden/controleren');
   res = await c.submit('/aanmelden/controleren', {});
   expect(res.statusCode).toBe(303);
@@ -96,10 +117,14 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     clock = NOW;
   });
 
-  it('shows the time and the coaches\' first names, privately', async () => {
+  it("shows the time and the coaches' first names, privately", async () => {
     const s = await setup(t, '6821', '2026-12-08');
     const c = new Client(t.app);
-    const token = await book(t, c, { postcode: s.postcode, slot: key(s.blockId, '2026-12-08T10:30'), email: 'bekijk@example.nl' });
+    const token = await book(t, c, {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-08T10:30'),
+      email: 'bekijk@example.nl',
+    });
     // Another browser (the link from the mail) sees the same, without any session.
     const res = await new Client(t.app).get(`/afspraak/${token}`);
     expect(res.statusCode).toBe(200);
@@ -125,7 +150,12 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     expect(bookedMail!.subject).toBe('Uw afspraak met het wijkteam: dinsdag 8 december 2026, 09:00–10:00');
     const originalUid = parseIcs(bookedMail!.ics!).event.uid;
     expect(originalUid).toMatch(new RegExp(`^appointment-${before!.id}@`));
-    const lastMailId = (await t.app.db.selectFrom('outbox_message').select(sql<number>`max(id)`.as('m')).executeTakeFirstOrThrow()).m;
+    const lastMailId = (
+      await t.app.db
+        .selectFrom('outbox_message')
+        .select(sql<number>`max(id)`.as('m'))
+        .executeTakeFirstOrThrow()
+    ).m;
     expect(await offeredTimes(t, s.postcode)).not.toContain(`value="${key(s.blockId, '2026-12-08T09:00')}"`);
 
     const page = await c.get(`/afspraak/${token}/verzetten`);
@@ -133,7 +163,11 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     expect(page.body).toContain('dinsdag 8 december 2026, 09:00–10:00');
     const target = key(s.blockId, '2026-12-08T13:30');
     expect(page.body).toContain(`value="${target}"`);
-    const res = await c.post(`/afspraak/${token}/verzetten`, { _csrf: csrfFrom(page.body), slot: target, mode: 'home' });
+    const res = await c.post(`/afspraak/${token}/verzetten`, {
+      _csrf: csrfFrom(page.body),
+      slot: target,
+      mode: 'home',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/afspraak/${token}?klaar=verzet`);
 
@@ -173,18 +207,40 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
       expect(m.body_text).not.toContain(QUESTION);
       expect(m.body_text).not.toContain(token);
     }
-    const audits = await t.app.db.selectFrom('audit_event').select('action').where('subject_type', '=', 'appointment').where('subject_id', '=', before!.id).execute();
+    const audits = await t.app.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('subject_type', '=', 'appointment')
+      .where('subject_id', '=', before!.id)
+      .execute();
     expect(audits.map((a) => a.action)).toEqual(['appointment_rescheduled']);
   });
 
   it('refuses to move onto a taken time and changes nothing', async () => {
     const s = await setup(t, '6823', '2026-12-09');
     const c = new Client(t.app);
-    const token = await book(t, c, { postcode: s.postcode, slot: key(s.blockId, '2026-12-09T09:00'), email: 'blijft@example.nl' });
-    await book(t, new Client(t.app), { postcode: s.postcode, slot: key(s.blockId, '2026-12-09T10:30'), email: 'bezet@example.nl' });
-    const lastMailId = (await t.app.db.selectFrom('outbox_message').select(sql<number>`max(id)`.as('m')).executeTakeFirstOrThrow()).m;
+    const token = await book(t, c, {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-09T09:00'),
+      email: 'blijft@example.nl',
+    });
+    await book(t, new Client(t.app), {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-09T10:30'),
+      email: 'bezet@example.nl',
+    });
+    const lastMailId = (
+      await t.app.db
+        .selectFrom('outbox_message')
+        .select(sql<number>`max(id)`.as('m'))
+        .executeTakeFirstOrThrow()
+    ).m;
     const page = await c.get(`/afspraak/${token}/verzetten`);
-    const res = await c.post(`/afspraak/${token}/verzetten`, { _csrf: csrfFrom(page.body), slot: key(s.blockId, '2026-12-09T10:30'), mode: 'home' });
+    const res = await c.post(`/afspraak/${token}/verzetten`, {
+      _csrf: csrfFrom(page.body),
+      slot: key(s.blockId, '2026-12-09T10:30'),
+      mode: 'home',
+    });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('net door iemand anders gekozen');
     const [appt] = await appointmentOf(t, 'blijft@example.nl');
@@ -201,7 +257,12 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     const token = await book(t, c, { postcode: s.postcode, slot: key(s.blockId, '2026-12-10T10:30'), email });
     const [booked] = await appointmentOf(t, email);
     const originalUid = parseIcs((await mailsTo(t, [email]))[0]!.ics!).event.uid;
-    const lastMailId = (await t.app.db.selectFrom('outbox_message').select(sql<number>`max(id)`.as('m')).executeTakeFirstOrThrow()).m;
+    const lastMailId = (
+      await t.app.db
+        .selectFrom('outbox_message')
+        .select(sql<number>`max(id)`.as('m'))
+        .executeTakeFirstOrThrow()
+    ).m;
 
     const page = await c.get(`/afspraak/${token}/annuleren`);
     expect(page.statusCode).toBe(200);
@@ -212,7 +273,12 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     expect(res.headers.location).toBe(`/afspraak/${token}?klaar=geannuleerd`);
 
     const [appt] = await appointmentOf(t, email);
-    expect(appt).toMatchObject({ id: booked!.id, status: 'cancelled', cancel_reason: 'Ik ben ziek', request_status: 'cancelled' });
+    expect(appt).toMatchObject({
+      id: booked!.id,
+      status: 'cancelled',
+      cancel_reason: 'Ik ben ziek',
+      request_status: 'cancelled',
+    });
     expect(appt!.cancelled_at?.toISOString()).toBe(at('2026-11-25T08:15').toISOString());
     expect(appt!.closed_at?.toISOString()).toBe(at('2026-11-25T08:15').toISOString());
 
@@ -237,7 +303,9 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     // A cancelled appointment can no longer be moved or cancelled again.
     expect((await c.get(`/afspraak/${token}/verzetten`)).statusCode).toBe(410);
     expect((await c.get(`/afspraak/${token}/annuleren`)).statusCode).toBe(410);
-    expect((await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(page.body), reason: 'nog eens' })).statusCode).toBe(410);
+    expect(
+      (await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(page.body), reason: 'nog eens' })).statusCode,
+    ).toBe(410);
     expect((await appointmentOf(t, email))[0]!.cancel_reason).toBe('Ik ben ziek');
     expect(await mailsTo(t, [email, ...s.coachEmails], mails.at(-1)!.id)).toEqual([]);
     // The time is free again.
@@ -247,19 +315,33 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
   it('cancels without a reason (stored as null), and refuses a reason over 1000 characters', async () => {
     const s = await setup(t, '6825', '2026-12-10');
     const c = new Client(t.app);
-    const token = await book(t, c, { postcode: s.postcode, slot: key(s.blockId, '2026-12-10T12:00'), email: 'zonderreden@example.nl' });
+    const token = await book(t, c, {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-10T12:00'),
+      email: 'zonderreden@example.nl',
+    });
     const page = await c.get(`/afspraak/${token}/annuleren`);
-    const tooLong = await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(page.body), reason: 'x'.repeat(1001) });
+    const tooLong = await c.post(`/afspraak/${token}/annuleren`, {
+      _csrf: csrfFrom(page.body),
+      reason: 'x'.repeat(1001),
+    });
     expect(tooLong.statusCode).toBe(400);
     expect((await appointmentOf(t, 'zonderreden@example.nl'))[0]!.status).toBe('booked');
     const res = await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(page.body), reason: '   ' });
     expect(res.statusCode).toBe(303);
-    expect((await appointmentOf(t, 'zonderreden@example.nl'))[0]).toMatchObject({ status: 'cancelled', cancel_reason: null });
+    expect((await appointmentOf(t, 'zonderreden@example.nl'))[0]).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: null,
+    });
   });
 
   it('answers 404 for an unknown or malformed token', async () => {
     const s = await setup(t, '6826', '2026-12-11');
-    const token = await book(t, new Client(t.app), { postcode: s.postcode, slot: key(s.blockId, '2026-12-11T09:00'), email: 'onbekend@example.nl' });
+    const token = await book(t, new Client(t.app), {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-11T09:00'),
+      email: 'onbekend@example.nl',
+    });
     const c = new Client(t.app);
     const unknown = randomBytes(32).toString('base64url');
     // One character changed: still unknown.
@@ -292,7 +374,17 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
       const res = await c.get(`/afspraak/${token}`);
       expect(res.statusCode, moment).toBe(410);
       expect(res.body).toContain('Deze link werkt niet meer');
-      for (const detail of ['12:00', '13:00', 'vrijdag 11 december', 'Fatima', 'Jeroen', 'Wijkteam 6827', 'Steenstraat', '/verzetten', '/annuleren']) {
+      for (const detail of [
+        '12:00',
+        '13:00',
+        'vrijdag 11 december',
+        'Fatima',
+        'Jeroen',
+        'Wijkteam 6827',
+        'Steenstraat',
+        '/verzetten',
+        '/annuleren',
+      ]) {
         expect(res.body, detail).not.toContain(detail);
       }
       expect((await c.get(`/afspraak/${token}/verzetten`)).statusCode).toBe(410);
@@ -313,7 +405,15 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(16);
     // Move it once, so the audit trail and the mails of a change are in the database too.
     const page = await c.get(`/afspraak/${token}/verzetten`);
-    expect((await c.post(`/afspraak/${token}/verzetten`, { _csrf: csrfFrom(page.body), slot: key(s.blockId, '2026-12-14T10:30'), mode: 'office' })).statusCode).toBe(303);
+    expect(
+      (
+        await c.post(`/afspraak/${token}/verzetten`, {
+          _csrf: csrfFrom(page.body),
+          slot: key(s.blockId, '2026-12-14T10:30'),
+          mode: 'office',
+        })
+      ).statusCode,
+    ).toBe(303);
 
     const [appt] = await appointmentOf(t, email);
     expect(appt!.manage_token_hash).toBe(createHash('sha256').update(token).digest('hex'));
@@ -326,7 +426,9 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
       select table_name as name from information_schema.tables
        where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(t.app.db);
     const names = tables.rows.map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(['appointment', 'audit_event', 'draft', 'outbox_message', 'request', 'resident']));
+    expect(names).toEqual(
+      expect.arrayContaining(['appointment', 'audit_event', 'draft', 'outbox_message', 'request', 'resident']),
+    );
     const holding: string[] = [];
     for (const name of names) {
       const { rows } = await sql<{ row: string }>`select x::text as row from ${sql.table(name)} x`.execute(t.app.db);
@@ -334,12 +436,22 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     }
     // Finding it in the outbox shows the search itself works.
     expect(holding).toEqual(['outbox_message']);
-    const withToken = await t.app.db.selectFrom('outbox_message').select(['to_address']).where('body_text', 'like', `%${token}%`).execute();
+    const withToken = await t.app.db
+      .selectFrom('outbox_message')
+      .select(['to_address'])
+      .where('body_text', 'like', `%${token}%`)
+      .execute();
     expect(withToken.map((m) => m.to_address)).toEqual([email, email]);
-    const audit = await t.app.db.selectFrom('audit_event').select(sql<string>`detail::text`.as('d')).execute();
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .select(sql<string>`detail::text`.as('d'))
+      .execute();
     expect(audit.length).toBeGreaterThan(0);
     for (const a of audit) expect(a.d).not.toContain(token);
-    const drafts = await t.app.db.selectFrom('draft').select(sql<string>`data::text`.as('d')).execute();
+    const drafts = await t.app.db
+      .selectFrom('draft')
+      .select(sql<string>`data::text`.as('d'))
+      .execute();
     expect(drafts.length).toBeGreaterThan(0); // the offeredTimes() and other sign-ups left drafts behind
     for (const d of drafts) expect(d.d).not.toContain(token);
   });
@@ -358,14 +470,19 @@ describe(`booking mail over SMTP (${onServer ? 'server' : 'embedded'} database)`
     await receiver?.stop();
   });
 
-  const to = (m: ParsedMail) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
+  const to = (m: ParsedMail) =>
+    (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address));
 
   it('the confirmation arrives with an .ics that ical.js reads as the right UTC start', async () => {
     clock = NOW;
     receiver.messages.splice(0);
     const s = await setup(t, '6831', '2026-12-08');
     const email = 'smtp@example.nl';
-    const token = await book(t, new Client(t.app), { postcode: s.postcode, slot: key(s.blockId, '2026-12-08T10:30'), email });
+    const token = await book(t, new Client(t.app), {
+      postcode: s.postcode,
+      slot: key(s.blockId, '2026-12-08T10:30'),
+      email,
+    });
 
     expect(await t.app.mail.flush()).toBe(3);
     const mails = await receiver.waitFor(3);
@@ -410,7 +527,11 @@ describe(`booking mail over SMTP (${onServer ? 'server' : 'embedded'} database)`
     expect(first.startDate.toJSDate().toISOString()).toBe('2027-03-28T08:30:00.000Z');
 
     const page = await c.get(`/afspraak/${token}/verzetten`);
-    const res = await c.post(`/afspraak/${token}/verzetten`, { _csrf: csrfFrom(page.body), slot: key(s.blockId, '2027-03-28T09:00'), mode: 'home' });
+    const res = await c.post(`/afspraak/${token}/verzetten`, {
+      _csrf: csrfFrom(page.body),
+      slot: key(s.blockId, '2027-03-28T09:00'),
+      mode: 'home',
+    });
     expect(res.statusCode).toBe(303);
     expect(await t.app.mail.flush()).toBe(3);
     const all = await receiver.waitFor(6);

@@ -19,27 +19,52 @@ describe('sign-up paths', () => {
   let noord: Awaited<ReturnType<typeof makeTeam>>;
   let blockId: number;
   const count = async (table: 'request' | 'appointment' | 'resident') =>
-    Number((await t.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     t = await createTestApp({ now: () => clock });
     centrum = await makeTeam(t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
     noord = await makeTeam(t.app.db, { name: 'Wijkteam Noord', from: '6815AA', to: '6818ZZ' });
     const oost = await makeTeam(t.app.db, { name: 'Wijkteam Oost', from: '6821AA', to: '6823ZZ' });
-    await t.app.db.insertInto('team_neighbour').values([{ team_id: noord.id, neighbour_id: oost.id }]).execute();
+    await t.app.db
+      .insertInto('team_neighbour')
+      .values([{ team_id: noord.id, neighbour_id: oost.id }])
+      .execute();
     const a = await makeStaff(t.app.db, centrum.id, { name: 'Fatima El Amrani' });
     const b = await makeStaff(t.app.db, centrum.id, { name: 'Jeroen Bakker' });
-    blockId = await makeBlock(t.app.db, { teamId: centrum.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+    blockId = await makeBlock(t.app.db, {
+      teamId: centrum.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [a.id, b.id],
+    });
     const c = await makeStaff(t.app.db, oost.id, { name: 'Samira Bouzid' });
     const d = await makeStaff(t.app.db, oost.id, { name: 'Kees Visser' });
-    await makeBlock(t.app.db, { teamId: oost.id, start: at('2026-12-02T13:30'), end: at('2026-12-02T16:30'), coachIds: [c.id, d.id] });
+    await makeBlock(t.app.db, {
+      teamId: oost.id,
+      start: at('2026-12-02T13:30'),
+      end: at('2026-12-02T16:30'),
+      coachIds: [c.id, d.id],
+    });
   });
   afterAll(async () => t.close());
 
   it('danger now: shows 112 and Veilig Thuis and books nothing', async () => {
     const c = new Client(t.app);
     await toQuestion(c, '6811AB');
-    const res = await c.submit('/aanmelden/vraag', { question: 'Hij slaat me', about: 'self', dangerNow: 'yes', urgent24h: 'no' });
+    const res = await c.submit('/aanmelden/vraag', {
+      question: 'Hij slaat me',
+      about: 'self',
+      dangerNow: 'yes',
+      urgent24h: 'no',
+    });
     expect(res.headers.location).toBe('/aanmelden/gevaar');
     const page = await c.get('/aanmelden/gevaar');
     expect(page.body).toContain('tel:112');
@@ -57,7 +82,12 @@ describe('sign-up paths', () => {
     const before = await count('request');
     const c = new Client(t.app);
     await toQuestion(c, '6811AB');
-    const res = await c.submit('/aanmelden/vraag', { question: 'Ik word morgen uit huis gezet', about: 'self', dangerNow: 'no', urgent24h: 'yes' });
+    const res = await c.submit('/aanmelden/vraag', {
+      question: 'Ik word morgen uit huis gezet',
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'yes',
+    });
     expect(res.headers.location).toBe('/aanmelden/terugbellen');
     expect((await c.get('/aanmelden/moment')).headers.location).toBe('/aanmelden/terugbellen');
     const bad = await c.submit('/aanmelden/terugbellen', { name: 'Piet', phone: '12' });
@@ -73,7 +103,11 @@ describe('sign-up paths', () => {
     expect(req).toMatchObject({ status: 'callback', urgent_24h: true, safety_flag: true, team_id: centrum.id });
     const appts = await t.app.db.selectFrom('appointment').where('request_id', '=', req.id).selectAll().execute();
     expect(appts).toHaveLength(0);
-    const mail = await t.app.db.selectFrom('outbox_message').where('to_address', '=', centrum.email).selectAll().executeTakeFirstOrThrow();
+    const mail = await t.app.db
+      .selectFrom('outbox_message')
+      .where('to_address', '=', centrum.email)
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(mail.subject).toContain('DRINGEND');
     expect(mail.body_text).not.toContain('uit huis gezet');
   });
@@ -84,9 +118,24 @@ describe('sign-up paths', () => {
     const q = await c.get('/aanmelden/vraag');
     expect(q.body).toContain('hoort niet bij een van onze wijkteams');
     expect(q.body).toContain('14 026');
-    const res = await c.submit('/aanmelden/vraag', { question: 'Hulp bij geld', about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    const res = await c.submit('/aanmelden/vraag', {
+      question: 'Hulp bij geld',
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(res.headers.location).toBe('/aanmelden/gegevens');
-    const det = await c.submit('/aanmelden/gegevens', { name: 'Ali', phone: '0612345678', email: '', street: '', city: '', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    const det = await c.submit('/aanmelden/gegevens', {
+      name: 'Ali',
+      phone: '0612345678',
+      email: '',
+      street: '',
+      city: '',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     expect(det.headers.location).toBe('/aanmelden/controleren');
     const done = await c.submit('/aanmelden/controleren', {});
     expect(done.headers.location).toBe('/aanmelden/bevestiging');
@@ -110,7 +159,9 @@ describe('sign-up paths', () => {
     // Stamped with the app's clock, so the team's figures count it in the right period.
     expect(alarm[0]!.at.toISOString()).toBe(clock.toISOString());
     await c.get('/aanmelden/moment');
-    expect(await t.app.db.selectFrom('audit_event').where('action', '=', 'no_capacity').selectAll().execute()).toHaveLength(1);
+    expect(
+      await t.app.db.selectFrom('audit_event').where('action', '=', 'no_capacity').selectAll().execute(),
+    ).toHaveLength(1);
   });
 
   it('sends a reminder 2 days before, once, and not when booked inside that window', async () => {
@@ -119,12 +170,23 @@ describe('sign-up paths', () => {
       await toQuestion(c, '6811AB');
       await c.submit('/aanmelden/vraag', { question: 'Vraag', about: 'self', dangerNow: 'no', urgent24h: 'no' });
       await c.submit('/aanmelden/moment', { slot: `${blockId}_${at(slotIso).toISOString()}`, mode: 'phone' });
-      await c.submit('/aanmelden/gegevens', { name: 'Bewoner', phone: '', email, street: '', city: '', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+      await c.submit('/aanmelden/gegevens', {
+        name: 'Bewoner',
+        phone: '',
+        email,
+        street: '',
+        city: '',
+        language: 'nl',
+        dateOfBirth: '',
+        companion: '',
+        consent: 'yes',
+      });
       const res = await c.submit('/aanmelden/controleren', {});
       expect(res.headers.location).toBe('/aanmelden/bevestiging');
     };
     await book('2026-12-08T09:00', 'early@example.nl');
-    const reminders = () => t.app.db.selectFrom('outbox_message').where('subject', 'like', 'Herinnering%').select('to_address').execute();
+    const reminders = () =>
+      t.app.db.selectFrom('outbox_message').where('subject', 'like', 'Herinnering%').select('to_address').execute();
     expect((await t.app.jobs.runOnce()).reminders).toBe(0);
     // Booked 47.5 hours ahead, inside the 2-day window: no reminder for this one.
     clock = at('2026-12-06T11:00');

@@ -24,7 +24,8 @@ const MSG = {
   houseNumberEmpty: 'Vul uw huisnummer in.',
   houseNumberFormat: 'Vul een huisnummer in, bijvoorbeeld 12 of 12a.',
   questionEmpty: 'Schrijf op waar u hulp bij wilt. Eén woord is genoeg.',
-  questionTooLong: 'Uw tekst is te lang: het mogen maximaal 5000 tekens zijn. Schrijf het korter op. In het gesprek kunt u alles vertellen.',
+  questionTooLong:
+    'Uw tekst is te lang: het mogen maximaal 5000 tekens zijn. Schrijf het korter op. In het gesprek kunt u alles vertellen.',
   topic: 'Kies een onderwerp uit de lijst.',
   about: 'Kies voor wie de hulp is.',
   dangerNow: 'Kies ja of nee: is iemand nu in gevaar?',
@@ -40,7 +41,8 @@ const MSG = {
   streetEmpty: 'Vul uw straat in. Dan weten we waar we naartoe gaan.',
   language: 'Kies een taal uit de lijst.',
   dateOfBirth: 'Vul een geboortedatum in zoals 31-12-1980, of laat het veld leeg.',
-  consent: 'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
+  consent:
+    'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
   reasonTooLong: 'Uw reden is te lang. Gebruik maximaal 1000 tekens.',
   forbidden: 'Dit mag niet',
 } as const;
@@ -94,7 +96,9 @@ function expectSummaryLink(html: string, field: string, message: string) {
  * aria-invalid="true" and aria-describedby with "<field>-error", and the summary links to #<field>.
  */
 function expectFieldError(html: string, field: string, message: string, inSummary = true) {
-  const span = new RegExp(`<span class="kt-error" id="${re(field)}-error">(?:<span class="kt-visually-hidden">Fout: </span>)?${re(escapeHtml(message))}</span>`).exec(html);
+  const span = new RegExp(
+    `<span class="kt-error" id="${re(field)}-error">(?:<span class="kt-visually-hidden">Fout: </span>)?${re(escapeHtml(message))}</span>`,
+  ).exec(html);
   expect(span, `message "${message}" at #${field}`).not.toBeNull();
   const control = controlTag(html, field);
   const controlAt = html.indexOf(control);
@@ -108,7 +112,9 @@ function expectFieldError(html: string, field: string, message: string, inSummar
 
 /** A group of radio buttons (a fieldset or div with id=<field>): the message inside it, before its choices. */
 function expectGroupError(html: string, field: string, message: string) {
-  const open = new RegExp(`<(?:fieldset|div) class="kt-field kt-field--error"[^>]*\\bid="${re(field)}"[^>]*>`).exec(html);
+  const open = new RegExp(`<(?:fieldset|div) class="kt-field kt-field--error"[^>]*\\bid="${re(field)}"[^>]*>`).exec(
+    html,
+  );
   expect(open, `group #${field} marked as an error`).not.toBeNull();
   const from = open!.index + open![0].length;
   const head = html.slice(from, html.indexOf('<input', from));
@@ -162,14 +168,26 @@ async function world(): Promise<World> {
   const team = await makeTeam(t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
   const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani', email: `fatima-${team.id}@example.nl` });
   const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker', email: `jeroen-${team.id}@example.nl` });
-  const blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+  const blockId = await makeBlock(t.app.db, {
+    teamId: team.id,
+    start: at('2026-12-08T09:00'),
+    end: at('2026-12-08T12:00'),
+    coachIds: [a.id, b.id],
+  });
   return { t, teamId: team.id, blockId };
 }
 
 const VALID_QUESTION = { question: 'Schulden', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' };
 const VALID_DETAILS = {
-  name: 'Anna de Vries', email: 'anna@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem',
-  language: 'nl', dateOfBirth: '', companion: '', consent: 'yes',
+  name: 'Anna de Vries',
+  email: 'anna@example.nl',
+  phone: '',
+  street: 'Steenstraat',
+  city: 'Arnhem',
+  language: 'nl',
+  dateOfBirth: '',
+  companion: '',
+  consent: 'yes',
 };
 
 async function atQuestion(w: World, postcode = '6811 AB'): Promise<Client> {
@@ -239,10 +257,30 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     // Around the booking window (minimum notice 1 working day, horizon 21 days): today after NOW
     // is too soon, Wednesday 25 November is the first bookable day, 15 December the last,
     // 16 December is past the horizon.
-    early = await makeBlock(w.t.app.db, { teamId: w.teamId, start: at('2026-11-24T14:00'), end: at('2026-11-24T17:00'), coachIds: ids });
-    first = await makeBlock(w.t.app.db, { teamId: w.teamId, start: at('2026-11-25T09:00'), end: at('2026-11-25T12:00'), coachIds: ids });
-    last = await makeBlock(w.t.app.db, { teamId: w.teamId, start: at('2026-12-15T09:00'), end: at('2026-12-15T12:00'), coachIds: ids });
-    late = await makeBlock(w.t.app.db, { teamId: w.teamId, start: at('2026-12-16T09:00'), end: at('2026-12-16T12:00'), coachIds: ids });
+    early = await makeBlock(w.t.app.db, {
+      teamId: w.teamId,
+      start: at('2026-11-24T14:00'),
+      end: at('2026-11-24T17:00'),
+      coachIds: ids,
+    });
+    first = await makeBlock(w.t.app.db, {
+      teamId: w.teamId,
+      start: at('2026-11-25T09:00'),
+      end: at('2026-11-25T12:00'),
+      coachIds: ids,
+    });
+    last = await makeBlock(w.t.app.db, {
+      teamId: w.teamId,
+      start: at('2026-12-15T09:00'),
+      end: at('2026-12-15T12:00'),
+      coachIds: ids,
+    });
+    late = await makeBlock(w.t.app.db, {
+      teamId: w.teamId,
+      start: at('2026-12-16T09:00'),
+      end: at('2026-12-16T12:00'),
+      coachIds: ids,
+    });
   });
   afterAll(async () => {
     // Nothing in this block books: not one row was written by any of these tests.
@@ -267,38 +305,55 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
       await nothingStored();
     });
 
-    it.each(['68111', 'ABCD12', '0811AB', '6811 A', '6811ABC', `6811${SCRIPT}`])('a malformed postcode "%s" is refused with the format message and shown again', async (postcode) => {
-      const c = new Client(w.t.app);
-      const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden', { postcode, houseNumber: '12a' });
-      expect(res.statusCode).toBe(400);
-      expectFieldError(res.body, 'postcode', MSG.postcodeFormat);
-      expect(summaryTargets(res.body)).toEqual(['postcode']);
-      expect(inputValue(res.body, 'postcode')).toBe(escapeHtml(postcode));
-      expect(inputValue(res.body, 'houseNumber')).toBe('12a');
-      expectNoRawPayload(res.body);
-      expect(await drafts(w.t.app.db)).toBe(before);
-      await nothingStored();
-    });
+    it.each(['68111', 'ABCD12', '0811AB', '6811 A', '6811ABC', `6811${SCRIPT}`])(
+      'a malformed postcode "%s" is refused with the format message and shown again',
+      async (postcode) => {
+        const c = new Client(w.t.app);
+        const before = await drafts(w.t.app.db);
+        const res = await c.submit('/aanmelden', { postcode, houseNumber: '12a' });
+        expect(res.statusCode).toBe(400);
+        expectFieldError(res.body, 'postcode', MSG.postcodeFormat);
+        expect(summaryTargets(res.body)).toEqual(['postcode']);
+        expect(inputValue(res.body, 'postcode')).toBe(escapeHtml(postcode));
+        expect(inputValue(res.body, 'houseNumber')).toBe('12a');
+        expectNoRawPayload(res.body);
+        expect(await drafts(w.t.app.db)).toBe(before);
+        await nothingStored();
+      },
+    );
 
-    it.each(['6811ab', ' 6811 AB ', '6811-ab', '6814zz'])('the postcode "%s" is accepted and normalised', async (postcode) => {
-      const c = new Client(w.t.app);
-      const known = new Set((await w.t.app.db.selectFrom('draft').select('id').execute()).map((d) => d.id));
-      let res = await c.submit('/aanmelden', { postcode, houseNumber: '12a' });
-      expect(res.statusCode).toBe(303);
-      expect(res.headers.location).toBe('/aanmelden/vraag');
-      const created = (await w.t.app.db.selectFrom('draft').select(['id', 'data']).execute()).filter((d) => !known.has(d.id));
-      expect(created).toHaveLength(1);
-      const shown = postcode.trim().toUpperCase().replace('-', ' ').replace(/^(\d{4})(\S)/, '$1 $2');
-      res = await c.get('/aanmelden/vraag');
-      expect(res.body).toContain(`Bij postcode ${shown} hoort`);
-      expect(res.body).toContain('<span class="kt-team">Wijkteam Centrum</span>');
-      // Back on step 1 the postcode is shown in the one normal form.
-      res = await c.get('/aanmelden');
-      expect(inputValue(res.body, 'postcode')).toBe(shown);
-      expect(created[0]!.data).toMatchObject({ postcode: shown.replace(' ', ''), houseNumber: '12a', teamId: w.teamId, outOfArea: false });
-      await nothingStored();
-    });
+    it.each(['6811ab', ' 6811 AB ', '6811-ab', '6814zz'])(
+      'the postcode "%s" is accepted and normalised',
+      async (postcode) => {
+        const c = new Client(w.t.app);
+        const known = new Set((await w.t.app.db.selectFrom('draft').select('id').execute()).map((d) => d.id));
+        let res = await c.submit('/aanmelden', { postcode, houseNumber: '12a' });
+        expect(res.statusCode).toBe(303);
+        expect(res.headers.location).toBe('/aanmelden/vraag');
+        const created = (await w.t.app.db.selectFrom('draft').select(['id', 'data']).execute()).filter(
+          (d) => !known.has(d.id),
+        );
+        expect(created).toHaveLength(1);
+        const shown = postcode
+          .trim()
+          .toUpperCase()
+          .replace('-', ' ')
+          .replace(/^(\d{4})(\S)/, '$1 $2');
+        res = await c.get('/aanmelden/vraag');
+        expect(res.body).toContain(`Bij postcode ${shown} hoort`);
+        expect(res.body).toContain('<span class="kt-team">Wijkteam Centrum</span>');
+        // Back on step 1 the postcode is shown in the one normal form.
+        res = await c.get('/aanmelden');
+        expect(inputValue(res.body, 'postcode')).toBe(shown);
+        expect(created[0]!.data).toMatchObject({
+          postcode: shown.replace(' ', ''),
+          houseNumber: '12a',
+          teamId: w.teamId,
+          outOfArea: false,
+        });
+        await nothingStored();
+      },
+    );
 
     it('an empty house number gets "Vul uw huisnummer in." and keeps the postcode', async () => {
       const c = new Client(w.t.app);
@@ -312,19 +367,22 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
       await nothingStored();
     });
 
-    it.each(['0', 'abc', '12/3', '-5', SCRIPT])('a malformed house number "%s" gets the format message and is shown again', async (houseNumber) => {
-      const c = new Client(w.t.app);
-      const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden', { postcode: '6811 AB', houseNumber });
-      expect(res.statusCode).toBe(400);
-      expectFieldError(res.body, 'houseNumber', MSG.houseNumberFormat);
-      expect(summaryTargets(res.body)).toEqual(['houseNumber']);
-      expect(inputValue(res.body, 'houseNumber')).toBe(escapeHtml(houseNumber));
-      expect(inputValue(res.body, 'postcode')).toBe('6811 AB');
-      expectNoRawPayload(res.body);
-      expect(await drafts(w.t.app.db)).toBe(before);
-      await nothingStored();
-    });
+    it.each(['0', 'abc', '12/3', '-5', SCRIPT])(
+      'a malformed house number "%s" gets the format message and is shown again',
+      async (houseNumber) => {
+        const c = new Client(w.t.app);
+        const before = await drafts(w.t.app.db);
+        const res = await c.submit('/aanmelden', { postcode: '6811 AB', houseNumber });
+        expect(res.statusCode).toBe(400);
+        expectFieldError(res.body, 'houseNumber', MSG.houseNumberFormat);
+        expect(summaryTargets(res.body)).toEqual(['houseNumber']);
+        expect(inputValue(res.body, 'houseNumber')).toBe(escapeHtml(houseNumber));
+        expect(inputValue(res.body, 'postcode')).toBe('6811 AB');
+        expectNoRawPayload(res.body);
+        expect(await drafts(w.t.app.db)).toBe(before);
+        await nothingStored();
+      },
+    );
 
     it('both fields empty: both messages, each at its own field', async () => {
       const c = new Client(w.t.app);
@@ -358,7 +416,13 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     it('an empty question gets its message; the other answers stay chosen', async () => {
       const c = await atQuestion(w);
       const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden/vraag', { question: '', topics: ['money', 'housing'], about: 'child', dangerNow: 'no', urgent24h: 'no' });
+      const res = await c.submit('/aanmelden/vraag', {
+        question: '',
+        topics: ['money', 'housing'],
+        about: 'child',
+        dangerNow: 'no',
+        urgent24h: 'no',
+      });
       expect(res.statusCode).toBe(400);
       expectFieldError(res.body, 'question', MSG.questionEmpty);
       expect(summaryTargets(res.body)).toEqual(['question']);
@@ -385,7 +449,12 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
 
     it('one word is a fine question', async () => {
       const c = await atQuestion(w);
-      const res = await c.submit('/aanmelden/vraag', { question: 'Eenzaam', about: 'self', dangerNow: 'no', urgent24h: 'no' });
+      const res = await c.submit('/aanmelden/vraag', {
+        question: 'Eenzaam',
+        about: 'self',
+        dangerNow: 'no',
+        urgent24h: 'no',
+      });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/aanmelden/moment');
       await nothingStored();
@@ -420,7 +489,11 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     it('unanswered safety questions get a message in each question; the typed question stays', async () => {
       const c = await atQuestion(w);
       const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden/vraag', { question: 'Mijn zoon gaat niet naar school', topics: 'parenting', about: 'child' });
+      const res = await c.submit('/aanmelden/vraag', {
+        question: 'Mijn zoon gaat niet naar school',
+        topics: 'parenting',
+        about: 'child',
+      });
       expect(res.statusCode).toBe(400);
       expectGroupError(res.body, 'dangerNow', MSG.dangerNow);
       expectGroupError(res.body, 'urgent24h', MSG.urgent24h);
@@ -445,7 +518,11 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     it('an unknown "about" value gets its message in the group', async () => {
       const c = await atQuestion(w);
       const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden/vraag', { ...VALID_QUESTION, question: 'Hulp voor de buurman', about: 'neighbour' });
+      const res = await c.submit('/aanmelden/vraag', {
+        ...VALID_QUESTION,
+        question: 'Hulp voor de buurman',
+        about: 'neighbour',
+      });
       expect(res.statusCode).toBe(400);
       expectGroupError(res.body, 'about', MSG.about);
       expect(summaryTargets(res.body)).toEqual(['about']);
@@ -458,7 +535,11 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     it('an unknown topic is refused (400, in the summary) and the valid topics stay ticked', async () => {
       const c = await atQuestion(w);
       const before = await drafts(w.t.app.db);
-      const res = await c.submit('/aanmelden/vraag', { ...VALID_QUESTION, question: 'Schulden', topics: ['money', 'weather'] });
+      const res = await c.submit('/aanmelden/vraag', {
+        ...VALID_QUESTION,
+        question: 'Schulden',
+        topics: ['money', 'weather'],
+      });
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(`>${MSG.topic}</a></li>`);
       expect(textareaContent(res.body, 'question')).toBe('Schulden');
@@ -576,7 +657,15 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
 
     it('an empty name gets "Vul uw naam in."; everything else stays filled in', async () => {
       for (const name of ['', '  ']) {
-        const { html, values } = await refused({ name, phone: '06 12345678', city: 'Arnhem', dateOfBirth: '31-12-1980', companion: 'Mijn zus', language: 'tr', interpreter: 'yes' });
+        const { html, values } = await refused({
+          name,
+          phone: '06 12345678',
+          city: 'Arnhem',
+          dateOfBirth: '31-12-1980',
+          companion: 'Mijn zus',
+          language: 'tr',
+          interpreter: 'yes',
+        });
         expectFieldError(html, 'name', MSG.nameEmpty);
         expect(summaryTargets(html)).toEqual(['name']);
         expectKept(html, values);
@@ -596,20 +685,26 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
       expect(inputValue(html, 'street')).toBe('Steenstraat');
     });
 
-    it.each(['anna@', 'anna example.nl', 'anna@@example.nl', 'anna@example', `${SCRIPT}@example.nl`])('a malformed email "%s" gets the email message and is shown again', async (email) => {
-      const { html, values } = await refused({ email });
-      expectFieldError(html, 'email', MSG.emailFormat);
-      expect(summaryTargets(html)).toEqual(['email']);
-      expectKept(html, values);
-      expectNoRawPayload(html);
-    });
+    it.each(['anna@', 'anna example.nl', 'anna@@example.nl', 'anna@example', `${SCRIPT}@example.nl`])(
+      'a malformed email "%s" gets the email message and is shown again',
+      async (email) => {
+        const { html, values } = await refused({ email });
+        expectFieldError(html, 'email', MSG.emailFormat);
+        expect(summaryTargets(html)).toEqual(['email']);
+        expectKept(html, values);
+        expectNoRawPayload(html);
+      },
+    );
 
-    it.each(['12345', '06-abc-12345', 'nul zes', '06 1234 5678 9012 3456 789'])('a malformed phone number "%s" gets the phone message and is shown again', async (phone) => {
-      const { html, values } = await refused({ phone, email: '' });
-      expectFieldError(html, 'phone', MSG.phoneFormat);
-      expect(summaryTargets(html)).toEqual(['phone']);
-      expectKept(html, values);
-    });
+    it.each(['12345', '06-abc-12345', 'nul zes', '06 1234 5678 9012 3456 789'])(
+      'a malformed phone number "%s" gets the phone message and is shown again',
+      async (phone) => {
+        const { html, values } = await refused({ phone, email: '' });
+        expectFieldError(html, 'phone', MSG.phoneFormat);
+        expect(summaryTargets(html)).toEqual(['phone']);
+        expectKept(html, values);
+      },
+    );
 
     it('a home visit without a street gets "Vul uw straat in."', async () => {
       const { html, values } = await refused({ street: ' ' });
@@ -658,7 +753,14 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
     });
 
     it('without consent: the consent message at the checkbox, everything else stays filled in', async () => {
-      const { html, values } = await refused({ consent: '', phone: '026 1234567', dateOfBirth: '01-05-1960', companion: 'Mijn buurvrouw', interpreter: 'yes', language: 'ar' });
+      const { html, values } = await refused({
+        consent: '',
+        phone: '026 1234567',
+        dateOfBirth: '01-05-1960',
+        companion: 'Mijn buurvrouw',
+        interpreter: 'yes',
+        language: 'ar',
+      });
       expectFieldError(html, 'consent', MSG.consent);
       expect(summaryTargets(html)).toEqual(['consent']);
       expect(isChecked(html, 'consent')).toBe(false);
@@ -758,7 +860,12 @@ describe('HTML and script typed into free-text fields', () => {
     }
     expect(await counts(w.t.app.db)).toEqual(ZERO);
 
-    res = await c.submit('/aanmelden/gegevens', { ...VALID_DETAILS, ...text, email: 'anna@example.nl', phone: '06 12345678' });
+    res = await c.submit('/aanmelden/gegevens', {
+      ...VALID_DETAILS,
+      ...text,
+      email: 'anna@example.nl',
+      phone: '06 12345678',
+    });
     expect(res.headers.location).toBe('/aanmelden/controleren');
 
     // Check page: every text shown, escaped.
@@ -781,14 +888,25 @@ describe('HTML and script typed into free-text fields', () => {
     expect(res.statusCode).toBe(200);
 
     // Stored as typed: escaping belongs to the output, not the database.
-    const req = await w.t.app.db.selectFrom('request').select(['question', 'companion', 'resident_id']).executeTakeFirstOrThrow();
+    const req = await w.t.app.db
+      .selectFrom('request')
+      .select(['question', 'companion', 'resident_id'])
+      .executeTakeFirstOrThrow();
     expect(req.question).toBe(text.question);
     expect(req.companion).toBe(text.companion);
-    const resident = await w.t.app.db.selectFrom('resident').select(['name', 'street', 'city']).where('id', '=', req.resident_id).executeTakeFirstOrThrow();
+    const resident = await w.t.app.db
+      .selectFrom('resident')
+      .select(['name', 'street', 'city'])
+      .where('id', '=', req.resident_id)
+      .executeTakeFirstOrThrow();
     expect(resident).toEqual({ name: text.name, street: text.street, city: text.city });
 
     // The mail is plain text: the name and street as typed, no HTML part, no HTML entities.
-    const mails = await w.t.app.db.selectFrom('outbox_message').select(['to_address', 'body_text', 'body_html', 'ics']).orderBy('id').execute();
+    const mails = await w.t.app.db
+      .selectFrom('outbox_message')
+      .select(['to_address', 'body_text', 'body_html', 'ics'])
+      .orderBy('id')
+      .execute();
     const mine = mails.find((m) => m.to_address === 'anna@example.nl')!;
     expect(mine.body_html).toBeNull();
     expect(mine.body_text).toContain(`Beste ${text.name},`);
@@ -822,7 +940,11 @@ describe('manage link forms', () => {
   afterAll(async () => w?.t.close());
 
   const appointment = () =>
-    w.t.app.db.selectFrom('appointment').select(['status', 'cancel_reason', 'starts_at', 'block_id', 'mode']).where('id', '=', appointmentId).executeTakeFirstOrThrow();
+    w.t.app.db
+      .selectFrom('appointment')
+      .select(['status', 'cancel_reason', 'starts_at', 'block_id', 'mode'])
+      .where('id', '=', appointmentId)
+      .executeTakeFirstOrThrow();
 
   it('a reschedule without a new time is refused at the time list and changes nothing', async () => {
     const c = new Client(w.t.app);
@@ -838,7 +960,10 @@ describe('manage link forms', () => {
   it('a reschedule to a forged time is refused and changes nothing', async () => {
     const c = new Client(w.t.app);
     const before = { a: await appointment(), n: await counts(w.t.app.db) };
-    const res = await c.submit(`/afspraak/${token}/verzetten`, { slot: key(w.blockId, '2026-12-08T09:15'), mode: 'home' });
+    const res = await c.submit(`/afspraak/${token}/verzetten`, {
+      slot: key(w.blockId, '2026-12-08T09:15'),
+      mode: 'home',
+    });
     expect(res.statusCode).toBe(409);
     expectGroupError(res.body, 'slot', MSG.slotGone);
     expect(await appointment()).toEqual(before.a);
@@ -859,7 +984,10 @@ describe('manage link forms', () => {
 
   it('a reschedule with an invalid place gets the message at the place choices', async () => {
     const c = new Client(w.t.app);
-    const res = await c.submit(`/afspraak/${token}/verzetten`, { slot: key(w.blockId, '2026-12-08T10:30'), mode: 'boat' });
+    const res = await c.submit(`/afspraak/${token}/verzetten`, {
+      slot: key(w.blockId, '2026-12-08T10:30'),
+      mode: 'boat',
+    });
     expect(res.statusCode).toBe(400);
     expectGroupError(res.body, 'mode', MSG.mode);
   });
@@ -905,7 +1033,7 @@ describe('CSRF: a form post without the right token', () => {
     expect(res.body).toContain(MSG.forbidden);
   };
 
-  it('on step 1: no session, no token, a wrong token or another visitor\'s token all get 403 and no draft', async () => {
+  it("on step 1: no session, no token, a wrong token or another visitor's token all get 403 and no draft", async () => {
     const before = await drafts(w.t.app.db);
     const fields = { postcode: '6811AB', houseNumber: '12' };
 

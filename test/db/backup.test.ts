@@ -32,16 +32,31 @@ async function prepare(dataDir: string): Promise<void> {
     await migrateToLatest(handle.db);
     const team = await makeTeam(handle.db);
     const coaches = [(await makeStaff(handle.db, team.id)).id, (await makeStaff(handle.db, team.id)).id];
-    const block = await makeBlock(handle.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T17:00'), coachIds: coaches });
+    const block = await makeBlock(handle.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T17:00'),
+      coachIds: coaches,
+    });
     for (let hour = 9; hour < 17; hour++) {
       const request = await makeRequest(handle.db, team.id);
       const starts = at(`2026-12-08T${String(hour).padStart(2, '0')}:00`);
       await handle.db
         .insertInto('appointment')
-        .values({ request_id: request.id, block_id: block, starts_at: starts, ends_at: new Date(starts.getTime() + 3_600_000), manage_token_hash: newTokenHash() })
+        .values({
+          request_id: request.id,
+          block_id: block,
+          starts_at: starts,
+          ends_at: new Date(starts.getTime() + 3_600_000),
+          manage_token_hash: newTokenHash(),
+        })
         .execute();
     }
-    await handle.db.updateTable('appointment').set({ status: 'cancelled', cancelled_at: at('2026-12-07T09:00') }).where('starts_at', '>=', at('2026-12-08T15:00')).execute();
+    await handle.db
+      .updateTable('appointment')
+      .set({ status: 'cancelled', cancelled_at: at('2026-12-07T09:00') })
+      .where('starts_at', '>=', at('2026-12-08T15:00'))
+      .execute();
   } finally {
     await handle.close();
   }
@@ -50,7 +65,10 @@ async function prepare(dataDir: string): Promise<void> {
 /** A wrong password on the staff login: the running portal writes a login_throttle row. */
 async function failLogin(url: string): Promise<void> {
   const form = await fetch(`${url}/medewerker/inloggen`);
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
   const res = await fetch(`${url}/medewerker/inloggen`, {
     method: 'POST',
@@ -73,7 +91,11 @@ describe('backup and restore of the embedded database', () => {
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout.trim().split('\n')).toHaveLength(1);
-    expect(backup.stdout).toMatch(new RegExp(`^Backup written to ${file} \\([\\d.]+ MB, copied by the running portal, process ${portal.child.pid}\\): `));
+    expect(backup.stdout).toMatch(
+      new RegExp(
+        `^Backup written to ${file} \\([\\d.]+ MB, copied by the running portal, process ${portal.child.pid}\\): `,
+      ),
+    );
     expect(backup.stdout).toContain('1 team, 2 staff, 8 requests, 8 appointments (6 booked)');
     // The portal's copy is gone, and the portal still serves.
     expect(readdirSync(dataDir).filter((f) => f.startsWith('snapshot-'))).toEqual([]);
@@ -81,7 +103,9 @@ describe('backup and restore of the embedded database', () => {
 
     const whileRunning = await runScript('src/db/restore-cli.ts', [file, '--force'], dataDir);
     expect(whileRunning.code).toBe(1);
-    expect(whileRunning.stderr.trim()).toMatch(new RegExp(`^Cannot restore: the data folder ${dataDir} is in use by process ${portal.child.pid} `));
+    expect(whileRunning.stderr.trim()).toMatch(
+      new RegExp(`^Cannot restore: the data folder ${dataDir} is in use by process ${portal.child.pid} `),
+    );
 
     expect(await stopPortal(portal)).toBe(0);
     const before = await stored(dataDir);
@@ -92,7 +116,9 @@ describe('backup and restore of the embedded database', () => {
     const file2 = path.join(path.dirname(file), 'stopped.tar.gz');
     const stoppedBackup = await runScript('src/db/backup-cli.ts', [file2], dataDir);
     expect(stoppedBackup.code).toBe(0);
-    expect(stoppedBackup.stdout).toContain('MB, portal not running): 1 team, 2 staff, 8 requests, 8 appointments (6 booked)');
+    expect(stoppedBackup.stdout).toContain(
+      'MB, portal not running): 1 team, 2 staff, 8 requests, 8 appointments (6 booked)',
+    );
     expect(readdirSync(dataDir).sort()).toEqual(['pg', 'session-secret']);
     const twice = await runScript('src/db/backup-cli.ts', [file], dataDir);
     expect(twice.code).toBe(1);
@@ -100,13 +126,19 @@ describe('backup and restore of the embedded database', () => {
 
     const overExisting = await runScript('src/db/restore-cli.ts', [file], dataDir);
     expect(overExisting.code).toBe(1);
-    expect(overExisting.stderr.trim()).toBe(`Cannot restore: ${path.join(dataDir, 'pg')} already holds a database; add --force to move it aside first (nothing is deleted).`);
+    expect(overExisting.stderr.trim()).toBe(
+      `Cannot restore: ${path.join(dataDir, 'pg')} already holds a database; add --force to move it aside first (nothing is deleted).`,
+    );
 
     rmSync(dataDir, { recursive: true });
     const restore = await runScript('src/db/restore-cli.ts', [file], dataDir);
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    expect(restore.stdout.trim()).toMatch(new RegExp(`^Restored ${file} into ${path.join(dataDir, 'pg')}: 1 team, 2 staff, 8 requests, 8 appointments \\(6 booked\\), schema \\S+\\.$`));
+    expect(restore.stdout.trim()).toMatch(
+      new RegExp(
+        `^Restored ${file} into ${path.join(dataDir, 'pg')}: 1 team, 2 staff, 8 requests, 8 appointments \\(6 booked\\), schema \\S+\\.$`,
+      ),
+    );
 
     const again = startPortal(dataDir, await freePort());
     await again.ready;

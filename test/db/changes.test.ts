@@ -77,7 +77,9 @@ describe('kept reads on the database', () => {
       await trx.updateTable('team').set({ name: 'Wijkteam Zuid-Arnhem' }).where('id', '=', team.id).execute();
       expect(watch.version).toBe(before);
       // Inside the transaction, reads go to the database and see the transaction's own write.
-      const inside = await cachedRead(trx, 'test:inside', { ttlMs: 60_000 }, () => trx.selectFrom('team').select('name').where('id', '=', team.id).executeTakeFirstOrThrow());
+      const inside = await cachedRead(trx, 'test:inside', { ttlMs: 60_000 }, () =>
+        trx.selectFrom('team').select('name').where('id', '=', team.id).executeTakeFirstOrThrow(),
+      );
       expect(inside.name).toBe('Wijkteam Zuid-Arnhem');
     });
     expect(watch.version).toBe(before + 1);

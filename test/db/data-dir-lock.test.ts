@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { acquireDataDirLock, DataDirInUseError, LOCK_FILE, removeStale, type LockHolder } from '../../src/db/data-dir-lock.js';
+import {
+  acquireDataDirLock,
+  DataDirInUseError,
+  LOCK_FILE,
+  removeStale,
+  type LockHolder,
+} from '../../src/db/data-dir-lock.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const newDir = () => mkdtempSync(path.join(tmpdir(), 'kt-lockunit-'));
@@ -18,7 +24,15 @@ function deadPid(): number {
 }
 
 function writeLock(dir: string, fields: Partial<LockHolder>): void {
-  const holder: LockHolder = { pid: deadPid(), host: hostname(), command: 'the portal', startedAt: '2026-12-07T08:00:00.000Z', procStart: null, nonce: 'old', ...fields };
+  const holder: LockHolder = {
+    pid: deadPid(),
+    host: hostname(),
+    command: 'the portal',
+    startedAt: '2026-12-07T08:00:00.000Z',
+    procStart: null,
+    nonce: 'old',
+    ...fields,
+  };
   writeFileSync(path.join(dir, LOCK_FILE), `${JSON.stringify(holder)}\n`);
 }
 
@@ -34,7 +48,9 @@ describe('data folder lock', () => {
     const lock = await acquireDataDirLock(dir, 'npm run backup');
     expect(JSON.parse(lockText(dir))).toMatchObject({ pid: process.pid, host: hostname(), command: 'npm run backup' });
     const err = await refusal(dir);
-    expect(err.message).toBe(`the data folder ${dir} is in use by process ${process.pid} (npm run backup, since ${lock.holder.startedAt})`);
+    expect(err.message).toBe(
+      `the data folder ${dir} is in use by process ${process.pid} (npm run backup, since ${lock.holder.startedAt})`,
+    );
     lock.release();
     lock.release();
     expect(readdirSync(dir)).toEqual([]);
@@ -70,14 +86,23 @@ describe('data folder lock', () => {
   it('leaves a lock of another machine alone', async () => {
     const dir = newDir();
     writeLock(dir, { host: 'elsewhere' });
-    expect((await refusal(dir)).message).toMatch(/ is in use by process \d+ on elsewhere \(the portal, since 2026-12-07T08:00:00.000Z\)$/);
+    expect((await refusal(dir)).message).toMatch(
+      / is in use by process \d+ on elsewhere \(the portal, since 2026-12-07T08:00:00.000Z\)$/,
+    );
   });
 
   it('clears a takeover that was interrupted by the end of its process', async () => {
     const dir = newDir();
     writeLock(dir, {});
     const digest = createHash('sha256').update(lockText(dir)).digest('hex').slice(0, 16);
-    const claim: LockHolder = { pid: deadPid(), host: hostname(), command: 'the portal', startedAt: 'x', procStart: null, nonce: 'claim' };
+    const claim: LockHolder = {
+      pid: deadPid(),
+      host: hostname(),
+      command: 'the portal',
+      startedAt: 'x',
+      procStart: null,
+      nonce: 'claim',
+    };
     writeFileSync(path.join(dir, `${LOCK_FILE}.${digest}.takeover`), JSON.stringify(claim));
     const lock = await acquireDataDirLock(dir, 'test');
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);
@@ -132,10 +157,18 @@ describe('data folder lock', () => {
       const dir = newDir();
       writeLock(dir, {});
       const children = Array.from({ length: 4 }, () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', contender], { cwd: root, env: { ...process.env, LOCK_DIR: dir }, stdio: ['pipe', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', contender], {
+          cwd: root,
+          env: { ...process.env, LOCK_DIR: dir },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
         let out = '';
-        const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('ready') && resolve())));
-        const done = new Promise<string>((resolve) => child.on('close', () => resolve(out.replace('ready', '').trim())));
+        const ready = new Promise<void>((resolve) =>
+          child.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('ready') && resolve())),
+        );
+        const done = new Promise<string>((resolve) =>
+          child.on('close', () => resolve(out.replace('ready', '').trim())),
+        );
         return { child, ready, done };
       });
       await Promise.all(children.map((c) => c.ready));

@@ -24,8 +24,24 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
   it('go up, down and up again', async () => {
     await migrateToLatest(t.db);
     expect(await tables(t)).toEqual([
-      'absence', 'appointment', 'audit_event', 'block', 'block_coach', 'draft', 'login_throttle', 'outbox_message', 'referrer',
-      'referrer_contact', 'request', 'resident', 'return_link', 'staff_token', 'staff_user', 'team', 'team_area', 'team_neighbour',
+      'absence',
+      'appointment',
+      'audit_event',
+      'block',
+      'block_coach',
+      'draft',
+      'login_throttle',
+      'outbox_message',
+      'referrer',
+      'referrer_contact',
+      'request',
+      'resident',
+      'return_link',
+      'staff_token',
+      'staff_user',
+      'team',
+      'team_area',
+      'team_neighbour',
     ]);
     await migrateDownAll(t.db);
     expect(await tables(t)).toEqual([]);

@@ -24,13 +24,36 @@ type DbSchema = Record<string, Record<string, DbColumn>>;
 
 // How src/db/client.ts hands values over: int8 and numeric as numbers, date as text.
 const families: Record<string, string> = {
-  int2: 'number', int4: 'number', int8: 'number', numeric: 'number', float4: 'number', float8: 'number',
-  text: 'string', varchar: 'string', bpchar: 'string', uuid: 'string', citext: 'string',
-  bool: 'boolean', timestamptz: 'Date', date: 'string', tstzrange: 'string', jsonb: 'json', json: 'json',
+  int2: 'number',
+  int4: 'number',
+  int8: 'number',
+  numeric: 'number',
+  float4: 'number',
+  float8: 'number',
+  text: 'string',
+  varchar: 'string',
+  bpchar: 'string',
+  uuid: 'string',
+  citext: 'string',
+  bool: 'boolean',
+  timestamptz: 'Date',
+  date: 'string',
+  tstzrange: 'string',
+  jsonb: 'json',
+  json: 'json',
 };
 
 async function readDatabase(db: Kysely<any>): Promise<DbSchema> {
-  const columns = await sql<{ table: string; column: string; nullable: boolean; has_default: boolean; type: string; typtype: string; elem: string | null; labels: string[] | null }>`
+  const columns = await sql<{
+    table: string;
+    column: string;
+    nullable: boolean;
+    has_default: boolean;
+    type: string;
+    typtype: string;
+    elem: string | null;
+    labels: string[] | null;
+  }>`
     select c.relname as table, a.attname as column, not a.attnotnull as nullable,
       (a.atthasdef or a.attidentity <> '' or a.attgenerated <> '') as has_default,
       t.typname as type, t.typtype::text as typtype, e.typname as elem,
@@ -51,8 +74,19 @@ async function readDatabase(db: Kysely<any>): Promise<DbSchema> {
     where k.contype = 'c' and n.nspname = 'public' and cardinality(k.conkey) = 1`.execute(db);
   const out: DbSchema = {};
   for (const r of columns.rows) {
-    const family = r.typtype === 'e' ? 'string' : r.elem ? `${families[r.elem] ?? `?${r.elem}`}[]` : (families[r.type] ?? `?${r.type}`);
-    (out[r.table] ??= {})[r.column] = { nullable: r.nullable, hasDefault: r.has_default, type: r.type, family, values: r.labels };
+    const family =
+      r.typtype === 'e'
+        ? 'string'
+        : r.elem
+          ? `${families[r.elem] ?? `?${r.elem}`}[]`
+          : (families[r.type] ?? `?${r.type}`);
+    (out[r.table] ??= {})[r.column] = {
+      nullable: r.nullable,
+      hasDefault: r.has_default,
+      type: r.type,
+      family,
+      values: r.labels,
+    };
   }
   for (const { table, column, def } of checks.rows) {
     // `col in ('a', 'b')` comes back as CHECK ((col = ANY (ARRAY['a'::text, 'b'::text]))).
@@ -105,7 +139,9 @@ function readSchemaFile(text: string): { tables: Record<string, Record<string, T
     return { node, env };
   };
   const wrapper = (node: ts.TypeNode, name: string) =>
-    ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === name ? node.typeArguments ?? [] : null;
+    ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === name
+      ? (node.typeArguments ?? [])
+      : null;
 
   // The select-side members of a type, unions flattened and Generated/ColumnType unwrapped.
   const leaves = (node: ts.TypeNode, env: Env): ts.TypeNode[] => {
@@ -132,13 +168,15 @@ function readSchemaFile(text: string): { tables: Record<string, Record<string, T
       if (leaf.literal.kind === ts.SyntaxKind.NullKeyword) return 'null';
       if (ts.isStringLiteral(leaf.literal)) return 'string';
       if (ts.isNumericLiteral(leaf.literal)) return 'number';
-      if (leaf.literal.kind === ts.SyntaxKind.TrueKeyword || leaf.literal.kind === ts.SyntaxKind.FalseKeyword) return 'boolean';
+      if (leaf.literal.kind === ts.SyntaxKind.TrueKeyword || leaf.literal.kind === ts.SyntaxKind.FalseKeyword)
+        return 'boolean';
     }
     if (leaf.kind === ts.SyntaxKind.StringKeyword) return 'string';
     if (leaf.kind === ts.SyntaxKind.NumberKeyword) return 'number';
     if (leaf.kind === ts.SyntaxKind.BooleanKeyword) return 'boolean';
     if (leaf.kind === ts.SyntaxKind.UnknownKeyword || ts.isTypeLiteralNode(leaf)) return 'json';
-    if (ts.isArrayTypeNode(leaf)) return `${[...new Set(leaves(leaf.elementType, new Map()).map(familyOf))].join('|')}[]`;
+    if (ts.isArrayTypeNode(leaf))
+      return `${[...new Set(leaves(leaf.elementType, new Map()).map(familyOf))].join('|')}[]`;
     if (ts.isTypeReferenceNode(leaf) && ts.isIdentifier(leaf.typeName)) {
       if (leaf.typeName.text === 'Date') return 'Date';
       if (leaf.typeName.text === 'Record') return 'json';
@@ -161,7 +199,8 @@ function readSchemaFile(text: string): { tables: Record<string, Record<string, T
     for (const prop of row.members) {
       if (!ts.isPropertySignature(prop) || !prop.type) continue;
       const name = prop.name.getText(sf);
-      if (prop.questionToken) problems.push(`${table}.${name}: optional in ${row.name.text}; write \`T | null\` or Generated<T>`);
+      if (prop.questionToken)
+        problems.push(`${table}.${name}: optional in ${row.name.text}; write \`T | null\` or Generated<T>`);
       const all = leaves(prop.type, new Map());
       const strings = all.filter((l) => familyOf(l) === 'string');
       const literals = strings.every((l) => ts.isLiteralTypeNode(l) && ts.isStringLiteral(l.literal))
@@ -188,36 +227,56 @@ function drift(db: DbSchema, schemaText: string, allowed: Record<string, string>
     if (key in allowed) used.add(key);
     else out.push(`${key}: ${message}`);
   };
-  for (const table of Object.keys(db)) if (!tables[table]) out.push(`${table}: table in the database, missing from Database in schema.ts`);
-  for (const table of Object.keys(tables)) if (!db[table]) out.push(`${table}: in Database in schema.ts, no such table in the database`);
+  for (const table of Object.keys(db))
+    if (!tables[table]) out.push(`${table}: table in the database, missing from Database in schema.ts`);
+  for (const table of Object.keys(tables))
+    if (!db[table]) out.push(`${table}: in Database in schema.ts, no such table in the database`);
   for (const [table, dbColumns] of Object.entries(db)) {
     const tsColumns = tables[table];
     if (!tsColumns) continue;
-    for (const name of Object.keys(tsColumns)) if (!dbColumns[name]) out.push(`${table}.${name}: in schema.ts, no such column in the database`);
+    for (const name of Object.keys(tsColumns))
+      if (!dbColumns[name]) out.push(`${table}.${name}: in schema.ts, no such column in the database`);
     for (const [name, col] of Object.entries(dbColumns)) {
       const key = `${table}.${name}`;
       const t = tsColumns[name];
       if (!t) {
-        out.push(`${key}: column in the database (${col.type}${col.nullable ? '' : ' not null'}), missing from schema.ts`);
+        out.push(
+          `${key}: column in the database (${col.type}${col.nullable ? '' : ' not null'}), missing from schema.ts`,
+        );
         continue;
       }
       if (col.nullable !== t.nullable) {
-        report(`${key}: nullable`, col.nullable ? `nullable in the database, but \`${t.text}\` has no null` : `not null in the database, but \`${t.text}\` allows null`);
+        report(
+          `${key}: nullable`,
+          col.nullable
+            ? `nullable in the database, but \`${t.text}\` has no null`
+            : `not null in the database, but \`${t.text}\` allows null`,
+        );
       }
       if (col.hasDefault !== t.generated) {
-        report(`${key}: default`, col.hasDefault
-          ? `has a default in the database, but \`${t.text}\` is required on insert (use Generated<…> or an insert type with undefined)`
-          : `no default in the database, but \`${t.text}\` is optional on insert`);
+        report(
+          `${key}: default`,
+          col.hasDefault
+            ? `has a default in the database, but \`${t.text}\` is required on insert (use Generated<…> or an insert type with undefined)`
+            : `no default in the database, but \`${t.text}\` is optional on insert`,
+        );
       }
       const wrongFamily = t.families.filter((f) => f !== col.family);
       if (wrongFamily.length || t.families.length === 0) {
-        report(`${key}: type`, `${col.type} in the database reads as ${col.family}, but \`${t.text}\` is ${t.families.join(' | ') || 'empty'}`);
+        report(
+          `${key}: type`,
+          `${col.type} in the database reads as ${col.family}, but \`${t.text}\` is ${t.families.join(' | ') || 'empty'}`,
+        );
       } else if (t.literals && (!col.values || [...t.literals].sort().join() !== [...col.values].sort().join())) {
-        report(`${key}: type`, `\`${t.text}\` allows ${t.literals.join(', ')}; the database allows ${col.values?.join(', ') ?? 'any text'}`);
+        report(
+          `${key}: type`,
+          `\`${t.text}\` allows ${t.literals.join(', ')}; the database allows ${col.values?.join(', ') ?? 'any text'}`,
+        );
       }
     }
   }
-  for (const key of Object.keys(allowed)) if (!used.has(key)) out.push(`${key}: listed as an exception, but there is no such difference`);
+  for (const key of Object.keys(allowed))
+    if (!used.has(key)) out.push(`${key}: listed as an exception, but there is no such difference`);
   return out;
 }
 
@@ -225,7 +284,8 @@ function drift(db: DbSchema, schemaText: string, allowed: Record<string, string>
 function edit(text: string, iface: string | null, from: string, to: string): string {
   const start = iface ? text.indexOf(`interface ${iface} {`) : 0;
   const at = text.indexOf(from, start);
-  if (start < 0 || at < 0 || (iface && at > text.indexOf('\n}', start))) throw new Error(`${from} not found in ${iface}`);
+  if (start < 0 || at < 0 || (iface && at > text.indexOf('\n}', start)))
+    throw new Error(`${from} not found in ${iface}`);
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
@@ -246,23 +306,73 @@ describe(`schema.ts mirrors the migrated database (${onServer ? 'server' : 'embe
 
   // The checker itself: each edit of schema.ts below must be caught, with this complaint.
   it.each([
-    ['an extra column', edit(schemaText, 'TeamTable', '  slug: string;', '  slug: string;\n  bogus: string;'), 'team.bogus: in schema.ts, no such column'],
-    ['a missing column', edit(schemaText, 'RequestTable', '  lead_note: string | null;', ''), 'request.lead_note: column in the database (text), missing'],
-    ['a missing table', edit(schemaText, 'Database', '  draft: DraftTable;', ''), 'draft: table in the database, missing'],
-    ['null dropped', edit(schemaText, 'ReferrerTable', 'email: string | null', 'email: string'), 'referrer.email: nullable: nullable in the database'],
-    ['null added', edit(schemaText, 'TeamTable', 'phone: string', 'phone: string | null'), 'team.phone: nullable: not null in the database'],
-    ['Generated dropped', edit(schemaText, 'OutboxMessageTable', 'attempts: Generated<number>', 'attempts: number'), 'outbox_message.attempts: default: has a default'],
-    ['Generated added', edit(schemaText, 'DraftTable', 'expires_at: Timestamp', 'expires_at: Generated<Date>'), 'draft.expires_at: default: no default'],
-    ['an alias changed', edit(schemaText, null, 'Date | string | undefined, never>', 'Date | string, never>'), 'absence.created_at: default: has a default'],
-    ['a wrong type', edit(schemaText, 'RequestTable', 'days_since_closure: number', 'days_since_closure: string'), 'request.days_since_closure: type: int4'],
-    ['a wrong array type', edit(schemaText, 'StaffUserTable', 'Generated<string[]>', 'Generated<number[]>'), 'staff_user.expertise: type: _text in the database reads as string[]'],
-    ['a literal missing', edit(schemaText, 'StaffTokenTable', " | 'unlock'", ''), "staff_token.kind: type: `'reset' | 'invite'` allows reset, invite; the database allows reset, invite, unlock"],
-    ['an aliased literal added', edit(schemaText, null, "'home' | 'office' | 'school'", "'home' | 'office' | 'school' | 'moon'"), 'block.location_kind: type:'],
+    [
+      'an extra column',
+      edit(schemaText, 'TeamTable', '  slug: string;', '  slug: string;\n  bogus: string;'),
+      'team.bogus: in schema.ts, no such column',
+    ],
+    [
+      'a missing column',
+      edit(schemaText, 'RequestTable', '  lead_note: string | null;', ''),
+      'request.lead_note: column in the database (text), missing',
+    ],
+    [
+      'a missing table',
+      edit(schemaText, 'Database', '  draft: DraftTable;', ''),
+      'draft: table in the database, missing',
+    ],
+    [
+      'null dropped',
+      edit(schemaText, 'ReferrerTable', 'email: string | null', 'email: string'),
+      'referrer.email: nullable: nullable in the database',
+    ],
+    [
+      'null added',
+      edit(schemaText, 'TeamTable', 'phone: string', 'phone: string | null'),
+      'team.phone: nullable: not null in the database',
+    ],
+    [
+      'Generated dropped',
+      edit(schemaText, 'OutboxMessageTable', 'attempts: Generated<number>', 'attempts: number'),
+      'outbox_message.attempts: default: has a default',
+    ],
+    [
+      'Generated added',
+      edit(schemaText, 'DraftTable', 'expires_at: Timestamp', 'expires_at: Generated<Date>'),
+      'draft.expires_at: default: no default',
+    ],
+    [
+      'an alias changed',
+      edit(schemaText, null, 'Date | string | undefined, never>', 'Date | string, never>'),
+      'absence.created_at: default: has a default',
+    ],
+    [
+      'a wrong type',
+      edit(schemaText, 'RequestTable', 'days_since_closure: number', 'days_since_closure: string'),
+      'request.days_since_closure: type: int4',
+    ],
+    [
+      'a wrong array type',
+      edit(schemaText, 'StaffUserTable', 'Generated<string[]>', 'Generated<number[]>'),
+      'staff_user.expertise: type: _text in the database reads as string[]',
+    ],
+    [
+      'a literal missing',
+      edit(schemaText, 'StaffTokenTable', " | 'unlock'", ''),
+      "staff_token.kind: type: `'reset' | 'invite'` allows reset, invite; the database allows reset, invite, unlock",
+    ],
+    [
+      'an aliased literal added',
+      edit(schemaText, null, "'home' | 'office' | 'school'", "'home' | 'office' | 'school' | 'moon'"),
+      'block.location_kind: type:',
+    ],
   ])('catches %s', (_what, modified, complaint) => {
     expect(drift(db, modified).join('\n')).toContain(complaint);
   });
 
   it('catches an exception that is no longer needed', () => {
-    expect(drift(db, schemaText, { 'team.slug: default': 'test' })).toContain('team.slug: default: listed as an exception, but there is no such difference');
+    expect(drift(db, schemaText, { 'team.slug: default': 'test' })).toContain(
+      'team.slug: default: listed as an exception, but there is no such difference',
+    );
   });
 });

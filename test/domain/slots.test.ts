@@ -32,7 +32,11 @@ function block(fields: Partial<BlockForSlots> & { start: string; end: string }):
   };
 }
 
-const busy = (blockId: number, start: string, end: string): Busy => ({ block_id: blockId, starts_at: at(start), ends_at: at(end) });
+const busy = (blockId: number, start: string, end: string): Busy => ({
+  block_id: blockId,
+  starts_at: at(start),
+  ends_at: at(end),
+});
 const starts = (slots: Slot[]) => slots.map((s) => s.start.toISOString());
 const slot = (blockId: number, start: string, minutes = 60): Slot => ({
   blockId,
@@ -53,19 +57,31 @@ describe('cutSlots', () => {
 
   it('takes the last slot only when it fits entirely, and allows it to end exactly at the block end', () => {
     // 09:00–12:00 with 60 + 30: 09:00, 10:30; 12:00 would end at 13:00.
-    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T12:00' })).map((s) => hhmm(s.start))).toEqual(['09:00', '10:30']);
+    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T12:00' })).map((s) => hhmm(s.start))).toEqual([
+      '09:00',
+      '10:30',
+    ]);
     // 09:00–11:30: the 10:30 slot ends exactly at 11:30 and fits.
-    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T11:30' })).map((s) => hhmm(s.start))).toEqual(['09:00', '10:30']);
+    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T11:30' })).map((s) => hhmm(s.start))).toEqual([
+      '09:00',
+      '10:30',
+    ]);
     // One minute shorter: it no longer fits.
-    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T11:29' })).map((s) => hhmm(s.start))).toEqual(['09:00']);
+    expect(cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T11:29' })).map((s) => hhmm(s.start))).toEqual([
+      '09:00',
+    ]);
   });
 
-  it('uses the block\'s own slot length and buffer', () => {
+  it("uses the block's own slot length and buffer", () => {
     const b = block({ start: '2026-12-08T09:00', end: '2026-12-08T11:00', slot_minutes: 45, buffer_minutes: 15 });
     const slots = cutSlots(b);
     expect(slots.map((s) => `${hhmm(s.start)}-${hhmm(s.end)}`)).toEqual(['09:00-09:45', '10:00-10:45']);
     const noBuffer = cutSlots(block({ start: '2026-12-08T09:00', end: '2026-12-08T12:00', buffer_minutes: 0 }));
-    expect(noBuffer.map((s) => `${hhmm(s.start)}-${hhmm(s.end)}`)).toEqual(['09:00-10:00', '10:00-11:00', '11:00-12:00']);
+    expect(noBuffer.map((s) => `${hhmm(s.start)}-${hhmm(s.end)}`)).toEqual([
+      '09:00-10:00',
+      '10:00-11:00',
+      '11:00-12:00',
+    ]);
   });
 
   it('yields nothing for a block shorter than one conversation', () => {
@@ -83,7 +99,9 @@ describe('cutSlots', () => {
       expect(f.range(slots[1]!.start, slots[1]!.end)).toBe('zondag 25 oktober 2026, 10:30–11:30');
       expect(formatters('en').date(slots[0]!.start)).toBe('Sunday 25 October 2026');
       // The day before is still summer time: the same local time is an hour earlier in UTC.
-      expect(cutSlots(block({ start: '2026-10-24T09:00', end: '2026-10-24T10:00' }))[0]!.start.toISOString()).toBe('2026-10-24T07:00:00.000Z');
+      expect(cutSlots(block({ start: '2026-10-24T09:00', end: '2026-10-24T10:00' }))[0]!.start.toISOString()).toBe(
+        '2026-10-24T07:00:00.000Z',
+      );
     });
 
     it('2027-03-28 (summer time starts): 09:00 and 10:30 local, in CEST (UTC+2)', () => {
@@ -96,13 +114,19 @@ describe('cutSlots', () => {
       expect(f.date(slots[1]!.start)).toBe('zondag 28 maart 2027');
       expect(f.shortDate(slots[1]!.start)).toBe('zo 28 mrt');
       // The day before is still winter time.
-      expect(cutSlots(block({ start: '2027-03-27T09:00', end: '2027-03-27T10:00' }))[0]!.start.toISOString()).toBe('2027-03-27T08:00:00.000Z');
+      expect(cutSlots(block({ start: '2027-03-27T09:00', end: '2027-03-27T10:00' }))[0]!.start.toISOString()).toBe(
+        '2027-03-27T08:00:00.000Z',
+      );
     });
 
     it('steps in real minutes across the change itself, so every conversation lasts an hour', () => {
       // 01:00 CEST (23:00Z) to 05:00 CET (04:00Z): five real hours.
       const back = cutSlots(block({ start: '2026-10-25T01:00', end: '2026-10-25T05:00' }));
-      expect(starts(back)).toEqual(['2026-10-24T23:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T02:00:00.000Z']);
+      expect(starts(back)).toEqual([
+        '2026-10-24T23:00:00.000Z',
+        '2026-10-25T00:30:00.000Z',
+        '2026-10-25T02:00:00.000Z',
+      ]);
       for (const s of back) expect(s.end.getTime() - s.start.getTime()).toBe(3600_000);
       // 01:00 CET (00:00Z) to 05:00 CEST (03:00Z): three real hours.
       const forward = cutSlots(block({ start: '2027-03-28T01:00', end: '2027-03-28T05:00' }));
@@ -161,7 +185,13 @@ describe('freeSlots', () => {
 
 describe('distinctTimes, groupByDay, nearest', () => {
   it('distinctTimes keeps one slot per start time: the first one (lowest block after sorting)', () => {
-    const input = [slot(1, '2026-12-08T09:00'), slot(2, '2026-12-08T09:00'), slot(1, '2026-12-08T10:30'), slot(3, '2026-12-08T10:30'), slot(2, '2026-12-09T09:00')];
+    const input = [
+      slot(1, '2026-12-08T09:00'),
+      slot(2, '2026-12-08T09:00'),
+      slot(1, '2026-12-08T10:30'),
+      slot(3, '2026-12-08T10:30'),
+      slot(2, '2026-12-09T09:00'),
+    ];
     expect(distinctTimes(input).map((s) => `${s.blockId}@${s.start.toISOString()}`)).toEqual([
       `1@${at('2026-12-08T09:00').toISOString()}`,
       `1@${at('2026-12-08T10:30').toISOString()}`,
@@ -193,7 +223,13 @@ describe('distinctTimes, groupByDay, nearest', () => {
     const free = ['09:00', '10:30', '12:00', '13:30', '15:00'].map((h) => slot(1, `2026-12-08T${h}`));
     const target = at('2026-12-08T10:30');
     // 09:00 and 12:00 are both 90 minutes away; 13:30 is 180 minutes away; 15:00 is 270.
-    expect(nearest(free.filter((s) => hhmm(s.start) !== '10:30'), target, 3).map((s) => hhmm(s.start))).toEqual(['09:00', '12:00', '13:30']);
+    expect(
+      nearest(
+        free.filter((s) => hhmm(s.start) !== '10:30'),
+        target,
+        3,
+      ).map((s) => hhmm(s.start)),
+    ).toEqual(['09:00', '12:00', '13:30']);
     // Tie with room for one: the earlier one wins, whatever the input order.
     const reversed = free.filter((s) => hhmm(s.start) !== '10:30').reverse();
     expect(nearest(reversed, target, 1).map((s) => hhmm(s.start))).toEqual(['09:00']);
@@ -209,7 +245,11 @@ describe('distinctTimes, groupByDay, nearest', () => {
 
 describe('slotKey / parseSlotKey', () => {
   it('round-trips a slot through a form field', () => {
-    for (const s of [slot(42, '2026-12-08T10:30'), slot(1, '2026-10-25T09:00'), slot(999_999_999, '2027-03-28T09:00')]) {
+    for (const s of [
+      slot(42, '2026-12-08T10:30'),
+      slot(1, '2026-10-25T09:00'),
+      slot(999_999_999, '2027-03-28T09:00'),
+    ]) {
       const key = slotKey(s);
       expect(key).toBe(`${s.blockId}_${s.start.toISOString()}`);
       const back = parseSlotKey(key);
@@ -307,7 +347,14 @@ describe('booking window: earliestBookable and horizonEnd', () => {
     const to = horizonEnd(now, 3).toJSDate(); // end of Sunday 25 Oct
     const free = freeSlots([block({ id: 5, start: '2026-10-25T09:00', end: '2026-10-25T12:00' })], [], from, to);
     expect(starts(free)).toEqual(['2026-10-25T08:00:00.000Z', '2026-10-25T09:30:00.000Z']);
-    expect(freeSlots([block({ id: 5, start: '2026-10-25T09:00', end: '2026-10-25T12:00' })], [], from, horizonEnd(now, 2).toJSDate())).toEqual([]);
+    expect(
+      freeSlots(
+        [block({ id: 5, start: '2026-10-25T09:00', end: '2026-10-25T12:00' })],
+        [],
+        from,
+        horizonEnd(now, 2).toJSDate(),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -31,7 +31,7 @@ async function focused(page: Page): Promise<Focus> {
       tag: el?.tagName.toLowerCase() ?? '',
       id: el?.id ?? '',
       name: el?.getAttribute('name') ?? '',
-      text: (input ? label : el?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      text: (input ? label : (el?.textContent ?? '')).replace(/\s+/g, ' ').trim(),
       checked: input && (input.type === 'radio' || input.type === 'checkbox') ? input.checked : null,
     };
   });
@@ -40,7 +40,11 @@ async function focused(page: Page): Promise<Focus> {
 const show = (f: Focus) => `${f.tag}${f.id ? '#' + f.id : ''}${f.text ? ` "${f.text.slice(0, 40)}"` : ''}`;
 
 /** Presses Tab (or Shift+Tab) until the focused element matches; fails with the path taken. */
-async function tabTo(page: Page, match: (f: Focus) => boolean, opts: { back?: boolean; max?: number } = {}): Promise<Focus> {
+async function tabTo(
+  page: Page,
+  match: (f: Focus) => boolean,
+  opts: { back?: boolean; max?: number } = {},
+): Promise<Focus> {
   const seen: string[] = [];
   for (let i = 0; i < (opts.max ?? 60); i++) {
     await page.keyboard.press(opts.back ? 'Shift+Tab' : 'Tab');
@@ -51,7 +55,9 @@ async function tabTo(page: Page, match: (f: Focus) => boolean, opts: { back?: bo
     }
     seen.push(show(f));
   }
-  throw new Error(`Could not reach the element with ${opts.back ? 'Shift+Tab' : 'Tab'}; focus went: ${seen.join(' → ')}`);
+  throw new Error(
+    `Could not reach the element with ${opts.back ? 'Shift+Tab' : 'Tab'}; focus went: ${seen.join(' → ')}`,
+  );
 }
 
 const byId = (id: string) => (f: Focus) => f.id === id;
@@ -81,7 +87,10 @@ async function expectVisibleFocus(page: Page): Promise<void> {
 
 /** After a failed submit, focus moves to the error summary (autofocus: done at the next rendering, after load). */
 async function expectSummaryFocused(page: Page): Promise<void> {
-  await page.locator('#error-summary:focus').waitFor({ timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator('#error-summary:focus')
+    .waitFor({ timeout: 5000 })
+    .catch(() => undefined);
   expect((await focused(page)).id, 'focus is on the error summary').toBe('error-summary');
   await expectVisibleFocus(page);
 }
@@ -129,15 +138,31 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     const fatima = await makeStaff(db, team.id, { name: 'Fatima El Amrani' });
     const jeroen = await makeStaff(db, team.id, { name: 'Jeroen Bakker' });
     const coachIds = [fatima.id, jeroen.id];
-    blockDec8 = await makeBlock(db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds });
-    blockDec9 = await makeBlock(db, { teamId: team.id, start: at('2026-12-09T13:30'), end: at('2026-12-09T16:30'), coachIds });
+    blockDec8 = await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds,
+    });
+    blockDec9 = await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-12-09T13:30'),
+      end: at('2026-12-09T16:30'),
+      coachIds,
+    });
   });
 
   /** A page in a phone-like context (small screen, touch), or the harness' desktop page. */
   async function pageFor(viewport: { width: number; height: number }): Promise<Page> {
     if (viewport === PHONE) {
       const context = await h.browser.newContext({
-        baseURL: h.baseUrl, bypassCSP: true, locale: 'nl-NL', viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+        baseURL: h.baseUrl,
+        bypassCSP: true,
+        locale: 'nl-NL',
+        viewport: PHONE,
+        isMobile: true,
+        hasTouch: true,
+        deviceScaleFactor: 2,
       });
       ownContexts.push(context);
       return context.newPage();
@@ -151,7 +176,10 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     return h.t.app.db.selectFrom('appointment').selectAll().where('block_id', '=', blockId).execute();
   }
 
-  for (const [device, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [device, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     it(`books with the keyboard only, on a ${device} (${viewport.width}×${viewport.height}), with zero axe violations on every step`, async () => {
       const page = await pageFor(viewport);
       const step = async (name: string) => {
@@ -172,7 +200,10 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
       await tabTo(page, byText('Volgende'));
       await activate(page);
       await expectSummaryFocused(page);
-      expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Vul uw postcode in.', 'Vul uw huisnummer in.']);
+      expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+        'Vul uw postcode in.',
+        'Vul uw huisnummer in.',
+      ]);
       await step('step 1 with errors');
       await tabTo(page, byId('postcode'));
       await page.keyboard.type('6811 ab');
@@ -214,13 +245,21 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
       // Step 3: a day and time. The slot radios are visually hidden; their labels are the buttons.
       expect(new URL(page.url()).pathname).toBe('/aanmelden/moment');
       expect(await h1(page)).toBe('Kies een dag en tijd');
-      expect(await page.locator('.kt-day legend').allTextContents()).toEqual(['dinsdag 8 december 2026', 'woensdag 9 december 2026']);
+      expect(await page.locator('.kt-day legend').allTextContents()).toEqual([
+        'dinsdag 8 december 2026',
+        'woensdag 9 december 2026',
+      ]);
       expect(await page.locator('.kt-slot label').allTextContents()).toEqual(['09:00', '10:30', '13:30', '15:00']);
       await step('step 3');
       if (device === 'phone') {
         // Times and choices are easy to tap: at least 24×24 CSS pixels (WCAG 2.2 target size).
-        const small = await page.locator('.kt-slot label, .kt-choice input').evaluateAll((els) =>
-          els.map((e) => ({ html: e.outerHTML.slice(0, 80), ...e.getBoundingClientRect().toJSON() })).filter((r) => r.width < 24 || r.height < 24));
+        const small = await page
+          .locator('.kt-slot label, .kt-choice input')
+          .evaluateAll((els) =>
+            els
+              .map((e) => ({ html: e.outerHTML.slice(0, 80), ...e.getBoundingClientRect().toJSON() }))
+              .filter((r) => r.width < 24 || r.height < 24),
+          );
         expect(small).toEqual([]);
       }
       await tabTo(page, byText('Volgende'));
@@ -237,7 +276,10 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
       const chosen = await page.evaluate(() => {
         const label = (document.activeElement as HTMLInputElement).labels![0]!;
         const other = document.querySelector<HTMLInputElement>('.kt-slot input:not(:checked)')!.labels![0]!;
-        return { checkedBg: getComputedStyle(label).backgroundColor, uncheckedBg: getComputedStyle(other).backgroundColor };
+        return {
+          checkedBg: getComputedStyle(label).backgroundColor,
+          uncheckedBg: getComputedStyle(other).backgroundColor,
+        };
       });
       expect(chosen.checkedBg, 'the chosen time looks chosen').not.toBe(chosen.uncheckedBg);
       f = await tabTo(page, (x) => x.name === 'mode');
@@ -253,10 +295,12 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
       await activate(page);
       // (The contact and street errors should show here too, but only come after a second
       // submit: see the report on detailsSchema. Only the errors shown either way are checked.)
-      expect(await page.locator('#error-summary li').allTextContents()).toEqual(expect.arrayContaining([
-        'Vul uw naam in.',
-        'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
-      ]));
+      expect(await page.locator('#error-summary li').allTextContents()).toEqual(
+        expect.arrayContaining([
+          'Vul uw naam in.',
+          'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
+        ]),
+      );
       await step('step 4 with errors');
       await tabTo(page, byId('name'));
       await page.keyboard.type('Anna de Vries');
@@ -305,7 +349,13 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     const { page } = await h.newPage();
     const summary = page.locator('#error-summary');
     const summaryLinks = async () =>
-      summary.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href'), target: Boolean(document.querySelector(a.getAttribute('href')!)) })));
+      summary.locator('a').evaluateAll((as) =>
+        as.map((a) => ({
+          text: a.textContent,
+          href: a.getAttribute('href'),
+          target: Boolean(document.querySelector(a.getAttribute('href')!)),
+        })),
+      );
 
     // Step 1: a postcode that is too short and no house number.
     await page.goto('/aanmelden');
@@ -319,7 +369,11 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     await expectSummaryFocused(page);
     expect(await page.title()).toContain('Waar woont u?');
     expect(await summaryLinks()).toEqual([
-      { text: 'Vul een postcode in met 4 cijfers en 2 letters, bijvoorbeeld 6811 AB.', href: '#postcode', target: true },
+      {
+        text: 'Vul een postcode in met 4 cijfers en 2 letters, bijvoorbeeld 6811 AB.',
+        href: '#postcode',
+        target: true,
+      },
       { text: 'Vul uw huisnummer in.', href: '#houseNumber', target: true },
     ]);
     // The typed value is kept, marked invalid and described by its error.
@@ -327,7 +381,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     expect(await postcode.inputValue()).toBe('68');
     expect(await postcode.getAttribute('aria-invalid')).toBe('true');
     expect((await postcode.getAttribute('aria-describedby'))!.split(' ')).toEqual(['postcode-hint', 'postcode-error']);
-    expect(await page.locator('#postcode-error').textContent()).toBe('Fout: Vul een postcode in met 4 cijfers en 2 letters, bijvoorbeeld 6811 AB.');
+    expect(await page.locator('#postcode-error').textContent()).toBe(
+      'Fout: Vul een postcode in met 4 cijfers en 2 letters, bijvoorbeeld 6811 AB.',
+    );
     // The next Tab goes into the summary; Enter on an error moves focus to its field.
     await tabTo(page, byText('Vul uw huisnummer in.'), { max: 2 });
     await page.keyboard.press('Enter');
@@ -390,13 +446,22 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     // (The street error belongs here too but only comes on the next submit: see detailsSchema in the report.)
     const links = await summaryLinks();
     expect(links.map((l) => l.href)).toEqual(expect.arrayContaining(['#email', '#consent']));
-    expect(links.every((l) => l.target), 'every error links to a field on the page').toBe(true);
+    expect(
+      links.every((l) => l.target),
+      'every error links to a field on the page',
+    ).toBe(true);
     expect(await page.locator('#name').inputValue()).toBe('Kees Jansen');
     expect(await page.locator('#email').inputValue()).toBe('kees@');
     expect(await page.locator('#dateOfBirth').inputValue()).toBe('1-2-1950');
     expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#consent').getAttribute('aria-describedby')).toBe('consent-error');
-    await tabTo(page, byText('Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.'), { max: 2 });
+    await tabTo(
+      page,
+      byText(
+        'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
+      ),
+      { max: 2 },
+    );
     await page.keyboard.press('Enter');
     await page.waitForURL(/#consent$/);
     expect((await focused(page)).id).toBe('consent');
@@ -417,7 +482,10 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     await page.getByRole('link', { name: 'Een afspraak maken voor mijzelf' }).click();
     expect(new URL(page.url()).pathname).toBe('/aanmelden');
     await page.getByRole('button', { name: 'Volgende' }).click();
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Vul uw postcode in.', 'Vul uw huisnummer in.']);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Vul uw postcode in.',
+      'Vul uw huisnummer in.',
+    ]);
     await expectSummaryFocused(page); // autofocus needs no JavaScript
     await page.getByLabel('Postcode').fill('6811 ab');
     await page.getByLabel('Huisnummer').fill('3');
@@ -461,7 +529,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     const notice = (await page.locator('.kt-notice--ok').textContent())!.replace(/\s+/g, ' ');
     expect(notice).toContain('dinsdag 8 december 2026, 10:30–11:30');
     expect(notice).toContain('Fatima & Jeroen van Wijkteam Centrum');
-    expect(await page.getByRole('link', { name: 'Afspraak verzetten of afzeggen' }).getAttribute('href')).toMatch(/^\/afspraak\/[A-Za-z0-9_-]{43}$/);
+    expect(await page.getByRole('link', { name: 'Afspraak verzetten of afzeggen' }).getAttribute('href')).toMatch(
+      /^\/afspraak\/[A-Za-z0-9_-]{43}$/,
+    );
 
     const booked = await appointmentsOf(blockDec8);
     expect(booked).toHaveLength(1);
@@ -523,7 +593,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     await tabTo(page, byText('Afspraak verzetten'));
     await activate(page);
     expect(page.url()).toBe(`${h.baseUrl}${manageUrl}?klaar=verzet`);
-    expect(await page.locator('[role=status]').textContent()).toBe('Uw afspraak is verzet. We hebben u een bevestiging gestuurd.');
+    expect(await page.locator('[role=status]').textContent()).toBe(
+      'Uw afspraak is verzet. We hebben u een bevestiging gestuurd.',
+    );
     details = (await page.locator('dl.kt-summary').textContent())!.replace(/\s+/g, ' ');
     expect(details).toContain('woensdag 9 december 2026, 13:30–14:30');
     expect(details).not.toContain('8 december');
@@ -545,7 +617,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     await tabTo(page, byText('Ja, afspraak afzeggen'));
     await activate(page);
     await expectSummaryFocused(page);
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Uw reden is te lang. Gebruik maximaal 1000 tekens.']);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Uw reden is te lang. Gebruik maximaal 1000 tekens.',
+    ]);
     expect(await page.locator('#reason').inputValue()).toHaveLength(1001);
     await expectNoAxeViolations(page, 'cancel page with errors');
     await tabTo(page, byId('reason'));
@@ -554,7 +628,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     await tabTo(page, byText('Ja, afspraak afzeggen'));
     await activate(page);
     expect(page.url()).toBe(`${h.baseUrl}${manageUrl}?klaar=geannuleerd`);
-    expect(await page.locator('[role=status]').textContent()).toBe('Deze afspraak is afgezegd. We hebben u een bevestiging gestuurd.');
+    expect(await page.locator('[role=status]').textContent()).toBe(
+      'Deze afspraak is afgezegd. We hebben u een bevestiging gestuurd.',
+    );
     expect(await page.locator('main del').textContent()).toBe('woensdag 9 december 2026, 13:30–14:30');
     await expectNoAxeViolations(page, 'manage page after cancelling');
     const cancelled = await appointmentsOf(blockDec9);
@@ -584,7 +660,9 @@ describe.skipIf(!browserAvailable)('resident books a keukentafelgesprek in Chrom
     expect(new URL(page.url()).pathname).toBe('/aanmelden/vraag');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await h1(page)).toBe('What do you need help with?');
-    expect((await page.locator('.kt-notice').textContent())!.replace(/\s+/g, ' ')).toBe('Postcode 6811 AB belongs to Wijkteam Centrum.');
+    expect((await page.locator('.kt-notice').textContent())!.replace(/\s+/g, ' ')).toBe(
+      'Postcode 6811 AB belongs to Wijkteam Centrum.',
+    );
     expect(await page.locator('#dangerNow legend').textContent()).toBe('Is someone in danger right now?');
     expect(await page.locator('label[for=dangerNow-no]').textContent()).toBe('No');
     await expectNoAxeViolations(page, 'step 2 in English');

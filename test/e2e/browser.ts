@@ -11,8 +11,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const browserAvailable = existsSync(CHROMIUM);
 
 if (!browserAvailable) {
-  if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}; CI must install it (apt-get install -y chromium)`);
-  console.warn(`Browser tests skipped: Chromium not found at ${CHROMIUM} (install it with apt-get install -y chromium)`);
+  if (process.env.CI)
+    throw new Error(`Chromium not found at ${CHROMIUM}; CI must install it (apt-get install -y chromium)`);
+  console.warn(
+    `Browser tests skipped: Chromium not found at ${CHROMIUM} (install it with apt-get install -y chromium)`,
+  );
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -25,7 +28,9 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { now?: () => Date; config?: Partial<AppConfig> } = {}): Promise<BrowserHarness> {
+export async function startHarness(
+  options: { now?: () => Date; config?: Partial<AppConfig> } = {},
+): Promise<BrowserHarness> {
   const t = await createTestApp(options);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as AddressInfo;
@@ -33,7 +38,15 @@ export async function startHarness(options: { now?: () => Date; config?: Partial
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const contexts: BrowserContext[] = [];
   return {
@@ -42,7 +55,12 @@ export async function startHarness(options: { now?: () => Date; config?: Partial
     browser,
     async newPage(opts = {}) {
       // bypassCSP lets the test inject axe-core; the app itself never runs inline scripts.
-      const context = await browser.newContext({ baseURL: baseUrl, bypassCSP: true, javaScriptEnabled: opts.javaScriptEnabled ?? true, locale: 'nl-NL' });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        bypassCSP: true,
+        javaScriptEnabled: opts.javaScriptEnabled ?? true,
+        locale: 'nl-NL',
+      });
       contexts.push(context);
       return { page: await context.newPage(), context };
     },
@@ -68,9 +86,18 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!loaded) throw new Error('axe needs JavaScript; check pages with JavaScript on');
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })) }));
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html })),
+    }));
   });
 }
 

@@ -28,7 +28,7 @@ async function errors(page: Page): Promise<string[]> {
   return page.locator('#error-summary li').allTextContents();
 }
 
-describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromium', () => {
+describe.skipIf(!browserAvailable)("a school refers a pupil's parent in Chromium", () => {
   let h: BrowserHarness;
   let teamId: number;
   let blockId: number;
@@ -40,7 +40,12 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     teamId = team.id;
     const fatima = await makeStaff(db, team.id, { name: 'Fatima El Amrani' });
     const jeroen = await makeStaff(db, team.id, { name: 'Jeroen Bakker' });
-    blockId = await makeBlock(db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [fatima.id, jeroen.id] });
+    blockId = await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [fatima.id, jeroen.id],
+    });
   });
   afterAll(async () => h?.close());
 
@@ -54,8 +59,14 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     expect(await h1(page)).toBe('Iemand aanmelden: over u');
     await expectNoAxeViolations(page, 'about you');
     await next(page);
-    expect(await errors(page)).toEqual(['Kies wie u bent.', 'Vul de naam van uw praktijk, school of organisatie in.', 'Vul uw naam in.', 'Vul uw telefoonnummer op het werk in.', 'Vul uw e-mailadres op het werk in.']);
-    expect((await page.evaluate(() => document.activeElement?.id))).toBe('error-summary');
+    expect(await errors(page)).toEqual([
+      'Kies wie u bent.',
+      'Vul de naam van uw praktijk, school of organisatie in.',
+      'Vul uw naam in.',
+      'Vul uw telefoonnummer op het werk in.',
+      'Vul uw e-mailadres op het werk in.',
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
     await expectNoAxeViolations(page, 'about you with errors');
     await page.getByLabel('School', { exact: true }).check();
     await page.getByLabel('Intern begeleider (IB-er)').check();
@@ -77,7 +88,11 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     await page.getByLabel('Ja, de inwoner weet het en is het ermee eens').check();
     await page.getByLabel('Wanneer gaf de inwoner toestemming?').fill('');
     await next(page);
-    expect(await errors(page)).toEqual(['Kies hoe de inwoner toestemming gaf.', 'Vul in wanneer de inwoner toestemming gaf.', 'Kies ja of nee: mogen wij u laten weten hoe het gaat?']);
+    expect(await errors(page)).toEqual([
+      'Kies hoe de inwoner toestemming gaf.',
+      'Vul in wanneer de inwoner toestemming gaf.',
+      'Kies ja of nee: mogen wij u laten weten hoe het gaat?',
+    ]);
     await expectNoAxeViolations(page, 'consent with errors');
     await page.getByLabel('Schriftelijk (op papier of per e-mail)').check();
     await page.getByLabel('Wanneer gaf de inwoner toestemming?').fill('23-11-2026');
@@ -111,7 +126,9 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
       'Kies ja of nee: moet er binnen 24 uur iets gebeuren?',
     ]);
     await expectNoAxeViolations(page, 'question with errors');
-    await page.getByLabel('Waar heeft de inwoner volgens u hulp bij nodig?').fill('Zoon verzuimt veel; moeder is alleen en overbelast');
+    await page
+      .getByLabel('Waar heeft de inwoner volgens u hulp bij nodig?')
+      .fill('Zoon verzuimt veel; moeder is alleen en overbelast');
     await page.getByLabel(/Wat heeft u zelf al gedaan/).fill('Gesprek met moeder en leerplicht ingelicht');
     await page.locator('#dangerNow-no').check();
     await page.locator('#urgent24h-no').check();
@@ -133,7 +150,9 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     await page.getByText('10:30', { exact: true }).click();
     await page.getByLabel('Bij u op de praktijk of school (3-gesprek)').check();
     await next(page);
-    expect(await errors(page)).toEqual(['Vul het adres van uw praktijk of school in. Dan weet het wijkteam waar het gesprek is.']);
+    expect(await errors(page)).toEqual([
+      'Vul het adres van uw praktijk of school in. Dan weet het wijkteam waar het gesprek is.',
+    ]);
     await expectNoAxeViolations(page, 'moment with errors');
     await page.getByLabel('Adres van uw praktijk of school').fill('Basisschool De Regenboog, Schoolstraat 1, Arnhem');
     await next(page);
@@ -152,14 +171,22 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     expect(await h1(page)).toBe('De aanmelding is verstuurd');
     expect(await page.locator('a[href^="/afspraak/"]').count()).toBe(0);
     await expectNoAxeViolations(page, 'confirmation');
-    await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: 'Stand van de aanmelding bekijken' }).click()]);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: 'Stand van de aanmelding bekijken' }).click(),
+    ]);
     expect(await page.locator('#status-now').textContent()).toContain('Afspraak gepland');
     expect(await page.locator('main').textContent()).not.toContain('Yasmina');
     await expectNoAxeViolations(page, 'status page');
 
     const appts = await h.t.app.db.selectFrom('appointment').selectAll().where('block_id', '=', blockId).execute();
     expect(appts).toHaveLength(1);
-    expect(appts[0]).toMatchObject({ status: 'booked', mode: 'office', referrer_joins: true, referrer_location: 'Basisschool De Regenboog, Schoolstraat 1, Arnhem' });
+    expect(appts[0]).toMatchObject({
+      status: 'booked',
+      mode: 'office',
+      referrer_joins: true,
+      referrer_location: 'Basisschool De Regenboog, Schoolstraat 1, Arnhem',
+    });
     expect(appts[0]!.starts_at.toISOString()).toBe(at('2026-12-08T10:30').toISOString());
     const referrer = await h.t.app.db.selectFrom('referrer').selectAll().executeTakeFirstOrThrow();
     expect(referrer).toMatchObject({ kind: 'school', school_role: 'ib', organisation: 'Basisschool De Regenboog' });
@@ -191,7 +218,10 @@ describe.skipIf(!browserAvailable)('a school refers a pupil\'s parent in Chromiu
     await page.goto('/medewerker/verwijzers');
     await page.getByLabel('E-mailadres').fill(lead.email);
     await page.getByLabel('Wachtwoord').fill(PASSWORD);
-    await Promise.all([page.waitForURL('**/medewerker/verwijzers'), page.getByRole('button', { name: 'Inloggen' }).click()]);
+    await Promise.all([
+      page.waitForURL('**/medewerker/verwijzers'),
+      page.getByRole('button', { name: 'Inloggen' }).click(),
+    ]);
     expect(await h1(page)).toBe('Vaste contactpersoon per verwijzer');
     await expectNoAxeViolations(page, 'contacts');
     await next(page, 'Opslaan');

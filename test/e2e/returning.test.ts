@@ -13,7 +13,8 @@ async function expectNoAxeViolations(page: Page, step: string): Promise<void> {
   expect(v, `${step} (${page.url()}):\n${describeViolations(v)}`).toEqual([]);
 }
 
-const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 describe.skipIf(!browserAvailable)('a resident who was helped before books again in Chromium', () => {
   let h: BrowserHarness;
@@ -36,7 +37,10 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
 
     // Empty first: messages at the fields, the summary focused.
     await page.getByRole('button', { name: 'Stuur mij een link' }).click();
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Vul uw e-mailadres in.', 'Vul uw postcode in.']);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Vul uw e-mailadres in.',
+      'Vul uw postcode in.',
+    ]);
     await expectNoAxeViolations(page, 'returning form with errors');
     await page.getByLabel('E-mailadres').fill(k.email);
     await page.getByLabel('Postcode').fill(`${k.postcode.slice(0, 4)} ${k.postcode.slice(4).toLowerCase()}`);
@@ -93,9 +97,24 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
     expect(await text(page, '.kt-notice--ok')).toContain('Fatima & Jeroen');
     await expectNoAxeViolations(page, 'confirmation');
 
-    const r = await h.t.app.db.selectFrom('request').selectAll().where('resident_id', '=', k.residentId).where('question', '=', NEW_QUESTION).executeTakeFirstOrThrow();
-    expect(r).toMatchObject({ lead_coach_id: k.fatima.id, returning_resident: true, previous_request_id: k.oldRequestId, days_since_closure: 54, status: 'scheduled' });
-    const resident = await h.t.app.db.selectFrom('resident').select('phone').where('id', '=', k.residentId).executeTakeFirstOrThrow();
+    const r = await h.t.app.db
+      .selectFrom('request')
+      .selectAll()
+      .where('resident_id', '=', k.residentId)
+      .where('question', '=', NEW_QUESTION)
+      .executeTakeFirstOrThrow();
+    expect(r).toMatchObject({
+      lead_coach_id: k.fatima.id,
+      returning_resident: true,
+      previous_request_id: k.oldRequestId,
+      days_since_closure: 54,
+      status: 'scheduled',
+    });
+    const resident = await h.t.app.db
+      .selectFrom('resident')
+      .select('phone')
+      .where('id', '=', k.residentId)
+      .executeTakeFirstOrThrow();
     expect(resident.phone).toBe('06 87654321');
 
     // The link worked once.
@@ -106,7 +125,15 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
 
   it('says plainly when the known coach is away and offers the duo partner, with zero axe violations', async () => {
     const away = await knownResident(h.t.app);
-    await h.t.app.db.insertInto('absence').values({ staff_id: away.fatima.id, starts_at: at('2026-11-20T00:00'), ends_at: at('2027-01-31T00:00'), kind: 'sick' }).execute();
+    await h.t.app.db
+      .insertInto('absence')
+      .values({
+        staff_id: away.fatima.id,
+        starts_at: at('2026-11-20T00:00'),
+        ends_at: at('2027-01-31T00:00'),
+        kind: 'sick',
+      })
+      .execute();
     await block(h.t.app, away.teamId, '2026-12-10', [away.jeroen.id, away.lotte.id]);
     const { page } = await h.newPage();
     await page.goto('/opnieuw');
@@ -133,11 +160,40 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
   it('shows staff a possible match to link, with zero axe violations', async () => {
     const db = h.t.app.db;
     const known = await knownResident(h.t.app);
-    await db.updateTable('staff_user').set({ password_hash: await passwordHash() }).where('id', '=', known.jeroen.id).execute();
-    const fresh = await db.insertInto('resident').values({ name: 'Anna de Vries', phone: '06 12345678', postcode: known.postcode }).returning('id').executeTakeFirstOrThrow();
-    const req = await db.insertInto('request').values({ resident_id: fresh.id, team_id: known.teamId, channel: 'phone', question: NEW_QUESTION, status: 'scheduled', submitted_at: NOW }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .updateTable('staff_user')
+      .set({ password_hash: await passwordHash() })
+      .where('id', '=', known.jeroen.id)
+      .execute();
+    const fresh = await db
+      .insertInto('resident')
+      .values({ name: 'Anna de Vries', phone: '06 12345678', postcode: known.postcode })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const req = await db
+      .insertInto('request')
+      .values({
+        resident_id: fresh.id,
+        team_id: known.teamId,
+        channel: 'phone',
+        question: NEW_QUESTION,
+        status: 'scheduled',
+        submitted_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const b = await block(h.t.app, known.teamId, '2026-12-11', [known.jeroen.id, known.sanne.id]);
-    const appt = await db.insertInto('appointment').values({ request_id: req.id, block_id: b, starts_at: at('2026-12-11T09:00'), ends_at: at('2026-12-11T10:00'), manage_token_hash: newTokenHash() }).returning('id').executeTakeFirstOrThrow();
+    const appt = await db
+      .insertInto('appointment')
+      .values({
+        request_id: req.id,
+        block_id: b,
+        starts_at: at('2026-12-11T09:00'),
+        ends_at: at('2026-12-11T10:00'),
+        manage_token_hash: newTokenHash(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const { page } = await h.newPage();
     await page.goto(`/medewerker/afspraken/${appt.id}`);
     await page.getByLabel('E-mailadres').fill(known.jeroen.email);
@@ -154,6 +210,9 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
     await page.waitForURL(`**/medewerker/afspraken/${appt.id}?klaar=gekoppeld`);
     expect(await text(page, '#returning-mark')).toContain('54 dagen');
     await expectNoAxeViolations(page, 'appointment page after linking');
-    expect((await db.selectFrom('request').select('lead_coach_id').where('id', '=', req.id).executeTakeFirstOrThrow()).lead_coach_id).toBe(known.fatima.id);
+    expect(
+      (await db.selectFrom('request').select('lead_coach_id').where('id', '=', req.id).executeTakeFirstOrThrow())
+        .lead_coach_id,
+    ).toBe(known.fatima.id);
   });
 });

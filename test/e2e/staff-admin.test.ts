@@ -36,7 +36,9 @@ describe.skipIf(!browserAvailable)('staff login and administration in Chromium',
     await page.getByLabel('E-mailadres').fill(adminEmail);
     await page.getByLabel('Wachtwoord', { exact: true }).fill('wrong password');
     await page.keyboard.press('Enter');
-    await expect(page.locator('.kt-error-summary').textContent()).resolves.toContain('Het e-mailadres of het wachtwoord klopt niet.');
+    await expect(page.locator('.kt-error-summary').textContent()).resolves.toContain(
+      'Het e-mailadres of het wachtwoord klopt niet.',
+    );
     await expectAccessible(page, 'login with error');
     await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
     await page.keyboard.press('Enter');
@@ -61,7 +63,9 @@ describe.skipIf(!browserAvailable)('staff login and administration in Chromium',
     await page.getByLabel('Nieuw wachtwoord').fill('een nieuw lang wachtwoord');
     await page.getByLabel('Herhaal het nieuwe wachtwoord').fill('een nieuw lang wachtwoord');
     await page.keyboard.press('Enter');
-    await expect(page.locator('.kt-error-summary').textContent()).resolves.toContain('Het huidige wachtwoord klopt niet.');
+    await expect(page.locator('.kt-error-summary').textContent()).resolves.toContain(
+      'Het huidige wachtwoord klopt niet.',
+    );
     await expectAccessible(page, 'change password with error');
     await page.getByLabel('Huidig wachtwoord').fill(PASSWORD);
     await page.getByLabel('Nieuw wachtwoord').fill('een nieuw lang wachtwoord');
@@ -78,7 +82,14 @@ describe.skipIf(!browserAvailable)('staff login and administration in Chromium',
     await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL('**/medewerker');
-    for (const url of ['/medewerker/beheer', `/medewerker/beheer/teams/${teamId}`, '/medewerker/beheer/teams/nieuw', '/medewerker/beheer/medewerkers', '/medewerker/beheer/medewerkers/nieuw', `/medewerker/beheer/medewerkers/${adminId}`]) {
+    for (const url of [
+      '/medewerker/beheer',
+      `/medewerker/beheer/teams/${teamId}`,
+      '/medewerker/beheer/teams/nieuw',
+      '/medewerker/beheer/medewerkers',
+      '/medewerker/beheer/medewerkers/nieuw',
+      `/medewerker/beheer/medewerkers/${adminId}`,
+    ]) {
       await page.goto(url);
       await expectAccessible(page, url);
     }

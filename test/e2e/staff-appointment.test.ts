@@ -21,22 +21,55 @@ describe.skipIf(!browserAvailable)('a coach prepares a visit in Chromium', () =>
     const me = await makeLogin(h.t.app, team.id, 'coach', 'Fatima El Amrani');
     const partner = await makeLogin(h.t.app, team.id, 'coach', 'Jeroen Bakker');
     email = me.email;
-    const block = await makeBlock(db, { teamId: team.id, start: at('2026-11-24T09:00'), end: at('2026-11-24T12:00'), coachIds: [me.id, partner.id] });
-    await makeBlock(db, { teamId: team.id, start: at('2026-11-26T13:00'), end: at('2026-11-26T16:00'), coachIds: [me.id, partner.id] });
+    const block = await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-11-24T09:00'),
+      end: at('2026-11-24T12:00'),
+      coachIds: [me.id, partner.id],
+    });
+    await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-11-26T13:00'),
+      end: at('2026-11-26T16:00'),
+      coachIds: [me.id, partner.id],
+    });
     const resident = await db
       .insertInto('resident')
-      .values({ name: 'Anna de Vries', email: 'anna@example.nl', phone: '06 12345678', street: 'Steenstraat', house_number: '12a', postcode: '6811AB', city: 'Arnhem' })
+      .values({
+        name: 'Anna de Vries',
+        email: 'anna@example.nl',
+        phone: '06 12345678',
+        street: 'Steenstraat',
+        house_number: '12a',
+        postcode: '6811AB',
+        city: 'Arnhem',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const request = await db
       .insertInto('request')
-      .values({ resident_id: resident.id, team_id: team.id, channel: 'online', question: 'Ik kom niet rond met mijn geld.', topics: ['money'], status: 'scheduled', urgent_24h: false, submitted_at: at('2026-11-20T09:00') })
+      .values({
+        resident_id: resident.id,
+        team_id: team.id,
+        channel: 'online',
+        question: 'Ik kom niet rond met mijn geld.',
+        topics: ['money'],
+        status: 'scheduled',
+        urgent_24h: false,
+        submitted_at: at('2026-11-20T09:00'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     appointmentId = (
       await db
         .insertInto('appointment')
-        .values({ request_id: request.id, block_id: block, starts_at: at('2026-11-24T10:30'), ends_at: at('2026-11-24T11:30'), manage_token_hash: newTokenHash() })
+        .values({
+          request_id: request.id,
+          block_id: block,
+          starts_at: at('2026-11-24T10:30'),
+          ends_at: at('2026-11-24T11:30'),
+          manage_token_hash: newTokenHash(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
@@ -68,20 +101,40 @@ describe.skipIf(!browserAvailable)('a coach prepares a visit in Chromium', () =>
 
     // First without a note: the message at the field, and the error page passes axe too.
     await page.getByRole('button', { name: 'Opslaan: ik heb gebeld' }).click();
-    await expect(page.locator('#callNote-error').textContent()).resolves.toContain('Schrijf kort op wat er besproken is.');
+    await expect(page.locator('#callNote-error').textContent()).resolves.toContain(
+      'Schrijf kort op wat er besproken is.',
+    );
     const withError = await axeViolations(page);
     expect(withError, describeViolations(withError)).toEqual([]);
 
     await page.getByLabel('Wat is er besproken?').fill('Gebeld: afspraak blijft staan.');
     await page.getByRole('button', { name: 'Opslaan: ik heb gebeld' }).click();
     await page.waitForURL(`**/medewerker/afspraken/${appointmentId}?klaar=gebeld`);
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain('Opgeslagen: u heeft de inwoner gebeld.');
-    await expect(page.locator('body').textContent()).resolves.toContain('Gebeld op di 24 nov om 08:00: Gebeld: afspraak blijft staan.');
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      'Opgeslagen: u heeft de inwoner gebeld.',
+    );
+    await expect(page.locator('body').textContent()).resolves.toContain(
+      'Gebeld op di 24 nov om 08:00: Gebeld: afspraak blijft staan.',
+    );
 
     // Nothing else was registered.
-    const row = await h.t.app.db.selectFrom('appointment').selectAll().where('id', '=', appointmentId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'booked', mode: 'home', outcome: null, solo_coach_id: null, call_note: 'Gebeld: afspraak blijft staan.' });
-    const req = await h.t.app.db.selectFrom('request').select(['status', 'closed_at', 'lead_coach_id']).where('id', '=', row.request_id).executeTakeFirstOrThrow();
+    const row = await h.t.app.db
+      .selectFrom('appointment')
+      .selectAll()
+      .where('id', '=', appointmentId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'booked',
+      mode: 'home',
+      outcome: null,
+      solo_coach_id: null,
+      call_note: 'Gebeld: afspraak blijft staan.',
+    });
+    const req = await h.t.app.db
+      .selectFrom('request')
+      .select(['status', 'closed_at', 'lead_coach_id'])
+      .where('id', '=', row.request_id)
+      .executeTakeFirstOrThrow();
     expect(req).toEqual({ status: 'scheduled', closed_at: null, lead_coach_id: null });
     const mails = await h.t.app.db.selectFrom('outbox_message').select('id').execute();
     expect(mails).toEqual([]);

@@ -52,7 +52,10 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     // First without a date and a partner: the errors, focused summary, nothing saved.
     await page.getByLabel('Datum').fill('');
     await submit(page, 'Blok plannen');
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Vul een datum in.', "Kies een duo-partner, of zet een vinkje bij 'alleen'."]);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Vul een datum in.',
+      "Kies een duo-partner, of zet een vinkje bij 'alleen'.",
+    ]);
     await expectNoAxeViolations(page, 'new block with errors');
 
     await page.getByLabel('Datum').fill('2026-12-03');
@@ -75,7 +78,9 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     await page.getByLabel('Eindtijd').fill('13:00');
     await page.getByLabel('Duo-partner').selectOption({ label: 'Jeroen Bakker' });
     await submit(page, 'Blok plannen');
-    expect(await page.locator('#error-summary').textContent()).toContain('U heeft al een blok op donderdag 3 december 2026, 09:00–12:00 (samen met Jeroen Bakker).');
+    expect(await page.locator('#error-summary').textContent()).toContain(
+      'U heeft al een blok op donderdag 3 december 2026, 09:00–12:00 (samen met Jeroen Bakker).',
+    );
     await expectNoAxeViolations(page, 'new block with a conflict');
 
     // A resident of the area books: the block's times are on the calendar.
@@ -99,10 +104,30 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     const db = h.t.app.db;
     const sanne = await makeStaff(db, teamId, { name: 'Sanne Visser' });
     const mohamed = await makeStaff(db, teamId, { name: 'Mohamed Yilmaz' });
-    const blockId = await makeBlock(db, { teamId, start: at('2026-12-10T09:00'), end: at('2026-12-10T12:00'), coachIds: [fatima.id, sanne.id] });
-    await makeBlock(db, { teamId, start: at('2026-12-10T09:00'), end: at('2026-12-10T12:00'), coachIds: [mohamed.id], solo: true });
+    const blockId = await makeBlock(db, {
+      teamId,
+      start: at('2026-12-10T09:00'),
+      end: at('2026-12-10T12:00'),
+      coachIds: [fatima.id, sanne.id],
+    });
+    await makeBlock(db, {
+      teamId,
+      start: at('2026-12-10T09:00'),
+      end: at('2026-12-10T12:00'),
+      coachIds: [mohamed.id],
+      solo: true,
+    });
     const request = await makeRequest(db, teamId);
-    await db.insertInto('appointment').values({ request_id: request.id, block_id: blockId, starts_at: at('2026-12-10T09:00'), ends_at: at('2026-12-10T10:00'), manage_token_hash: newTokenHash() }).execute();
+    await db
+      .insertInto('appointment')
+      .values({
+        request_id: request.id,
+        block_id: blockId,
+        starts_at: at('2026-12-10T09:00'),
+        ends_at: at('2026-12-10T10:00'),
+        manage_token_hash: newTokenHash(),
+      })
+      .execute();
 
     const { page } = await h.newPage();
     await page.goto('/medewerker/inloggen');
@@ -115,7 +140,9 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     await expectNoAxeViolations(page, 'change block');
     await page.getByLabel('Eindtijd').fill('09:30');
     await submit(page, 'Wijzigingen opslaan');
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Het blok is korter dan één gesprek. Maak het blok langer of het gesprek korter.']);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Het blok is korter dan één gesprek. Maak het blok langer of het gesprek korter.',
+    ]);
     await expectNoAxeViolations(page, 'change block with errors');
 
     await page.goto(`/medewerker/blokken/${blockId}/annuleren`);
@@ -131,7 +158,11 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     await page.waitForURL(/\/nieuw$/);
     await expectNoAxeViolations(page, 'new absence');
     await submit(page, 'Doorgeven');
-    expect(await page.locator('#error-summary li').allTextContents()).toEqual(['Vul in vanaf welke datum u afwezig bent.', 'Vul in tot en met welke datum u afwezig bent.', 'Kies de soort afwezigheid.']);
+    expect(await page.locator('#error-summary li').allTextContents()).toEqual([
+      'Vul in vanaf welke datum u afwezig bent.',
+      'Vul in tot en met welke datum u afwezig bent.',
+      'Kies de soort afwezigheid.',
+    ]);
     await expectNoAxeViolations(page, 'new absence with errors');
     await page.getByLabel('Vanaf', { exact: true }).fill('2026-12-10');
     await page.getByLabel('Tot en met', { exact: true }).fill('2026-12-10');
@@ -145,7 +176,9 @@ describe.skipIf(!browserAvailable)('a coach plans a duo block in Chromium', () =
     await expectNoAxeViolations(page, 'absence with errors');
     await page.getByLabel('Sanne Visser gaat alleen').check();
     await submit(page, 'Opslaan');
-    expect(await page.locator('.kt-notice--ok').textContent()).toBe('Opgeslagen. De wijkcoaches en de inwoners krijgen een e-mail.');
+    expect(await page.locator('.kt-notice--ok').textContent()).toBe(
+      'Opgeslagen. De wijkcoaches en de inwoners krijgen een e-mail.',
+    );
     await expectNoAxeViolations(page, 'absence handled');
   });
 });

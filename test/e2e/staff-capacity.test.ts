@@ -19,20 +19,52 @@ describe.skipIf(!browserAvailable)('team lead: capacity and queue in Chromium', 
     const team = await makeTeam(db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
     const a = await makeLogin(h.t.app, team.id, 'coach', 'Fatima El Amrani');
     const b = await makeLogin(h.t.app, team.id, 'coach', 'Jeroen Bakker');
-    const blockId = await makeBlock(db, { teamId: team.id, start: at('2026-11-26T09:00'), end: at('2026-11-26T12:00'), coachIds: [a.id, b.id] });
-    await makeBlock(db, { teamId: team.id, start: at('2026-12-11T13:30'), end: at('2026-12-11T16:30'), coachIds: [a.id, b.id] });
+    const blockId = await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-11-26T09:00'),
+      end: at('2026-11-26T12:00'),
+      coachIds: [a.id, b.id],
+    });
+    await makeBlock(db, {
+      teamId: team.id,
+      start: at('2026-12-11T13:30'),
+      end: at('2026-12-11T16:30'),
+      coachIds: [a.id, b.id],
+    });
     leadEmail = (await makeLogin(h.t.app, team.id, 'teamlead', 'Marieke Teunissen')).email;
     const request = async (name: string, teamId: number | null, urgent: boolean, submitted: string) => {
-      const r = await db.insertInto('resident').values({ name, phone: '06 12345678' }).returning('id').executeTakeFirstOrThrow();
+      const r = await db
+        .insertInto('resident')
+        .values({ name, phone: '06 12345678' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return db
         .insertInto('request')
-        .values({ resident_id: r.id, team_id: teamId, channel: 'online', question: 'Hulp', status: urgent || teamId ? 'callback' : 'new', urgent_24h: urgent, submitted_at: at(submitted), idempotency_key: randomUUID() })
+        .values({
+          resident_id: r.id,
+          team_id: teamId,
+          channel: 'online',
+          question: 'Hulp',
+          status: urgent || teamId ? 'callback' : 'new',
+          urgent_24h: urgent,
+          submitted_at: at(submitted),
+          idempotency_key: randomUUID(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
     };
     const booked = await request('Anna de Vries', team.id, false, '2026-11-20T09:00');
     await db.updateTable('request').set({ status: 'scheduled' }).where('id', '=', booked.id).execute();
-    await db.insertInto('appointment').values({ request_id: booked.id, block_id: blockId, starts_at: at('2026-11-26T09:00'), ends_at: at('2026-11-26T10:00'), manage_token_hash: 'e2e-capacity' }).execute();
+    await db
+      .insertInto('appointment')
+      .values({
+        request_id: booked.id,
+        block_id: blockId,
+        starts_at: at('2026-11-26T09:00'),
+        ends_at: at('2026-11-26T10:00'),
+        manage_token_hash: 'e2e-capacity',
+      })
+      .execute();
     await request('Bram Jansen', team.id, true, '2026-11-23T09:00');
     await request('Cor Visser', team.id, false, '2026-11-24T08:00');
     await request('Dina Smit', null, false, '2026-11-22T09:00');

@@ -34,7 +34,9 @@ describe.skipIf(!browserAvailable)('start page in Chromium', () => {
   it('uses the stylesheets (NL Design System CSS loads)', async () => {
     const { page } = await h.newPage();
     await page.goto('/');
-    const loaded = await page.evaluate(() => Array.from(document.styleSheets).map((s) => s.href?.replace(location.origin, '')));
+    const loaded = await page.evaluate(() =>
+      Array.from(document.styleSheets).map((s) => s.href?.replace(location.origin, '')),
+    );
     expect(loaded).toEqual(['/static/nlds/root.css', '/static/nlds/index.css', '/static/css/app.css']);
     const family = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
     expect(family.length).toBeGreaterThan(0);

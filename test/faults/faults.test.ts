@@ -11,7 +11,17 @@ import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp.js';
 import { openDatabase, type DbHandle } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedDemo } from '../../src/db/seed.js';
-import { bookAsResident, drainOutbox, reconcile, sleep, startPgServer, startPortal, type Outcome, type PgServer, type Portal } from './harness.js';
+import {
+  bookAsResident,
+  drainOutbox,
+  reconcile,
+  sleep,
+  startPgServer,
+  startPortal,
+  type Outcome,
+  type PgServer,
+  type Portal,
+} from './harness.js';
 
 // The portals' clock: a Monday morning in Amsterdam when this file starts, ticking on from there,
 // the same for every portal process this file starts (each gets "now" on that one timeline).
@@ -29,7 +39,14 @@ function bookingLoad(base: () => string, lanes: number, tag: string) {
     Array.from({ length: lanes }, async (_, lane) => {
       while (!stopping) {
         const i = n++;
-        outcomes.push(await bookAsResident(base, POSTCODES[(lane + i) % POSTCODES.length]!, `${tag}-${i}@example.nl`, lane * 7 + i * 3));
+        outcomes.push(
+          await bookAsResident(
+            base,
+            POSTCODES[(lane + i) % POSTCODES.length]!,
+            `${tag}-${i}@example.nl`,
+            lane * 7 + i * 3,
+          ),
+        );
       }
     }),
   );
@@ -44,7 +61,11 @@ function bookingLoad(base: () => string, lanes: number, tag: string) {
 }
 
 function figures(name: string, values: Record<string, number | string>) {
-  console.log(`[fault] ${name}: ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `[fault] ${name}: ${Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }
 
 describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
@@ -54,7 +75,10 @@ describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
   const portals: Portal[] = [];
 
   const start = async (env: Record<string, string> = {}, port?: number) => {
-    const p = await startPortal({ DATABASE_URL: pg.url, SMTP_URL: smtp.url, CLOCK_START: clockNow().toISOString(), ...env }, port);
+    const p = await startPortal(
+      { DATABASE_URL: pg.url, SMTP_URL: smtp.url, CLOCK_START: clockNow().toISOString(), ...env },
+      port,
+    );
     portals.push(p);
     return p;
   };
@@ -93,7 +117,12 @@ describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
     // Back in service: /readyz answers 200 again.
     let readyMs = -1;
     for (let i = 0; i < 200; i++) {
-      if ((await fetch(`${portal.url}/readyz`).then((r) => r.status, () => 0)) === 200) {
+      if (
+        (await fetch(`${portal.url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+      ) {
         readyMs = performance.now() - restartAt - restartMs;
         break;
       }
@@ -110,8 +139,15 @@ describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
 
     const statuses = outcomes.flatMap((o) => o.statuses);
     // Every answer was a page a resident can act on: no 500, and 503 only with the friendly page.
-    const failures = portal.output().split('\n').filter((l) => l.includes('"level":50')).join('\n');
-    expect(statuses.filter((s) => s >= 500 && s !== 503), failures).toEqual([]);
+    const failures = portal
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"level":50'))
+      .join('\n');
+    expect(
+      statuses.filter((s) => s >= 500 && s !== 503),
+      failures,
+    ).toEqual([]);
     expect(outcomes.reduce((n, o) => n + o.dropped, 0)).toBe(0);
 
     await drainOutbox(handle.db, 60_000);
@@ -168,7 +204,9 @@ describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
     // Nothing of the crashed requests is left half-written: every request has its resident and
     // every booked appointment its request.
     const orphans = await sql<{ n: number }>`
-      select count(*)::int as n from appointment a left join request r on r.id = a.request_id where r.id is null`.execute(handle.db);
+      select count(*)::int as n from appointment a left join request r on r.id = a.request_id where r.id is null`.execute(
+      handle.db,
+    );
     expect(orphans.rows[0]!.n).toBe(0);
     await second.kill('SIGTERM');
   }, 180_000);
@@ -180,7 +218,11 @@ describe.runIf(onServer)('faults on a real PostgreSQL server', () => {
     const load = bookingLoad(() => portal.url, 3, 'smtp');
     await sleep(5_000);
     const outcomes = await load.stop();
-    const waiting = await handle.db.selectFrom('outbox_message').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const waiting = await handle.db
+      .selectFrom('outbox_message')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     expect(Number(waiting.n)).toBeGreaterThan(0);
 
     const received = smtp.messages;

@@ -32,7 +32,12 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 // touches no other test.
 
 function pgBin(): string {
-  const candidates = [process.env.PG_BIN, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
+  const candidates = [
+    process.env.PG_BIN,
+    '/usr/lib/postgresql/15/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/17/bin',
+  ];
   const found = candidates.find((d) => d && existsSync(path.join(d, 'pg_ctl')));
   if (!found) throw new Error('PostgreSQL server binaries not found (set PG_BIN, or apt-get install postgresql)');
   return found;
@@ -42,7 +47,9 @@ const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function runPg(args: string[], options: { allowFail?: boolean } = {}): string {
   const [cmd, ...rest] = args;
-  const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd!, ...rest], { encoding: 'utf8' }) : spawnSync(cmd!, rest, { encoding: 'utf8' });
+  const r = asRoot
+    ? spawnSync('runuser', ['-u', 'postgres', '--', cmd!, ...rest], { encoding: 'utf8' })
+    : spawnSync(cmd!, rest, { encoding: 'utf8' });
   if (r.status !== 0 && !options.allowFail) throw new Error(`${args.join(' ')} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
@@ -62,7 +69,8 @@ export async function startPgServer(): Promise<PgServer> {
   const data = path.join(dir, 'data');
   runPg([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on -c synchronous_commit=on`;
-  const ctl = (action: string, extra: string[] = []) => runPg([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), '-w', '-o', opts, ...extra, action]);
+  const ctl = (action: string, extra: string[] = []) =>
+    runPg([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), '-w', '-o', opts, ...extra, action]);
   ctl('start');
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -107,12 +115,17 @@ export async function startPortal(env: Record<string, string>, port?: number): P
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const url = `http://127.0.0.1:${p}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`portal exited at start:\n${out}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`portal not ready within 60 s:\n${out}`);
     await sleep(200);
@@ -148,7 +161,11 @@ class Browser {
   dropped = 0;
   constructor(readonly base: () => string) {}
 
-  async request(method: 'GET' | 'POST', url: string, form?: URLSearchParams): Promise<{ status: number; location: string | null; body: string }> {
+  async request(
+    method: 'GET' | 'POST',
+    url: string,
+    form?: URLSearchParams,
+  ): Promise<{ status: number; location: string | null; body: string }> {
     const res = await fetch(this.base() + url, {
       method,
       redirect: 'manual',
@@ -177,7 +194,8 @@ function hiddenFields(html: string): Record<string, string> {
   const main = html.slice(Math.max(0, html.indexOf('<main')));
   const form = /<form[^>]*method="post"[\s\S]*?<\/form>/.exec(main)?.[0] ?? '';
   const out: Record<string, string> = {};
-  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) out[m[1]!] = m[2]!.replace(/&amp;/g, '&');
+  for (const m of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    out[m[1]!] = m[2]!.replace(/&amp;/g, '&');
   return out;
 }
 
@@ -208,18 +226,37 @@ async function step(b: Browser, page: string, fields: (html: string) => Record<s
 }
 
 /** Books one conversation from the start page on; `pick` chooses among the offered times. */
-export async function bookAsResident(base: () => string, postcode: string, email: string, pick: number): Promise<Outcome> {
+export async function bookAsResident(
+  base: () => string,
+  postcode: string,
+  email: string,
+  pick: number,
+): Promise<Outcome> {
   const b = new Browser(base);
   const outcome = (token: string | null): Outcome => ({ token, email, statuses: b.statuses, dropped: b.dropped });
   try {
     await step(b, '/aanmelden', () => ({ postcode, houseNumber: '7' }));
-    await step(b, '/aanmelden/vraag', () => ({ question: 'Hulp bij de administratie', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' }));
+    await step(b, '/aanmelden/vraag', () => ({
+      question: 'Hulp bij de administratie',
+      topics: ['money'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    }));
     await step(b, '/aanmelden/moment', (html) => {
       const slots = [...html.matchAll(/name="slot" id="[^"]*" value="([^"]+)"/g)].map((m) => m[1]!);
       return { slot: slots[pick % Math.max(1, slots.length)] ?? '', mode: 'home' };
     });
     await step(b, '/aanmelden/gegevens', () => ({
-      name: 'Sam Bewoner', email, phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes',
+      name: 'Sam Bewoner',
+      email,
+      phone: '',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
     }));
     const confirm = await step(b, '/aanmelden/controleren', () => ({}));
     if (confirm.location !== '/aanmelden/bevestiging') return outcome(null);
@@ -257,16 +294,29 @@ export interface Reconciliation {
   unsent: number;
 }
 
-export async function reconcile(db: Kysely<Database>, outcomes: Outcome[], received: ParsedMail[]): Promise<Reconciliation> {
+export async function reconcile(
+  db: Kysely<Database>,
+  outcomes: Outcome[],
+  received: ParsedMail[],
+): Promise<Reconciliation> {
   const tokens = outcomes.filter((o) => o.token).map((o) => hashToken(o.token!));
   const found = tokens.length
-    ? await db.selectFrom('appointment').select('manage_token_hash').where('manage_token_hash', 'in', tokens).where('status', '=', 'booked').execute()
+    ? await db
+        .selectFrom('appointment')
+        .select('manage_token_hash')
+        .where('manage_token_hash', 'in', tokens)
+        .where('status', '=', 'booked')
+        .execute()
     : [];
   const outbox = await db.selectFrom('outbox_message').select(['message_key', 'status', 'to_address']).execute();
   const counts = new Map<string, number>();
   for (const m of received) counts.set(m.messageId ?? '', (counts.get(m.messageId ?? '') ?? 0) + 1);
   const receivedKey = (key: string) => [...counts.keys()].some((id) => id.startsWith(`<${key}@`));
-  const mailedTo = new Set(received.flatMap((m) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address))));
+  const mailedTo = new Set(
+    received.flatMap((m) =>
+      (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address)),
+    ),
+  );
   const booked = await db
     .selectFrom('appointment')
     .innerJoin('request', 'request.id', 'appointment.request_id')
@@ -290,7 +340,11 @@ export async function reconcile(db: Kysely<Database>, outcomes: Outcome[], recei
 export async function drainOutbox(db: Kysely<Database>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const left = await db.selectFrom('outbox_message').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '!=', 'sent').executeTakeFirstOrThrow();
+    const left = await db
+      .selectFrom('outbox_message')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '!=', 'sent')
+      .executeTakeFirstOrThrow();
     if (Number(left.n) === 0) return;
     if (Date.now() > deadline) throw new Error(`${left.n} message(s) still unsent after ${timeoutMs} ms`);
     await sleep(250);

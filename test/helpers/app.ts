@@ -15,11 +15,19 @@ export interface TestApp {
 export const TEST_NOW = new Date('2026-11-24T09:00:00Z');
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir: null, publicPostLimit: 100_000, ...overrides });
+  return loadConfig(
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+    { dataDir: null, publicPostLimit: 100_000, ...overrides },
+  );
 }
 
 export async function createTestApp(
-  options: { now?: () => Date; config?: Partial<AppConfig>; testDb?: TestDb; beforeReady?: (app: FastifyInstance) => void } = {},
+  options: {
+    now?: () => Date;
+    config?: Partial<AppConfig>;
+    testDb?: TestDb;
+    beforeReady?: (app: FastifyInstance) => void;
+  } = {},
 ): Promise<TestApp> {
   const testDb = options.testDb ?? (await createTestDb());
   const app = await buildApp(testConfig(options.config), {
@@ -85,7 +93,11 @@ export class Client {
   }
 
   /** GETs a page with a form and posts to it with that page's CSRF token. */
-  async submit(pageUrl: string, fields: Record<string, string | string[]>, action?: string): Promise<LightMyRequestResponse> {
+  async submit(
+    pageUrl: string,
+    fields: Record<string, string | string[]>,
+    action?: string,
+  ): Promise<LightMyRequestResponse> {
     const page = await this.get(pageUrl);
     const token = csrfFrom(page.body);
     return this.post(action ?? formAction(page.body) ?? pageUrl, { _csrf: token, ...fields });
@@ -102,6 +114,8 @@ export function csrfFrom(html: string): string {
 export function formAction(fullHtml: string): string | null {
   const main = fullHtml.indexOf('<main');
   const html = main >= 0 ? fullHtml.slice(main) : fullHtml;
-  const m = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(html) ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/.exec(html);
+  const m =
+    /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(html) ??
+    /<form[^>]*action="([^"]+)"[^>]*method="post"/.exec(html);
   return m ? m[1]!.replace(/&amp;/g, '&') : null;
 }

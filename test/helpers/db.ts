@@ -55,10 +55,14 @@ export async function createTestDb(options: { migrate?: boolean; poolSize?: numb
 export async function tableCounts(db: Kysely<Database>): Promise<Record<string, number>> {
   const tables = await sql<{ table_name: string }>`
     select table_name from information_schema.tables
-    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(db);
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(
+    db,
+  );
   const out: Record<string, number> = {};
   for (const { table_name } of tables.rows) {
-    out[table_name] = (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(db)).rows[0]!.n;
+    out[table_name] = (
+      await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(db)
+    ).rows[0]!.n;
   }
   return out;
 }

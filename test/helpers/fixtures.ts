@@ -11,21 +11,37 @@ const next = () => ++counter;
 /** When fixture requests were made: before the tests' clock (24 November), not the database's now(). */
 export const SUBMITTED_AT = new Date('2026-11-20T08:00:00Z');
 
-export async function makeTeam(db: Kysely<Database>, fields: Partial<{ slug: string; name: string; from: string; to: string; phone: string }> = {}) {
+export async function makeTeam(
+  db: Kysely<Database>,
+  fields: Partial<{ slug: string; name: string; from: string; to: string; phone: string }> = {},
+) {
   const n = next();
   const slug = fields.slug ?? `team-${n}-${randomBytes(3).toString('hex')}`;
   const team = await db
     .insertInto('team')
-    .values({ slug, name: fields.name ?? `Wijkteam ${n}`, phone: fields.phone ?? '026 000 0000', email: `${slug}@example.nl`, office_address: 'Wijkcentrum, Arnhem' })
+    .values({
+      slug,
+      name: fields.name ?? `Wijkteam ${n}`,
+      phone: fields.phone ?? '026 000 0000',
+      email: `${slug}@example.nl`,
+      office_address: 'Wijkcentrum, Arnhem',
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   if (fields.from) {
-    await db.insertInto('team_area').values({ team_id: team.id, postcode_from: fields.from, postcode_to: fields.to ?? fields.from }).execute();
+    await db
+      .insertInto('team_area')
+      .values({ team_id: team.id, postcode_from: fields.from, postcode_to: fields.to ?? fields.from })
+      .execute();
   }
   return team;
 }
 
-export async function makeStaff(db: Kysely<Database>, teamId: number | null, fields: Partial<{ name: string; role: Role; email: string; passwordHash: string }> = {}) {
+export async function makeStaff(
+  db: Kysely<Database>,
+  teamId: number | null,
+  fields: Partial<{ name: string; role: Role; email: string; passwordHash: string }> = {},
+) {
   const n = next();
   return db
     .insertInto('staff_user')
@@ -52,7 +68,14 @@ export async function makeRequest(db: Kysely<Database>, teamId: number | null) {
     .executeTakeFirstOrThrow();
   return db
     .insertInto('request')
-    .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: 'Hulp', idempotency_key: randomUUID(), submitted_at: SUBMITTED_AT })
+    .values({
+      resident_id: resident.id,
+      team_id: teamId,
+      channel: 'online',
+      question: 'Hulp',
+      idempotency_key: randomUUID(),
+      submitted_at: SUBMITTED_AT,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

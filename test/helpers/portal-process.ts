@@ -84,12 +84,23 @@ export interface Finished {
 }
 
 /** Runs a script of the project (such as src/db/backup-cli.ts) with tsx, to its end. */
-export function runScript(script: string, args: string[], dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<Finished> {
+export function runScript(
+  script: string,
+  args: string[],
+  dataDir: string,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<Finished> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: childEnv(dataDir, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: childEnv(dataDir, extra),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  );
 }

@@ -18,7 +18,9 @@ export async function rawRequest(
   const body = options.body ?? '';
   const headers: Record<string, string> = { host: `127.0.0.1:${port}`, connection: 'close', ...options.headers };
   if (body || method === 'POST') headers['content-length'] = String(Buffer.byteLength(body));
-  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
+  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n`;
   const raw = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect(port, '127.0.0.1', () => socket.end(head + body));

@@ -15,11 +15,22 @@ export async function teamWorld(app: FastifyInstance, label: string, postcodes: 
   const team = await makeTeam(db, { name: `Wijkteam ${label}` });
   const a = await makeLogin(app, team.id, 'coach');
   const b = await makeLogin(app, team.id, 'coach');
-  const blockId = await makeBlock(db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+  const blockId = await makeBlock(db, {
+    teamId: team.id,
+    start: at('2026-12-08T09:00'),
+    end: at('2026-12-08T12:00'),
+    coachIds: [a.id, b.id],
+  });
   const request = await makeRequest(db, team.id);
   const appt = await db
     .insertInto('appointment')
-    .values({ request_id: request.id, block_id: blockId, starts_at: at('2026-12-08T09:00'), ends_at: at('2026-12-08T10:00'), manage_token_hash: newTokenHash() })
+    .values({
+      request_id: request.id,
+      block_id: blockId,
+      starts_at: at('2026-12-08T09:00'),
+      ends_at: at('2026-12-08T10:00'),
+      manage_token_hash: newTokenHash(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const absence = await db
@@ -32,7 +43,16 @@ export async function teamWorld(app: FastifyInstance, label: string, postcodes: 
     .values({ team_id: team.id, postcode_from: `${postcodes}AA`, postcode_to: `${postcodes}ZZ` })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { areaId: area.id, teamId: team.id, staffId: b.id, blockId, requestId: request.id, appointmentId: appt.id, absenceId: absence.id, coachId: a.id };
+  return {
+    areaId: area.id,
+    teamId: team.id,
+    staffId: b.id,
+    blockId,
+    requestId: request.id,
+    appointmentId: appt.id,
+    absenceId: absence.id,
+    coachId: a.id,
+  };
 }
 
 /** The route's URL with its parameters filled from `ids` (a token parameter gets a dummy token). */
@@ -40,7 +60,8 @@ export function fill(url: string, ids: Ids): string {
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     if (name === 'token') return 'x'.repeat(43);
     const v = ids[name];
-    if (v === undefined) throw new Error(`No fixture for URL parameter :${name} in ${url}: add one to test/helpers/route-world.ts`);
+    if (v === undefined)
+      throw new Error(`No fixture for URL parameter :${name} in ${url}: add one to test/helpers/route-world.ts`);
     return String(v);
   });
 }

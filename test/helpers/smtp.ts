@@ -75,7 +75,9 @@ export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`SMTP receiver: expected ${count} message(s) within ${timeoutMs} ms, got ${messages.length}`));
+          reject(
+            new Error(`SMTP receiver: expected ${count} message(s) within ${timeoutMs} ms, got ${messages.length}`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -9,7 +9,8 @@ const hex = (ch: string, upper: boolean) => {
 };
 
 /** `path` with the letter at index `i` percent-encoded. */
-const encodeAt = (path: string, i: number, upper: boolean) => path.slice(0, i) + hex(path[i]!, upper) + path.slice(i + 1);
+const encodeAt = (path: string, i: number, upper: boolean) =>
+  path.slice(0, i) + hex(path[i]!, upper) + path.slice(i + 1);
 
 export function spellings(path: string): string[] {
   const out = new Set<string>();
@@ -46,7 +47,8 @@ export function spellings(path: string): string[] {
   out.add(`/${first}\\${rest.slice(1)}`);
   out.add(`/${first}%5c${rest.slice(1)}`);
   // Characters after the end.
-  for (const tail of ['/', '//', ';', ';x=1', '%20', '.', '%2e', '%09', '~', '%23', '%3F', '?x=1', '%00', '/.', '/..']) out.add(path + tail);
+  for (const tail of ['/', '//', ';', ';x=1', '%20', '.', '%2e', '%09', '~', '%23', '%3F', '?x=1', '%00', '/.', '/..'])
+    out.add(path + tail);
   out.delete(path);
   return [...out];
 }

@@ -62,7 +62,10 @@ describe('mail delivery over SMTP', () => {
 
   beforeAll(async () => {
     smtp = await receiver();
-    t = await createTestApp({ config: { smtpUrl: smtp.url, mailFrom: 'Wijkteam <noreply@wijkteam.example.nl>' }, now: () => clock });
+    t = await createTestApp({
+      config: { smtpUrl: smtp.url, mailFrom: 'Wijkteam <noreply@wijkteam.example.nl>' },
+      now: () => clock,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -75,7 +78,11 @@ describe('mail delivery over SMTP', () => {
   });
 
   const enqueue = (n: number) =>
-    Promise.all(Array.from({ length: n }, (_, i) => enqueueMail(t.app.db, { to: `bewoner${i}@example.nl`, subject: `Bericht ${i}`, text: `Tekst ${i}` })));
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        enqueueMail(t.app.db, { to: `bewoner${i}@example.nl`, subject: `Bericht ${i}`, text: `Tekst ${i}` }),
+      ),
+    );
 
   it('marks each message sent as soon as the server accepted it, over one reused connection', async () => {
     const ids = (await enqueue(6)).sort((a, b) => a - b);
@@ -90,7 +97,11 @@ describe('mail delivery over SMTP', () => {
     expect(seenSent).toEqual([0, 1, 2, 3, 4, 5]);
     expect(smtp.connections - before).toBe(1);
 
-    const rows = await t.app.db.selectFrom('outbox_message').select(['id', 'status', 'message_key']).orderBy('id').execute();
+    const rows = await t.app.db
+      .selectFrom('outbox_message')
+      .select(['id', 'status', 'message_key'])
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(Array(6).fill('sent'));
     expect(rows.map((r) => r.id)).toEqual(ids);
     // Each mail carries its row's Message-ID, on the sender's domain.
@@ -101,7 +112,11 @@ describe('mail delivery over SMTP', () => {
   it('claims messages for seconds, not minutes', async () => {
     const [id] = await enqueue(1);
     smtp.beforeAccept = async () => {
-      const row = await t.app.db.selectFrom('outbox_message').select('next_attempt_at').where('id', '=', id!).executeTakeFirstOrThrow();
+      const row = await t.app.db
+        .selectFrom('outbox_message')
+        .select('next_attempt_at')
+        .where('id', '=', id!)
+        .executeTakeFirstOrThrow();
       expect(row.next_attempt_at.getTime()).toBe(clock.getTime() + CLAIM_SECONDS * 1000);
     };
     expect(CLAIM_SECONDS).toBeLessThanOrEqual(30);
@@ -120,7 +135,9 @@ describe('mail delivery over SMTP', () => {
            return new; end $$`,
       )
       .execute(t.app.db);
-    await sql`create trigger kt_refuse_sent before update on outbox_message for each row execute function kt_refuse_sent()`.execute(t.app.db);
+    await sql`create trigger kt_refuse_sent before update on outbox_message for each row execute function kt_refuse_sent()`.execute(
+      t.app.db,
+    );
     try {
       await expect(t.app.mail.flush()).rejects.toThrow(/refused for this test/);
     } finally {
@@ -137,7 +154,11 @@ describe('mail delivery over SMTP', () => {
     for (const m of smtp.messages) byId.set(m.messageId!, (byId.get(m.messageId!) ?? 0) + 1);
     expect(smtp.messages).toHaveLength(5);
     expect([...byId.values()].sort()).toEqual([1, 1, 1, 2]);
-    const key = await t.app.db.selectFrom('outbox_message').select('message_key').where('id', '=', first).executeTakeFirstOrThrow();
+    const key = await t.app.db
+      .selectFrom('outbox_message')
+      .select('message_key')
+      .where('id', '=', first)
+      .executeTakeFirstOrThrow();
     expect(byId.get(`<${key.message_key}@wijkteam.example.nl>`)).toBe(2);
   });
 });
@@ -157,7 +178,11 @@ describe('mail written to files', () => {
   });
 
   it('keeps a message waiting while the disk is full, and writes it whole once there is room', async () => {
-    const id = await enqueueMail(t.app.db, { to: 'bewoner@example.nl', subject: 'Bevestiging', text: 'Uw afspraak staat.' });
+    const id = await enqueueMail(t.app.db, {
+      to: 'bewoner@example.nl',
+      subject: 'Bevestiging',
+      text: 'Uw afspraak staat.',
+    });
     const mailDir = path.join(dataDir, 'mail');
     const name = String(id).padStart(6, '0');
     await rm(mailDir, { recursive: true, force: true });
@@ -166,7 +191,11 @@ describe('mail written to files', () => {
     await symlink('/dev/full', path.join(mailDir, `.${name}.eml.partial`));
 
     expect(await t.app.mail.flush()).toBe(0);
-    const waiting = await t.app.db.selectFrom('outbox_message').select(['status', 'attempts', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
+    const waiting = await t.app.db
+      .selectFrom('outbox_message')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(waiting).toEqual({ status: 'pending', attempts: 0, last_error: expect.stringMatching(/ENOSPC/) });
     expect(existsSync(path.join(mailDir, `${name}.eml`))).toBe(false);
 
@@ -174,7 +203,11 @@ describe('mail written to files', () => {
     await rm(path.join(mailDir, `.${name}.eml.partial`));
     expect(await t.app.mail.flush()).toBe(1);
     expect(await readdir(mailDir)).toEqual([`${name}.eml`]);
-    const row = await t.app.db.selectFrom('outbox_message').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.app.db
+      .selectFrom('outbox_message')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('sent');
   });
 });

@@ -94,16 +94,46 @@ describe('outbox over SMTP', () => {
 
   // Local Amsterdam times and the instants they are; the last two cross the clock change itself.
   const cases = [
-    { name: 'a normal winter day', start: '2026-12-08T09:00:00Z', end: '2026-12-08T10:00:00Z', local: ['20261208T100000', '20261208T110000'] },
-    { name: 'the day summer time ends (2026-10-25)', start: '2026-10-25T09:00:00Z', end: '2026-10-25T10:00:00Z', local: ['20261025T100000', '20261025T110000'] },
-    { name: 'the day summer time starts (2027-03-28)', start: '2027-03-28T08:00:00Z', end: '2027-03-28T09:00:00Z', local: ['20270328T100000', '20270328T110000'] },
-    { name: 'across the change to winter time (01:30 CEST → 03:30 CET)', start: '2026-10-24T23:30:00Z', end: '2026-10-25T02:30:00Z', local: ['20261025T013000', '20261025T033000'] },
-    { name: 'across the change to summer time (01:30 CET → 03:30 CEST)', start: '2027-03-28T00:30:00Z', end: '2027-03-28T01:30:00Z', local: ['20270328T013000', '20270328T033000'] },
+    {
+      name: 'a normal winter day',
+      start: '2026-12-08T09:00:00Z',
+      end: '2026-12-08T10:00:00Z',
+      local: ['20261208T100000', '20261208T110000'],
+    },
+    {
+      name: 'the day summer time ends (2026-10-25)',
+      start: '2026-10-25T09:00:00Z',
+      end: '2026-10-25T10:00:00Z',
+      local: ['20261025T100000', '20261025T110000'],
+    },
+    {
+      name: 'the day summer time starts (2027-03-28)',
+      start: '2027-03-28T08:00:00Z',
+      end: '2027-03-28T09:00:00Z',
+      local: ['20270328T100000', '20270328T110000'],
+    },
+    {
+      name: 'across the change to winter time (01:30 CEST → 03:30 CET)',
+      start: '2026-10-24T23:30:00Z',
+      end: '2026-10-25T02:30:00Z',
+      local: ['20261025T013000', '20261025T033000'],
+    },
+    {
+      name: 'across the change to summer time (01:30 CET → 03:30 CEST)',
+      start: '2027-03-28T00:30:00Z',
+      end: '2027-03-28T01:30:00Z',
+      local: ['20270328T013000', '20270328T033000'],
+    },
   ];
 
   it.each(cases)('delivers a calendar attachment that resolves to the right instants on $name', async (c) => {
     const ics = appointmentIcs({ ...appointment, start: new Date(c.start), end: new Date(c.end) });
-    await enqueueMail(t.app.db, { to: 'bewoner@example.nl', subject: `Afspraak ${c.start}`, text: 'Zie bijlage.', ics });
+    await enqueueMail(t.app.db, {
+      to: 'bewoner@example.nl',
+      subject: `Afspraak ${c.start}`,
+      text: 'Zie bijlage.',
+      ics,
+    });
     expect(await t.app.mail.flush()).toBe(1);
     const [mail] = await receiver.waitFor(1);
 
@@ -126,7 +156,11 @@ describe('outbox over SMTP', () => {
   });
 
   it('keeps the UID of an appointment across versions, and marks a cancellation', () => {
-    const first = appointmentIcs({ ...appointment, start: new Date('2026-12-08T09:00:00Z'), end: new Date('2026-12-08T10:00:00Z') });
+    const first = appointmentIcs({
+      ...appointment,
+      start: new Date('2026-12-08T09:00:00Z'),
+      end: new Date('2026-12-08T10:00:00Z'),
+    });
     const moved = appointmentIcs({
       ...appointment,
       start: new Date('2026-12-10T13:00:00Z'),
@@ -134,7 +168,13 @@ describe('outbox over SMTP', () => {
       method: 'REQUEST',
       sequence: 1,
     });
-    const cancelled = appointmentIcs({ ...appointment, start: new Date('2026-12-10T13:00:00Z'), end: new Date('2026-12-10T14:00:00Z'), method: 'CANCEL', sequence: 2 });
+    const cancelled = appointmentIcs({
+      ...appointment,
+      start: new Date('2026-12-10T13:00:00Z'),
+      end: new Date('2026-12-10T14:00:00Z'),
+      method: 'CANCEL',
+      sequence: 2,
+    });
 
     const uidLine = (ics: string) => /^UID:.*$/m.exec(ics)?.[0];
     expect(uidLine(first)).toBe(`UID:${appointment.uid}`);
@@ -157,7 +197,11 @@ describe('outbox over SMTP', () => {
     const port = receiver.port;
     await receiver.stop();
 
-    const id = await enqueueMail(t.app.db, { to: 'bewoner@example.nl', subject: 'Herinnering', text: 'Morgen om 10:00.' });
+    const id = await enqueueMail(t.app.db, {
+      to: 'bewoner@example.nl',
+      subject: 'Herinnering',
+      text: 'Morgen om 10:00.',
+    });
     expect(await t.app.mail.flush()).toBe(0);
     const failed = await outboxRow(id);
     // The server was down, not the message wrong: it stays due, no attempt is used up, and the

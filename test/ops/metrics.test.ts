@@ -52,7 +52,9 @@ function parseExposition(text: string): Sample[] {
     const special = /^(?:([+-]?)inf(?:inity)?|(nan))$/i.exec(m[3]!);
     const value = special ? (special[2] ? NaN : special[1] === '-' ? -Infinity : Infinity) : Number(m[3]);
     if (Number.isNaN(value) && !special) throw new Error(`bad value: ${line}`);
-    const family = [...typed.keys()].find((f) => m[1] === f || (/^(_bucket|_sum|_count)$/.test(m[1]!.slice(f.length)) && m[1]!.startsWith(f)));
+    const family = [...typed.keys()].find(
+      (f) => m[1] === f || (/^(_bucket|_sum|_count)$/.test(m[1]!.slice(f.length)) && m[1]!.startsWith(f)),
+    );
     if (!family) throw new Error(`sample without # TYPE: ${line}`);
     samples.push({ name: m[1]!, labels, value });
   }
@@ -75,7 +77,9 @@ describe('METRICS_TOKEN in the configuration', () => {
   it('needs at least 32 printable characters without spaces', () => {
     const load = (v: string) => () => loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: v });
     expect(load('kort')).toThrow('Invalid configuration: METRICS_TOKEN must be at least 32 characters');
-    expect(load(`${'a'.repeat(20)} ${'b'.repeat(20)}`)).toThrow('Invalid configuration: METRICS_TOKEN must be printable ASCII without spaces');
+    expect(load(`${'a'.repeat(20)} ${'b'.repeat(20)}`)).toThrow(
+      'Invalid configuration: METRICS_TOKEN must be printable ASCII without spaces',
+    );
     expect(loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
     expect(loadConfig({ NODE_ENV: 'test' }).metricsToken).toBeNull();
   });
@@ -124,7 +128,11 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
           if (req.routeOptions.url === '/metrics') reached.push(req.headers.authorization ?? '(none)');
         });
         // A page whose statement PostgreSQL refuses (division by zero).
-        app.get('/proef/fout', { config: { access: 'public' } }, async () => (await sql<{ n: number }>`select 1 / (random() * 0)::int as n`.execute(app.db)).rows);
+        app.get(
+          '/proef/fout',
+          { config: { access: 'public' } },
+          async () => (await sql<{ n: number }>`select 1 / (random() * 0)::int as n`.execute(app.db)).rows,
+        );
       },
     });
     const team = await makeTeam(t.app.db, { name: 'Wijkteam Centrum', from: '6811AA', to: '6814ZZ' });
@@ -133,8 +141,18 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     const b = await makeLogin(t.app, team.id, 'coach', 'Jeroen Bakker');
     coachEmail = a.email;
     // 09:00–17:00 with 60 + 30: slots at 09:00, 10:30, 12:00, 13:30 and 15:00.
-    blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T17:00'), coachIds: [a.id, b.id] });
-    pastBlockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-11-23T09:00'), end: at('2026-11-23T12:00'), coachIds: [a.id, b.id] });
+    blockId = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T17:00'),
+      coachIds: [a.id, b.id],
+    });
+    pastBlockId = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-11-23T09:00'),
+      end: at('2026-11-23T12:00'),
+      coachIds: [a.id, b.id],
+    });
   });
   afterAll(async () => t?.close());
 
@@ -179,16 +197,25 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     const samples = await scrape(t.app);
     const names = new Set(samples.map((s) => s.name));
     for (const name of [
-      'keukentafel_http_requests_total', 'keukentafel_http_request_duration_seconds_bucket', 'keukentafel_bookings_total',
-      'keukentafel_reschedules_total', 'keukentafel_cancellations_total', 'keukentafel_database_up', 'keukentafel_outbox_pending_messages',
-      'keukentafel_outbox_oldest_pending_age_seconds', 'keukentafel_database_errors_total', 'keukentafel_kept_reads_total',
-      'keukentafel_process_cpu_seconds_total', 'keukentafel_nodejs_heap_size_used_bytes',
+      'keukentafel_http_requests_total',
+      'keukentafel_http_request_duration_seconds_bucket',
+      'keukentafel_bookings_total',
+      'keukentafel_reschedules_total',
+      'keukentafel_cancellations_total',
+      'keukentafel_database_up',
+      'keukentafel_outbox_pending_messages',
+      'keukentafel_outbox_oldest_pending_age_seconds',
+      'keukentafel_database_errors_total',
+      'keukentafel_kept_reads_total',
+      'keukentafel_process_cpu_seconds_total',
+      'keukentafel_nodejs_heap_size_used_bytes',
     ]) {
       expect(names, name).toContain(name);
     }
     expect(valueOf(samples, 'keukentafel_database_up')).toBe(1);
     // Every channel has its series from the start.
-    for (const channel of ['online', 'phone', 'walkin', 'referrer']) expect(valueOf(samples, 'keukentafel_bookings_total', { channel })).toBe(0);
+    for (const channel of ['online', 'phone', 'walkin', 'referrer'])
+      expect(valueOf(samples, 'keukentafel_bookings_total', { channel })).toBe(0);
     // Pool figures exist only for a PostgreSQL server; the embedded database is one connection.
     expect(names.has('keukentafel_database_pool_connections')).toBe(onServer);
     expect(names.has('keukentafel_database_connection_errors_total')).toBe(onServer);
@@ -200,11 +227,27 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     const c = new Client(t.app);
     let res = await c.submit('/aanmelden', { postcode: '6811ab', houseNumber: '12a' });
     expect(res.headers.location).toBe('/aanmelden/vraag');
-    res = await c.submit('/aanmelden/vraag', { question: 'Schulden', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    res = await c.submit('/aanmelden/vraag', {
+      question: 'Schulden',
+      topics: ['money'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(res.headers.location).toBe('/aanmelden/moment');
     res = await c.submit('/aanmelden/moment', { slot: slotKey(blockId, '2026-12-08T10:30'), mode: 'home' });
     expect(res.headers.location).toBe('/aanmelden/gegevens');
-    res = await c.submit('/aanmelden/gegevens', { name: 'Anna de Vries', email: 'anna@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    res = await c.submit('/aanmelden/gegevens', {
+      name: 'Anna de Vries',
+      email: 'anna@example.nl',
+      phone: '',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     expect(res.headers.location).toBe('/aanmelden/controleren');
     const check = await c.get('/aanmelden/controleren');
     res = await c.post('/aanmelden/controleren', { _csrf: csrfFrom(check.body) });
@@ -217,12 +260,19 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
 
     const booked = await scrape(t.app);
     const count = (s: Sample[], name: string, labels: Record<string, string>) => valueOf(s, name, labels) ?? 0;
-    expect(count(booked, 'keukentafel_bookings_total', { channel: 'online' }) - count(before, 'keukentafel_bookings_total', { channel: 'online' })).toBe(1);
+    expect(
+      count(booked, 'keukentafel_bookings_total', { channel: 'online' }) -
+        count(before, 'keukentafel_bookings_total', { channel: 'online' }),
+    ).toBe(1);
     expect(valueOf(booked, 'keukentafel_bookings_total')! - valueOf(before, 'keukentafel_bookings_total')!).toBe(1);
     expect(valueOf(booked, 'keukentafel_reschedules_total')).toBe(valueOf(before, 'keukentafel_reschedules_total'));
 
     const movePage = await c.get(`/afspraak/${token}/verzetten`);
-    res = await c.post(`/afspraak/${token}/verzetten`, { _csrf: csrfFrom(movePage.body), slot: slotKey(blockId, '2026-12-08T13:30'), mode: 'home' });
+    res = await c.post(`/afspraak/${token}/verzetten`, {
+      _csrf: csrfFrom(movePage.body),
+      slot: slotKey(blockId, '2026-12-08T13:30'),
+      mode: 'home',
+    });
     expect(res.statusCode).toBe(303);
     const cancelPage = await c.get(`/afspraak/${token}/annuleren`);
     res = await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(cancelPage.body), reason: '' });
@@ -231,22 +281,47 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     await c.post(`/afspraak/${token}/annuleren`, { _csrf: csrfFrom(cancelPage.body), reason: '' });
 
     const after = await scrape(t.app);
-    expect(count(after, 'keukentafel_reschedules_total', { by: 'resident' }) - count(booked, 'keukentafel_reschedules_total', { by: 'resident' })).toBe(1);
-    expect(count(after, 'keukentafel_cancellations_total', { by: 'resident' }) - count(booked, 'keukentafel_cancellations_total', { by: 'resident' })).toBe(1);
-    expect(count(after, 'keukentafel_cancellations_total', { by: 'staff' })).toBe(count(booked, 'keukentafel_cancellations_total', { by: 'staff' }));
+    expect(
+      count(after, 'keukentafel_reschedules_total', { by: 'resident' }) -
+        count(booked, 'keukentafel_reschedules_total', { by: 'resident' }),
+    ).toBe(1);
+    expect(
+      count(after, 'keukentafel_cancellations_total', { by: 'resident' }) -
+        count(booked, 'keukentafel_cancellations_total', { by: 'resident' }),
+    ).toBe(1);
+    expect(count(after, 'keukentafel_cancellations_total', { by: 'staff' })).toBe(
+      count(booked, 'keukentafel_cancellations_total', { by: 'staff' }),
+    );
     expect(valueOf(after, 'keukentafel_bookings_total')).toBe(valueOf(booked, 'keukentafel_bookings_total'));
   });
 
   it('counts a cancellation by staff on the appointment page', async () => {
-    const resident = await t.app.db.insertInto('resident').values({ name: 'Bas Jansen', phone: '06 12345678' }).returning('id').executeTakeFirstOrThrow();
+    const resident = await t.app.db
+      .insertInto('resident')
+      .values({ name: 'Bas Jansen', phone: '06 12345678' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const request = await t.app.db
       .insertInto('request')
-      .values({ resident_id: resident.id, team_id: teamId, channel: 'phone', question: 'Huur', status: 'scheduled', idempotency_key: newTokenHash() })
+      .values({
+        resident_id: resident.id,
+        team_id: teamId,
+        channel: 'phone',
+        question: 'Huur',
+        status: 'scheduled',
+        idempotency_key: newTokenHash(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const appt = await t.app.db
       .insertInto('appointment')
-      .values({ request_id: request.id, block_id: pastBlockId, starts_at: at('2026-11-23T09:00'), ends_at: at('2026-11-23T10:00'), manage_token_hash: newTokenHash() })
+      .values({
+        request_id: request.id,
+        block_id: pastBlockId,
+        starts_at: at('2026-11-23T09:00'),
+        ends_at: at('2026-11-23T10:00'),
+        manage_token_hash: newTokenHash(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const before = await scrape(t.app);
@@ -255,16 +330,27 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     const res = await coach.submit(page, { outcome: 'cancelled', result: '' }, `${page}/uitkomst`);
     expect(res.statusCode).toBe(303);
     const after = await scrape(t.app);
-    expect(valueOf(after, 'keukentafel_cancellations_total', { by: 'staff' })! - valueOf(before, 'keukentafel_cancellations_total', { by: 'staff' })!).toBe(1);
+    expect(
+      valueOf(after, 'keukentafel_cancellations_total', { by: 'staff' })! -
+        valueOf(before, 'keukentafel_cancellations_total', { by: 'staff' })!,
+    ).toBe(1);
   });
 
   it('labels requests with the route pattern, never the address that was asked for', async () => {
     const secret = `Zz${randomBytes(20).toString('hex')}`;
-    for (const url of [`/afspraak/${secret}`, `/afspraak/${secret}/verzetten`, `/?ref=${secret}`, `/niet-hier-${secret}`]) await t.app.inject(url);
+    for (const url of [
+      `/afspraak/${secret}`,
+      `/afspraak/${secret}/verzetten`,
+      `/?ref=${secret}`,
+      `/niet-hier-${secret}`,
+    ])
+      await t.app.inject(url);
     const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.body).not.toContain(secret);
     const samples = parseExposition(res.body);
-    const routes = new Set(samples.filter((s) => s.name === 'keukentafel_http_requests_total').map((s) => s.labels.route));
+    const routes = new Set(
+      samples.filter((s) => s.name === 'keukentafel_http_requests_total').map((s) => s.labels.route),
+    );
     expect(routes).toContain('/afspraak/:token');
     expect(routes).toContain('/afspraak/:token/verzetten');
     expect(routes).toContain('/');
@@ -274,9 +360,14 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     expect([...routes].filter((r) => !patterns.has(r!))).toEqual([]);
     const shown = { route: '/afspraak/:token', method: 'GET' };
     expect(valueOf(samples, 'keukentafel_http_requests_total', shown)).toBeGreaterThanOrEqual(1);
-    expect(valueOf(samples, 'keukentafel_http_request_duration_seconds_count', shown)).toBe(valueOf(samples, 'keukentafel_http_requests_total', shown));
-    expect(valueOf(samples, 'keukentafel_http_request_duration_seconds_bucket', { ...shown, le: '+Inf' })).toBe(valueOf(samples, 'keukentafel_http_requests_total', shown));
-    for (const s of samples.filter((x) => x.name === 'keukentafel_http_requests_total')) expect(s.labels.status_class).toMatch(/^[1-5]xx$/);
+    expect(valueOf(samples, 'keukentafel_http_request_duration_seconds_count', shown)).toBe(
+      valueOf(samples, 'keukentafel_http_requests_total', shown),
+    );
+    expect(valueOf(samples, 'keukentafel_http_request_duration_seconds_bucket', { ...shown, le: '+Inf' })).toBe(
+      valueOf(samples, 'keukentafel_http_requests_total', shown),
+    );
+    for (const s of samples.filter((x) => x.name === 'keukentafel_http_requests_total'))
+      expect(s.labels.status_class).toMatch(/^[1-5]xx$/);
   });
 
   it('counts requests that failed on a statement PostgreSQL refused', async () => {
@@ -289,7 +380,7 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
   });
 
   it('counts calendar reads kept in memory and those read from the database', async () => {
-    const team = (await t.app.db.selectFrom('team').selectAll().where('id', '=', teamId).executeTakeFirstOrThrow());
+    const team = await t.app.db.selectFrom('team').selectAll().where('id', '=', teamId).executeTakeFirstOrThrow();
     const before = await scrape(t.app);
     const kept = (s: Sample[], result: string) => valueOf(s, 'keukentafel_kept_reads_total', { result })!;
     await t.app.db.updateTable('team').set({ phone: '026 111 1111' }).where('id', '=', teamId).execute();
@@ -316,14 +407,22 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
       .insertInto('outbox_message')
       .values([
         { ...mail, status: 'pending', created_at: new Date(NOW.getTime() - 7 * 60_000) },
-        { ...mail, status: 'sent', created_at: new Date(NOW.getTime() - 60 * 60_000), sent_at: new Date(NOW.getTime() - 59 * 60_000) },
+        {
+          ...mail,
+          status: 'sent',
+          created_at: new Date(NOW.getTime() - 60 * 60_000),
+          sent_at: new Date(NOW.getTime() - 59 * 60_000),
+        },
         { ...mail, status: 'failed', created_at: new Date(NOW.getTime() - 30 * 60_000) },
       ])
       .execute();
     let samples = await scrape(t.app);
     expect(valueOf(samples, 'keukentafel_outbox_pending_messages')).toBe(1);
     expect(valueOf(samples, 'keukentafel_outbox_oldest_pending_age_seconds')).toBe(420);
-    await t.app.db.insertInto('outbox_message').values({ ...mail, status: 'pending', created_at: new Date(NOW.getTime() - 60_000) }).execute();
+    await t.app.db
+      .insertInto('outbox_message')
+      .values({ ...mail, status: 'pending', created_at: new Date(NOW.getTime() - 60_000) })
+      .execute();
     samples = await scrape(t.app);
     expect(valueOf(samples, 'keukentafel_outbox_pending_messages')).toBe(2);
     expect(valueOf(samples, 'keukentafel_outbox_oldest_pending_age_seconds')).toBe(420);
@@ -346,7 +445,9 @@ describe('/metrics while the database is unreachable', () => {
       expect(valueOf(samples, 'keukentafel_outbox_pending_messages')).toBeUndefined();
       expect(valueOf(samples, 'keukentafel_outbox_oldest_pending_age_seconds')).toBeUndefined();
       expect(valueOf(samples, 'keukentafel_database_errors_total', { kind: 'unavailable' })).toBeGreaterThanOrEqual(1);
-      expect(valueOf(samples, 'keukentafel_http_requests_total', { route: '/afspraak/:token', status_class: '5xx' })).toBe(1);
+      expect(
+        valueOf(samples, 'keukentafel_http_requests_total', { route: '/afspraak/:token', status_class: '5xx' }),
+      ).toBe(1);
     } finally {
       await t.app.close();
     }
@@ -359,7 +460,11 @@ describe('/metrics while the database is unreachable', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const url = `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/keukentafel`;
     const handle = await openDatabase({ kind: 'server', url, poolSize: 2 });
-    const t = await createTestApp({ now: () => NOW, config: { metricsToken: TOKEN }, testDb: { db: handle.db, kind: 'server', url, close: handle.close } });
+    const t = await createTestApp({
+      now: () => NOW,
+      config: { metricsToken: TOKEN },
+      testDb: { db: handle.db, kind: 'server', url, close: handle.close },
+    });
     try {
       const started = performance.now();
       const samples = await scrape(t.app);

@@ -25,7 +25,11 @@ describe('contact coach per referring organisation', () => {
   beforeEach(async () => clean(t.app));
 
   it('lets a team lead name a contact; the referrer reads the name and how to reach them', async () => {
-    const res = await lead.submit('/medewerker/verwijzers', { organisation: '  huisartsenpraktijk  de linde ', coach: String(sanneId), phone: '026 444 5555' }, '/medewerker/verwijzers');
+    const res = await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: '  huisartsenpraktijk  de linde ', coach: String(sanneId), phone: '026 444 5555' },
+      '/medewerker/verwijzers',
+    );
     expect(res.statusCode).toBe(303);
     const page = await lead.get('/medewerker/verwijzers?klaar=opgeslagen');
     expect(page.body).toContain('Opgeslagen: de contactpersoon is genoemd.');
@@ -39,15 +43,29 @@ describe('contact coach per referring organisation', () => {
     expect(conf.body).toContain('Uw vaste contactpersoon bij Wijkteam Centrum is Sanne Visser:');
     expect(conf.body).toContain('href="tel:0264445555"');
     const mail = (await outbox(t.app)).find((m) => m.to_address === 'sara.jansen@delinde.nl')!;
-    expect(mail.body_text).toMatch(/Uw vaste contactpersoon bij Wijkteam Centrum is Sanne Visser\. E-mail: coach\d+-[0-9a-f]+@example\.nl\. Telefoon: 026 444 5555\./);
-    const audit = await t.app.db.selectFrom('audit_event').select('detail').where('action', '=', 'referrer_contact_set').executeTakeFirstOrThrow();
+    expect(mail.body_text).toMatch(
+      /Uw vaste contactpersoon bij Wijkteam Centrum is Sanne Visser\. E-mail: coach\d+-[0-9a-f]+@example\.nl\. Telefoon: 026 444 5555\./,
+    );
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .select('detail')
+      .where('action', '=', 'referrer_contact_set')
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ organisation: 'huisartsenpraktijk de linde', coachId: sanneId });
   });
 
   it('replaces a contact, falls back to the team number when the coach left, and removes one', async () => {
-    const first = await lead.submit('/medewerker/verwijzers', { organisation: 'Huisartsenpraktijk De Linde', coach: String(w.coachIds[0]), phone: '' }, '/medewerker/verwijzers');
+    const first = await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'Huisartsenpraktijk De Linde', coach: String(w.coachIds[0]), phone: '' },
+      '/medewerker/verwijzers',
+    );
     expect(first.statusCode, first.body.replace(/[\s\S]*<main/, '').slice(0, 3000)).toBe(303);
-    await lead.submit('/medewerker/verwijzers', { organisation: 'HUISARTSENPRAKTIJK DE LINDE', coach: String(sanneId), phone: '' }, '/medewerker/verwijzers');
+    await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'HUISARTSENPRAKTIJK DE LINDE', coach: String(sanneId), phone: '' },
+      '/medewerker/verwijzers',
+    );
     const rows = await t.app.db.selectFrom('referrer_contact').select(['organisation', 'coach_id', 'phone']).execute();
     expect(rows).toEqual([{ organisation: 'HUISARTSENPRAKTIJK DE LINDE', coach_id: sanneId, phone: null }]);
 
@@ -59,10 +77,18 @@ describe('contact coach per referring organisation', () => {
     expect(mail.body_text).toContain('Vragen? Bel Wijkteam Centrum: 026 377 0000.');
     await t.app.db.updateTable('staff_user').set({ active: true }).where('id', '=', sanneId).execute();
 
-    const removed = await lead.submit('/medewerker/verwijzers', { organisation: 'huisartsenpraktijk de linde' }, '/medewerker/verwijzers/verwijderen');
+    const removed = await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'huisartsenpraktijk de linde' },
+      '/medewerker/verwijzers/verwijderen',
+    );
     expect(removed.headers.location).toBe('/medewerker/verwijzers?klaar=verwijderd');
     expect(await t.app.db.selectFrom('referrer_contact').selectAll().execute()).toEqual([]);
-    const again = await lead.submit('/medewerker/verwijzers', { organisation: 'huisartsenpraktijk de linde' }, '/medewerker/verwijzers/verwijderen');
+    const again = await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'huisartsenpraktijk de linde' },
+      '/medewerker/verwijzers/verwijderen',
+    );
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('Deze contactpersoon bestaat niet (meer).');
   });
@@ -71,11 +97,27 @@ describe('contact coach per referring organisation', () => {
     const other = await makeTeam(t.app.db, { name: 'Wijkteam Noord' });
     const stranger = await makeLogin(t.app, other.id, 'coach');
     const cases: [Record<string, string>, string, string][] = [
-      [{ organisation: '', coach: String(sanneId), phone: '' }, 'organisation', 'Vul de naam van de praktijk, school of organisatie in.'],
-      [{ organisation: 'x'.repeat(201), coach: String(sanneId), phone: '' }, 'organisation', 'De naam is te lang. Gebruik maximaal 200 tekens.'],
+      [
+        { organisation: '', coach: String(sanneId), phone: '' },
+        'organisation',
+        'Vul de naam van de praktijk, school of organisatie in.',
+      ],
+      [
+        { organisation: 'x'.repeat(201), coach: String(sanneId), phone: '' },
+        'organisation',
+        'De naam is te lang. Gebruik maximaal 200 tekens.',
+      ],
       [{ organisation: 'Basisschool De Regenboog', coach: '', phone: '' }, 'coach', 'Kies een wijkcoach van uw team.'],
-      [{ organisation: 'Basisschool De Regenboog', coach: String(stranger.id), phone: '' }, 'coach', 'Kies een wijkcoach van uw team.'],
-      [{ organisation: 'Basisschool De Regenboog', coach: String(sanneId), phone: 'bel mij' }, 'phone', 'Vul een telefoonnummer in met 10 cijfers, bijvoorbeeld 026 123 4567, of laat het veld leeg.'],
+      [
+        { organisation: 'Basisschool De Regenboog', coach: String(stranger.id), phone: '' },
+        'coach',
+        'Kies een wijkcoach van uw team.',
+      ],
+      [
+        { organisation: 'Basisschool De Regenboog', coach: String(sanneId), phone: 'bel mij' },
+        'phone',
+        'Vul een telefoonnummer in met 10 cijfers, bijvoorbeeld 026 123 4567, of laat het veld leeg.',
+      ],
     ];
     for (const [fields, field, message] of cases) {
       const res = await lead.submit('/medewerker/verwijzers', fields, '/medewerker/verwijzers');
@@ -89,18 +131,34 @@ describe('contact coach per referring organisation', () => {
   });
 
   it('shows coaches the list without the form and refuses their changes; other teams never see it', async () => {
-    await lead.submit('/medewerker/verwijzers', { organisation: 'Basisschool De Regenboog', coach: String(sanneId), phone: '' }, '/medewerker/verwijzers');
+    await lead.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'Basisschool De Regenboog', coach: String(sanneId), phone: '' },
+      '/medewerker/verwijzers',
+    );
     const page = await coach.get('/medewerker/verwijzers');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Basisschool De Regenboog');
     expect(page.body).not.toContain('action="/medewerker/verwijzers"');
-    const tried = await coach.submit('/medewerker/verwijzers', { organisation: 'X', coach: String(sanneId), phone: '' }, '/medewerker/verwijzers');
+    const tried = await coach.submit(
+      '/medewerker/verwijzers',
+      { organisation: 'X', coach: String(sanneId), phone: '' },
+      '/medewerker/verwijzers',
+    );
     expect(tried.statusCode).toBe(403);
     const other = await makeTeam(t.app.db, { name: 'Wijkteam Zuid' });
     const theirLead = await loggedIn(t.app, (await makeLogin(t.app, other.id, 'teamlead')).email);
     const theirs = await theirLead.get('/medewerker/verwijzers');
     expect(theirs.body).not.toContain('Basisschool De Regenboog');
-    expect((await theirLead.submit('/medewerker/verwijzers', { organisation: 'Basisschool De Regenboog' }, '/medewerker/verwijzers/verwijderen')).statusCode).toBe(400);
+    expect(
+      (
+        await theirLead.submit(
+          '/medewerker/verwijzers',
+          { organisation: 'Basisschool De Regenboog' },
+          '/medewerker/verwijzers/verwijderen',
+        )
+      ).statusCode,
+    ).toBe(400);
     expect(await t.app.db.selectFrom('referrer_contact').selectAll().execute()).toHaveLength(1);
     const front = await loggedIn(t.app, (await makeLogin(t.app, null, 'frontoffice')).email);
     expect((await front.get('/medewerker/verwijzers')).statusCode).toBe(403);

@@ -4,7 +4,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
-import { aboutHuisarts, at, clean, counts, DONE, fillUntilNext, makeWorld, NOW, outbox, QUESTION, referAndBook, type World } from './world.js';
+import {
+  aboutHuisarts,
+  at,
+  clean,
+  counts,
+  DONE,
+  fillUntilNext,
+  makeWorld,
+  NOW,
+  outbox,
+  QUESTION,
+  referAndBook,
+  type World,
+} from './world.js';
 
 describe('a referrer signs up a resident', () => {
   let t: TestApp;
@@ -24,7 +37,10 @@ describe('a referrer signs up a resident', () => {
 
   it('books a 3-gesprek at the practice; every party gets the right mail, the referrer never the manage link', async () => {
     const c = new Client(t.app);
-    const res = await referAndBook(c, w.slot('10:30'), { place: 'referrer', location: 'Huisartsenpraktijk De Linde, Lindestraat 4, Arnhem' });
+    const res = await referAndBook(c, w.slot('10:30'), {
+      place: 'referrer',
+      location: 'Huisartsenpraktijk De Linde, Lindestraat 4, Arnhem',
+    });
     expect(res.statusCode, res.body.slice(0, 1500)).toBe(303);
     expect(res.headers.location).toBe('/verwijzen/bevestiging');
 
@@ -40,18 +56,53 @@ describe('a referrer signs up a resident', () => {
 
     // Recorded for the figures: channel, referrer type, consent, its form and time.
     const r = await t.app.db.selectFrom('request').selectAll().executeTakeFirstOrThrow();
-    expect(r).toMatchObject({ team_id: w.teamId, channel: 'referrer', status: 'scheduled', question: QUESTION, referrer_done: DONE, consent_referrer_form: 'spoken', consent_feedback: true, no_consent_reason: null });
+    expect(r).toMatchObject({
+      team_id: w.teamId,
+      channel: 'referrer',
+      status: 'scheduled',
+      question: QUESTION,
+      referrer_done: DONE,
+      consent_referrer_form: 'spoken',
+      consent_feedback: true,
+      no_consent_reason: null,
+    });
     expect(r.consent_referrer_at!.toISOString()).toBe(at('2026-11-20T00:00').toISOString());
     expect(r.consent_processing_at!.toISOString()).toBe(NOW.toISOString());
     expect(r.submitted_at.toISOString()).toBe(NOW.toISOString());
     expect(r.scheduled_at!.toISOString()).toBe(NOW.toISOString());
     expect(r.referrer_token_hash).toMatch(/^[0-9a-f]{64}$/);
-    const referrer = await t.app.db.selectFrom('referrer').selectAll().where('id', '=', r.referrer_id!).executeTakeFirstOrThrow();
-    expect(referrer).toMatchObject({ kind: 'huisarts', organisation: 'Huisartsenpraktijk De Linde', name: 'Dr. Sara Jansen', agb_code: '01234567', email: 'sara.jansen@delinde.nl', school_role: null });
+    const referrer = await t.app.db
+      .selectFrom('referrer')
+      .selectAll()
+      .where('id', '=', r.referrer_id!)
+      .executeTakeFirstOrThrow();
+    expect(referrer).toMatchObject({
+      kind: 'huisarts',
+      organisation: 'Huisartsenpraktijk De Linde',
+      name: 'Dr. Sara Jansen',
+      agb_code: '01234567',
+      email: 'sara.jansen@delinde.nl',
+      school_role: null,
+    });
     const appt = await t.app.db.selectFrom('appointment').selectAll().executeTakeFirstOrThrow();
-    expect(appt).toMatchObject({ mode: 'office', referrer_joins: true, referrer_location: 'Huisartsenpraktijk De Linde, Lindestraat 4, Arnhem', status: 'booked' });
-    const auditRow = await t.app.db.selectFrom('audit_event').select('detail').where('action', '=', 'referral_created').executeTakeFirstOrThrow();
-    expect(auditRow.detail).toMatchObject({ kind: 'huisarts', consentForm: 'spoken', feedback: true, next: 'book', threeWay: true });
+    expect(appt).toMatchObject({
+      mode: 'office',
+      referrer_joins: true,
+      referrer_location: 'Huisartsenpraktijk De Linde, Lindestraat 4, Arnhem',
+      status: 'booked',
+    });
+    const auditRow = await t.app.db
+      .selectFrom('audit_event')
+      .select('detail')
+      .where('action', '=', 'referral_created')
+      .executeTakeFirstOrThrow();
+    expect(auditRow.detail).toMatchObject({
+      kind: 'huisarts',
+      consentForm: 'spoken',
+      feedback: true,
+      next: 'book',
+      threeWay: true,
+    });
 
     const mails = await outbox(t.app);
     const to = (addr: string) => mails.filter((m) => m.to_address === addr);
@@ -82,7 +133,8 @@ describe('a referrer signs up a resident', () => {
     expect(teamMail!.subject).toBe('Nieuwe aanmelding via een verwijzer (Huisarts)');
     expect(teamMail!.body_text).toContain(`/medewerker/afspraken/${appt.id}`);
     expect(teamMail!.body_text).toContain('3-gesprek');
-    for (const m of mails.filter((x) => x.to_address !== 'anna@example.nl')) expect(m.body_text).not.toContain(QUESTION);
+    for (const m of mails.filter((x) => x.to_address !== 'anna@example.nl'))
+      expect(m.body_text).not.toContain(QUESTION);
     expect(mails).toHaveLength(5); // resident, two coaches, referrer, team
 
     // The staff appointment page shows the referrer as a participant and the place.
@@ -121,10 +173,25 @@ describe('a referrer signs up a resident', () => {
 
   it('books at the resident home with the referrer joining by choice, and without a 3-gesprek', async () => {
     const c = new Client(t.app);
-    expect((await referAndBook(c, w.slot('09:00'), { place: 'home', threeWay: 'yes' })).headers.location).toBe('/verwijzen/bevestiging');
+    expect((await referAndBook(c, w.slot('09:00'), { place: 'home', threeWay: 'yes' })).headers.location).toBe(
+      '/verwijzen/bevestiging',
+    );
     const c2 = new Client(t.app);
-    expect((await referAndBook(c2, w.slot('10:30'), { place: 'phone' }, { resident: { email: 'piet@example.nl', name: 'Piet Smit' } })).headers.location).toBe('/verwijzen/bevestiging');
-    const rows = await t.app.db.selectFrom('appointment').select(['mode', 'referrer_joins', 'referrer_location']).orderBy('starts_at').execute();
+    expect(
+      (
+        await referAndBook(
+          c2,
+          w.slot('10:30'),
+          { place: 'phone' },
+          { resident: { email: 'piet@example.nl', name: 'Piet Smit' } },
+        )
+      ).headers.location,
+    ).toBe('/verwijzen/bevestiging');
+    const rows = await t.app.db
+      .selectFrom('appointment')
+      .select(['mode', 'referrer_joins', 'referrer_location'])
+      .orderBy('starts_at')
+      .execute();
     expect(rows).toEqual([
       { mode: 'home', referrer_joins: true, referrer_location: null },
       { mode: 'phone', referrer_joins: false, referrer_location: null },
@@ -134,7 +201,9 @@ describe('a referrer signs up a resident', () => {
   it('lets the team call the resident: a call-back in the team queue, channel referrer', async () => {
     const c = new Client(t.app);
     expect(await fillUntilNext(c)).toBe('/verwijzen/vervolg');
-    expect((await c.submit('/verwijzen/vervolg', { next: 'callback' })).headers.location).toBe('/verwijzen/controleren');
+    expect((await c.submit('/verwijzen/vervolg', { next: 'callback' })).headers.location).toBe(
+      '/verwijzen/controleren',
+    );
     const check = await c.get('/verwijzen/controleren');
     expect(check.body).toContain('Het wijkteam belt de inwoner binnen 2 werkdagen');
     expect(check.body).toContain('href="/verwijzen/vervolg"');
@@ -147,11 +216,15 @@ describe('a referrer signs up a resident', () => {
     expect(await t.app.db.selectFrom('appointment').selectAll().execute()).toEqual([]);
     const mails = await outbox(t.app);
     const team = await t.app.db.selectFrom('team').select('email').where('id', '=', w.teamId).executeTakeFirstOrThrow();
-    expect(mails.map((m) => m.to_address).sort()).toEqual(['anna@example.nl', 'sara.jansen@delinde.nl', team.email].sort());
+    expect(mails.map((m) => m.to_address).sort()).toEqual(
+      ['anna@example.nl', 'sara.jansen@delinde.nl', team.email].sort(),
+    );
     const teamMail = mails.find((m) => m.subject.startsWith('Aanmelding via een verwijzer'))!;
     expect(teamMail.body_text).toContain('/medewerker/wachtrij');
     expect(teamMail.body_text).not.toContain(QUESTION);
-    expect(mails.find((m) => m.to_address === 'anna@example.nl')!.body_text).toContain('U bent aangemeld door Dr. Sara Jansen');
+    expect(mails.find((m) => m.to_address === 'anna@example.nl')!.body_text).toContain(
+      'U bent aangemeld door Dr. Sara Jansen',
+    );
     // The team's queue lists it as a call-back.
     const coach = await makeLogin(t.app, w.teamId, 'coach');
     const queue = await (await loggedIn(t.app, coach.email)).get('/medewerker/wachtrij');
@@ -164,7 +237,13 @@ describe('a referrer signs up a resident', () => {
     expect((await c.submit('/verwijzen', aboutHuisarts)).statusCode).toBe(303);
     const before = await counts(t.app);
     expect(before.draft).toBe(1);
-    const res = await c.submit('/verwijzen/toestemming', { consent: 'no', consentForm: '', consentDate: '', feedback: '', noConsentReason: '' });
+    const res = await c.submit('/verwijzen/toestemming', {
+      consent: 'no',
+      consentForm: '',
+      consentDate: '',
+      feedback: '',
+      noConsentReason: '',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/verwijzen/geen-toestemming');
     const page = await c.get('/verwijzen/geen-toestemming');
@@ -180,25 +259,70 @@ describe('a referrer signs up a resident', () => {
 
   it('lets Veilig Thuis refer without consent, with the reason required and recorded', async () => {
     const c = new Client(t.app);
-    await c.submit('/verwijzen', { ...aboutHuisarts, kind: 'veilig_thuis', organisation: 'Veilig Thuis Gelderland-Midden', agbCode: '' });
+    await c.submit('/verwijzen', {
+      ...aboutHuisarts,
+      kind: 'veilig_thuis',
+      organisation: 'Veilig Thuis Gelderland-Midden',
+      agbCode: '',
+    });
     const page = await c.get('/verwijzen/toestemming');
     expect(page.body).toContain('Zonder toestemming (alleen Veilig Thuis)');
-    const missing = await c.submit('/verwijzen/toestemming', { consent: 'no', consentForm: '', consentDate: '', feedback: '', noConsentReason: '  ' });
+    const missing = await c.submit('/verwijzen/toestemming', {
+      consent: 'no',
+      consentForm: '',
+      consentDate: '',
+      feedback: '',
+      noConsentReason: '  ',
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('Schrijf op waarom u aanmeldt zonder toestemming.');
     expect(missing.body).toMatch(/<input type="radio" id="consent-no" name="consent" value="no" checked>/);
     const reason = 'Kind is niet veilig; ouders weigeren hulp';
-    const ok = await c.submit('/verwijzen/toestemming', { consent: 'no', consentForm: '', consentDate: '', feedback: '', noConsentReason: reason });
+    const ok = await c.submit('/verwijzen/toestemming', {
+      consent: 'no',
+      consentForm: '',
+      consentDate: '',
+      feedback: '',
+      noConsentReason: reason,
+    });
     expect(ok.headers.location).toBe('/verwijzen/inwoner');
-    await c.submit('/verwijzen/inwoner', { name: 'Kees Bos', phone: '06 87654321', email: 'kees@example.nl', postcode: '6812 CD', houseNumber: '3', street: 'Bospad', city: 'Arnhem', language: 'nl', dateOfBirth: '' });
-    await c.submit('/verwijzen/vraag', { question: 'Zorgen om de kinderen', done: '', dangerNow: 'no', urgent24h: 'no' });
+    await c.submit('/verwijzen/inwoner', {
+      name: 'Kees Bos',
+      phone: '06 87654321',
+      email: 'kees@example.nl',
+      postcode: '6812 CD',
+      houseNumber: '3',
+      street: 'Bospad',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+    });
+    await c.submit('/verwijzen/vraag', {
+      question: 'Zorgen om de kinderen',
+      done: '',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     await c.submit('/verwijzen/vervolg', { next: 'callback' });
     expect((await c.submit('/verwijzen/controleren', {})).headers.location).toBe('/verwijzen/bevestiging');
     const conf = await c.get('/verwijzen/bevestiging');
     expect(conf.body).toContain('De inwoner wil geen terugkoppeling');
     expect(conf.body).not.toContain('/verwijzen/status/');
-    const r = await t.app.db.selectFrom('request').innerJoin('referrer', 'referrer.id', 'request.referrer_id').selectAll().executeTakeFirstOrThrow();
-    expect(r).toMatchObject({ kind: 'veilig_thuis', consent_referrer_form: 'none_veilig_thuis', no_consent_reason: reason, consent_referrer_at: null, consent_processing_at: null, consent_feedback: false, referrer_token_hash: null, status: 'callback' });
+    const r = await t.app.db
+      .selectFrom('request')
+      .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(r).toMatchObject({
+      kind: 'veilig_thuis',
+      consent_referrer_form: 'none_veilig_thuis',
+      no_consent_reason: reason,
+      consent_referrer_at: null,
+      consent_processing_at: null,
+      consent_feedback: false,
+      referrer_token_hash: null,
+      status: 'callback',
+    });
     const refMail = (await outbox(t.app)).find((m) => m.to_address === 'sara.jansen@delinde.nl')!;
     expect(refMail.body_text).not.toContain('/verwijzen/status/');
   });
@@ -224,7 +348,9 @@ describe('a referrer signs up a resident', () => {
     expect((await c.get('/verwijzen/bevestiging')).body).toContain('Het wijkteam belt de inwoner vandaag nog.');
     const r = await t.app.db.selectFrom('request').selectAll().executeTakeFirstOrThrow();
     expect(r).toMatchObject({ status: 'callback', urgent_24h: true, safety_flag: true, channel: 'referrer' });
-    expect((await outbox(t.app)).some((m) => m.subject.startsWith('DRINGEND: aanmelding via een verwijzer'))).toBe(true);
+    expect((await outbox(t.app)).some((m) => m.subject.startsWith('DRINGEND: aanmelding via een verwijzer'))).toBe(
+      true,
+    );
   });
 
   it('sends a postcode outside every area without a team, with a clear route', async () => {
@@ -245,7 +371,10 @@ describe('a referrer signs up a resident', () => {
     const token = csrfFrom((await c.get('/verwijzen/controleren')).body);
     const first = await c.post('/verwijzen/controleren', { _csrf: token });
     const second = await c.post('/verwijzen/controleren', { _csrf: token });
-    expect([first.headers.location, second.headers.location]).toEqual(['/verwijzen/bevestiging', '/verwijzen/bevestiging']);
+    expect([first.headers.location, second.headers.location]).toEqual([
+      '/verwijzen/bevestiging',
+      '/verwijzen/bevestiging',
+    ]);
     expect((await c.get('/verwijzen/bevestiging')).body).toMatch(/href="\/verwijzen\/status\/[A-Za-z0-9_-]{43}"/);
     expect(await counts(t.app)).toMatchObject({ request: 1, referrer: 1, appointment: 1, outbox_message: 5 });
   });
@@ -260,7 +389,17 @@ describe('a referrer signs up a resident', () => {
     await other.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
     await other.submit('/aanmelden/vraag', { question: 'Hulp', about: 'self', dangerNow: 'no', urgent24h: 'no' });
     await other.submit('/aanmelden/moment', { slot: w.slot('09:00'), mode: 'home' });
-    await other.submit('/aanmelden/gegevens', { name: 'Eerste', email: 'eerste@example.nl', phone: '', street: 'Straat', city: '', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    await other.submit('/aanmelden/gegevens', {
+      name: 'Eerste',
+      email: 'eerste@example.nl',
+      phone: '',
+      street: 'Straat',
+      city: '',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     expect((await other.submit('/aanmelden/controleren', {})).headers.location).toBe('/aanmelden/bevestiging');
     const taken = await c.submit('/verwijzen/controleren', {});
     expect(taken.statusCode).toBe(409);
@@ -269,12 +408,23 @@ describe('a referrer signs up a resident', () => {
     const res = await c.submit('/verwijzen/controleren', { slot: w.slot('10:30') });
     expect(res.headers.location).toBe('/verwijzen/bevestiging');
     const appts = await t.app.db.selectFrom('appointment').select('starts_at').orderBy('starts_at').execute();
-    expect(appts.map((a) => a.starts_at.toISOString())).toEqual([at('2026-12-08T09:00').toISOString(), at('2026-12-08T10:30').toISOString()]);
+    expect(appts.map((a) => a.starts_at.toISOString())).toEqual([
+      at('2026-12-08T09:00').toISOString(),
+      at('2026-12-08T10:30').toISOString(),
+    ]);
   });
 
   it('keeps a school IB-er with their role, and only lets huisartsen give an AGB code', async () => {
     const c = new Client(t.app);
-    const school = { kind: 'school', schoolRole: 'ib', organisation: 'Basisschool De Regenboog', referrerName: 'Marleen Visser', referrerPhone: '026 222 3333', referrerEmail: 'm.visser@regenboog.nl', agbCode: '' };
+    const school = {
+      kind: 'school',
+      schoolRole: 'ib',
+      organisation: 'Basisschool De Regenboog',
+      referrerName: 'Marleen Visser',
+      referrerPhone: '026 222 3333',
+      referrerEmail: 'm.visser@regenboog.nl',
+      agbCode: '',
+    };
     expect(await fillUntilNext(c, { about: school })).toBe('/verwijzen/vervolg');
     await c.submit('/verwijzen/vervolg', { next: 'callback' });
     await c.submit('/verwijzen/controleren', {});

@@ -6,7 +6,18 @@ import type { ParsedMail } from 'mailparser';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp.js';
-import { at, clean, DONE, fillUntilNext, makeWorld, NOW, QUESTION, referAndBook, residentAnna, type World } from './world.js';
+import {
+  at,
+  clean,
+  DONE,
+  fillUntilNext,
+  makeWorld,
+  NOW,
+  QUESTION,
+  referAndBook,
+  residentAnna,
+  type World,
+} from './world.js';
 
 const REFERRER = 'sara.jansen@delinde.nl';
 
@@ -38,7 +49,11 @@ describe('status page and feedback to the referrer', () => {
     expect((await referAndBook(c, w.slot('09:00'), {}, { consent })).headers.location).toBe('/verwijzen/bevestiging');
     const page = (await c.get('/verwijzen/bevestiging')).body;
     const status = /href="(\/verwijzen\/status\/[A-Za-z0-9_-]{43})"/.exec(page)?.[1] ?? null;
-    const appt = await t.app.db.selectFrom('appointment').select(['id', 'request_id']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const appt = await t.app.db
+      .selectFrom('appointment')
+      .select(['id', 'request_id'])
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     return { c, status, appointmentId: appt.id, requestId: appt.request_id };
   }
 
@@ -48,7 +63,9 @@ describe('status page and feedback to the referrer', () => {
   }
 
   async function outcome(appointmentId: number, fields: Record<string, string>) {
-    const res = await (await coach()).submit(`/medewerker/afspraken/${appointmentId}`, fields, `/medewerker/afspraken/${appointmentId}/uitkomst`);
+    const res = await (
+      await coach()
+    ).submit(`/medewerker/afspraken/${appointmentId}`, fields, `/medewerker/afspraken/${appointmentId}/uitkomst`);
     expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
   }
 
@@ -56,12 +73,28 @@ describe('status page and feedback to the referrer', () => {
     await t.app.mail.flush();
     return receiver.messages.slice();
   }
-  const toReferrer = (mails: ParsedMail[]) => mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === REFERRER);
-  const feedbackMails = (mails: ParsedMail[]) => toReferrer(mails).filter((m) => m.subject?.startsWith('Terugkoppeling'));
+  const toReferrer = (mails: ParsedMail[]) =>
+    mails.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === REFERRER);
+  const feedbackMails = (mails: ParsedMail[]) =>
+    toReferrer(mails).filter((m) => m.subject?.startsWith('Terugkoppeling'));
 
   function expectStatusOnly(body: string, state: string) {
     expect(body).toContain(`Stand nu: <strong>${state}</strong>`);
-    for (const secret of ['Anna', 'de Vries', QUESTION, DONE, '06 12345678', 'anna@example.nl', 'Steenstraat', '6811', '09:00', '8 december', 'Fatima', 'Jeroen', '/afspraak/']) {
+    for (const secret of [
+      'Anna',
+      'de Vries',
+      QUESTION,
+      DONE,
+      '06 12345678',
+      'anna@example.nl',
+      'Steenstraat',
+      '6811',
+      '09:00',
+      '8 december',
+      'Fatima',
+      'Jeroen',
+      '/afspraak/',
+    ]) {
       expect(body, `"${secret}" on the status page`).not.toContain(secret);
     }
   }
@@ -72,7 +105,9 @@ describe('status page and feedback to the referrer', () => {
     await fillUntilNext(c);
     await c.submit('/verwijzen/vervolg', { next: 'callback' });
     await c.submit('/verwijzen/controleren', {});
-    const received = /href="(\/verwijzen\/status\/[A-Za-z0-9_-]{43})"/.exec((await c.get('/verwijzen/bevestiging')).body)![1]!;
+    const received = /href="(\/verwijzen\/status\/[A-Za-z0-9_-]{43})"/.exec(
+      (await c.get('/verwijzen/bevestiging')).body,
+    )![1]!;
     const page = await c.get(received);
     expect(page.statusCode).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
@@ -86,7 +121,13 @@ describe('status page and feedback to the referrer', () => {
     clock = at('2026-12-08T10:15');
     await outcome(b.appointmentId, { outcome: 'held', result: 'plan_made' });
     expectStatusOnly((await visitor.get(b.status!)).body, 'Gesprek geweest');
-    const close = await (await coach()).submit(`/medewerker/afspraken/${b.appointmentId}`, { closeNote: 'Plan loopt via schuldhulp', appointmentId: String(b.appointmentId) }, `/medewerker/aanvragen/${b.requestId}/sluiten`);
+    const close = await (
+      await coach()
+    ).submit(
+      `/medewerker/afspraken/${b.appointmentId}`,
+      { closeNote: 'Plan loopt via schuldhulp', appointmentId: String(b.appointmentId) },
+      `/medewerker/aanvragen/${b.requestId}/sluiten`,
+    );
     expect(close.statusCode).toBe(303);
     expectStatusOnly((await visitor.get(b.status!)).body, 'Afgesloten');
 
@@ -114,12 +155,23 @@ describe('status page and feedback to the referrer', () => {
     expect(feedback!.text).toContain('Beste Dr. Sara Jansen,');
     expect(feedback!.text).toContain('U meldde op dinsdag 24 november 2026 Anna de Vries aan bij Wijkteam Centrum.');
     expect(feedback!.text).toContain('Het eerste gesprek met de inwoner is geweest.');
-    for (const secret of [QUESTION, DONE, 'advies', 'Alleen advies', '/afspraak/', '/medewerker/', 'Steenstraat', '06 12345678']) {
+    for (const secret of [
+      QUESTION,
+      DONE,
+      'advies',
+      'Alleen advies',
+      '/afspraak/',
+      '/medewerker/',
+      'Steenstraat',
+      '06 12345678',
+    ]) {
       expect(feedback!.text, `"${secret}" in the feedback mail`).not.toContain(secret);
     }
     expect(feedback!.attachments).toEqual([]);
     // Every mail the referrer ever got: no manage link, no question.
-    const manageToken = /\/afspraak\/([A-Za-z0-9_-]{43})/.exec(mails.find((m) => m.to && !Array.isArray(m.to) && m.to.text === residentAnna.email)!.text!)![1]!;
+    const manageToken = /\/afspraak\/([A-Za-z0-9_-]{43})/.exec(
+      mails.find((m) => m.to && !Array.isArray(m.to) && m.to.text === residentAnna.email)!.text!,
+    )![1]!;
     expect(toReferrer(mails)).toHaveLength(2);
     for (const m of toReferrer(mails)) {
       expect(m.text).not.toContain(manageToken);
@@ -131,7 +183,11 @@ describe('status page and feedback to the referrer', () => {
     const close = await (await coach()).submit(`/medewerker/aanvragen/${b.requestId}/sluiten`, { closeNote: 'Klaar' });
     expect(close.statusCode).toBe(303);
     expect(feedbackMails(await sent())).toEqual([]);
-    const r = await t.app.db.selectFrom('request').select(['referrer_feedback_at', 'referrer_feedback_kind']).where('id', '=', b.requestId).executeTakeFirstOrThrow();
+    const r = await t.app.db
+      .selectFrom('request')
+      .select(['referrer_feedback_at', 'referrer_feedback_kind'])
+      .where('id', '=', b.requestId)
+      .executeTakeFirstOrThrow();
     expect(r).toEqual({ referrer_feedback_at: at('2026-12-08T10:15'), referrer_feedback_kind: 'held' });
   });
 
@@ -150,7 +206,9 @@ describe('status page and feedback to the referrer', () => {
     clock = at('2026-12-08T10:15');
     await outcome(c.appointmentId, { outcome: 'cancelled', result: '' });
     expect(feedbackMails(await sent())).toEqual([]);
-    const close = await (await coach()).submit(`/medewerker/aanvragen/${c.requestId}/sluiten`, { closeNote: 'Inwoner wil geen hulp meer' });
+    const close = await (
+      await coach()
+    ).submit(`/medewerker/aanvragen/${c.requestId}/sluiten`, { closeNote: 'Inwoner wil geen hulp meer' });
     expect(close.statusCode).toBe(303);
     const [closed] = feedbackMails(await sent());
     expect(closed!.text).toContain('De aanmelding is afgesloten.');
@@ -160,7 +218,11 @@ describe('status page and feedback to the referrer', () => {
   it('sends no feedback and gives no status link when the resident did not agree to feedback', async () => {
     const b = await bookedReferral({ feedback: 'no' });
     expect(b.status).toBeNull();
-    const r = await t.app.db.selectFrom('request').select(['consent_feedback', 'referrer_token_hash']).where('id', '=', b.requestId).executeTakeFirstOrThrow();
+    const r = await t.app.db
+      .selectFrom('request')
+      .select(['consent_feedback', 'referrer_token_hash'])
+      .where('id', '=', b.requestId)
+      .executeTakeFirstOrThrow();
     expect(r).toEqual({ consent_feedback: false, referrer_token_hash: null });
     clock = at('2026-12-08T10:15');
     await outcome(b.appointmentId, { outcome: 'held', result: 'plan_made' });

@@ -3,10 +3,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { translator } from '../../src/core/i18n.js';
-import { aboutHuisarts, clean, consentYes, fillUntilNext, makeWorld, NOW, questionPlain, residentAnna, type World } from './world.js';
+import {
+  aboutHuisarts,
+  clean,
+  consentYes,
+  fillUntilNext,
+  makeWorld,
+  NOW,
+  questionPlain,
+  residentAnna,
+  type World,
+} from './world.js';
 
 const t = translator('nl');
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
 type Case = [field: string, input: Record<string, string>, key: string];
 const choiceKeys = new Set(['kind', 'consent', 'consentForm', 'dangerNow', 'urgent24h', 'next', 'place', 'language']);
@@ -27,7 +38,9 @@ describe('referral input rules', () => {
     const fields = { ...base, ...input };
     const res = await c.submit(url, fields);
     expect(res.statusCode, `${field} ${JSON.stringify(input)}`).toBe(400);
-    const error = new RegExp(`id="${field}-error"><span class="kt-visually-hidden">Fout: </span>${esc(t(`referral.errors.${key}`)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</span>`);
+    const error = new RegExp(
+      `id="${field}-error"><span class="kt-visually-hidden">Fout: </span>${esc(t(`referral.errors.${key}`)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</span>`,
+    );
     expect(res.body, `message for ${field}`).toMatch(error);
     expect(res.body).toContain('id="error-summary"');
     // What was typed comes back (text inputs, text areas, radio choices).
@@ -35,8 +48,18 @@ describe('referral input rules', () => {
       if (value === '' || name === 'slot' || name === 'threeWay') continue;
       // A choice that is not on the list cannot be shown as chosen.
       if (name === field && choiceKeys.has(key)) continue;
-      const kept = [`name="${name}" type="text" value="${esc(value)}"`, `name="${name}" type="tel" value="${esc(value)}"`, `name="${name}" type="email" value="${esc(value)}"`, `>${esc(value)}</textarea>`, `name="${name}" value="${esc(value)}" checked`, `value="${esc(value)}" selected`];
-      expect(kept.some((k) => res.body.includes(k)), `${name}=${value} kept after an error in ${field}`).toBe(true);
+      const kept = [
+        `name="${name}" type="text" value="${esc(value)}"`,
+        `name="${name}" type="tel" value="${esc(value)}"`,
+        `name="${name}" type="email" value="${esc(value)}"`,
+        `>${esc(value)}</textarea>`,
+        `name="${name}" value="${esc(value)}" checked`,
+        `value="${esc(value)}" selected`,
+      ];
+      expect(
+        kept.some((k) => res.body.includes(k)),
+        `${name}=${value} kept after an error in ${field}`,
+      ).toBe(true);
     }
     return res;
   }
@@ -73,7 +96,15 @@ describe('referral input rules', () => {
     expect(ok.statusCode).toBe(303);
     expect((await draft()).agbCode).toBe('01234567');
     // All problems of the page at once.
-    const all = await c.submit('/verwijzen', { kind: '', schoolRole: '', organisation: '', referrerName: '', referrerPhone: '', referrerEmail: '', agbCode: '' });
+    const all = await c.submit('/verwijzen', {
+      kind: '',
+      schoolRole: '',
+      organisation: '',
+      referrerName: '',
+      referrerPhone: '',
+      referrerEmail: '',
+      agbCode: '',
+    });
     expect(all.statusCode).toBe(400);
     expect(all.body.match(/<li><a href="#/g)).toHaveLength(5);
   });
@@ -96,14 +127,22 @@ describe('referral input rules', () => {
     for (const k of cases) await expectRefused(c, '/verwijzen/toestemming', consentYes, k);
     expect((await draft()).consent).toBeUndefined();
     // Today and exactly a year ago are fine.
-    expect((await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: '24-11-2026' })).statusCode).toBe(303);
-    expect((await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: '24/11/2025' })).statusCode).toBe(303);
+    expect((await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: '24-11-2026' })).statusCode).toBe(
+      303,
+    );
+    expect((await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: '24/11/2025' })).statusCode).toBe(
+      303,
+    );
 
     const vt = new Client(app.app);
     await vt.submit('/verwijzen', { ...aboutHuisarts, kind: 'veilig_thuis', agbCode: '' });
     const noConsent = { consent: 'no', consentForm: '', consentDate: '', feedback: '', noConsentReason: '' };
     await expectRefused(vt, '/verwijzen/toestemming', noConsent, ['noConsentReason', {}, 'reasonEmpty']);
-    await expectRefused(vt, '/verwijzen/toestemming', noConsent, ['noConsentReason', { noConsentReason: 'r'.repeat(2001) }, 'reasonTooLong']);
+    await expectRefused(vt, '/verwijzen/toestemming', noConsent, [
+      'noConsentReason',
+      { noConsentReason: 'r'.repeat(2001) },
+      'reasonTooLong',
+    ]);
   });
 
   it('checks every field about the resident', async () => {
@@ -133,7 +172,9 @@ describe('referral input rules', () => {
       expect(res.body).toContain('name="interpreter"');
     }
     expect((await draft()).name).toBeUndefined();
-    expect((await c.submit('/verwijzen/inwoner', { ...residentAnna, email: '', dateOfBirth: '' })).statusCode).toBe(303);
+    expect((await c.submit('/verwijzen/inwoner', { ...residentAnna, email: '', dateOfBirth: '' })).statusCode).toBe(
+      303,
+    );
   });
 
   it('checks the question, what the referrer did, and the safety questions', async () => {

@@ -23,18 +23,46 @@ export async function makeWorld(app: FastifyInstance, name = 'Wijkteam Centrum')
   const team = await makeTeam(app.db, { name, from: '6811AA', to: '6814ZZ', phone: '026 377 0000' });
   const a = await makeStaff(app.db, team.id, { name: 'Fatima El Amrani', email: `fatima-${team.id}@example.nl` });
   const b = await makeStaff(app.db, team.id, { name: 'Jeroen Bakker', email: `jeroen-${team.id}@example.nl` });
-  const blockId = await makeBlock(app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
-  return { teamId: team.id, blockId, coachIds: [a.id, b.id], slot: (time) => `${blockId}_${at(`2026-12-08T${time}`).toISOString()}` };
+  const blockId = await makeBlock(app.db, {
+    teamId: team.id,
+    start: at('2026-12-08T09:00'),
+    end: at('2026-12-08T12:00'),
+    coachIds: [a.id, b.id],
+  });
+  return {
+    teamId: team.id,
+    blockId,
+    coachIds: [a.id, b.id],
+    slot: (time) => `${blockId}_${at(`2026-12-08T${time}`).toISOString()}`,
+  };
 }
 
 export const aboutHuisarts = {
-  kind: 'huisarts', schoolRole: '', organisation: 'Huisartsenpraktijk De Linde', referrerName: 'Dr. Sara Jansen',
-  referrerPhone: '026 111 2222', referrerEmail: 'sara.jansen@delinde.nl', agbCode: '01234567',
+  kind: 'huisarts',
+  schoolRole: '',
+  organisation: 'Huisartsenpraktijk De Linde',
+  referrerName: 'Dr. Sara Jansen',
+  referrerPhone: '026 111 2222',
+  referrerEmail: 'sara.jansen@delinde.nl',
+  agbCode: '01234567',
 };
-export const consentYes = { consent: 'yes', consentForm: 'spoken', consentDate: '20-11-2026', feedback: 'yes', noConsentReason: '' };
+export const consentYes = {
+  consent: 'yes',
+  consentForm: 'spoken',
+  consentDate: '20-11-2026',
+  feedback: 'yes',
+  noConsentReason: '',
+};
 export const residentAnna = {
-  name: 'Anna de Vries', phone: '06 12345678', email: 'anna@example.nl', postcode: '6811 ab', houseNumber: '12a',
-  street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '17-05-1984',
+  name: 'Anna de Vries',
+  phone: '06 12345678',
+  email: 'anna@example.nl',
+  postcode: '6811 ab',
+  houseNumber: '12a',
+  street: 'Steenstraat',
+  city: 'Arnhem',
+  language: 'nl',
+  dateOfBirth: '17-05-1984',
 };
 export const questionPlain = { question: QUESTION, done: DONE, dangerNow: 'no', urgent24h: 'no' };
 
@@ -58,7 +86,12 @@ export async function fillUntilNext(c: Client, s: Steps = {}): Promise<string> {
 }
 
 /** A whole referral that books `slot` (place/threeWay/location as given). */
-export async function referAndBook(c: Client, slot: string, moment: Record<string, string> = {}, s: Steps = {}): Promise<LightMyRequestResponse> {
+export async function referAndBook(
+  c: Client,
+  slot: string,
+  moment: Record<string, string> = {},
+  s: Steps = {},
+): Promise<LightMyRequestResponse> {
   expect(await fillUntilNext(c, s)).toBe('/verwijzen/vervolg');
   expect((await c.submit('/verwijzen/vervolg', { next: 'book' })).headers.location).toBe('/verwijzen/moment');
   const res = await c.submit('/verwijzen/moment', { slot, place: 'home', threeWay: '', location: '', ...moment });
@@ -68,20 +101,40 @@ export async function referAndBook(c: Client, slot: string, moment: Record<strin
 }
 
 export async function outbox(app: FastifyInstance) {
-  return app.db.selectFrom('outbox_message').select(['id', 'to_address', 'subject', 'body_text', 'ics']).orderBy('id').execute();
+  return app.db
+    .selectFrom('outbox_message')
+    .select(['id', 'to_address', 'subject', 'body_text', 'ics'])
+    .orderBy('id')
+    .execute();
 }
 
 export async function counts(app: FastifyInstance): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['resident', 'request', 'referrer', 'appointment', 'outbox_message', 'draft'] as const) {
-    out[table] = Number((await app.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    out[table] = Number(
+      (
+        await app.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   return out;
 }
 
 /** Empties what a referral writes, so each test counts from zero (teams and blocks stay). */
 export async function clean(app: FastifyInstance): Promise<void> {
-  for (const table of ['outbox_message', 'audit_event', 'appointment', 'request', 'referrer', 'resident', 'draft', 'referrer_contact'] as const) {
+  for (const table of [
+    'outbox_message',
+    'audit_event',
+    'appointment',
+    'request',
+    'referrer',
+    'resident',
+    'draft',
+    'referrer_contact',
+  ] as const) {
     await app.db.deleteFrom(table).execute();
   }
 }

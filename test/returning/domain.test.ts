@@ -2,15 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { coversAll, knownCoachOf, partnerOf, routeReturning, type CoachState } from '../../src/domain/routing.js';
 
-const coach = (id: number, o: Partial<CoachState> = {}): CoachState => ({ id, name: `Coach ${id}`, inTeam: true, absent: false, freeSlots: 3, ...o });
+const coach = (id: number, o: Partial<CoachState> = {}): CoachState => ({
+  id,
+  name: `Coach ${id}`,
+  inTeam: true,
+  absent: false,
+  freeSlots: 3,
+  ...o,
+});
 
 describe('the known coach', () => {
-  it('is the lead of the last request, else the resident\'s lead, else a coach of the last held conversation', () => {
+  it("is the lead of the last request, else the resident's lead, else a coach of the last held conversation", () => {
     const held = { soloCoachId: null, blockCoachIds: [7, 8] };
     expect(knownCoachOf({ lastRequestLead: 1, residentLead: 2, lastHeld: held })).toBe(1);
     expect(knownCoachOf({ lastRequestLead: null, residentLead: 2, lastHeld: held })).toBe(2);
     expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: held })).toBe(7);
-    expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: { soloCoachId: 8, blockCoachIds: [7, 8] } })).toBe(8);
+    expect(
+      knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: { soloCoachId: 8, blockCoachIds: [7, 8] } }),
+    ).toBe(8);
     expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: null })).toBeNull();
   });
 
@@ -24,26 +33,65 @@ describe('the known coach', () => {
 
 describe('routing', () => {
   it('offers the known coach when they can', () => {
-    expect(routeReturning(coach(1), coach(2))).toEqual({ tier: 'known', coachId: 1, knownReason: null, partnerReason: null, leadCoachId: 1 });
+    expect(routeReturning(coach(1), coach(2))).toEqual({
+      tier: 'known',
+      coachId: 1,
+      knownReason: null,
+      partnerReason: null,
+      leadCoachId: 1,
+    });
   });
 
   it('falls back to the partner, then the team, keeping the known coach as lead while they work in the team', () => {
-    expect(routeReturning(coach(1, { absent: true }), coach(2))).toMatchObject({ tier: 'partner', coachId: 2, knownReason: 'absent', leadCoachId: 1 });
-    expect(routeReturning(coach(1, { freeSlots: 0 }), coach(2))).toMatchObject({ tier: 'partner', knownReason: 'full', leadCoachId: 1 });
-    expect(routeReturning(coach(1, { absent: true }), coach(2, { freeSlots: 0 }))).toMatchObject({ tier: 'team', coachId: null, knownReason: 'absent', partnerReason: 'full', leadCoachId: 1 });
+    expect(routeReturning(coach(1, { absent: true }), coach(2))).toMatchObject({
+      tier: 'partner',
+      coachId: 2,
+      knownReason: 'absent',
+      leadCoachId: 1,
+    });
+    expect(routeReturning(coach(1, { freeSlots: 0 }), coach(2))).toMatchObject({
+      tier: 'partner',
+      knownReason: 'full',
+      leadCoachId: 1,
+    });
+    expect(routeReturning(coach(1, { absent: true }), coach(2, { freeSlots: 0 }))).toMatchObject({
+      tier: 'team',
+      coachId: null,
+      knownReason: 'absent',
+      partnerReason: 'full',
+      leadCoachId: 1,
+    });
     expect(routeReturning(coach(1, { absent: true }), null)).toMatchObject({ tier: 'team', leadCoachId: 1 });
   });
 
   it('gives the lead to the partner when the known coach left, and to nobody when both left', () => {
-    expect(routeReturning(coach(1, { inTeam: false }), coach(2))).toMatchObject({ tier: 'partner', knownReason: 'left', leadCoachId: 2 });
-    expect(routeReturning(coach(1, { inTeam: false }), coach(2, { inTeam: false }))).toMatchObject({ tier: 'team', partnerReason: 'left', leadCoachId: null });
-    expect(routeReturning(null, null)).toEqual({ tier: 'team', coachId: null, knownReason: null, partnerReason: null, leadCoachId: null });
+    expect(routeReturning(coach(1, { inTeam: false }), coach(2))).toMatchObject({
+      tier: 'partner',
+      knownReason: 'left',
+      leadCoachId: 2,
+    });
+    expect(routeReturning(coach(1, { inTeam: false }), coach(2, { inTeam: false }))).toMatchObject({
+      tier: 'team',
+      partnerReason: 'left',
+      leadCoachId: null,
+    });
+    expect(routeReturning(null, null)).toEqual({
+      tier: 'team',
+      coachId: null,
+      knownReason: null,
+      partnerReason: null,
+      leadCoachId: null,
+    });
   });
 
   it('calls a coach absent only when an absence covers the whole period', () => {
     const from = new Date('2026-11-25T00:00:00Z');
     const to = new Date('2026-12-15T00:00:00Z');
-    expect(coversAll(from, to, [{ starts_at: new Date('2026-11-20T00:00:00Z'), ends_at: new Date('2027-01-01T00:00:00Z') }])).toBe(true);
-    expect(coversAll(from, to, [{ starts_at: new Date('2026-11-20T00:00:00Z'), ends_at: new Date('2026-12-10T00:00:00Z') }])).toBe(false);
+    expect(
+      coversAll(from, to, [{ starts_at: new Date('2026-11-20T00:00:00Z'), ends_at: new Date('2027-01-01T00:00:00Z') }]),
+    ).toBe(true);
+    expect(
+      coversAll(from, to, [{ starts_at: new Date('2026-11-20T00:00:00Z'), ends_at: new Date('2026-12-10T00:00:00Z') }]),
+    ).toBe(false);
   });
 });

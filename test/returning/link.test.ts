@@ -21,7 +21,11 @@ describe('asking for a link at /opnieuw', () => {
   const counts = () => tableCounts(t.app.db);
 
   const diff = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.keys(b).filter((x) => b[x] !== a[x]).map((x) => [x, b[x]! - (a[x] ?? 0)]));
+    Object.fromEntries(
+      Object.keys(b)
+        .filter((x) => b[x] !== a[x])
+        .map((x) => [x, b[x]! - (a[x] ?? 0)]),
+    );
 
   /** The answer page, without the per-session CSRF token. */
   const answer = async (c: Client, url: string) => (await c.get(url)).body.replace(/name="_csrf" value="[^"]+"/g, '');
@@ -60,7 +64,10 @@ describe('asking for a link at /opnieuw', () => {
     const unknown = new Client(t.app);
     const c0 = await counts();
     // The known resident, typed as people type: capitals, a space in the postcode.
-    const a = await known.submit('/opnieuw', { email: k.email.toUpperCase(), postcode: `${k.postcode.slice(0, 4)} ${k.postcode.slice(4).toLowerCase()}` });
+    const a = await known.submit('/opnieuw', {
+      email: k.email.toUpperCase(),
+      postcode: `${k.postcode.slice(0, 4)} ${k.postcode.slice(4).toLowerCase()}`,
+    });
     const c1 = await counts();
     const b = await unknown.submit('/opnieuw', { email: 'iemand.anders@example.nl', postcode: k.postcode });
     const c2 = await counts();
@@ -83,7 +90,12 @@ describe('asking for a link at /opnieuw', () => {
       expect(l.token_hash).toMatch(/^[0-9a-f]{64}$/);
     }
     // The match gets the link; the non-match gets how to reach the team, no link.
-    const mails = await t.app.db.selectFrom('outbox_message').select(['to_address', 'body_text']).orderBy('id', 'desc').limit(2).execute();
+    const mails = await t.app.db
+      .selectFrom('outbox_message')
+      .select(['to_address', 'body_text'])
+      .orderBy('id', 'desc')
+      .limit(2)
+      .execute();
     expect(mails[1]!.to_address).toBe(k.email.toUpperCase());
     expect(mails[1]!.body_text).toMatch(/\/opnieuw\/[A-Za-z0-9_-]{43}/);
     expect(mails[1]!.body_text).toContain('Anna de Vries');
@@ -100,7 +112,8 @@ describe('asking for a link at /opnieuw', () => {
     const address = 'veel.mail@example.nl';
     const c = new Client(t.app);
     now = NOW;
-    for (let i = 0; i < 3; i++) expect((await c.submit('/opnieuw', { email: address, postcode: '6811AB' })).statusCode).toBe(303);
+    for (let i = 0; i < 3; i++)
+      expect((await c.submit('/opnieuw', { email: address, postcode: '6811AB' })).statusCode).toBe(303);
     const before = await counts();
     const res = await c.submit('/opnieuw', { email: address.toUpperCase(), postcode: '6811AB' });
     expect(res.statusCode).toBe(303);
@@ -121,7 +134,9 @@ describe('asking for a link at /opnieuw', () => {
     const c = new Client(t.app);
     const token = csrfFrom((await c.get('/opnieuw')).body);
     const before = await counts();
-    const results = await Promise.all(Array.from({ length: 30 }, () => c.post('/opnieuw', { _csrf: token, email: address, postcode: k.postcode })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => c.post('/opnieuw', { _csrf: token, email: address, postcode: k.postcode })),
+    );
     expect(results.map((r) => r.statusCode)).toEqual(Array(30).fill(303));
     expect(diff(before, await counts())).toEqual({ outbox_message: 3, return_link: 3 });
   });
@@ -142,7 +157,11 @@ describe('asking for a link at /opnieuw', () => {
     res = await c.submit(`/opnieuw/${first}`, {});
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/aanmelden/vraag');
-    const used = await t.app.db.selectFrom('return_link').select('used_at').where('token_hash', '=', hashToken(first)).executeTakeFirstOrThrow();
+    const used = await t.app.db
+      .selectFrom('return_link')
+      .select('used_at')
+      .where('token_hash', '=', hashToken(first))
+      .executeTakeFirstOrThrow();
     expect(used.used_at).toEqual(NOW);
     // Used: gone, for opening and for the button.
     res = await c.get(`/opnieuw/${first}`);
@@ -161,7 +180,15 @@ describe('asking for a link at /opnieuw', () => {
     expect((await c.get(`/opnieuw/${second}`)).statusCode).toBe(410);
     res = await c.post(`/opnieuw/${second}`, { _csrf: csrfFrom((await c.get('/opnieuw')).body) });
     expect(res.statusCode).toBe(410);
-    expect((await t.app.db.selectFrom('return_link').select('used_at').where('token_hash', '=', hashToken(second)).executeTakeFirstOrThrow()).used_at).toBeNull();
+    expect(
+      (
+        await t.app.db
+          .selectFrom('return_link')
+          .select('used_at')
+          .where('token_hash', '=', hashToken(second))
+          .executeTakeFirstOrThrow()
+      ).used_at,
+    ).toBeNull();
     now = NOW;
   });
 
@@ -179,11 +206,25 @@ describe('asking for a link at /opnieuw', () => {
     const token = await linkFor(t.app, k.email);
     await c.submit(`/opnieuw/${token}`, {});
     const draft = await t.app.db.selectFrom('draft').select('data').orderBy('created_at', 'desc').execute();
-    const data = draft.map((d) => d.data as Record<string, unknown>).find((d) => d.returningResidentId === k.residentId)!;
+    const data = draft
+      .map((d) => d.data as Record<string, unknown>)
+      .find((d) => d.returningResidentId === k.residentId)!;
     expect(data).toMatchObject({
-      postcode: k.postcode, houseNumber: '12a', teamId: k.teamId, name: 'Anna de Vries', email: k.email, phone: '06 12345678',
-      street: 'Steenstraat', city: 'Arnhem', language: 'nl', interpreter: false, dateOfBirth: '17-05-1984',
-      returningResidentId: k.residentId, knownCoachId: k.fatima.id, partnerCoachId: k.jeroen.id, previousRequestId: k.oldRequestId,
+      postcode: k.postcode,
+      houseNumber: '12a',
+      teamId: k.teamId,
+      name: 'Anna de Vries',
+      email: k.email,
+      phone: '06 12345678',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      interpreter: false,
+      dateOfBirth: '17-05-1984',
+      returningResidentId: k.residentId,
+      knownCoachId: k.fatima.id,
+      partnerCoachId: k.jeroen.id,
+      previousRequestId: k.oldRequestId,
     });
     const res = await c.get('/aanmelden/vraag');
     expect(res.statusCode).toBe(200);
@@ -195,7 +236,11 @@ describe('asking for a link at /opnieuw', () => {
     expect(res.body).not.toContain('name="about"');
     const stale = await t.app.db.selectFrom('draft').select('data').execute();
     expect(stale.some((d) => (d.data as Record<string, unknown>).houseNumber === '3')).toBe(false);
-    const audit = await t.app.db.selectFrom('audit_event').select(['subject_id', 'detail']).where('action', '=', 'return_link_used').execute();
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .select(['subject_id', 'detail'])
+      .where('action', '=', 'return_link_used')
+      .execute();
     expect(audit.map((a) => a.subject_id)).toContain(k.residentId);
   });
 });

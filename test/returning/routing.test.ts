@@ -5,7 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import type { Client } from '../helpers/app.js';
 import { daysBetween } from '../../src/features/returning/service.js';
-import { at, block, comeBack, knownResident, mailsTo, NEW_QUESTION, NOW, offeredTimes, OLD_QUESTION, slot, type Known } from './world.js';
+import {
+  at,
+  block,
+  comeBack,
+  knownResident,
+  mailsTo,
+  NEW_QUESTION,
+  NOW,
+  offeredTimes,
+  OLD_QUESTION,
+  slot,
+  type Known,
+} from './world.js';
 
 const D8 = '2026-12-08';
 const D9 = '2026-12-09';
@@ -19,7 +31,17 @@ describe('routing a returning resident', () => {
   afterAll(async () => t.close());
 
   const noDanger = { question: NEW_QUESTION, dangerNow: 'no', urgent24h: 'no' };
-  const details = { name: 'Anna de Vries', email: '', phone: '06 99999999', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' };
+  const details = {
+    name: 'Anna de Vries',
+    email: '',
+    phone: '06 99999999',
+    street: 'Steenstraat',
+    city: 'Arnhem',
+    language: 'nl',
+    dateOfBirth: '',
+    companion: '',
+    consent: 'yes',
+  };
 
   /** From the question to the confirmation, booking the first offered time. */
   async function bookFirst(c: Client, k: Known, blockId: number, day: string) {
@@ -35,13 +57,22 @@ describe('routing a returning resident', () => {
     res = await c.submit('/aanmelden/controleren', {});
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(303);
     expect(res.headers.location).toBe('/aanmelden/bevestiging');
-    return t.app.db.selectFrom('request').selectAll().where('question', '=', NEW_QUESTION).where('resident_id', '=', k.residentId).executeTakeFirstOrThrow();
+    return t.app.db
+      .selectFrom('request')
+      .selectAll()
+      .where('question', '=', NEW_QUESTION)
+      .where('resident_id', '=', k.residentId)
+      .executeTakeFirstOrThrow();
   }
 
   async function expectTold(to: string, requestId: number, count = 1) {
     const notices = (await mailsTo(t.app, to)).filter((m) => m.subject.startsWith('Een inwoner die u kent'));
     expect(notices).toHaveLength(count);
-    const appt = await t.app.db.selectFrom('appointment').select('id').where('request_id', '=', requestId).executeTakeFirst();
+    const appt = await t.app.db
+      .selectFrom('appointment')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
     const link = appt ? `/medewerker/afspraken/${appt.id}` : '/medewerker/wachtrij';
     for (const m of notices) {
       expect(m.body_text).toContain(link);
@@ -51,7 +82,7 @@ describe('routing a returning resident', () => {
     }
   }
 
-  it('offers exactly the known coach\'s times, and the request starts with them as lead', async () => {
+  it("offers exactly the known coach's times, and the request starts with them as lead", async () => {
     const k = await knownResident(t.app);
     const withFatima = await block(t.app, k.teamId, D8, [k.fatima.id, k.jeroen.id]);
     await block(t.app, k.teamId, D9, [k.sanne.id, k.karim.id]);
@@ -66,28 +97,57 @@ describe('routing a returning resident', () => {
     expect(offeredTimes(res.body)).toEqual([`${D8} 09:00`, `${D8} 10:30`]);
     expect(res.body).toContain('Hieronder staan de vrije momenten van Fatima.');
     // Another duo's time is refused, even when posted by hand.
-    const other = await t.app.db.selectFrom('block').select('id').where('team_id', '=', k.teamId).where('starts_at', '=', at(`${D9}T09:00`)).executeTakeFirstOrThrow();
+    const other = await t.app.db
+      .selectFrom('block')
+      .select('id')
+      .where('team_id', '=', k.teamId)
+      .where('starts_at', '=', at(`${D9}T09:00`))
+      .executeTakeFirstOrThrow();
     res = await c.submit('/aanmelden/moment', { slot: slot(other.id, D9, '09:00'), mode: 'home' });
     expect(res.statusCode).toBe(400);
 
     const r = await bookFirst(c, k, withFatima, D8);
     expect(r).toMatchObject({
-      lead_coach_id: k.fatima.id, returning_resident: true, previous_request_id: k.oldRequestId, status: 'scheduled', team_id: k.teamId,
-      days_since_closure: 54, about: 'self',
+      lead_coach_id: k.fatima.id,
+      returning_resident: true,
+      previous_request_id: k.oldRequestId,
+      status: 'scheduled',
+      team_id: k.teamId,
+      days_since_closure: 54,
+      about: 'self',
     });
     // The known resident is updated with what was typed; no new resident row.
     expect((await t.app.db.selectFrom('resident').select('id').execute()).length).toBe(residentsBefore);
-    const resident = await t.app.db.selectFrom('resident').selectAll().where('id', '=', k.residentId).executeTakeFirstOrThrow();
+    const resident = await t.app.db
+      .selectFrom('resident')
+      .selectAll()
+      .where('id', '=', k.residentId)
+      .executeTakeFirstOrThrow();
     expect(resident).toMatchObject({ phone: '06 99999999', date_of_birth: '1984-05-17', lead_coach_id: k.fatima.id });
     await expectTold(k.fatima.email, r.id);
-    expect((await mailsTo(t.app, k.jeroen.email)).filter((m) => m.subject.startsWith('Een inwoner die u kent'))).toHaveLength(0);
-    const audit = await t.app.db.selectFrom('audit_event').select('detail').where('action', '=', 'returning_request').where('subject_id', '=', r.id).executeTakeFirstOrThrow();
+    expect(
+      (await mailsTo(t.app, k.jeroen.email)).filter((m) => m.subject.startsWith('Een inwoner die u kent')),
+    ).toHaveLength(0);
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .select('detail')
+      .where('action', '=', 'returning_request')
+      .where('subject_id', '=', r.id)
+      .executeTakeFirstOrThrow();
     expect(audit.detail).toMatchObject({ knownCoachId: k.fatima.id, leadCoachId: k.fatima.id });
   });
 
   it('falls back to the duo partner when the known coach is absent, and still tells the known coach', async () => {
     const k = await knownResident(t.app);
-    await t.app.db.insertInto('absence').values({ staff_id: k.fatima.id, starts_at: at('2026-11-20T00:00'), ends_at: at('2027-01-31T00:00'), kind: 'sick' }).execute();
+    await t.app.db
+      .insertInto('absence')
+      .values({
+        staff_id: k.fatima.id,
+        starts_at: at('2026-11-20T00:00'),
+        ends_at: at('2027-01-31T00:00'),
+        kind: 'sick',
+      })
+      .execute();
     await block(t.app, k.teamId, D9, [k.sanne.id, k.karim.id]);
     const withJeroen = await block(t.app, k.teamId, D10, [k.jeroen.id, k.lotte.id]);
     const c = await comeBack(t.app, k);
@@ -105,7 +165,15 @@ describe('routing a returning resident', () => {
 
   it('falls back to the team when the known coach is absent and the partner has no time', async () => {
     const k = await knownResident(t.app);
-    await t.app.db.insertInto('absence').values({ staff_id: k.fatima.id, starts_at: at('2026-11-20T00:00'), ends_at: at('2027-01-31T00:00'), kind: 'leave' }).execute();
+    await t.app.db
+      .insertInto('absence')
+      .values({
+        staff_id: k.fatima.id,
+        starts_at: at('2026-11-20T00:00'),
+        ends_at: at('2027-01-31T00:00'),
+        kind: 'leave',
+      })
+      .execute();
     const team = await block(t.app, k.teamId, D9, [k.sanne.id, k.karim.id]);
     const c = await comeBack(t.app, k);
     let res = await c.get('/aanmelden/vraag');
@@ -143,10 +211,34 @@ describe('routing a returning resident', () => {
     const k = await knownResident(t.app);
     // Fatima's only block ahead is fully booked.
     const full = await block(t.app, k.teamId, D8, [k.fatima.id, k.sanne.id]);
-    const other = await t.app.db.insertInto('resident').values({ name: 'Bezet', phone: '0612121212' }).returning('id').executeTakeFirstOrThrow();
+    const other = await t.app.db
+      .insertInto('resident')
+      .values({ name: 'Bezet', phone: '0612121212' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const time of ['09:00', '10:30']) {
-      const q = await t.app.db.insertInto('request').values({ resident_id: other.id, team_id: k.teamId, channel: 'phone', question: 'x', status: 'scheduled', submitted_at: NOW }).returning('id').executeTakeFirstOrThrow();
-      await t.app.db.insertInto('appointment').values({ request_id: q.id, block_id: full, starts_at: at(`${D8}T${time}`), ends_at: at(`${D8}T${time === '09:00' ? '10:00' : '11:30'}`), manage_token_hash: `h-${full}-${time}` }).execute();
+      const q = await t.app.db
+        .insertInto('request')
+        .values({
+          resident_id: other.id,
+          team_id: k.teamId,
+          channel: 'phone',
+          question: 'x',
+          status: 'scheduled',
+          submitted_at: NOW,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.app.db
+        .insertInto('appointment')
+        .values({
+          request_id: q.id,
+          block_id: full,
+          starts_at: at(`${D8}T${time}`),
+          ends_at: at(`${D8}T${time === '09:00' ? '10:00' : '11:30'}`),
+          manage_token_hash: `h-${full}-${time}`,
+        })
+        .execute();
     }
     await block(t.app, k.teamId, D10, [k.jeroen.id, k.lotte.id]);
     const c = await comeBack(t.app, k);
@@ -161,7 +253,10 @@ describe('routing a returning resident', () => {
     const k = await knownResident(t.app);
     await block(t.app, k.teamId, D8, [k.fatima.id, k.jeroen.id]);
     await block(t.app, k.teamId, D10, [k.fatima.id, k.lotte.id]);
-    await t.app.db.insertInto('absence').values({ staff_id: k.fatima.id, starts_at: at(`${D8}T00:00`), ends_at: at(`${D9}T00:00`), kind: 'other' }).execute();
+    await t.app.db
+      .insertInto('absence')
+      .values({ staff_id: k.fatima.id, starts_at: at(`${D8}T00:00`), ends_at: at(`${D9}T00:00`), kind: 'other' })
+      .execute();
     const c = await comeBack(t.app, k);
     await c.submit('/aanmelden/vraag', noDanger);
     expect(offeredTimes((await c.get('/aanmelden/moment')).body)).toEqual([`${D10} 09:00`, `${D10} 10:30`]);
@@ -175,10 +270,25 @@ describe('routing a returning resident', () => {
     expect(res.headers.location).toBe('/aanmelden/terugbellen');
     res = await c.submit('/aanmelden/terugbellen', { name: 'Anna de Vries', phone: '06 12345678' });
     expect(res.statusCode).toBe(303);
-    const r = await t.app.db.selectFrom('request').selectAll().where('resident_id', '=', k.residentId).where('question', '=', NEW_QUESTION).executeTakeFirstOrThrow();
-    expect(r).toMatchObject({ status: 'callback', urgent_24h: true, lead_coach_id: k.fatima.id, returning_resident: true, days_since_closure: 54 });
+    const r = await t.app.db
+      .selectFrom('request')
+      .selectAll()
+      .where('resident_id', '=', k.residentId)
+      .where('question', '=', NEW_QUESTION)
+      .executeTakeFirstOrThrow();
+    expect(r).toMatchObject({
+      status: 'callback',
+      urgent_24h: true,
+      lead_coach_id: k.fatima.id,
+      returning_resident: true,
+      days_since_closure: 54,
+    });
     // The details we knew stay (the call-back form asks only name and phone).
-    const resident = await t.app.db.selectFrom('resident').selectAll().where('id', '=', k.residentId).executeTakeFirstOrThrow();
+    const resident = await t.app.db
+      .selectFrom('resident')
+      .selectAll()
+      .where('id', '=', k.residentId)
+      .executeTakeFirstOrThrow();
     expect(resident).toMatchObject({ email: k.email, street: 'Steenstraat' });
     await expectTold(k.fatima.email, r.id);
   });
@@ -186,20 +296,35 @@ describe('routing a returning resident', () => {
   it('marks a return before closure without days, and names the team when no coach is known', async () => {
     const k = await knownResident(t.app, { requestLead: false, residentLead: false, closed: false });
     // No lead anywhere: the coaches of the last held conversation are known.
-    await t.app.db.updateTable('appointment').set({ solo_coach_id: k.jeroen.id }).where('request_id', '=', k.oldRequestId).execute();
+    await t.app.db
+      .updateTable('appointment')
+      .set({ solo_coach_id: k.jeroen.id })
+      .where('request_id', '=', k.oldRequestId)
+      .execute();
     const withJeroen = await block(t.app, k.teamId, D10, [k.jeroen.id, k.lotte.id]);
     const c = await comeBack(t.app, k);
     expect((await c.get('/aanmelden/vraag')).body).toContain('U krijgt weer een gesprek met Jeroen.');
     await c.submit('/aanmelden/vraag', noDanger);
     const r = await bookFirst(c, k, withJeroen, D10);
-    expect(r).toMatchObject({ lead_coach_id: k.jeroen.id, returning_resident: true, previous_request_id: k.oldRequestId, days_since_closure: null });
+    expect(r).toMatchObject({
+      lead_coach_id: k.jeroen.id,
+      returning_resident: true,
+      previous_request_id: k.oldRequestId,
+      days_since_closure: null,
+    });
 
     // A resident whose earlier conversation nobody held: the whole team, and the team is told.
     const u = await knownResident(t.app, { requestLead: false, residentLead: false });
-    await t.app.db.updateTable('appointment').set({ status: 'no_show', outcome: 'no_show', result: null }).where('request_id', '=', u.oldRequestId).execute();
+    await t.app.db
+      .updateTable('appointment')
+      .set({ status: 'no_show', outcome: 'no_show', result: null })
+      .where('request_id', '=', u.oldRequestId)
+      .execute();
     const teamBlock = await block(t.app, u.teamId, D9, [u.sanne.id, u.karim.id]);
     const c2 = await comeBack(t.app, u);
-    expect((await c2.get('/aanmelden/vraag')).body).toContain('We kunnen niet zien met welke wijkcoach u de vorige keer sprak.');
+    expect((await c2.get('/aanmelden/vraag')).body).toContain(
+      'We kunnen niet zien met welke wijkcoach u de vorige keer sprak.',
+    );
     await c2.submit('/aanmelden/vraag', noDanger);
     expect(offeredTimes((await c2.get('/aanmelden/moment')).body)).toEqual([`${D9} 09:00`, `${D9} 10:30`]);
     const r2 = await bookFirst(c2, u, teamBlock, D9);

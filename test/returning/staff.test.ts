@@ -24,30 +24,95 @@ describe('returning residents on the staff pages', () => {
     k = await knownResident(t.app);
     const db = t.app.db;
     // Jeroen and Sanne can log in; so can a coach of another team.
-    await db.updateTable('staff_user').set({ password_hash: await passwordHash() }).where('id', 'in', [k.jeroen.id, k.sanne.id]).execute();
+    await db
+      .updateTable('staff_user')
+      .set({ password_hash: await passwordHash() })
+      .where('id', 'in', [k.jeroen.id, k.sanne.id])
+      .execute();
     const teamB = await makeTeam(db, { name: 'Wijkteam Noord' });
     const other = await makeLogin(t.app, teamB.id, 'coach', 'Karim Noord');
     jeroen = await loggedIn(t.app, k.jeroen.email);
     otherCoach = await loggedIn(t.app, other.email);
 
     // Anna phones in and the front office books her as a new resident: no email, phone typed differently.
-    const fresh = await db.insertInto('resident').values({ name: 'anna de vries ', phone: '+31 6 1234 5678', postcode: k.postcode, house_number: '12a', street: 'Steenstraat 12a' }).returning('id').executeTakeFirstOrThrow();
+    const fresh = await db
+      .insertInto('resident')
+      .values({
+        name: 'anna de vries ',
+        phone: '+31 6 1234 5678',
+        postcode: k.postcode,
+        house_number: '12a',
+        street: 'Steenstraat 12a',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     newResidentId = fresh.id;
-    const req = await db.insertInto('request').values({ resident_id: fresh.id, team_id: k.teamId, channel: 'phone', question: NEW_QUESTION, status: 'scheduled', submitted_at: NOW }).returning('id').executeTakeFirstOrThrow();
+    const req = await db
+      .insertInto('request')
+      .values({
+        resident_id: fresh.id,
+        team_id: k.teamId,
+        channel: 'phone',
+        question: NEW_QUESTION,
+        status: 'scheduled',
+        submitted_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     newRequestId = req.id;
     const b = await block(t.app, k.teamId, '2026-12-10', [k.jeroen.id, k.sanne.id]);
-    appointmentId = (await db.insertInto('appointment').values({ request_id: req.id, block_id: b, starts_at: at('2026-12-10T09:00'), ends_at: at('2026-12-10T10:00'), manage_token_hash: newTokenHash() }).returning('id').executeTakeFirstOrThrow()).id;
+    appointmentId = (
+      await db
+        .insertInto('appointment')
+        .values({
+          request_id: req.id,
+          block_id: b,
+          starts_at: at('2026-12-10T09:00'),
+          ends_at: at('2026-12-10T10:00'),
+          manage_token_hash: newTokenHash(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     // Not suggested: a resident of the team with nothing in common, and the same email in another team.
-    const stranger = await db.insertInto('resident').values({ name: 'Piet Smit', phone: '026 1234567', postcode: k.postcode }).returning('id').executeTakeFirstOrThrow();
+    const stranger = await db
+      .insertInto('resident')
+      .values({ name: 'Piet Smit', phone: '026 1234567', postcode: k.postcode })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     strangerId = stranger.id;
-    await db.insertInto('request').values({ resident_id: stranger.id, team_id: k.teamId, channel: 'online', question: 'x', status: 'new', submitted_at: NOW }).execute();
-    const elsewhere = await db.insertInto('resident').values({ name: 'Anna de Vries', email: k.email, phone: '06 12345678', postcode: k.postcode }).returning('id').executeTakeFirstOrThrow();
+    await db
+      .insertInto('request')
+      .values({
+        resident_id: stranger.id,
+        team_id: k.teamId,
+        channel: 'online',
+        question: 'x',
+        status: 'new',
+        submitted_at: NOW,
+      })
+      .execute();
+    const elsewhere = await db
+      .insertInto('resident')
+      .values({ name: 'Anna de Vries', email: k.email, phone: '06 12345678', postcode: k.postcode })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     elsewhereId = elsewhere.id;
-    await db.insertInto('request').values({ resident_id: elsewhere.id, team_id: teamB.id, channel: 'online', question: 'x', status: 'new', submitted_at: NOW }).execute();
+    await db
+      .insertInto('request')
+      .values({
+        resident_id: elsewhere.id,
+        team_id: teamB.id,
+        channel: 'online',
+        question: 'x',
+        status: 'new',
+        submitted_at: NOW,
+      })
+      .execute();
   });
   afterAll(async () => t.close());
 
-  it('suggests the known resident of the own team, by phone or name and postcode, never another team\'s', async () => {
+  it("suggests the known resident of the own team, by phone or name and postcode, never another team's", async () => {
     const res = await jeroen.get(page());
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Kennen we deze inwoner al?');
@@ -57,11 +122,19 @@ describe('returning residents on the staff pages', () => {
     expect(res.body).not.toContain(`id="match-${strangerId}"`);
     expect(res.body).not.toContain(`id="match-${elsewhereId}"`);
     // Never linked by itself.
-    expect((await t.app.db.selectFrom('request').select('resident_id').where('id', '=', newRequestId).executeTakeFirstOrThrow()).resident_id).toBe(newResidentId);
+    expect(
+      (
+        await t.app.db
+          .selectFrom('request')
+          .select('resident_id')
+          .where('id', '=', newRequestId)
+          .executeTakeFirstOrThrow()
+      ).resident_id,
+    ).toBe(newResidentId);
     expect(res.body).toContain('Geen eerdere aanvragen.');
   });
 
-  it('refuses a resident that is not a suggested match, and another team\'s coach', async () => {
+  it("refuses a resident that is not a suggested match, and another team's coach", async () => {
     const link = (c: Client, residentId: string) => c.submit(page(), { residentId }, `${page()}/koppelen`);
     let res = await link(jeroen, '');
     expect(res.statusCode).toBe(400);
@@ -74,7 +147,15 @@ describe('returning residents on the staff pages', () => {
     expect(res.statusCode).toBe(409);
     res = await otherCoach.submit('/medewerker/agenda', { residentId: String(k.residentId) }, `${page()}/koppelen`);
     expect(res.statusCode).toBe(404);
-    expect((await t.app.db.selectFrom('request').select('resident_id').where('id', '=', newRequestId).executeTakeFirstOrThrow()).resident_id).toBe(newResidentId);
+    expect(
+      (
+        await t.app.db
+          .selectFrom('request')
+          .select('resident_id')
+          .where('id', '=', newRequestId)
+          .executeTakeFirstOrThrow()
+      ).resident_id,
+    ).toBe(newResidentId);
   });
 
   it('links the sign-up: history, lead coach and the returning mark carry over', async () => {
@@ -82,16 +163,44 @@ describe('returning residents on the staff pages', () => {
     expect(res.statusCode, res.body.slice(0, 2000)).toBe(303);
     expect(res.headers.location).toBe(`${page()}?klaar=gekoppeld`);
     const r = await t.app.db.selectFrom('request').selectAll().where('id', '=', newRequestId).executeTakeFirstOrThrow();
-    expect(r).toMatchObject({ resident_id: k.residentId, lead_coach_id: k.fatima.id, returning_resident: true, previous_request_id: k.oldRequestId, days_since_closure: 54 });
+    expect(r).toMatchObject({
+      resident_id: k.residentId,
+      lead_coach_id: k.fatima.id,
+      returning_resident: true,
+      previous_request_id: k.oldRequestId,
+      days_since_closure: 54,
+    });
     // The empty row of the new sign-up is gone; the known resident has the newest details.
-    expect(await t.app.db.selectFrom('resident').select('id').where('id', '=', newResidentId).executeTakeFirst()).toBeUndefined();
-    const resident = await t.app.db.selectFrom('resident').selectAll().where('id', '=', k.residentId).executeTakeFirstOrThrow();
-    expect(resident).toMatchObject({ email: k.email, phone: '+31 6 1234 5678', street: 'Steenstraat 12a', date_of_birth: '1984-05-17', lead_coach_id: k.fatima.id });
-    const audit = await t.app.db.selectFrom('audit_event').selectAll().where('action', '=', 'resident_linked').executeTakeFirstOrThrow();
+    expect(
+      await t.app.db.selectFrom('resident').select('id').where('id', '=', newResidentId).executeTakeFirst(),
+    ).toBeUndefined();
+    const resident = await t.app.db
+      .selectFrom('resident')
+      .selectAll()
+      .where('id', '=', k.residentId)
+      .executeTakeFirstOrThrow();
+    expect(resident).toMatchObject({
+      email: k.email,
+      phone: '+31 6 1234 5678',
+      street: 'Steenstraat 12a',
+      date_of_birth: '1984-05-17',
+      lead_coach_id: k.fatima.id,
+    });
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('action', '=', 'resident_linked')
+      .executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor_staff_id: k.jeroen.id, subject_id: newRequestId, team_id: k.teamId });
-    expect(audit.detail).toMatchObject({ fromResidentId: newResidentId, toResidentId: k.residentId, leadCoachId: k.fatima.id });
+    expect(audit.detail).toMatchObject({
+      fromResidentId: newResidentId,
+      toResidentId: k.residentId,
+      leadCoachId: k.fatima.id,
+    });
     // Fatima hears of it, without the question.
-    const told = (await mailsTo(t.app, k.fatima.email)).filter((m) => m.subject.startsWith('Een nieuwe aanmelding is gekoppeld'));
+    const told = (await mailsTo(t.app, k.fatima.email)).filter((m) =>
+      m.subject.startsWith('Een nieuwe aanmelding is gekoppeld'),
+    );
     expect(told).toHaveLength(1);
     expect(told[0]!.body_text).toContain(`/medewerker/afspraken/${appointmentId}`);
     expect(told[0]!.body_text).not.toContain(NEW_QUESTION);
@@ -102,7 +211,9 @@ describe('returning residents on the staff pages', () => {
     expect(shown.body).toContain('Plan gemaakt');
     expect(shown.body).toContain('regie: Fatima El Amrani');
     expect(shown.body).toContain('Terugkerende inwoner');
-    expect(shown.body).toContain('De vorige aanvraag is afgesloten op donderdag 1 oktober 2026: 54 dagen voor deze aanmelding.');
+    expect(shown.body).toContain(
+      'De vorige aanvraag is afgesloten op donderdag 1 oktober 2026: 54 dagen voor deze aanmelding.',
+    );
     expect(shown.body).not.toContain('Kennen we deze inwoner al?');
   });
 
@@ -112,15 +223,35 @@ describe('returning residents on the staff pages', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('De notitie is te lang. Gebruik maximaal 2000 tekens.');
     expect(res.body).toContain('x'.repeat(2001));
-    expect((await t.app.db.selectFrom('request').select('lead_coach_id').where('id', '=', newRequestId).executeTakeFirstOrThrow()).lead_coach_id).toBe(k.fatima.id);
+    expect(
+      (
+        await t.app.db
+          .selectFrom('request')
+          .select('lead_coach_id')
+          .where('id', '=', newRequestId)
+          .executeTakeFirstOrThrow()
+      ).lead_coach_id,
+    ).toBe(k.fatima.id);
 
     const before = (await mailsTo(t.app, k.email)).length;
     res = await regie({ leadCoach: String(k.sanne.id), leadNote: 'Sanne kent de school van de zoon.' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${page()}?klaar=regie-gemaild`);
-    const r = await t.app.db.selectFrom('request').select(['lead_coach_id', 'lead_note']).where('id', '=', newRequestId).executeTakeFirstOrThrow();
+    const r = await t.app.db
+      .selectFrom('request')
+      .select(['lead_coach_id', 'lead_note'])
+      .where('id', '=', newRequestId)
+      .executeTakeFirstOrThrow();
     expect(r).toEqual({ lead_coach_id: k.sanne.id, lead_note: 'Sanne kent de school van de zoon.' });
-    expect((await t.app.db.selectFrom('resident').select('lead_coach_id').where('id', '=', k.residentId).executeTakeFirstOrThrow()).lead_coach_id).toBe(k.sanne.id);
+    expect(
+      (
+        await t.app.db
+          .selectFrom('resident')
+          .select('lead_coach_id')
+          .where('id', '=', k.residentId)
+          .executeTakeFirstOrThrow()
+      ).lead_coach_id,
+    ).toBe(k.sanne.id);
     const mails = await mailsTo(t.app, k.email);
     expect(mails).toHaveLength(before + 1);
     const m = mails.at(-1)!;
@@ -141,14 +272,34 @@ describe('returning residents on the staff pages', () => {
   it('keeps the lead coach when a request is closed, so the way back leads to them', async () => {
     const cb = await t.app.db
       .insertInto('request')
-      .values({ resident_id: k.residentId, team_id: k.teamId, channel: 'phone', question: 'Bel mij', status: 'callback', lead_coach_id: k.sanne.id, submitted_at: NOW })
+      .values({
+        resident_id: k.residentId,
+        team_id: k.teamId,
+        channel: 'phone',
+        question: 'Bel mij',
+        status: 'callback',
+        lead_coach_id: k.sanne.id,
+        submitted_at: NOW,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const url = `/medewerker/aanvragen/${cb.id}/sluiten`;
     const res = await jeroen.submit(url, { closeNote: 'Telefonisch geholpen.' });
     expect(res.statusCode).toBe(303);
-    const r = await t.app.db.selectFrom('request').select(['status', 'lead_coach_id', 'closed_at']).where('id', '=', cb.id).executeTakeFirstOrThrow();
+    const r = await t.app.db
+      .selectFrom('request')
+      .select(['status', 'lead_coach_id', 'closed_at'])
+      .where('id', '=', cb.id)
+      .executeTakeFirstOrThrow();
     expect(r).toEqual({ status: 'closed', lead_coach_id: k.sanne.id, closed_at: NOW });
-    expect((await t.app.db.selectFrom('resident').select('lead_coach_id').where('id', '=', k.residentId).executeTakeFirstOrThrow()).lead_coach_id).toBe(k.sanne.id);
+    expect(
+      (
+        await t.app.db
+          .selectFrom('resident')
+          .select('lead_coach_id')
+          .where('id', '=', k.residentId)
+          .executeTakeFirstOrThrow()
+      ).lead_coach_id,
+    ).toBe(k.sanne.id);
   });
 });

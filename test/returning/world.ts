@@ -33,13 +33,24 @@ let n = 0;
  * held conversation on 15 September with Fatima & Jeroen, request closed on 1 October, Fatima
  * holds the lead. No blocks ahead: each test adds the ones it needs.
  */
-export async function knownResident(app: FastifyInstance, o: { requestLead?: boolean; residentLead?: boolean; closed?: boolean } = {}): Promise<Known> {
+export async function knownResident(
+  app: FastifyInstance,
+  o: { requestLead?: boolean; residentLead?: boolean; closed?: boolean } = {},
+): Promise<Known> {
   n += 1;
   const digit = String(n % 10);
   const postcode = `7${digit}1${digit}AB`;
-  const team = await makeTeam(app.db, { name: `Wijkteam ${n}`, from: `7${digit}1${digit}AA`, to: `7${digit}1${digit}ZZ`, phone: '026 377 0000' });
+  const team = await makeTeam(app.db, {
+    name: `Wijkteam ${n}`,
+    from: `7${digit}1${digit}AA`,
+    to: `7${digit}1${digit}ZZ`,
+    phone: '026 377 0000',
+  });
   const coach = async (name: string) => {
-    const s = await makeStaff(app.db, team.id, { name, email: `${name.split(' ')[0]!.toLowerCase()}-${team.id}@example.nl` });
+    const s = await makeStaff(app.db, team.id, {
+      name,
+      email: `${name.split(' ')[0]!.toLowerCase()}-${team.id}@example.nl`,
+    });
     return { id: s.id, email: s.email };
   };
   const fatima = await coach('Fatima El Amrani');
@@ -51,8 +62,16 @@ export async function knownResident(app: FastifyInstance, o: { requestLead?: boo
   const resident = await app.db
     .insertInto('resident')
     .values({
-      name: 'Anna de Vries', email, phone: '06 12345678', postcode, house_number: '12a', street: 'Steenstraat', city: 'Arnhem',
-      date_of_birth: '1984-05-17', language: 'nl', lead_coach_id: o.residentLead === false ? null : fatima.id,
+      name: 'Anna de Vries',
+      email,
+      phone: '06 12345678',
+      postcode,
+      house_number: '12a',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      date_of_birth: '1984-05-17',
+      language: 'nl',
+      lead_coach_id: o.residentLead === false ? null : fatima.id,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -60,17 +79,49 @@ export async function knownResident(app: FastifyInstance, o: { requestLead?: boo
   const request = await app.db
     .insertInto('request')
     .values({
-      resident_id: resident.id, team_id: team.id, channel: 'online', question: OLD_QUESTION, status: closed ? 'closed' : 'held',
-      submitted_at: at('2026-09-01T09:00'), closed_at: closed ? at('2026-10-01T15:00') : null, lead_coach_id: o.requestLead === false ? null : fatima.id,
+      resident_id: resident.id,
+      team_id: team.id,
+      channel: 'online',
+      question: OLD_QUESTION,
+      status: closed ? 'closed' : 'held',
+      submitted_at: at('2026-09-01T09:00'),
+      closed_at: closed ? at('2026-10-01T15:00') : null,
+      lead_coach_id: o.requestLead === false ? null : fatima.id,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const past = await makeBlock(app.db, { teamId: team.id, start: at('2026-09-15T09:00'), end: at('2026-09-15T12:00'), coachIds: [fatima.id, jeroen.id] });
+  const past = await makeBlock(app.db, {
+    teamId: team.id,
+    start: at('2026-09-15T09:00'),
+    end: at('2026-09-15T12:00'),
+    coachIds: [fatima.id, jeroen.id],
+  });
   await app.db
     .insertInto('appointment')
-    .values({ request_id: request.id, block_id: past, starts_at: at('2026-09-15T09:00'), ends_at: at('2026-09-15T10:00'), manage_token_hash: newTokenHash(), status: 'held', outcome: 'held', result: 'plan_made' })
+    .values({
+      request_id: request.id,
+      block_id: past,
+      starts_at: at('2026-09-15T09:00'),
+      ends_at: at('2026-09-15T10:00'),
+      manage_token_hash: newTokenHash(),
+      status: 'held',
+      outcome: 'held',
+      result: 'plan_made',
+    })
     .execute();
-  return { teamId: team.id, teamEmail: team.email, fatima, jeroen, sanne, karim, lotte, residentId: resident.id, oldRequestId: request.id, email, postcode };
+  return {
+    teamId: team.id,
+    teamEmail: team.email,
+    fatima,
+    jeroen,
+    sanne,
+    karim,
+    lotte,
+    residentId: resident.id,
+    oldRequestId: request.id,
+    email,
+    postcode,
+  };
 }
 
 /** A duo block on a December day (09:00–12:00: slots at 09:00 and 10:30). */
@@ -82,7 +133,13 @@ export const slot = (blockId: number, day: string, time: string) => `${blockId}_
 
 /** The newest one-time link mailed to `to`. */
 export async function linkFor(app: FastifyInstance, to: string): Promise<string> {
-  const mail = await app.db.selectFrom('outbox_message').select('body_text').where('to_address', '=', to).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const mail = await app.db
+    .selectFrom('outbox_message')
+    .select('body_text')
+    .where('to_address', '=', to)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   const m = /\/opnieuw\/([A-Za-z0-9_-]{43})/.exec(mail.body_text);
   if (!m) throw new Error(`no link in the mail to ${to}: ${mail.body_text}`);
   return m[1]!;
@@ -110,5 +167,10 @@ export function offeredTimes(html: string): string[] {
 }
 
 export async function mailsTo(app: FastifyInstance, to: string) {
-  return app.db.selectFrom('outbox_message').select(['subject', 'body_text']).where('to_address', '=', to).orderBy('id').execute();
+  return app.db
+    .selectFrom('outbox_message')
+    .select(['subject', 'body_text'])
+    .where('to_address', '=', to)
+    .orderBy('id')
+    .execute();
 }

@@ -23,7 +23,10 @@ describe('findBadInput', () => {
     expect(findBadInput({ a: '\uDBFF\uDFFF' })).toBeNull();
     expect(findBadInput({ 'a\u0000': 'x' })).toMatchObject({ field: null, problem: 'character' });
     expect(findBadInput({ email: ['a', 'b'] })).toMatchObject({ field: 'email', problem: 'repeated' });
-    expect(findBadInput({ topics: ['a', 'x\u0000'] }, ['topics'])).toMatchObject({ field: 'topics', problem: 'character' });
+    expect(findBadInput({ topics: ['a', 'x\u0000'] }, ['topics'])).toMatchObject({
+      field: 'topics',
+      problem: 'character',
+    });
     expect(findBadInput({ a: { nested: 'x' } })).toMatchObject({ field: 'a', problem: 'shape' });
     expect(findBadInput('a=b')).toMatchObject({ field: null, problem: 'shape' });
   });
@@ -90,26 +93,73 @@ describe('bad input at the door', () => {
     expect((await coach.get('/medewerker/agenda?week=2026-W50%00')).statusCode).toBe(400);
     expect((await coach.get('/medewerker/agenda?week=2026-W50&week=2026-W51')).statusCode).toBe(400);
     expect((await new Client(t.app).get(`/afspraak/${'x'.repeat(20)}%00${'x'.repeat(22)}`)).statusCode).toBe(400);
-    const json = await t.app.inject({ method: 'POST', url: '/aanmelden', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ postcode: '\uD800' }) });
+    const json = await t.app.inject({
+      method: 'POST',
+      url: '/aanmelden',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ postcode: '\uD800' }),
+    });
     expect(json.statusCode).toBe(415);
-    const text = await t.app.inject({ method: 'POST', url: '/aanmelden', headers: { 'content-type': 'text/plain' }, payload: 'postcode=6811AB' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/aanmelden',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'postcode=6811AB',
+    });
     expect(text.statusCode).toBe(415);
   });
 
   it('still takes the fields that are lists: topics and neighbour teams', async () => {
     const c = new Client(t.app);
     await c.submit('/aanmelden', { postcode: '7001AB', houseNumber: '1' });
-    const res = await c.submit('/aanmelden/vraag', { question: 'Schulden', topics: ['money', 'housing'], about: 'self', dangerNow: 'no', urgent24h: 'no' });
+    const res = await c.submit('/aanmelden/vraag', {
+      question: 'Schulden',
+      topics: ['money', 'housing'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
     expect(res.statusCode).toBe(303);
     const admin = clients.get('admin')!;
     const team = await t.app.db.selectFrom('team').selectAll().where('id', '=', own.teamId!).executeTakeFirstOrThrow();
-    const others = await Promise.all(['Noord', 'Zuid'].map(async (n) => (await t.app.db.insertInto('team').values({ slug: `wijk-${n.toLowerCase()}`, name: `Wijkteam ${n}`, phone: '026 000 0000', email: `${n}@example.nl`, office_address: 'Arnhem' }).returning('id').executeTakeFirstOrThrow()).id));
+    const others = await Promise.all(
+      ['Noord', 'Zuid'].map(
+        async (n) =>
+          (
+            await t.app.db
+              .insertInto('team')
+              .values({
+                slug: `wijk-${n.toLowerCase()}`,
+                name: `Wijkteam ${n}`,
+                phone: '026 000 0000',
+                email: `${n}@example.nl`,
+                office_address: 'Arnhem',
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id,
+      ),
+    );
     const saved = await admin.submit(`/medewerker/beheer/teams/${team.id}`, {
-      name: team.name, slug: team.slug, phone: team.phone, email: team.email, officeAddress: team.office_address, horizonDays: '21', minNoticeDays: '1',
-      promiseDays: '14', freeSlotThreshold: '10', reminderDays: '2', neighbours: others.map(String),
+      name: team.name,
+      slug: team.slug,
+      phone: team.phone,
+      email: team.email,
+      officeAddress: team.office_address,
+      horizonDays: '21',
+      minNoticeDays: '1',
+      promiseDays: '14',
+      freeSlotThreshold: '10',
+      reminderDays: '2',
+      neighbours: others.map(String),
     });
     expect(saved.statusCode).toBe(303);
-    const n = await t.app.db.selectFrom('team_neighbour').select('neighbour_id').where('team_id', '=', team.id).orderBy('neighbour_id').execute();
+    const n = await t.app.db
+      .selectFrom('team_neighbour')
+      .select('neighbour_id')
+      .where('team_id', '=', team.id)
+      .orderBy('neighbour_id')
+      .execute();
     expect(n.map((x) => x.neighbour_id)).toEqual(others);
   });
 });

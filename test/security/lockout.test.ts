@@ -12,7 +12,8 @@ let clock = DateTime.fromISO('2026-11-24T10:00', { zone: 'Europe/Amsterdam' }).t
 const advance = (minutes: number) => (clock = new Date(clock.getTime() + minutes * 60_000));
 
 /** The page as a visitor sees it, without the per-session CSRF token and the typed address. */
-const answerOf = (body: string, email: string) => body.replace(/name="_csrf" value="[^"]+"/g, '').replaceAll(email, 'EMAIL');
+const answerOf = (body: string, email: string) =>
+  body.replace(/name="_csrf" value="[^"]+"/g, '').replaceAll(email, 'EMAIL');
 
 describe('lockout without giving accounts away', () => {
   let t: TestApp;
@@ -39,15 +40,30 @@ describe('lockout without giving accounts away', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/medewerker/inloggen',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${(address++ % 250) + 1}` },
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': `198.51.100.${(address++ % 250) + 1}`,
+      },
       payload: new URLSearchParams({ _csrf: token, email, password }).toString(),
     });
     return { status: res.statusCode, answer: answerOf(res.body, email), location: res.headers.location };
   }
 
   const audits = (action: string, subjectId: number) =>
-    t.app.db.selectFrom('audit_event').select(['action', 'detail']).where('action', '=', action).where('subject_id', '=', subjectId).execute();
-  const unlockMails = (to: string) => t.app.db.selectFrom('outbox_message').select('body_text').where('to_address', '=', to).where('subject', '=', 'Uw account is op slot').execute();
+    t.app.db
+      .selectFrom('audit_event')
+      .select(['action', 'detail'])
+      .where('action', '=', action)
+      .where('subject_id', '=', subjectId)
+      .execute();
+  const unlockMails = (to: string) =>
+    t.app.db
+      .selectFrom('outbox_message')
+      .select('body_text')
+      .where('to_address', '=', to)
+      .where('subject', '=', 'Uw account is op slot')
+      .execute();
 
   it('answers a known and an unknown address the same, locks both at the fifth wrong password, and says so the same way', async () => {
     const known: Array<{ status: number; answer: string }> = [];
@@ -58,7 +74,9 @@ describe('lockout without giving accounts away', () => {
     }
     expect(known.map((r) => r.status)).toEqual([401, 401, 401, 401, 429, 429]);
     expect(stranger).toEqual(known);
-    expect(known[4]!.answer).toContain('Te vaak een verkeerd wachtwoord voor dit e-mailadres. Inloggen kan weer om 10:15.');
+    expect(known[4]!.answer).toContain(
+      'Te vaak een verkeerd wachtwoord voor dit e-mailadres. Inloggen kan weer om 10:15.',
+    );
     // The summary at the top says the time too.
     expect(known[4]!.answer).toMatch(/<li><a href="#password">Te vaak [^<]*om 10:15\./);
     expect(await audits('staff_locked', coach.id)).toHaveLength(1);
@@ -109,10 +127,17 @@ describe('lockout without giving accounts away', () => {
   it('an unlock link cannot set a password, and a reset link cannot unlock', async () => {
     for (let i = 0; i < MAX_FAILURES; i++) await attempt(coach.email, `fout ${i}`);
     await attempt(coach.email, PASSWORD);
-    const link = /\/medewerker\/ontgrendelen\/([A-Za-z0-9_-]{43})/.exec((await unlockMails(coach.email))[0]!.body_text)![1]!;
+    const link = /\/medewerker\/ontgrendelen\/([A-Za-z0-9_-]{43})/.exec(
+      (await unlockMails(coach.email))[0]!.body_text,
+    )![1]!;
     expect((await new Client(t.app).get(`/medewerker/wachtwoord/${link}`)).statusCode).toBe(410);
     await new Client(t.app).submit('/medewerker/wachtwoord-vergeten', { email: coach.email });
-    const reset = await t.app.db.selectFrom('outbox_message').select('body_text').where('to_address', '=', coach.email).where('subject', '=', 'Nieuw wachtwoord kiezen').executeTakeFirstOrThrow();
+    const reset = await t.app.db
+      .selectFrom('outbox_message')
+      .select('body_text')
+      .where('to_address', '=', coach.email)
+      .where('subject', '=', 'Nieuw wachtwoord kiezen')
+      .executeTakeFirstOrThrow();
     const resetToken = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]{43})/.exec(reset.body_text)![1]!;
     expect((await new Client(t.app).get(`/medewerker/ontgrendelen/${resetToken}`)).statusCode).toBe(410);
   });
@@ -131,16 +156,28 @@ describe('lockout without giving accounts away', () => {
     for (let i = 0; i < MAX_FAILURES; i++) await attempt(coach.email, `fout ${i}`);
     const anon = new Client(t.app);
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: coach.email });
-    const reset = await t.app.db.selectFrom('outbox_message').select('body_text').where('to_address', '=', coach.email).where('subject', '=', 'Nieuw wachtwoord kiezen').executeTakeFirstOrThrow();
+    const reset = await t.app.db
+      .selectFrom('outbox_message')
+      .select('body_text')
+      .where('to_address', '=', coach.email)
+      .where('subject', '=', 'Nieuw wachtwoord kiezen')
+      .executeTakeFirstOrThrow();
     const link = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]{43}/.exec(reset.body_text)![0];
-    expect((await anon.submit(link, { password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' })).statusCode).toBe(303);
+    expect(
+      (await anon.submit(link, { password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }))
+        .statusCode,
+    ).toBe(303);
     await loggedIn(t.app, coach.email, 'een nieuw lang wachtwoord');
     expect(await audits('staff_unlocked', coach.id)).toMatchObject([{ detail: { by: 'password_reset' } }]);
   });
 
   it('counts wrong passwords that arrive together', async () => {
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => login(t.app.db, coach.email, `fout ${i}`, clock, 'http://localhost')));
-    expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(12 - (MAX_FAILURES - 1));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login(t.app.db, coach.email, `fout ${i}`, clock, 'http://localhost')),
+    );
+    expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(
+      12 - (MAX_FAILURES - 1),
+    );
     expect((await attempt(coach.email, PASSWORD)).status).toBe(429);
   });
 });

@@ -21,7 +21,11 @@ class Watching extends Client {
   }
   override async post(url: string, fields: Record<string, string | string[]>): Promise<LightMyRequestResponse> {
     const res = await super.post(url, fields);
-    this.seen.push({ url: `POST ${url}`, status: res.statusCode, cacheControl: res.headers['cache-control'] as string | undefined });
+    this.seen.push({
+      url: `POST ${url}`,
+      status: res.statusCode,
+      cacheControl: res.headers['cache-control'] as string | undefined,
+    });
     return res;
   }
 }
@@ -36,7 +40,12 @@ describe('no personal page is cached', () => {
     teamId = team.id;
     const a = await makeStaff(t.app.db, team.id, { name: 'Fatima El Amrani' });
     const b = await makeStaff(t.app.db, team.id, { name: 'Jeroen Bakker' });
-    blockId = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [a.id, b.id] });
+    blockId = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [a.id, b.id],
+    });
   });
   afterAll(async () => t.close());
 
@@ -46,13 +55,24 @@ describe('no personal page is cached', () => {
     await c.submit('/aanmelden', { postcode: '6811ab', houseNumber: '12a' });
     await c.submit('/aanmelden/vraag', { question: 'Schulden', about: 'self', dangerNow: 'no', urgent24h: 'no' });
     await c.submit('/aanmelden/moment', { slot: `${blockId}_${at('2026-12-08T10:30').toISOString()}`, mode: 'home' });
-    await c.submit('/aanmelden/gegevens', { name: 'Anna de Vries', email: 'anna@example.nl', phone: '', street: 'Steenstraat', city: 'Arnhem', language: 'nl', dateOfBirth: '', companion: '', consent: 'yes' });
+    await c.submit('/aanmelden/gegevens', {
+      name: 'Anna de Vries',
+      email: 'anna@example.nl',
+      phone: '',
+      street: 'Steenstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
     const check = await c.get('/aanmelden/controleren');
     expect(check.body).toContain('Anna de Vries');
     await c.submit('/aanmelden/controleren', {});
     const done = await c.get('/aanmelden/bevestiging');
     const manage = /href="(\/afspraak\/[A-Za-z0-9_-]{43})"/.exec(done.body)![1]!;
-    for (const url of [manage, `${manage}/verzetten`, `${manage}/annuleren`, '/opnieuw', '/verwijzen']) await c.get(url);
+    for (const url of [manage, `${manage}/verzetten`, `${manage}/annuleren`, '/opnieuw', '/verwijzen'])
+      await c.get(url);
     expect(c.seen.length).toBeGreaterThan(15);
     expect(c.seen.filter((s) => s.status >= 400)).toEqual([]);
     expect(c.seen.filter((s) => s.cacheControl !== 'no-store')).toEqual([]);
@@ -67,7 +87,8 @@ describe('no personal page is cached', () => {
       for (const r of pages) {
         const url = r.url.replace(/:(\w+)/g, (_m, name: string) => (name.endsWith('Id') ? '1' : 'x'.repeat(43)));
         const res = await client.get(url);
-        if (res.headers['cache-control'] !== 'no-store' && !url.endsWith('.ics')) wrong.push(`${url}: ${res.statusCode} ${res.headers['cache-control']}`);
+        if (res.headers['cache-control'] !== 'no-store' && !url.endsWith('.ics'))
+          wrong.push(`${url}: ${res.statusCode} ${res.headers['cache-control']}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -8,8 +8,21 @@ describe('TRUST_PROXY', () => {
   it('is off by default, and takes a hop count or addresses and ranges', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).trustProxy).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
-    for (const bad of ['true', 'yes', '*', '0', '11', '999.1.1.1', '10.0.0.0/33', '10.0.0.1/8/1', 'proxy.example.nl', ',']) {
+    expect(
+      loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' }).trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+    for (const bad of [
+      'true',
+      'yes',
+      '*',
+      '0',
+      '11',
+      '999.1.1.1',
+      '10.0.0.0/33',
+      '10.0.0.1/8/1',
+      'proxy.example.nl',
+      ',',
+    ]) {
       expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: bad }), bad).toThrow(ConfigError);
       expect(() => loadConfig({ NODE_ENV: 'test', TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
     }
@@ -35,7 +48,11 @@ describe('rate limits key on the real client address', () => {
         url: '/medewerker/inloggen',
         remoteAddress: '127.0.0.1',
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor(i) },
-        payload: new URLSearchParams({ _csrf: token, email: `onbekend${i}@example.nl`, password: 'fout-wachtwoord' }).toString(),
+        payload: new URLSearchParams({
+          _csrf: token,
+          email: `onbekend${i}@example.nl`,
+          password: 'fout-wachtwoord',
+        }).toString(),
       });
       statuses.push(res.statusCode);
     }
@@ -60,7 +77,11 @@ describe('rate limits key on the real client address', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/opnieuw',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i + 1}` },
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': `198.51.100.${i + 1}`,
+        },
         payload: new URLSearchParams({ _csrf: token, email: '', postcode: '' }).toString(),
       });
       statuses.push(res.statusCode);

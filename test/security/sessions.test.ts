@@ -14,7 +14,11 @@ const advance = (minutes: number) => (clock = new Date(clock.getTime() + minutes
 
 /** The request a stolen or kept cookie makes: the cookie as it was at that moment. */
 async function replay(app: FastifyInstance, cookie: string) {
-  return app.inject({ method: 'GET', url: '/medewerker', headers: { cookie: `kt_session=${encodeURIComponent(cookie)}` } });
+  return app.inject({
+    method: 'GET',
+    url: '/medewerker',
+    headers: { cookie: `kt_session=${encodeURIComponent(cookie)}` },
+  });
 }
 
 const sessionOf = (c: Client) => c.cookies.get('kt_session')!;
@@ -35,7 +39,13 @@ describe('sessions the server can end', () => {
   afterAll(async () => t.close());
 
   const mailsTo = (to: string, subject: string) =>
-    t.app.db.selectFrom('outbox_message').select(['body_text']).where('to_address', '=', to).where('subject', '=', subject).orderBy('id').execute();
+    t.app.db
+      .selectFrom('outbox_message')
+      .select(['body_text'])
+      .where('to_address', '=', to)
+      .where('subject', '=', subject)
+      .orderBy('id')
+      .execute();
 
   it('ends every session of the person at log-out, and a replayed cookie stays out', async () => {
     const phone = await loggedIn(t.app, user.email);
@@ -49,7 +59,12 @@ describe('sessions the server can end', () => {
     const res = await replay(t.app, kept);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/medewerker\/inloggen/);
-    const audit = await t.app.db.selectFrom('audit_event').select('action').where('subject_id', '=', user.id).where('action', '=', 'staff_logout').execute();
+    const audit = await t.app.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('subject_id', '=', user.id)
+      .where('action', '=', 'staff_logout')
+      .execute();
     expect(audit).toHaveLength(1);
     // Logging in again works, with a new session.
     expect(await isLoggedIn(await loggedIn(t.app, user.email))).toBe(true);
@@ -93,7 +108,11 @@ describe('sessions the server can end', () => {
     const [reset] = await mailsTo(user.email, 'Nieuw wachtwoord kiezen');
     const resetLink = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(reset!.body_text)![0];
 
-    const res = await here.submit('/medewerker/wachtwoord-wijzigen', { current: PASSWORD, password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' });
+    const res = await here.submit('/medewerker/wachtwoord-wijzigen', {
+      current: PASSWORD,
+      password: 'een nieuw lang wachtwoord',
+      repeat: 'een nieuw lang wachtwoord',
+    });
     expect(res.statusCode).toBe(303);
     const done = await here.get(res.headers.location as string);
     expect(done.body).toContain('Uw wachtwoord is gewijzigd.');
@@ -108,15 +127,43 @@ describe('sessions the server can end', () => {
 
   it('refuses a bad password change with a message at the field, and changes nothing', async () => {
     const c = await loggedIn(t.app, user.email);
-    const before = await t.app.db.selectFrom('staff_user').select(['password_hash', 'session_version']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const before = await t.app.db
+      .selectFrom('staff_user')
+      .select(['password_hash', 'session_version'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     const cases: Array<[Record<string, string>, string, string]> = [
-      [{ current: '', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }, 'current', 'Vul uw huidige wachtwoord in.'],
-      [{ current: 'niet mijn wachtwoord', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }, 'current', 'Het huidige wachtwoord klopt niet.'],
+      [
+        { current: '', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' },
+        'current',
+        'Vul uw huidige wachtwoord in.',
+      ],
+      [
+        { current: 'niet mijn wachtwoord', password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' },
+        'current',
+        'Het huidige wachtwoord klopt niet.',
+      ],
       [{ current: PASSWORD, password: 'kort', repeat: 'kort' }, 'password', 'Het wachtwoord is te kort.'],
-      [{ current: PASSWORD, password: 'Qwerty123456', repeat: 'Qwerty123456' }, 'password', 'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.'],
-      [{ current: PASSWORD, password: 'leavemealone', repeat: 'leavemealone' }, 'password', 'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.'],
-      [{ current: PASSWORD, password: 'een nieuw lang wachtwoord', repeat: 'een ander lang wachtwoord' }, 'repeat', 'De twee wachtwoorden zijn niet gelijk.'],
-      [{ current: PASSWORD, password: PASSWORD, repeat: PASSWORD }, 'password', 'Kies een ander wachtwoord dan uw huidige.'],
+      [
+        { current: PASSWORD, password: 'Qwerty123456', repeat: 'Qwerty123456' },
+        'password',
+        'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.',
+      ],
+      [
+        { current: PASSWORD, password: 'leavemealone', repeat: 'leavemealone' },
+        'password',
+        'Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden.',
+      ],
+      [
+        { current: PASSWORD, password: 'een nieuw lang wachtwoord', repeat: 'een ander lang wachtwoord' },
+        'repeat',
+        'De twee wachtwoorden zijn niet gelijk.',
+      ],
+      [
+        { current: PASSWORD, password: PASSWORD, repeat: PASSWORD },
+        'password',
+        'Kies een ander wachtwoord dan uw huidige.',
+      ],
     ];
     for (const [fields, field, message] of cases) {
       const res = await c.submit('/medewerker/wachtwoord-wijzigen', fields);
@@ -124,23 +171,52 @@ describe('sessions the server can end', () => {
       expect(res.body).toContain(`<span class="kt-error" id="${field}-error">${message}`);
       expect(res.body).toMatch(new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
     }
-    expect(await t.app.db.selectFrom('staff_user').select(['password_hash', 'session_version']).where('id', '=', user.id).executeTakeFirstOrThrow()).toEqual(before);
+    expect(
+      await t.app.db
+        .selectFrom('staff_user')
+        .select(['password_hash', 'session_version'])
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
     expect(await isLoggedIn(c)).toBe(true);
   });
 
   it('counts wrong current passwords like wrong logins, so an open session cannot be used to guess', async () => {
     const c = await loggedIn(t.app, user.email);
-    const change = (current: string) => c.submit('/medewerker/wachtwoord-wijzigen', { current, password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' });
-    for (let i = 0; i < 4; i++) expect((await change(`fout ${i}`)).body).toContain('Het huidige wachtwoord klopt niet.');
+    const change = (current: string) =>
+      c.submit('/medewerker/wachtwoord-wijzigen', {
+        current,
+        password: 'een nieuw lang wachtwoord',
+        repeat: 'een nieuw lang wachtwoord',
+      });
+    for (let i = 0; i < 4; i++)
+      expect((await change(`fout ${i}`)).body).toContain('Het huidige wachtwoord klopt niet.');
     const fifth = await change('fout 5');
     expect(fifth.statusCode).toBe(400);
     expect(fifth.body).toContain('Uw account is een kwartier op slot.');
     // Locked: even the right password changes nothing, and logging in gives the locked answer.
-    const before = await t.app.db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const before = await t.app.db
+      .selectFrom('staff_user')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect((await change(PASSWORD)).body).toContain('Uw account is een kwartier op slot.');
-    expect(await t.app.db.selectFrom('staff_user').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).toEqual(before);
-    expect((await new Client(t.app).submit('/medewerker/inloggen', { email: user.email, password: PASSWORD })).statusCode).toBe(429);
-    const locked = await t.app.db.selectFrom('audit_event').select('id').where('action', '=', 'staff_locked').where('subject_id', '=', user.id).execute();
+    expect(
+      await t.app.db
+        .selectFrom('staff_user')
+        .select('password_hash')
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
+    expect(
+      (await new Client(t.app).submit('/medewerker/inloggen', { email: user.email, password: PASSWORD })).statusCode,
+    ).toBe(429);
+    const locked = await t.app.db
+      .selectFrom('audit_event')
+      .select('id')
+      .where('action', '=', 'staff_locked')
+      .where('subject_id', '=', user.id)
+      .execute();
     expect(locked).toHaveLength(1);
     advance(16);
   });
@@ -151,14 +227,24 @@ describe('sessions the server can end', () => {
     const anon = new Client(t.app);
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: user.email });
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: user.email });
-    const [first, second] = (await mailsTo(user.email, 'Nieuw wachtwoord kiezen')).map((m) => /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(m.body_text)![0]);
-    const ok = await anon.submit(second!, { password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' });
+    const [first, second] = (await mailsTo(user.email, 'Nieuw wachtwoord kiezen')).map(
+      (m) => /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(m.body_text)![0],
+    );
+    const ok = await anon.submit(second!, {
+      password: 'een nieuw lang wachtwoord',
+      repeat: 'een nieuw lang wachtwoord',
+    });
     expect(ok.statusCode).toBe(303);
     expect(await isLoggedIn(c)).toBe(false);
     expect((await replay(t.app, kept)).statusCode).toBe(303);
     expect((await anon.get(first!)).statusCode).toBe(410);
     expect((await anon.get(second!)).statusCode).toBe(410);
-    const open = await t.app.db.selectFrom('staff_token').select('id').where('staff_id', '=', user.id).where('used_at', 'is', null).execute();
+    const open = await t.app.db
+      .selectFrom('staff_token')
+      .select('id')
+      .where('staff_id', '=', user.id)
+      .where('used_at', 'is', null)
+      .execute();
     expect(open).toEqual([]);
   });
 
@@ -166,7 +252,9 @@ describe('sessions the server can end', () => {
     const anon = new Client(t.app);
     const answers: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await anon.submit('/medewerker/wachtwoord-vergeten', { email: i % 2 ? user.email.toUpperCase() : user.email });
+      const res = await anon.submit('/medewerker/wachtwoord-vergeten', {
+        email: i % 2 ? user.email.toUpperCase() : user.email,
+      });
       expect(res.statusCode).toBe(200);
       answers.push(res.body.replace(/name="_csrf" value="[^"]+"/g, ''));
     }
@@ -176,7 +264,6 @@ describe('sessions the server can end', () => {
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: user.email });
     expect(await mailsTo(user.email, 'Nieuw wachtwoord kiezen')).toHaveLength(4);
   });
-
 });
 
 describe('the session cookie over https', () => {
@@ -211,13 +298,21 @@ describe('reset mails when many requests arrive at once', () => {
           t.app.inject({
             method: 'POST',
             url: '/medewerker/wachtwoord-vergeten',
-            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `203.0.113.${i + 1}` },
+            headers: {
+              cookie,
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-forwarded-for': `203.0.113.${i + 1}`,
+            },
             payload: new URLSearchParams({ _csrf: token, email: user.email }).toString(),
           }),
         ),
       );
       expect(results.map((r) => r.statusCode)).toEqual(Array(30).fill(200));
-      const mails = await t.app.db.selectFrom('outbox_message').select('id').where('to_address', '=', user.email).execute();
+      const mails = await t.app.db
+        .selectFrom('outbox_message')
+        .select('id')
+        .where('to_address', '=', user.email)
+        .execute();
       expect(mails).toHaveLength(3);
     } finally {
       await t.close();

@@ -9,7 +9,9 @@ const value = process.env.TEST_WALL_CLOCK;
 if (value) {
   const start = Date.parse(value);
   if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(start)) {
-    throw new Error(`TEST_WALL_CLOCK must be an ISO instant with an offset, like 2027-10-30T23:30:00+02:00 (got ${value})`);
+    throw new Error(
+      `TEST_WALL_CLOCK must be an ISO instant with an offset, like 2027-10-30T23:30:00+02:00 (got ${value})`,
+    );
   }
   shiftDate(start);
 }

@@ -7,7 +7,8 @@ import { makeTeam } from '../helpers/fixtures.js';
 import { makeLogin } from '../helpers/staff.js';
 import { at, html, mailsTo, makeWorld, NOW, SECRET_QUESTION, send, type World } from './blocks-world.js';
 
-const enter = (c: Client, fields: Record<string, string>) => send(c, '/medewerker/afwezigheid/nieuw', { fromTime: '', untilTime: '', note: '', ...fields });
+const enter = (c: Client, fields: Record<string, string>) =>
+  send(c, '/medewerker/afwezigheid/nieuw', { fromTime: '', untilTime: '', note: '', ...fields });
 const idFrom = (location: unknown) => Number(/\/medewerker\/afwezigheid\/(\d+)$/.exec(String(location))![1]);
 
 describe('absence', () => {
@@ -38,7 +39,11 @@ describe('absence', () => {
 
   it('a coach enters an absence of whole days; the page lists her blocks in it with the colleagues free then', async () => {
     const s = await sickWeek();
-    const row = await t.app.db.selectFrom('absence').selectAll().where('id', '=', s.absenceId).executeTakeFirstOrThrow();
+    const row = await t.app.db
+      .selectFrom('absence')
+      .selectAll()
+      .where('id', '=', s.absenceId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ staff_id: s.w.fatima.id, kind: 'sick', note: 'Griep', created_by: s.w.fatima.id });
     expect(row.starts_at.toISOString()).toBe(at('2026-12-14T00:00').toISOString());
     expect(row.ends_at.toISOString()).toBe(at('2026-12-19T00:00').toISOString());
@@ -49,7 +54,12 @@ describe('absence', () => {
     expect(page.body).toContain('In deze tijd staan 4 blokken.');
     for (const b of [s.b1, s.b2, s.b3, s.b4]) expect(page.body).toContain(`name="action_${b}"`);
     expect(page.body).not.toContain(`name="action_${s.later}"`);
-    const options = (blockId: number) => [...new RegExp(`<select[^>]*id="replacement_${blockId}"[^>]*>([\\s\\S]*?)</select>`).exec(page.body)![1]!.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1]));
+    const options = (blockId: number) =>
+      [
+        ...new RegExp(`<select[^>]*id="replacement_${blockId}"[^>]*>([\\s\\S]*?)</select>`)
+          .exec(page.body)![1]!
+          .matchAll(/<option value="(\d+)"/g),
+      ].map((m) => Number(m[1]));
     // Monday: Kees, Mohamed and Sanne are free. Tuesday: Sanne and Mohamed are in their own block.
     expect(options(s.b1).sort()).toEqual([s.kees.id, s.w.sanne.id, s.w.mohamed.id, s.w.lead.id].sort());
     expect(options(s.b2).sort()).toEqual([s.kees.id, s.w.lead.id].sort());
@@ -57,7 +67,9 @@ describe('absence', () => {
     expect(page.body).toContain(`id="action_${s.b1}-solo"`);
     expect(page.body).not.toContain(`id="action_${s.b4}-solo"`);
     expect(page.body).not.toContain(`id="action_${s.b3}-move"`);
-    expect(page.body).toContain('kan naar dinsdag 15 december 2026, 09:00–10:00, met Mohamed Yilmaz &amp; Sanne Visser');
+    expect(page.body).toContain(
+      'kan naar dinsdag 15 december 2026, 09:00–10:00, met Mohamed Yilmaz &amp; Sanne Visser',
+    );
 
     const list = await s.fatima.get('/medewerker/afwezigheid');
     expect(list.body).toContain(`href="/medewerker/afwezigheid/${s.absenceId}"`);
@@ -68,8 +80,10 @@ describe('absence', () => {
   it('handles every block in one go: a replacement partner, solo, moved appointments, a cancelled block', async () => {
     const s = await sickWeek();
     const res = await send(s.fatima, `/medewerker/afwezigheid/${s.absenceId}`, {
-      [`action_${s.b1}`]: 'replace', [`replacement_${s.b1}`]: String(s.kees.id),
-      [`action_${s.b2}`]: 'move', [`target_${s.a2.id}`]: `${s.other}_${at('2026-12-15T09:00').toISOString()}`,
+      [`action_${s.b1}`]: 'replace',
+      [`replacement_${s.b1}`]: String(s.kees.id),
+      [`action_${s.b2}`]: 'move',
+      [`target_${s.a2.id}`]: `${s.other}_${at('2026-12-15T09:00').toISOString()}`,
       [`action_${s.b3}`]: 'solo',
       [`action_${s.b4}`]: 'cancel',
     });
@@ -82,7 +96,13 @@ describe('absence', () => {
     // Replacement: Fatima's row inactive, Kees in with the block's period.
     expect(status(s.b1).status).toBe('active');
     const rows1 = await s.w.coachRows(s.b1);
-    expect(rows1.map((r) => [r.coach_id, r.active]).sort()).toEqual([[s.w.fatima.id, false], [s.w.jeroen.id, true], [s.kees.id, true]].sort());
+    expect(rows1.map((r) => [r.coach_id, r.active]).sort()).toEqual(
+      [
+        [s.w.fatima.id, false],
+        [s.w.jeroen.id, true],
+        [s.kees.id, true],
+      ].sort(),
+    );
     const kees = rows1.find((r) => r.coach_id === s.kees.id)!;
     expect(new Date(kees.from).toISOString()).toBe(at('2026-12-14T09:00').toISOString());
     expect(new Date(kees.to).toISOString()).toBe(at('2026-12-14T12:00').toISOString());
@@ -93,26 +113,41 @@ describe('absence', () => {
     expect(a2.starts_at.toISOString()).toBe(at('2026-12-15T09:00').toISOString());
     // Solo: Jeroen alone.
     expect(status(s.b3)).toMatchObject({ status: 'active', solo: true });
-    expect((await s.w.coachRows(s.b3)).map((r) => [r.coach_id, r.active]).sort()).toEqual([[s.w.fatima.id, false], [s.w.jeroen.id, true]].sort());
+    expect((await s.w.coachRows(s.b3)).map((r) => [r.coach_id, r.active]).sort()).toEqual(
+      [
+        [s.w.fatima.id, false],
+        [s.w.jeroen.id, true],
+      ].sort(),
+    );
     // Cancelled, with its appointment.
     expect(status(s.b4).status).toBe('cancelled');
-    expect((await db.selectFrom('appointment').select('status').where('id', '=', s.a4.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+    expect(
+      (await db.selectFrom('appointment').select('status').where('id', '=', s.a4.id).executeTakeFirstOrThrow()).status,
+    ).toBe('cancelled');
     expect(status(s.later).status).toBe('active');
 
     // Mails.
     const a1Mail = await mailsTo(t.app, s.a1.email);
     expect(a1Mail.map((m) => m.subject)).toEqual(['Uw afspraak gaat door: maandag 14 december 2026, 10:30–11:30']);
     expect(a1Mail[0]!.body_text).toContain('Fatima kan er dan niet zijn. U krijgt bezoek van Jeroen & Kees.');
-    expect((await mailsTo(t.app, s.a2.email)).map((m) => m.subject)).toEqual(['Uw afspraak is verzet: dinsdag 15 december 2026, 09:00–10:00']);
+    expect((await mailsTo(t.app, s.a2.email)).map((m) => m.subject)).toEqual([
+      'Uw afspraak is verzet: dinsdag 15 december 2026, 09:00–10:00',
+    ]);
     expect((await mailsTo(t.app, s.a4.email)).map((m) => m.subject)).toEqual(['Uw afspraak is afgezegd']);
-    expect((await mailsTo(t.app, s.kees.email)).map((m) => m.subject)).toEqual(['Wijziging in uw blok: maandag 14 december 2026, 09:00–12:00']);
-    const jeroen = (await mailsTo(t.app, s.w.jeroen.email)).map((m) => m.subject);
-    expect(jeroen).toEqual(expect.arrayContaining([
+    expect((await mailsTo(t.app, s.kees.email)).map((m) => m.subject)).toEqual([
       'Wijziging in uw blok: maandag 14 december 2026, 09:00–12:00',
-      'U gaat alleen: woensdag 16 december 2026, 13:00–16:00',
-      'Blok geannuleerd: dinsdag 15 december 2026, 09:00–12:00',
-    ]));
-    expect((await mailsTo(t.app, s.w.sanne.email)).map((m) => m.subject)).toEqual(['Nieuwe afspraak in uw blok: dinsdag 15 december 2026, 09:00–10:00']);
+    ]);
+    const jeroen = (await mailsTo(t.app, s.w.jeroen.email)).map((m) => m.subject);
+    expect(jeroen).toEqual(
+      expect.arrayContaining([
+        'Wijziging in uw blok: maandag 14 december 2026, 09:00–12:00',
+        'U gaat alleen: woensdag 16 december 2026, 13:00–16:00',
+        'Blok geannuleerd: dinsdag 15 december 2026, 09:00–12:00',
+      ]),
+    );
+    expect((await mailsTo(t.app, s.w.sanne.email)).map((m) => m.subject)).toEqual([
+      'Nieuwe afspraak in uw blok: dinsdag 15 december 2026, 09:00–10:00',
+    ]);
     const all = await db.selectFrom('outbox_message').select('body_text').execute();
     expect(all.some((m) => m.body_text.includes(SECRET_QUESTION))).toBe(false);
 
@@ -126,27 +161,50 @@ describe('absence', () => {
     const outboxBefore = (await t.app.db.selectFrom('outbox_message').select('id').execute()).length;
     const res = await send(s.fatima, `/medewerker/afwezigheid/${s.absenceId}`, {
       [`action_${s.b1}`]: 'cancel',
-      [`action_${s.b2}`]: 'replace', [`replacement_${s.b2}`]: String(s.w.sanne.id),
+      [`action_${s.b2}`]: 'replace',
+      [`replacement_${s.b2}`]: String(s.w.sanne.id),
       [`action_${s.b3}`]: 'solo',
       [`action_${s.b4}`]: 'cancel',
     });
     expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('Sanne Visser heeft al een blok op dinsdag 15 december 2026, 09:00–12:00 (samen met Mohamed Yilmaz).');
+    expect(res.body).toContain(
+      'Sanne Visser heeft al een blok op dinsdag 15 december 2026, 09:00–12:00 (samen met Mohamed Yilmaz).',
+    );
     expect(res.body).toContain('Er is niets opgeslagen.');
-    expect((await s.w.blocks()).map((b) => [b.id, b.status, b.solo]).sort((x, y) => Number(x[0]) - Number(y[0]))).toEqual([s.b1, s.b2, s.b3, s.b4, s.later].map((id) => [id, 'active', id === s.b4]).concat([[s.other, 'active', false]]).sort((x, y) => Number(x[0]) - Number(y[0])));
+    expect(
+      (await s.w.blocks()).map((b) => [b.id, b.status, b.solo]).sort((x, y) => Number(x[0]) - Number(y[0])),
+    ).toEqual(
+      [s.b1, s.b2, s.b3, s.b4, s.later]
+        .map((id) => [id, 'active', id === s.b4])
+        .concat([[s.other, 'active', false]])
+        .sort((x, y) => Number(x[0]) - Number(y[0])),
+    );
     expect((await s.w.coachRows(s.b2)).map((r) => r.coach_id).sort()).toEqual([s.w.fatima.id, s.w.jeroen.id].sort());
     expect((await s.w.coachRows(s.b3)).every((r) => r.active)).toBe(true);
-    expect((await t.app.db.selectFrom('appointment').select('status').where('id', '=', s.a4.id).executeTakeFirstOrThrow()).status).toBe('booked');
+    expect(
+      (await t.app.db.selectFrom('appointment').select('status').where('id', '=', s.a4.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('booked');
     expect((await t.app.db.selectFrom('outbox_message').select('id').execute()).length).toBe(outboxBefore);
   });
 
   it('refuses bad choices next to the block, and saves nothing', async () => {
     const s = await sickWeek();
     const absent = await makeLogin(t.app, s.w.team.id, 'coach', 'Noor Peters');
-    await t.app.db.insertInto('absence').values({ staff_id: absent.id, starts_at: at('2026-12-14T00:00'), ends_at: at('2026-12-15T00:00'), kind: 'leave' }).execute();
+    await t.app.db
+      .insertInto('absence')
+      .values({
+        staff_id: absent.id,
+        starts_at: at('2026-12-14T00:00'),
+        ends_at: at('2026-12-15T00:00'),
+        kind: 'leave',
+      })
+      .execute();
     const res = await send(s.fatima, `/medewerker/afwezigheid/${s.absenceId}`, {
-      [`action_${s.b1}`]: 'replace', [`replacement_${s.b1}`]: String(absent.id),
-      [`action_${s.b2}`]: 'replace', [`replacement_${s.b2}`]: String(s.w.fatima.id),
+      [`action_${s.b1}`]: 'replace',
+      [`replacement_${s.b1}`]: String(absent.id),
+      [`action_${s.b2}`]: 'replace',
+      [`replacement_${s.b2}`]: String(s.w.fatima.id),
       [`action_${s.b3}`]: 'move',
       [`action_${s.b4}`]: 'solo',
     });
@@ -166,7 +224,14 @@ describe('absence', () => {
     expect(empty.body).toContain('Kies welke collega in de plaats komt.');
     expect(empty.body).toContain(`href="#action_${s.b2}"`);
     expect(empty.body).toContain('Kies wat er met dit blok gebeurt.');
-    expect((await s.w.blocks()).map((b) => [b.id, b.status, b.solo]).sort((x, y) => Number(x[0]) - Number(y[0]))).toEqual([s.b1, s.b2, s.b3, s.b4, s.later].map((id) => [id, 'active', id === s.b4]).concat([[s.other, 'active', false]]).sort((x, y) => Number(x[0]) - Number(y[0])));
+    expect(
+      (await s.w.blocks()).map((b) => [b.id, b.status, b.solo]).sort((x, y) => Number(x[0]) - Number(y[0])),
+    ).toEqual(
+      [s.b1, s.b2, s.b3, s.b4, s.later]
+        .map((id) => [id, 'active', id === s.b4])
+        .concat([[s.other, 'active', false]])
+        .sort((x, y) => Number(x[0]) - Number(y[0])),
+    );
     expect((await s.w.coachRows(s.b1)).every((r) => r.active)).toBe(true);
   });
 
@@ -174,7 +239,14 @@ describe('absence', () => {
     const w = await makeWorld(t.app);
     const block = await w.block([w.jeroen, w.sanne], '2026-12-09T09:00', '2026-12-09T12:00');
     const lead = await w.as(w.lead);
-    const res = await enter(lead, { staff: String(w.jeroen.id), fromDate: '9-12-2026', fromTime: '08:00', untilDate: '9-12-2026', untilTime: '13:00', kind: 'leave' });
+    const res = await enter(lead, {
+      staff: String(w.jeroen.id),
+      fromDate: '9-12-2026',
+      fromTime: '08:00',
+      untilDate: '9-12-2026',
+      untilTime: '13:00',
+      kind: 'leave',
+    });
     expect(res.statusCode).toBe(303);
     const id = idFrom(res.headers.location);
     const row = await t.app.db.selectFrom('absence').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -189,18 +261,31 @@ describe('absence', () => {
     expect(page.body).toContain('Alleen de wijkcoach zelf en de teamleider kunnen deze blokken regelen.');
     expect(page.body).toContain('woensdag 9 december 2026 08:00 tot woensdag 9 december 2026 13:00');
     expect(page.body).not.toContain(`name="action_${block}"`);
-    expect((await fatima.submit('/medewerker/afwezigheid', { [`action_${block}`]: 'solo' }, `/medewerker/afwezigheid/${id}`)).statusCode).toBe(403);
+    expect(
+      (await fatima.submit('/medewerker/afwezigheid', { [`action_${block}`]: 'solo' }, `/medewerker/afwezigheid/${id}`))
+        .statusCode,
+    ).toBe(403);
     expect((await fatima.get('/medewerker/afwezigheid')).body).not.toContain(`/medewerker/afwezigheid/${id}"`);
     expect((await lead.get('/medewerker/afwezigheid')).body).toContain('Jeroen Bakker');
     const other = await makeWorld(t.app);
     const outsider = await other.as(other.lead);
     expect((await outsider.get(`/medewerker/afwezigheid/${id}`)).statusCode).toBe(404);
-    expect((await outsider.submit('/medewerker/afwezigheid', { [`action_${block}`]: 'solo' }, `/medewerker/afwezigheid/${id}`)).statusCode).toBe(404);
+    expect(
+      (
+        await outsider.submit(
+          '/medewerker/afwezigheid',
+          { [`action_${block}`]: 'solo' },
+          `/medewerker/afwezigheid/${id}`,
+        )
+      ).statusCode,
+    ).toBe(404);
     expect((await w.blocks())[0]!.solo).toBe(false);
 
     expect((await send(lead, `/medewerker/afwezigheid/${id}`, { [`action_${block}`]: 'solo' })).statusCode).toBe(303);
     expect((await w.blocks())[0]!.solo).toBe(true);
-    expect((await mailsTo(t.app, w.sanne.email)).map((m) => m.subject)).toEqual(['U gaat alleen: woensdag 9 december 2026, 09:00–12:00']);
+    expect((await mailsTo(t.app, w.sanne.email)).map((m) => m.subject)).toEqual([
+      'U gaat alleen: woensdag 9 december 2026, 09:00–12:00',
+    ]);
   });
 
   describe('bad input on the absence form', () => {
@@ -221,12 +306,24 @@ describe('absence', () => {
       [{ untilDate: '' }, 'untilDate', 'Vul in tot en met welke datum u afwezig bent.'],
       [{ untilDate: '2026-13-01' }, 'untilDate', 'Vul de laatste dag in zoals 8-12-2026.'],
       [{ untilDate: '2026-12-10' }, 'untilDate', 'Het einde moet na het begin liggen.'],
-      [{ fromDate: '2026-12-14', fromTime: '13:00', untilDate: '2026-12-14', untilTime: '12:00' }, 'untilDate', 'Het einde moet na het begin liggen.'],
-      [{ fromDate: '2026-11-16', untilDate: '2026-11-20' }, 'untilDate', 'Deze tijd is al voorbij. Geef alleen afwezigheid door die nog komt of nu is.'],
+      [
+        { fromDate: '2026-12-14', fromTime: '13:00', untilDate: '2026-12-14', untilTime: '12:00' },
+        'untilDate',
+        'Het einde moet na het begin liggen.',
+      ],
+      [
+        { fromDate: '2026-11-16', untilDate: '2026-11-20' },
+        'untilDate',
+        'Deze tijd is al voorbij. Geef alleen afwezigheid door die nog komt of nu is.',
+      ],
       [{ untilDate: '2028-01-01' }, 'untilDate', 'Geef hoogstens een jaar tegelijk door.'],
       [{ fromTime: '25:00' }, 'fromTime', 'Vul een begintijd in zoals 13:00, of laat het leeg.'],
       [{ untilTime: 'middag' }, 'untilTime', 'Vul een eindtijd in zoals 13:00, of laat het leeg.'],
-      [{ fromDate: '2027-03-28', fromTime: '02:15', untilDate: '2027-03-29' }, 'fromTime', 'Deze begintijd bestaat niet op deze dag, omdat de klok dan een uur vooruit gaat.'],
+      [
+        { fromDate: '2027-03-28', fromTime: '02:15', untilDate: '2027-03-29' },
+        'fromTime',
+        'Deze begintijd bestaat niet op deze dag, omdat de klok dan een uur vooruit gaat.',
+      ],
       [{ kind: '' }, 'kind', 'Kies de soort afwezigheid.'],
       [{ kind: 'vakantie' }, 'kind', 'Kies de soort afwezigheid.'],
       [{ note: 'x'.repeat(501) }, 'note', 'De opmerking is te lang. Gebruik hoogstens 500 tekens.'],
@@ -237,9 +334,12 @@ describe('absence', () => {
       expect(res.body).toContain(`id="${fieldName}-error"`);
       expect(res.body).toContain(`href="#${fieldName}"`);
       expect(res.body).toContain(html(message));
-      for (const [k, v] of Object.entries(fields)) if (k !== 'kind' && k !== 'note') expect(res.body).toContain(`value="${html(v)}"`);
+      for (const [k, v] of Object.entries(fields))
+        if (k !== 'kind' && k !== 'note') expect(res.body).toContain(`value="${html(v)}"`);
       if (fields.note) expect(res.body).toContain(`>${fields.note}</textarea>`);
-      expect(await t.app.db.selectFrom('absence').select('id').where('staff_id', '=', w.fatima.id).execute()).toEqual([]);
+      expect(await t.app.db.selectFrom('absence').select('id').where('staff_id', '=', w.fatima.id).execute()).toEqual(
+        [],
+      );
     });
     it('a team lead must say who is absent, someone of the team', async () => {
       let res = await enter(lead, ok);

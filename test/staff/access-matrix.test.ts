@@ -60,7 +60,10 @@ describe('access matrix of staff routes', () => {
   it('has an access rule on every route, and staff routes are not public by accident', () => {
     const rules = t.app.routeRules;
     expect(rules.filter((r) => r.access === undefined)).toEqual([]);
-    const publicStaff = staffRules().filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`).sort();
+    const publicStaff = staffRules()
+      .filter((r) => r.access === 'public')
+      .map((r) => `${r.method} ${r.url}`)
+      .sort();
     expect(publicStaff).toEqual([
       'GET /medewerker/inloggen',
       'GET /medewerker/ontgrendelen/:token',
@@ -77,11 +80,13 @@ describe('access matrix of staff routes', () => {
   it('refuses to start with a route that declares no rule, or a staff route that leans on a public scope', async () => {
     for (const register of [
       (app: FastifyInstance) => app.get('/zonder-regel', async () => 'open'),
-      (app: FastifyInstance) => app.register(async (scope) => {
-        publicScope(scope);
-        scope.get('/medewerker/geheim', async () => 'open');
-      }),
-      (app: FastifyInstance) => app.get('/rare-regel', { config: { access: { roles: ['superuser' as Role] } } }, async () => 'open'),
+      (app: FastifyInstance) =>
+        app.register(async (scope) => {
+          publicScope(scope);
+          scope.get('/medewerker/geheim', async () => 'open');
+        }),
+      (app: FastifyInstance) =>
+        app.get('/rare-regel', { config: { access: { roles: ['superuser' as Role] } } }, async () => 'open'),
     ]) {
       const app = await buildApp(testConfig(), { db: t.app.db, logger: false, mailWorker: false });
       const started = (async () => {
@@ -96,7 +101,9 @@ describe('access matrix of staff routes', () => {
   it('keeps every rule for every role, team and the logged-out visitor', async () => {
     const failures: string[] = [];
     // Logging out ends the client's session, so it goes last.
-    const routes = [...staffRules()].sort((a, b) => Number(a.url.endsWith('/uitloggen')) - Number(b.url.endsWith('/uitloggen')));
+    const routes = [...staffRules()].sort(
+      (a, b) => Number(a.url.endsWith('/uitloggen')) - Number(b.url.endsWith('/uitloggen')),
+    );
     for (const route of routes) {
       const access = route.access;
       // Logged out.
@@ -104,7 +111,8 @@ describe('access matrix of staff routes', () => {
       const anonUrl = fill(route.url, own);
       const res = route.method === 'GET' ? await anon.get(anonUrl) : await anon.post(anonUrl, {});
       if (access === 'public') {
-        if (res.statusCode === 303 && String(res.headers.location).startsWith('/medewerker/inloggen?')) failures.push(`${route.method} ${route.url} logged out: sent to login but is public`);
+        if (res.statusCode === 303 && String(res.headers.location).startsWith('/medewerker/inloggen?'))
+          failures.push(`${route.method} ${route.url} logged out: sent to login but is public`);
         continue;
       }
       if (!(res.statusCode === 303 && String(res.headers.location).startsWith('/medewerker/inloggen'))) {
@@ -115,13 +123,18 @@ describe('access matrix of staff routes', () => {
         const mine = await call(c, route.method, fill(route.url, own));
         const allowed = access.roles.includes(role);
         if (!allowed) {
-          if (mine.statusCode !== 403) failures.push(`${route.method} ${route.url} as ${role}: expected 403, got ${mine.statusCode}`);
+          if (mine.statusCode !== 403)
+            failures.push(`${route.method} ${route.url} as ${role}: expected 403, got ${mine.statusCode}`);
           continue;
         }
-        if ([401, 403, 404].includes(mine.statusCode) || mine.statusCode >= 500) failures.push(`${route.method} ${route.url} as ${role} (own team): got ${mine.statusCode}`);
+        if ([401, 403, 404].includes(mine.statusCode) || mine.statusCode >= 500)
+          failures.push(`${route.method} ${route.url} as ${role} (own team): got ${mine.statusCode}`);
         if (access.teamScoped && /:\w+Id/.test(route.url)) {
           const theirs = await call(c, route.method, fill(route.url, other));
-          if (theirs.statusCode !== 404) failures.push(`${route.method} ${route.url} as ${role} (other team): expected 404, got ${theirs.statusCode}`);
+          if (theirs.statusCode !== 404)
+            failures.push(
+              `${route.method} ${route.url} as ${role} (other team): expected 404, got ${theirs.statusCode}`,
+            );
         }
       }
     }
@@ -136,9 +149,17 @@ describe('access matrix of staff routes', () => {
 
   it('asks for a login on every method and on unknown URLs under the staff area', async () => {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
-      for (const path of ['/medewerker/beheer/medewerkers', '/medewerker/bestaat-niet', '/MEDEWERKER/beheer', '/%6dedewerker/niets']) {
+      for (const path of [
+        '/medewerker/beheer/medewerkers',
+        '/medewerker/bestaat-niet',
+        '/MEDEWERKER/beheer',
+        '/%6dedewerker/niets',
+      ]) {
         const res = await rawRequest(port, method, path);
-        expect([res.status, res.headers.location?.split('?')[0]], `${method} ${path}`).toEqual([303, '/medewerker/inloggen']);
+        expect([res.status, res.headers.location?.split('?')[0]], `${method} ${path}`).toEqual([
+          303,
+          '/medewerker/inloggen',
+        ]);
       }
     }
     // Logged in, an unknown staff URL is just not found.
@@ -149,9 +170,39 @@ describe('access matrix of staff routes', () => {
   });
 
   async function tableCounts() {
-    const count = async (table: 'audit_event' | 'outbox_message' | 'team_area' | 'team' | 'staff_user' | 'staff_token' | 'block' | 'absence' | 'appointment' | 'referrer_contact') =>
-      Number((await t.app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const tables = ['audit_event', 'outbox_message', 'team_area', 'team', 'staff_user', 'staff_token', 'block', 'absence', 'appointment', 'referrer_contact'] as const;
+    const count = async (
+      table:
+        | 'audit_event'
+        | 'outbox_message'
+        | 'team_area'
+        | 'team'
+        | 'staff_user'
+        | 'staff_token'
+        | 'block'
+        | 'absence'
+        | 'appointment'
+        | 'referrer_contact',
+    ) =>
+      Number(
+        (
+          await t.app.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const tables = [
+      'audit_event',
+      'outbox_message',
+      'team_area',
+      'team',
+      'staff_user',
+      'staff_token',
+      'block',
+      'absence',
+      'appointment',
+      'referrer_contact',
+    ] as const;
     return Object.fromEntries(await Promise.all(tables.map(async (x) => [x, await count(x)])));
   }
 
@@ -164,7 +215,9 @@ describe('access matrix of staff routes', () => {
   }
 
   it('lets no other spelling of a staff path reach a staff page or write, logged out or in the wrong role', async () => {
-    const protectedRules = staffRules().filter((r): r is RouteRule & { access: { roles: readonly Role[] } } => r.access !== 'public');
+    const protectedRules = staffRules().filter(
+      (r): r is RouteRule & { access: { roles: readonly Role[] } } => r.access !== 'public',
+    );
     const visitors: Array<Role | null> = [null, ...ALL_STAFF];
     const before = await tableCounts();
     reached.length = 0;
@@ -176,7 +229,17 @@ describe('access matrix of staff routes', () => {
       for (const rule of protectedRules) {
         if (visitor && rule.access.roles.includes(visitor)) continue;
         for (const path of spellings(fill(rule.url, own))) {
-          const body = rule.method === 'POST' ? new URLSearchParams({ _csrf: token, from: '9999', name: 'Inbreker', email: 'inbreker@example.nl', role: 'admin', active: 'yes' }).toString() : undefined;
+          const body =
+            rule.method === 'POST'
+              ? new URLSearchParams({
+                  _csrf: token,
+                  from: '9999',
+                  name: 'Inbreker',
+                  email: 'inbreker@example.nl',
+                  role: 'admin',
+                  active: 'yes',
+                }).toString()
+              : undefined;
           const res = await rawRequest(port, rule.method, path, {
             headers: { cookie, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
             ...(body ? { body } : {}),
@@ -185,13 +248,19 @@ describe('access matrix of staff routes', () => {
           const who = visitor ?? 'logged out';
           if (res.status >= 200 && res.status < 300) failures.push(`${rule.method} ${path} as ${who}: ${res.status}`);
           if (res.status >= 500) failures.push(`${rule.method} ${path} as ${who}: ${res.status}`);
-          if (res.status === 303 && !res.headers.location?.startsWith('/medewerker/inloggen')) failures.push(`${rule.method} ${path} as ${who}: sent to ${res.headers.location}`);
+          if (res.status === 303 && !res.headers.location?.startsWith('/medewerker/inloggen'))
+            failures.push(`${rule.method} ${path} as ${who}: sent to ${res.headers.location}`);
         }
       }
       // Whatever got as far as a handler must be a route this visitor may use.
       for (const r of reached) {
-        const rule = t.app.routeRules.find((x) => x.url === r.route && x.method === (r.method === 'HEAD' ? 'GET' : r.method));
-        const mayUse = r.route === '(404)' || rule?.access === 'public' || (visitor !== null && rule !== undefined && rule.access.roles.includes(visitor));
+        const rule = t.app.routeRules.find(
+          (x) => x.url === r.route && x.method === (r.method === 'HEAD' ? 'GET' : r.method),
+        );
+        const mayUse =
+          r.route === '(404)' ||
+          rule?.access === 'public' ||
+          (visitor !== null && rule !== undefined && rule.access.roles.includes(visitor));
         if (!mayUse) failures.push(`${r.method} ${r.route} reached its handler as ${visitor ?? 'logged out'}`);
       }
     }

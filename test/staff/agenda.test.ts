@@ -24,17 +24,39 @@ describe('my agenda and my calendar feed', () => {
   async function appointment(blockId: number, start: string, end: string, extra: Record<string, unknown> = {}) {
     const resident = await t.app.db
       .insertInto('resident')
-      .values({ name: 'Anna de Vries', email: EMAIL, phone: PHONE, street: 'Steenstraat', house_number: '12a', postcode: '6811AB', city: 'Arnhem' })
+      .values({
+        name: 'Anna de Vries',
+        email: EMAIL,
+        phone: PHONE,
+        street: 'Steenstraat',
+        house_number: '12a',
+        postcode: '6811AB',
+        city: 'Arnhem',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const request = await t.app.db
       .insertInto('request')
-      .values({ resident_id: resident.id, team_id: teamId, channel: 'online', question: QUESTION, status: 'scheduled', submitted_at: at('2026-11-20T09:00') })
+      .values({
+        resident_id: resident.id,
+        team_id: teamId,
+        channel: 'online',
+        question: QUESTION,
+        status: 'scheduled',
+        submitted_at: at('2026-11-20T09:00'),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const row = await t.app.db
       .insertInto('appointment')
-      .values({ request_id: request.id, block_id: blockId, starts_at: at(start), ends_at: at(end), manage_token_hash: newTokenHash(), ...extra })
+      .values({
+        request_id: request.id,
+        block_id: blockId,
+        starts_at: at(start),
+        ends_at: at(end),
+        manage_token_hash: newTokenHash(),
+        ...extra,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -50,22 +72,54 @@ describe('my agenda and my calendar feed', () => {
     ids.me = me.id;
     ids.partner = partner.id;
     // Today (Tuesday): 09:00–12:00 → slots 09:00 and 10:30 (60 minutes + 30 travel).
-    ids.today = await makeBlock(t.app.db, { teamId, start: at('2026-11-24T09:00'), end: at('2026-11-24T12:00'), coachIds: [me.id, partner.id] });
+    ids.today = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2026-11-24T09:00'),
+      end: at('2026-11-24T12:00'),
+      coachIds: [me.id, partner.id],
+    });
     // Thursday with another partner: 13:00 and 14:30.
-    ids.thursday = await makeBlock(t.app.db, { teamId, start: at('2026-11-26T13:00'), end: at('2026-11-26T16:00'), coachIds: [me.id, other.id] });
+    ids.thursday = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2026-11-26T13:00'),
+      end: at('2026-11-26T16:00'),
+      coachIds: [me.id, other.id],
+    });
     // Not mine: the partner with someone else on Wednesday.
-    ids.notMine = await makeBlock(t.app.db, { teamId, start: at('2026-11-25T09:00'), end: at('2026-11-25T12:00'), coachIds: [partner.id, other.id] });
+    ids.notMine = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2026-11-25T09:00'),
+      end: at('2026-11-25T12:00'),
+      coachIds: [partner.id, other.id],
+    });
     // Next week, Monday.
-    ids.nextWeek = await makeBlock(t.app.db, { teamId, start: at('2026-11-30T09:00'), end: at('2026-11-30T12:00'), coachIds: [me.id, partner.id] });
+    ids.nextWeek = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2026-11-30T09:00'),
+      end: at('2026-11-30T12:00'),
+      coachIds: [me.id, partner.id],
+    });
     // Spring: the day summer time starts, and a winter-time day before it.
-    ids.spring = await makeBlock(t.app.db, { teamId, start: at('2027-03-28T09:00'), end: at('2027-03-28T12:00'), coachIds: [me.id, partner.id] });
-    ids.march = await makeBlock(t.app.db, { teamId, start: at('2027-03-10T09:00'), end: at('2027-03-10T12:00'), coachIds: [me.id, other.id] });
+    ids.spring = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2027-03-28T09:00'),
+      end: at('2027-03-28T12:00'),
+      coachIds: [me.id, partner.id],
+    });
+    ids.march = await makeBlock(t.app.db, {
+      teamId,
+      start: at('2027-03-10T09:00'),
+      end: at('2027-03-10T12:00'),
+      coachIds: [me.id, other.id],
+    });
 
     ids.a1 = await appointment(ids.today, '2026-11-24T10:30', '2026-11-24T11:30');
     ids.a2 = await appointment(ids.thursday, '2026-11-26T14:30', '2026-11-26T15:30', { mode: 'phone' });
     ids.cancelled = await appointment(ids.thursday, '2026-11-26T13:00', '2026-11-26T14:00', { status: 'cancelled' });
     ids.notMineAppt = await appointment(ids.notMine, '2026-11-25T09:00', '2026-11-25T10:00');
-    ids.soloPartner = await appointment(ids.nextWeek, '2026-11-30T09:00', '2026-11-30T10:00', { solo_coach_id: partner.id });
+    ids.soloPartner = await appointment(ids.nextWeek, '2026-11-30T09:00', '2026-11-30T10:00', {
+      solo_coach_id: partner.id,
+    });
     ids.spring1 = await appointment(ids.spring, '2027-03-28T10:30', '2027-03-28T11:30', { mode: 'home' });
     ids.march1 = await appointment(ids.march, '2027-03-10T09:00', '2027-03-10T10:00', { mode: 'office' });
     coach = await loggedIn(t.app, me.email);
@@ -109,8 +163,17 @@ describe('my agenda and my calendar feed', () => {
       expect(week).not.toContain(`data-block="${ids.nextWeek}"`);
       expect(week).not.toContain(`/medewerker/afspraken/${ids.cancelled}`);
       // The slot times are the public calendar's cut of the block.
-      const cut = cutSlots({ id: ids.today!, starts_at: at('2026-11-24T09:00'), ends_at: at('2026-11-24T12:00'), slot_minutes: 60, buffer_minutes: 30 });
-      expect(cut.map((s) => DateTime.fromJSDate(s.start, { zone: 'Europe/Amsterdam' }).toFormat('HH:mm'))).toEqual(['09:00', '10:30']);
+      const cut = cutSlots({
+        id: ids.today!,
+        starts_at: at('2026-11-24T09:00'),
+        ends_at: at('2026-11-24T12:00'),
+        slot_minutes: 60,
+        buffer_minutes: 30,
+      });
+      expect(cut.map((s) => DateTime.fromJSDate(s.start, { zone: 'Europe/Amsterdam' }).toFormat('HH:mm'))).toEqual([
+        '09:00',
+        '10:30',
+      ]);
       // Week navigation, Monday to Friday.
       expect(html).toContain('href="/medewerker/agenda?week=2026-W47"');
       expect(html).toContain('href="/medewerker/agenda?week=2026-W49"');
@@ -126,7 +189,11 @@ describe('my agenda and my calendar feed', () => {
       const week = res.body.slice(res.body.indexOf('id="week-title"'));
       expect(week).toContain('Week 49: ma 30 nov tot en met vr 4 dec');
       const block = blockHtml(week, ids.nextWeek!);
-      expect(rows(block)[0]).toEqual({ time: '09:00–10:00', state: 'Geboekt: Anna de Vries', link: `/medewerker/afspraken/${ids.soloPartner}` });
+      expect(rows(block)[0]).toEqual({
+        time: '09:00–10:00',
+        state: 'Geboekt: Anna de Vries',
+        link: `/medewerker/afspraken/${ids.soloPartner}`,
+      });
       expect(block).toContain('alleen Jeroen Bakker gaat');
       expect(week).not.toContain(`data-block="${ids.today}"`);
       // Today's appointments stay at the top, whatever week is shown.
@@ -183,10 +250,19 @@ describe('my agenda and my calendar feed', () => {
       expect(res.body).toContain('Maak een link');
       expect(res.body).toContain('name="_csrf"');
       const token = await makeFeed();
-      const row = await t.app.db.selectFrom('staff_user').select('ical_token_hash').where('id', '=', ids.me!).executeTakeFirstOrThrow();
+      const row = await t.app.db
+        .selectFrom('staff_user')
+        .select('ical_token_hash')
+        .where('id', '=', ids.me!)
+        .executeTakeFirstOrThrow();
       expect(row.ical_token_hash).toBe(hashToken(token));
       expect(row.ical_token_hash).not.toContain(token);
-      const audits = await t.app.db.selectFrom('audit_event').select('action').where('action', '=', 'ical_token_rotated').where('actor_staff_id', '=', ids.me!).execute();
+      const audits = await t.app.db
+        .selectFrom('audit_event')
+        .select('action')
+        .where('action', '=', 'ical_token_rotated')
+        .where('actor_staff_id', '=', ids.me!)
+        .execute();
       expect(audits.length).toBeGreaterThan(0);
     });
 
@@ -234,7 +310,9 @@ describe('my agenda and my calendar feed', () => {
       try {
         const events = parse((await new Client(t.app).get(`/agenda/${token}.ics`)).body);
         const uids = events.map((e) => e.uid).sort();
-        expect(uids).toEqual([`agenda-appointment-${ids.a1}@localhost`, `agenda-appointment-${ids.a2}@localhost`].sort());
+        expect(uids).toEqual(
+          [`agenda-appointment-${ids.a1}@localhost`, `agenda-appointment-${ids.a2}@localhost`].sort(),
+        );
         const phone = events.find((e) => e.uid === `agenda-appointment-${ids.a2}@localhost`)!;
         expect(phone.summary).toBe('Keukentafelgesprek (telefonisch)');
         expect(phone.location).toBeNull();
@@ -279,7 +357,14 @@ function rows(block: string): { time: string; state: string; link: string | null
   for (const m of block.matchAll(/<tr class="kt-slot-(?:free|booked)">([\s\S]*?)<\/tr>/g)) {
     const cells = [...m[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]!);
     const link = /href="([^"]+)"/.exec(cells[1]!)?.[1] ?? null;
-    out.push({ time: cells[0]!.trim(), state: cells[1]!.replace(/<[^>]+>/g, '').replace(/\s*\(.*\)$/, '').trim(), link });
+    out.push({
+      time: cells[0]!.trim(),
+      state: cells[1]!
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s*\(.*\)$/, '')
+        .trim(),
+      link,
+    });
   }
   return out;
 }

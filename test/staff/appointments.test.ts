@@ -20,31 +20,66 @@ describe('appointment page', () => {
   let otherCoach: Client;
   const id: Record<string, number> = {};
 
-  async function makeCase(o: { block: number; start: string; end: string; resident?: Row; request?: Row; appointment?: Row; residentId?: number; teamId?: number }) {
+  async function makeCase(o: {
+    block: number;
+    start: string;
+    end: string;
+    resident?: Row;
+    request?: Row;
+    appointment?: Row;
+    residentId?: number;
+    teamId?: number;
+  }) {
     const residentId =
       o.residentId ??
       (
         await t.app.db
           .insertInto('resident')
-          .values({ name: 'Anna de Vries', email: 'anna@example.nl', phone: '06 12345678', street: 'Steenstraat', house_number: '12a', postcode: '6811AB', city: 'Arnhem', ...o.resident })
+          .values({
+            name: 'Anna de Vries',
+            email: 'anna@example.nl',
+            phone: '06 12345678',
+            street: 'Steenstraat',
+            house_number: '12a',
+            postcode: '6811AB',
+            city: 'Arnhem',
+            ...o.resident,
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
     const request = await t.app.db
       .insertInto('request')
-      .values({ resident_id: residentId, team_id: o.teamId ?? id.team!, channel: 'online', question: QUESTION, status: 'scheduled', submitted_at: SUBMITTED, ...o.request })
+      .values({
+        resident_id: residentId,
+        team_id: o.teamId ?? id.team!,
+        channel: 'online',
+        question: QUESTION,
+        status: 'scheduled',
+        submitted_at: SUBMITTED,
+        ...o.request,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const appt = await t.app.db
       .insertInto('appointment')
-      .values({ request_id: request.id, block_id: o.block, starts_at: at(o.start), ends_at: at(o.end), manage_token_hash: newTokenHash(), ...o.appointment })
+      .values({
+        request_id: request.id,
+        block_id: o.block,
+        starts_at: at(o.start),
+        ends_at: at(o.end),
+        manage_token_hash: newTokenHash(),
+        ...o.appointment,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { residentId, requestId: request.id, appointmentId: appt.id };
   }
 
-  const appt = (appointmentId: number) => t.app.db.selectFrom('appointment').selectAll().where('id', '=', appointmentId).executeTakeFirstOrThrow();
-  const request = (requestId: number) => t.app.db.selectFrom('request').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+  const appt = (appointmentId: number) =>
+    t.app.db.selectFrom('appointment').selectAll().where('id', '=', appointmentId).executeTakeFirstOrThrow();
+  const request = (requestId: number) =>
+    t.app.db.selectFrom('request').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
   const page = (appointmentId: number) => `/medewerker/afspraken/${appointmentId}`;
 
   beforeAll(async () => {
@@ -61,43 +96,126 @@ describe('appointment page', () => {
     const otherPartner = await makeLogin(t.app, teamB.id, 'coach', 'Lisa Noord');
     Object.assign(id, { me: me.id, partner: partner.id, third: third.id, teamlead: teamlead.id, other: other.id });
 
-    const future = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T16:00'), coachIds: [me.id, partner.id] });
-    const past = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-11-23T09:00'), end: at('2026-11-23T16:00'), coachIds: [me.id, partner.id] });
-    const older = await makeBlock(t.app.db, { teamId: team.id, start: at('2026-06-02T09:00'), end: at('2026-06-02T12:00'), coachIds: [me.id, third.id] });
-    const blockB = await makeBlock(t.app.db, { teamId: teamB.id, start: at('2026-12-08T09:00'), end: at('2026-12-08T12:00'), coachIds: [other.id, otherPartner.id] });
+    const future = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T16:00'),
+      coachIds: [me.id, partner.id],
+    });
+    const past = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-11-23T09:00'),
+      end: at('2026-11-23T16:00'),
+      coachIds: [me.id, partner.id],
+    });
+    const older = await makeBlock(t.app.db, {
+      teamId: team.id,
+      start: at('2026-06-02T09:00'),
+      end: at('2026-06-02T12:00'),
+      coachIds: [me.id, third.id],
+    });
+    const blockB = await makeBlock(t.app.db, {
+      teamId: teamB.id,
+      start: at('2026-12-08T09:00'),
+      end: at('2026-12-08T12:00'),
+      coachIds: [other.id, otherPartner.id],
+    });
 
     const referrer = await t.app.db
       .insertInto('referrer')
-      .values({ kind: 'huisarts', organisation: 'Huisartsenpraktijk Presikhaaf', name: 'Dr. Jansen', phone: '026 111 2222' })
+      .values({
+        kind: 'huisarts',
+        organisation: 'Huisartsenpraktijk Presikhaaf',
+        name: 'Dr. Jansen',
+        phone: '026 111 2222',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const main = await makeCase({
-      block: future, start: '2026-12-08T09:00', end: '2026-12-08T10:00',
+      block: future,
+      start: '2026-12-08T09:00',
+      end: '2026-12-08T10:00',
       resident: { language: 'ar', interpreter: true, date_of_birth: '1984-05-17' },
-      request: { topics: ['parenting', 'money'], about: 'child', companion: 'mijn zus', referrer_id: referrer.id, channel: 'referrer', consent_referrer_at: at('2026-11-20T12:00'), consent_feedback: true },
+      request: {
+        topics: ['parenting', 'money'],
+        about: 'child',
+        companion: 'mijn zus',
+        referrer_id: referrer.id,
+        channel: 'referrer',
+        consent_referrer_at: at('2026-11-20T12:00'),
+        consent_feedback: true,
+      },
     });
     Object.assign(id, { main: main.appointmentId, mainRequest: main.requestId, resident: main.residentId });
     // Earlier requests of the same resident: one of this team (held, plan made) and one of another team.
-    const earlier = await makeCase({ block: older, start: '2026-06-02T09:00', end: '2026-06-02T10:00', residentId: main.residentId, request: { question: 'Eerdere vraag over huur', status: 'closed', submitted_at: at('2026-05-20T09:00') }, appointment: { status: 'held', outcome: 'held', result: 'plan_made' } });
+    const earlier = await makeCase({
+      block: older,
+      start: '2026-06-02T09:00',
+      end: '2026-06-02T10:00',
+      residentId: main.residentId,
+      request: { question: 'Eerdere vraag over huur', status: 'closed', submitted_at: at('2026-05-20T09:00') },
+      appointment: { status: 'held', outcome: 'held', result: 'plan_made' },
+    });
     id.earlierAppt = earlier.appointmentId;
-    const elsewhere = await makeCase({ block: blockB, start: '2026-12-08T11:00', end: '2026-12-08T12:00', residentId: main.residentId, teamId: teamB.id, request: { question: 'Vraag bij het andere team', submitted_at: at('2026-04-01T09:00') } });
+    const elsewhere = await makeCase({
+      block: blockB,
+      start: '2026-12-08T11:00',
+      end: '2026-12-08T12:00',
+      residentId: main.residentId,
+      teamId: teamB.id,
+      request: { question: 'Vraag bij het andere team', submitted_at: at('2026-04-01T09:00') },
+    });
     id.teamBAppt = elsewhere.appointmentId;
     id.teamBRequest = elsewhere.requestId;
 
-    const p1 = await makeCase({ block: past, start: '2026-11-23T09:00', end: '2026-11-23T10:00', resident: { name: 'Bert Gehouden' } });
+    const p1 = await makeCase({
+      block: past,
+      start: '2026-11-23T09:00',
+      end: '2026-11-23T10:00',
+      resident: { name: 'Bert Gehouden' },
+    });
     Object.assign(id, { pastHeld: p1.appointmentId, pastHeldRequest: p1.requestId });
-    const p2 = await makeCase({ block: past, start: '2026-11-23T10:30', end: '2026-11-23T11:30', resident: { name: 'Cor Nietgekomen' } });
+    const p2 = await makeCase({
+      block: past,
+      start: '2026-11-23T10:30',
+      end: '2026-11-23T11:30',
+      resident: { name: 'Cor Nietgekomen' },
+    });
     Object.assign(id, { pastNoShow: p2.appointmentId, pastNoShowRequest: p2.requestId });
-    const p3 = await makeCase({ block: past, start: '2026-11-23T12:00', end: '2026-11-23T13:00', resident: { name: 'Dina Veilig' }, request: { safety_flag: true, urgent_24h: true } });
+    const p3 = await makeCase({
+      block: past,
+      start: '2026-11-23T12:00',
+      end: '2026-11-23T13:00',
+      resident: { name: 'Dina Veilig' },
+      request: { safety_flag: true, urgent_24h: true },
+    });
     Object.assign(id, { safety: p3.appointmentId, safetyRequest: p3.requestId });
-    const f2 = await makeCase({ block: future, start: '2026-12-08T10:30', end: '2026-12-08T11:30', resident: { name: 'Eva Zonderadres', street: null, phone: null }, appointment: { mode: 'office' } });
+    const f2 = await makeCase({
+      block: future,
+      start: '2026-12-08T10:30',
+      end: '2026-12-08T11:30',
+      resident: { name: 'Eva Zonderadres', street: null, phone: null },
+      appointment: { mode: 'office' },
+    });
     id.noContact = f2.appointmentId;
-    const f3 = await makeCase({ block: future, start: '2026-12-08T12:00', end: '2026-12-08T13:00', resident: { name: 'Frank Zondermail', email: null } });
+    const f3 = await makeCase({
+      block: future,
+      start: '2026-12-08T12:00',
+      end: '2026-12-08T13:00',
+      resident: { name: 'Frank Zondermail', email: null },
+    });
     id.noEmail = f3.appointmentId;
     // A call-back request without an appointment (closed on its own page).
     const cb = await t.app.db
       .insertInto('request')
-      .values({ resident_id: main.residentId, team_id: team.id, channel: 'phone', question: 'Bel mij terug', status: 'callback', submitted_at: NOW })
+      .values({
+        resident_id: main.residentId,
+        team_id: team.id,
+        channel: 'phone',
+        question: 'Bel mij terug',
+        status: 'callback',
+        submitted_at: NOW,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     id.callbackRequest = cb.id;
@@ -114,11 +232,28 @@ describe('appointment page', () => {
       expect(res.statusCode).toBe(200);
       const html = res.body;
       for (const text of [
-        QUESTION, 'Opvoeden en kinderen, Geld en schulden', 'Voor mijn kind', 'dinsdag 8 december 2026, 09:00–10:00', 'huisbezoek: Steenstraat 12a, 6811AB Arnhem',
-        'href="tel:0612345678"', 'anna@example.nl', 'Arabisch; tolk nodig', 'mijn zus', '17 mei 1984', 'Huisartsenpraktijk Presikhaaf', 'Dr. Jansen', 'Huisarts',
-        'Gegeven op vrijdag 20 november 2026', 'Fatima El Amrani &amp; Jeroen Bakker', 'via een verwijzer',
-        'Eerdere vraag over huur', 'Plan gemaakt', `href="/medewerker/afspraken/${id.earlierAppt}"`, 'Bij Wijkteam Noord',
-      ]) expect(html, text).toContain(text);
+        QUESTION,
+        'Opvoeden en kinderen, Geld en schulden',
+        'Voor mijn kind',
+        'dinsdag 8 december 2026, 09:00–10:00',
+        'huisbezoek: Steenstraat 12a, 6811AB Arnhem',
+        'href="tel:0612345678"',
+        'anna@example.nl',
+        'Arabisch; tolk nodig',
+        'mijn zus',
+        '17 mei 1984',
+        'Huisartsenpraktijk Presikhaaf',
+        'Dr. Jansen',
+        'Huisarts',
+        'Gegeven op vrijdag 20 november 2026',
+        'Fatima El Amrani &amp; Jeroen Bakker',
+        'via een verwijzer',
+        'Eerdere vraag over huur',
+        'Plan gemaakt',
+        `href="/medewerker/afspraken/${id.earlierAppt}"`,
+        'Bij Wijkteam Noord',
+      ])
+        expect(html, text).toContain(text);
       // Another team's earlier question stays hidden.
       expect(html).not.toContain('Vraag bij het andere team');
       expect(html).not.toContain(`/medewerker/afspraken/${id.teamBAppt}`);
@@ -128,7 +263,13 @@ describe('appointment page', () => {
 
     it('writes an audit event for every view', async () => {
       const count = async () =>
-        (await t.app.db.selectFrom('audit_event').selectAll().where('action', '=', 'view_question').where('subject_type', '=', 'appointment').where('subject_id', '=', id.noContact!).execute());
+        await t.app.db
+          .selectFrom('audit_event')
+          .selectAll()
+          .where('action', '=', 'view_question')
+          .where('subject_type', '=', 'appointment')
+          .where('subject_id', '=', id.noContact!)
+          .execute();
       expect(await count()).toHaveLength(0);
       await coach.get(page(id.noContact!));
       await lead.get(page(id.noContact!));
@@ -142,13 +283,23 @@ describe('appointment page', () => {
     });
 
     it('is a 404 for another team, and for roles without case access a 403', async () => {
-      const before = await t.app.db.selectFrom('audit_event').select('id').where('action', '=', 'view_question').where('actor_staff_id', '=', id.other!).execute();
+      const before = await t.app.db
+        .selectFrom('audit_event')
+        .select('id')
+        .where('action', '=', 'view_question')
+        .where('actor_staff_id', '=', id.other!)
+        .execute();
       const res = await otherCoach.get(page(id.main!));
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain(QUESTION);
       expect((await otherCoach.get('/medewerker/afspraken/999999')).statusCode).toBe(404);
       expect((await otherCoach.get('/medewerker/afspraken/abc')).statusCode).toBe(404);
-      const after = await t.app.db.selectFrom('audit_event').select('id').where('action', '=', 'view_question').where('actor_staff_id', '=', id.other!).execute();
+      const after = await t.app.db
+        .selectFrom('audit_event')
+        .select('id')
+        .where('action', '=', 'view_question')
+        .where('actor_staff_id', '=', id.other!)
+        .execute();
       expect(after).toHaveLength(before.length);
       for (const role of ['frontoffice', 'admin'] as const) {
         const u = await makeLogin(t.app, null, role);
@@ -177,7 +328,11 @@ describe('appointment page', () => {
       expect(res.body).toContain(`>${long}</textarea>`);
       expect((await appt(id.main!)).called_at).toBeNull();
 
-      res = await coach.submit(page(id.main!), { callNote: 'Afspraak blijft staan; zus is erbij.' }, `${page(id.main!)}/gebeld`);
+      res = await coach.submit(
+        page(id.main!),
+        { callNote: 'Afspraak blijft staan; zus is erbij.' },
+        `${page(id.main!)}/gebeld`,
+      );
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${page(id.main!)}?klaar=gebeld`);
       const a = await appt(id.main!);
@@ -186,14 +341,20 @@ describe('appointment page', () => {
       res = await coach.get(res.headers.location as string);
       expect(res.body).toContain('Opgeslagen: u heeft de inwoner gebeld.');
       expect(res.body).toContain('Gebeld op di 24 nov om 10:00: Afspraak blijft staan; zus is erbij.');
-      const audits = await t.app.db.selectFrom('audit_event').selectAll().where('action', '=', 'appointment_called').where('subject_id', '=', id.main!).execute();
+      const audits = await t.app.db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'appointment_called')
+        .where('subject_id', '=', id.main!)
+        .execute();
       expect(audits).toHaveLength(1);
       expect(audits[0]!.actor_staff_id).toBe(id.me);
     });
   });
 
   describe('mode and going alone', () => {
-    const vorm = (appointmentId: number, fields: Record<string, string>) => coach.submit(page(appointmentId), fields, `${page(appointmentId)}/vorm`);
+    const vorm = (appointmentId: number, fields: Record<string, string>) =>
+      coach.submit(page(appointmentId), fields, `${page(appointmentId)}/vorm`);
 
     it('refuses bad input with a message at the field, keeping the choice', async () => {
       let res = await vorm(id.main!, { mode: 'boot', solo: '' });
@@ -228,8 +389,16 @@ describe('appointment page', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${page(id.main!)}?klaar=vorm`);
       expect((await appt(id.main!)).solo_coach_id).toBe(id.partner);
-      const partner = await t.app.db.selectFrom('staff_user').select('email').where('id', '=', id.partner!).executeTakeFirstOrThrow();
-      const mails = await t.app.db.selectFrom('outbox_message').selectAll().where('id', 'not in', before.length ? before.map((b) => b.id) : [0]).execute();
+      const partner = await t.app.db
+        .selectFrom('staff_user')
+        .select('email')
+        .where('id', '=', id.partner!)
+        .executeTakeFirstOrThrow();
+      const mails = await t.app.db
+        .selectFrom('outbox_message')
+        .selectAll()
+        .where('id', 'not in', before.length ? before.map((b) => b.id) : [0])
+        .execute();
       expect(mails.map((m) => m.to_address)).toEqual([partner.email]);
       expect(mails[0]!.subject).toContain('Afspraak gewijzigd');
       expect(mails[0]!.body_text).toContain('Jeroen gaat alleen.');
@@ -244,7 +413,11 @@ describe('appointment page', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${page(id.main!)}?klaar=vorm-gemaild`);
       expect((await appt(id.main!)).mode).toBe('phone');
-      const mails = await t.app.db.selectFrom('outbox_message').selectAll().where('id', 'not in', before.length ? before.map((b) => b.id) : [0]).execute();
+      const mails = await t.app.db
+        .selectFrom('outbox_message')
+        .selectAll()
+        .where('id', 'not in', before.length ? before.map((b) => b.id) : [0])
+        .execute();
       // The resident, and the partner coach (the one who did not make the change).
       expect(mails).toHaveLength(2);
       expect(mails[0]!.to_address).toBe('anna@example.nl');
@@ -252,7 +425,13 @@ describe('appointment page', () => {
       expect(mails[0]!.body_text).toContain('telefonisch: wij bellen u');
       expect(mails[0]!.body_text).not.toContain(QUESTION);
       expect(mails[0]!.ics).toContain('BEGIN:VEVENT');
-      const audit = await t.app.db.selectFrom('audit_event').selectAll().where('action', '=', 'appointment_mode_changed').where('subject_id', '=', id.main!).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const audit = await t.app.db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'appointment_mode_changed')
+        .where('subject_id', '=', id.main!)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       expect(audit.detail).toMatchObject({ from: 'home', to: 'phone' });
       const shown = await coach.get(res.headers.location as string);
       expect(shown.body).toContain('De inwoner krijgt een e-mail met de nieuwe gegevens.');
@@ -267,7 +446,8 @@ describe('appointment page', () => {
   });
 
   describe('outcome', () => {
-    const uitkomst = (appointmentId: number, fields: Record<string, string>) => coach.submit(page(appointmentId), fields, `${page(appointmentId)}/uitkomst`);
+    const uitkomst = (appointmentId: number, fields: Record<string, string>) =>
+      coach.submit(page(appointmentId), fields, `${page(appointmentId)}/uitkomst`);
 
     it('is only possible once the conversation has started', async () => {
       const shown = await coach.get(page(id.main!));
@@ -321,7 +501,12 @@ describe('appointment page', () => {
       const r = await request(id.pastNoShowRequest!);
       expect(r.status).toBe('scheduled');
       expect(r.first_contact_at).toBeNull();
-      const audit = await t.app.db.selectFrom('audit_event').selectAll().where('action', '=', 'appointment_outcome').where('subject_id', '=', id.pastNoShow!).executeTakeFirstOrThrow();
+      const audit = await t.app.db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('action', '=', 'appointment_outcome')
+        .where('subject_id', '=', id.pastNoShow!)
+        .executeTakeFirstOrThrow();
       expect(audit.detail).toMatchObject({ outcome: 'no_show' });
     });
   });
@@ -339,7 +524,11 @@ describe('appointment page', () => {
       res = await regie({ leadCoach: String(id.third) });
       expect(res.statusCode).toBe(303);
       expect((await request(id.mainRequest!)).lead_coach_id).toBe(id.third);
-      const resident = await t.app.db.selectFrom('resident').select('lead_coach_id').where('id', '=', id.resident!).executeTakeFirstOrThrow();
+      const resident = await t.app.db
+        .selectFrom('resident')
+        .select('lead_coach_id')
+        .where('id', '=', id.resident!)
+        .executeTakeFirstOrThrow();
       expect(resident.lead_coach_id).toBe(id.third);
       const shown = await coach.get(res.headers.location as string);
       expect(shown.body).toContain('Opgeslagen: de regie is aangepast.');
@@ -349,7 +538,11 @@ describe('appointment page', () => {
 
   describe('closing a request', () => {
     const close = (c: Client, appointmentId: number, requestId: number, note: string) =>
-      c.submit(page(appointmentId), { closeNote: note, appointmentId: String(appointmentId) }, `/medewerker/aanvragen/${requestId}/sluiten`);
+      c.submit(
+        page(appointmentId),
+        { closeNote: note, appointmentId: String(appointmentId) },
+        `/medewerker/aanvragen/${requestId}/sluiten`,
+      );
 
     it('needs a note, and waits for a planned appointment', async () => {
       let res = await close(coach, id.pastHeld!, id.pastHeldRequest!, '');
@@ -368,7 +561,11 @@ describe('appointment page', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe(`${page(id.pastHeld!)}?klaar=gesloten`);
       const r = await request(id.pastHeldRequest!);
-      expect(r).toMatchObject({ status: 'closed', closed_by: id.me, close_note: 'Plan gemaakt, verder via schuldhulp.' });
+      expect(r).toMatchObject({
+        status: 'closed',
+        closed_by: id.me,
+        close_note: 'Plan gemaakt, verder via schuldhulp.',
+      });
       expect(r.closed_at?.toISOString()).toBe(NOW.toISOString());
       const shown = await coach.get(res.headers.location as string);
       expect(shown.body).toContain('De aanvraag is afgesloten.');
@@ -383,14 +580,16 @@ describe('appointment page', () => {
       expect(shown.body).not.toContain(`action="/medewerker/aanvragen/${id.safetyRequest}/sluiten"`);
       let res = await close(coach, id.safety!, id.safetyRequest!, 'Klaar');
       expect(res.statusCode).toBe(403);
-      expect(res.body).toContain('Deze aanvraag heeft een veiligheidssignaal. Alleen een teamleider kan hem afsluiten.');
+      expect(res.body).toContain(
+        'Deze aanvraag heeft een veiligheidssignaal. Alleen een teamleider kan hem afsluiten.',
+      );
       expect((await request(id.safetyRequest!)).status).toBe('scheduled');
       res = await close(lead, id.safety!, id.safetyRequest!, 'Besproken in het team; Veilig Thuis is betrokken.');
       expect(res.statusCode).toBe(303);
       expect(await request(id.safetyRequest!)).toMatchObject({ status: 'closed', closed_by: id.teamlead });
     });
 
-    it('closes a request without an appointment on its own page, and not another team\'s', async () => {
+    it("closes a request without an appointment on its own page, and not another team's", async () => {
       const url = `/medewerker/aanvragen/${id.callbackRequest}/sluiten`;
       let res = await coach.get(url);
       expect(res.statusCode).toBe(200);
@@ -403,7 +602,11 @@ describe('appointment page', () => {
       expect((await coach.get(res.headers.location as string)).body).toContain('De aanvraag is afgesloten.');
       expect((await request(id.callbackRequest!)).status).toBe('closed');
       expect((await otherCoach.get(url)).statusCode).toBe(404);
-      const direct = await coach.submit(page(id.main!), { closeNote: 'x' }, `/medewerker/aanvragen/${id.teamBRequest}/sluiten`);
+      const direct = await coach.submit(
+        page(id.main!),
+        { closeNote: 'x' },
+        `/medewerker/aanvragen/${id.teamBRequest}/sluiten`,
+      );
       expect(direct.statusCode).toBe(404);
       expect((await request(id.teamBRequest!)).status).toBe('scheduled');
     });

@@ -24,7 +24,11 @@ describe('staff login', () => {
     expect(res.headers.location).toBe('/medewerker/inloggen?terug=%2Fmedewerker');
     const page = await c.get(res.headers.location as string);
     expect(page.body).toContain('name="back" value="/medewerker"');
-    const login = await c.submit('/medewerker/inloggen', { email: coach.email.toUpperCase(), password: PASSWORD, back: '/medewerker' });
+    const login = await c.submit('/medewerker/inloggen', {
+      email: coach.email.toUpperCase(),
+      password: PASSWORD,
+      back: '/medewerker',
+    });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/medewerker');
     const home = await c.get('/medewerker');
@@ -37,7 +41,11 @@ describe('staff login', () => {
 
   it('never redirects to another site after login', async () => {
     const c = new Client(t.app);
-    const res = await c.submit('/medewerker/inloggen', { email: coach.email, password: PASSWORD, back: '//evil.example/medewerker' });
+    const res = await c.submit('/medewerker/inloggen', {
+      email: coach.email,
+      password: PASSWORD,
+      back: '//evil.example/medewerker',
+    });
     expect(res.headers.location).toBe('/medewerker');
   });
 
@@ -69,8 +77,14 @@ describe('staff login', () => {
     const unknown = await c.submit('/medewerker/wachtwoord-vergeten', { email: 'nobody@example.nl' });
     const known = await c.submit('/medewerker/wachtwoord-vergeten', { email: coach.email });
     expect(unknown.statusCode).toBe(200);
-    expect(known.body.replace(/name="_csrf" value="[^"]+"/g, '')).toBe(unknown.body.replace(/name="_csrf" value="[^"]+"/g, ''));
-    const mails = await t.app.db.selectFrom('outbox_message').where('subject', '=', 'Nieuw wachtwoord kiezen').selectAll().execute();
+    expect(known.body.replace(/name="_csrf" value="[^"]+"/g, '')).toBe(
+      unknown.body.replace(/name="_csrf" value="[^"]+"/g, ''),
+    );
+    const mails = await t.app.db
+      .selectFrom('outbox_message')
+      .where('subject', '=', 'Nieuw wachtwoord kiezen')
+      .selectAll()
+      .execute();
     expect(mails.map((m) => m.to_address)).toEqual([coach.email]);
     const link = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]+)/.exec(mails[0]!.body_text)!;
     const token = link[1]!;
@@ -91,7 +105,12 @@ describe('staff login', () => {
     await loggedIn(t.app, coach.email, 'a long new password 1');
 
     await c.submit('/medewerker/wachtwoord-vergeten', { email: coach.email });
-    const second = await t.app.db.selectFrom('outbox_message').where('subject', '=', 'Nieuw wachtwoord kiezen').orderBy('id', 'desc').select('body_text').executeTakeFirstOrThrow();
+    const second = await t.app.db
+      .selectFrom('outbox_message')
+      .where('subject', '=', 'Nieuw wachtwoord kiezen')
+      .orderBy('id', 'desc')
+      .select('body_text')
+      .executeTakeFirstOrThrow();
     const link2 = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(second.body_text)![0];
     expect((await c.get(link2)).statusCode).toBe(200);
     advance(61);

@@ -15,7 +15,8 @@ export const NOW = at('2026-11-24T10:00');
 export const SECRET_QUESTION = 'Mijn geheime vraag over schulden';
 
 /** HTML as Eta escapes it, to find a message in a page. */
-export const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 export async function makeWorld(app: FastifyInstance) {
   const db = app.db;
@@ -34,31 +35,62 @@ export async function makeWorld(app: FastifyInstance) {
     lead,
     as: (u: { email: string }) => loggedIn(app, u.email),
     block: (coaches: { id: number }[], from: string, to: string) =>
-      makeBlock(db, { teamId: team.id, start: at(from), end: at(to), coachIds: coaches.map((c) => c.id), solo: coaches.length === 1 }),
+      makeBlock(db, {
+        teamId: team.id,
+        start: at(from),
+        end: at(to),
+        coachIds: coaches.map((c) => c.id),
+        solo: coaches.length === 1,
+      }),
     /** A booked appointment of `minutes` from `start` in the block, with a known manage token. */
     async book(blockId: number, start: string, minutes = 60) {
       const request = await makeRequest(db, team.id);
-      await db.updateTable('request').set({ question: SECRET_QUESTION, status: 'scheduled' }).where('id', '=', request.id).execute();
+      await db
+        .updateTable('request')
+        .set({ question: SECRET_QUESTION, status: 'scheduled' })
+        .where('id', '=', request.id)
+        .execute();
       const token = randomBytes(24).toString('base64url');
       const s = DateTime.fromISO(start, { zone: ZONE });
       const { id } = await db
         .insertInto('appointment')
-        .values({ request_id: request.id, block_id: blockId, starts_at: s.toJSDate(), ends_at: s.plus({ minutes }).toJSDate(), manage_token_hash: hashToken(token) })
+        .values({
+          request_id: request.id,
+          block_id: blockId,
+          starts_at: s.toJSDate(),
+          ends_at: s.plus({ minutes }).toJSDate(),
+          manage_token_hash: hashToken(token),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const resident = await db.selectFrom('resident').select(['email', 'name']).where('id', '=', request.resident_id).executeTakeFirstOrThrow();
+      const resident = await db
+        .selectFrom('resident')
+        .select(['email', 'name'])
+        .where('id', '=', request.resident_id)
+        .executeTakeFirstOrThrow();
       return { id, token, email: resident.email!, requestId: request.id };
     },
-    blocks: () => db.selectFrom('block').selectAll().where('team_id', '=', team.id).orderBy('starts_at').orderBy('id').execute(),
+    blocks: () =>
+      db.selectFrom('block').selectAll().where('team_id', '=', team.id).orderBy('starts_at').orderBy('id').execute(),
     coachRows: (blockId: number) =>
-      db.selectFrom('block_coach').select(['coach_id', 'active', sql<Date>`lower(period)`.as('from'), sql<Date>`upper(period)`.as('to')]).where('block_id', '=', blockId).orderBy('coach_id').execute(),
+      db
+        .selectFrom('block_coach')
+        .select(['coach_id', 'active', sql<Date>`lower(period)`.as('from'), sql<Date>`upper(period)`.as('to')])
+        .where('block_id', '=', blockId)
+        .orderBy('coach_id')
+        .execute(),
   };
 }
 
 export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 export async function mailsTo(app: FastifyInstance, email: string) {
-  return app.db.selectFrom('outbox_message').select(['subject', 'body_text', 'ics']).where('to_address', '=', email).orderBy('id').execute();
+  return app.db
+    .selectFrom('outbox_message')
+    .select(['subject', 'body_text', 'ics'])
+    .where('to_address', '=', email)
+    .orderBy('id')
+    .execute();
 }
 
 /** Every block's coach rows have the block's own period. */
@@ -73,6 +105,16 @@ export async function periodsInStep(app: FastifyInstance, teamId: number): Promi
  * Opens a staff page and posts its form (to the page's own URL). The page also holds the
  * logout form in its menu, so the action is always given.
  */
-export function send(c: { submit(pageUrl: string, fields: Record<string, string>, action?: string): Promise<import('fastify').LightMyRequestResponse> }, url: string, fields: Record<string, string>) {
+export function send(
+  c: {
+    submit(
+      pageUrl: string,
+      fields: Record<string, string>,
+      action?: string,
+    ): Promise<import('fastify').LightMyRequestResponse>;
+  },
+  url: string,
+  fields: Record<string, string>,
+) {
   return c.submit(url, fields, url.replace(/\?.*$/, ''));
 }

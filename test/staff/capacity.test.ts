@@ -18,7 +18,9 @@ const fmt = formatters('nl');
 /** Per-day figures as the page's table shows them: date -> { free, booked }. */
 function tableFigures(html: string): Map<string, { free: number; booked: number }> {
   const out = new Map<string, { free: number; booked: number }>();
-  for (const m of html.matchAll(/<tr data-date="(\d{4}-\d{2}-\d{2})">[\s\S]*?data-free="(\d+)"[\s\S]*?data-booked="(\d+)"/g)) {
+  for (const m of html.matchAll(
+    /<tr data-date="(\d{4}-\d{2}-\d{2})">[\s\S]*?data-free="(\d+)"[\s\S]*?data-booked="(\d+)"/g,
+  )) {
     out.set(m[1]!, { free: Number(m[2]), booked: Number(m[3]) });
   }
   return out;
@@ -32,13 +34,41 @@ describe('team capacity', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: () => NOW });
     await seedDemo(t.app.db, NOW);
-    centrum = (await t.app.db.selectFrom('team').select('id').where('slug', '=', 'centrum').executeTakeFirstOrThrow()).id;
+    centrum = (await t.app.db.selectFrom('team').select('id').where('slug', '=', 'centrum').executeTakeFirstOrThrow())
+      .id;
     // A block today that started before now: its 09:00 slot and appointment are in the past.
-    const [a, b] = await t.app.db.selectFrom('staff_user').select('id').where('team_id', '=', centrum).where('role', '=', 'coach').orderBy('id', 'desc').limit(2).execute();
-    const blockId = await makeBlock(t.app.db, { teamId: centrum, start: at('2026-11-24T09:00'), end: at('2026-11-24T12:00'), coachIds: [a!.id, b!.id] });
-    const r = await t.app.db.selectFrom('request').select('id').where('team_id', '=', centrum).where('status', '=', 'scheduled').limit(1).executeTakeFirstOrThrow();
+    const [a, b] = await t.app.db
+      .selectFrom('staff_user')
+      .select('id')
+      .where('team_id', '=', centrum)
+      .where('role', '=', 'coach')
+      .orderBy('id', 'desc')
+      .limit(2)
+      .execute();
+    const blockId = await makeBlock(t.app.db, {
+      teamId: centrum,
+      start: at('2026-11-24T09:00'),
+      end: at('2026-11-24T12:00'),
+      coachIds: [a!.id, b!.id],
+    });
+    const r = await t.app.db
+      .selectFrom('request')
+      .select('id')
+      .where('team_id', '=', centrum)
+      .where('status', '=', 'scheduled')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     await t.app.db.updateTable('appointment').set({ status: 'cancelled' }).where('request_id', '=', r.id).execute();
-    await t.app.db.insertInto('appointment').values({ request_id: r.id, block_id: blockId, starts_at: at('2026-11-24T09:00'), ends_at: at('2026-11-24T10:00'), manage_token_hash: 'x-capacity-test' }).execute();
+    await t.app.db
+      .insertInto('appointment')
+      .values({
+        request_id: r.id,
+        block_id: blockId,
+        starts_at: at('2026-11-24T09:00'),
+        ends_at: at('2026-11-24T10:00'),
+        manage_token_hash: 'x-capacity-test',
+      })
+      .execute();
     lead = await loggedIn(t.app, demoLogins.users[1].email, demoLogins.password);
   });
   afterAll(async () => t.close());
@@ -75,7 +105,8 @@ describe('team capacity', () => {
     // The seed really produced something to count.
     expect([...sqlFree.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
     expect([...sqlBooked.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
-    for (const day of new Set([...sqlFree.keys(), ...sqlBooked.keys()])) expect(page.has(day), `day ${day} listed`).toBe(true);
+    for (const day of new Set([...sqlFree.keys(), ...sqlBooked.keys()]))
+      expect(page.has(day), `day ${day} listed`).toBe(true);
     for (const [day, f] of page) {
       expect({ day, ...f }).toEqual({ day, free: sqlFree.get(day) ?? 0, booked: sqlBooked.get(day) ?? 0 });
     }
@@ -97,7 +128,9 @@ describe('team capacity', () => {
       )
       select min(starts_at) as s from s
       where starts_at >= ${at('2026-11-25T00:00')}
-        and not exists (select 1 from appointment a where a.block_id = s.id and a.status = 'booked' and a.starts_at < s.ends_at and s.starts_at < a.ends_at)`.execute(t.app.db);
+        and not exists (select 1 from appointment a where a.block_id = s.id and a.status = 'booked' and a.starts_at < s.ends_at and s.starts_at < a.ends_at)`.execute(
+      t.app.db,
+    );
     const s = first.rows[0]!.s;
     const res = await lead.get('/medewerker/capaciteit');
     expect(res.body).toMatch(new RegExp(`<dd id="first-free">${fmt.date(s)}, ${fmt.time(s)}</dd>`));
@@ -141,7 +174,8 @@ describe('capacity warnings', () => {
     const team = await makeTeam(t.app.db, { name });
     const a = await makeLogin(t.app, team.id, 'coach');
     const b = await makeLogin(t.app, team.id, 'coach');
-    for (const [start, end] of blocks) await makeBlock(t.app.db, { teamId: team.id, start: at(start), end: at(end), coachIds: [a.id, b.id] });
+    for (const [start, end] of blocks)
+      await makeBlock(t.app.db, { teamId: team.id, start: at(start), end: at(end), coachIds: [a.id, b.id] });
     const lead = await makeLogin(t.app, team.id, 'teamlead');
     return { team, client: await loggedIn(t.app, lead.email) };
   }
@@ -151,9 +185,13 @@ describe('capacity warnings', () => {
     const res = await client.get('/medewerker/capaciteit');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('id="warn-promise"');
-    expect(res.body).toContain('Het eerste vrije moment voor een inwoner is vrijdag 11 december 2026, 09:00. Het team belooft een gesprek binnen 14 dagen, dus uiterlijk dinsdag 8 december 2026.');
+    expect(res.body).toContain(
+      'Het eerste vrije moment voor een inwoner is vrijdag 11 december 2026, 09:00. Het team belooft een gesprek binnen 14 dagen, dus uiterlijk dinsdag 8 december 2026.',
+    );
     expect(res.body).toContain('id="warn-threshold"');
-    expect(res.body).toContain('In de komende 14 dagen kunnen inwoners nog 0 vrije plekken boeken. De ondergrens van het team is 10.');
+    expect(res.body).toContain(
+      'In de komende 14 dagen kunnen inwoners nog 0 vrije plekken boeken. De ondergrens van het team is 10.',
+    );
     // A team that promises 21 days is within its promise with the same block.
     await t.app.db.updateTable('team').set({ promise_days: 21 }).where('id', '=', team.id).execute();
     const later = await client.get('/medewerker/capaciteit');
@@ -178,15 +216,24 @@ describe('capacity warnings', () => {
 
   it('shows no warning when the team keeps its promise, and counts waiting-list alarms of 30 days', async () => {
     const days = ['2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02'];
-    const { team, client } = await teamWith('Wijkteam Ruim', days.map((d) => [`${d}T09:00`, `${d}T17:00`] as [string, string]));
+    const { team, client } = await teamWith(
+      'Wijkteam Ruim',
+      days.map((d) => [`${d}T09:00`, `${d}T17:00`] as [string, string]),
+    );
     const other = await makeTeam(t.app.db);
     const alarm = (teamId: number, iso: string) =>
-      t.app.db.insertInto('audit_event').values({ action: 'no_capacity', team_id: teamId, at: at(iso), detail: '{}' }).execute();
+      t.app.db
+        .insertInto('audit_event')
+        .values({ action: 'no_capacity', team_id: teamId, at: at(iso), detail: '{}' })
+        .execute();
     await alarm(team.id, '2026-11-23T15:00');
     await alarm(team.id, '2026-10-26T09:00');
     await alarm(team.id, '2026-10-24T09:00'); // older than 30 days
     await alarm(other.id, '2026-11-23T15:00'); // another team
-    await t.app.db.insertInto('audit_event').values({ action: 'booking_created', team_id: team.id, at: NOW, detail: '{}' }).execute();
+    await t.app.db
+      .insertInto('audit_event')
+      .values({ action: 'booking_created', team_id: team.id, at: NOW, detail: '{}' })
+      .execute();
     const res = await client.get('/medewerker/capaciteit');
     expect(res.body).not.toContain('id="warn-promise"');
     expect(res.body).not.toContain('id="warn-threshold"');
@@ -198,8 +245,18 @@ describe('capacity warnings', () => {
 
 describe('capacity chart geometry', () => {
   it('stacks free on booked, scales to the busiest day and marks the promise', () => {
-    const day = (date: string, free: number, booked: number, withinPromise = true, bookable = true) => ({ date, free, booked, blocks: 1, bookable, withinPromise });
-    const m = chartModel([day('2026-11-24', 1, 1, true, false), day('2026-11-25', 6, 2), day('2026-11-26', 0, 0, false)], 'nl');
+    const day = (date: string, free: number, booked: number, withinPromise = true, bookable = true) => ({
+      date,
+      free,
+      booked,
+      blocks: 1,
+      bookable,
+      withinPromise,
+    });
+    const m = chartModel(
+      [day('2026-11-24', 1, 1, true, false), day('2026-11-25', 6, 2), day('2026-11-26', 0, 0, false)],
+      'nl',
+    );
     expect(m.max).toBe(8);
     const [a, b, c] = m.bars;
     expect(b!.bookedH + b!.freeH).toBeCloseTo(160);

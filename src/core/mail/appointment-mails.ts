@@ -26,10 +26,27 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
     .innerJoin('team', 'team.id', 'block.team_id')
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
-      'appointment.referrer_joins', 'appointment.referrer_location', 'referrer.name as referrer_name', 'referrer.organisation as referrer_organisation',
-      'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.block_id',
-      'request.id as request_id', 'resident.name', 'resident.email', 'resident.street', 'resident.house_number', 'resident.postcode',
-      'resident.city', 'resident.mail_locale', 'team.name as team_name', 'team.phone as team_phone', 'team.email as team_email',
+      'appointment.referrer_joins',
+      'appointment.referrer_location',
+      'referrer.name as referrer_name',
+      'referrer.organisation as referrer_organisation',
+      'appointment.id',
+      'appointment.starts_at',
+      'appointment.ends_at',
+      'appointment.mode',
+      'appointment.status',
+      'appointment.block_id',
+      'request.id as request_id',
+      'resident.name',
+      'resident.email',
+      'resident.street',
+      'resident.house_number',
+      'resident.postcode',
+      'resident.city',
+      'resident.mail_locale',
+      'team.name as team_name',
+      'team.phone as team_phone',
+      'team.email as team_email',
       'team.office_address',
     ])
     .where('appointment.id', '=', appointmentId)
@@ -42,7 +59,9 @@ export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
 
 export function placeText(
   t: ReturnType<typeof translator>,
-  a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'> & { referrer_location?: string | null },
+  a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'> & {
+    referrer_location?: string | null;
+  },
 ): string {
   // A 3-gesprek at the practice or school: the referrer's address, not the team's office.
   if (a.referrer_location && a.mode === 'office') return t('referral.mail.place', { address: a.referrer_location });
@@ -65,12 +84,24 @@ function firstNames(coaches: { name: string }[]): string {
 export type ResidentMailKind = 'booked' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
 /** The resident's mail about their appointment: booked, moved, cancelled or a reminder. */
-export async function residentAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: ResidentMailKind, manageToken: string | null, view?: AppointmentView): Promise<void> {
+export async function residentAppointmentMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  kind: ResidentMailKind,
+  manageToken: string | null,
+  view?: AppointmentView,
+): Promise<void> {
   const mail = residentMailOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind, manageToken);
   if (mail) await enqueueMail(trx, mail);
 }
 
-function residentMailOf(a: AppointmentView, ctx: MailContext, kind: ResidentMailKind, manageToken: string | null): OutgoingMail | null {
+function residentMailOf(
+  a: AppointmentView,
+  ctx: MailContext,
+  kind: ResidentMailKind,
+  manageToken: string | null,
+): OutgoingMail | null {
   if (!a.email) return null;
   const locale = a.mail_locale as Locale;
   const t = translator(locale);
@@ -82,7 +113,15 @@ function residentMailOf(a: AppointmentView, ctx: MailContext, kind: ResidentMail
     t('mail.greeting', { name: a.name }),
     '',
     t(`mail.resident.${kind}.intro`),
-    ...(kind === 'booked' && a.referrer_name ? ['', t('referral.mail.resident.signedUpBy', { name: a.referrer_name, organisation: a.referrer_organisation ?? '' })] : []),
+    ...(kind === 'booked' && a.referrer_name
+      ? [
+          '',
+          t('referral.mail.resident.signedUpBy', {
+            name: a.referrer_name,
+            organisation: a.referrer_organisation ?? '',
+          }),
+        ]
+      : []),
     '',
     `${t('mail.when')}: ${when}`,
     `${t('mail.where')}: ${place}`,
@@ -96,7 +135,12 @@ function residentMailOf(a: AppointmentView, ctx: MailContext, kind: ResidentMail
   } else {
     lines.push('', t('mail.bookAgain'), `${ctx.publicUrl}/aanmelden`);
   }
-  lines.push('', t('mail.questions', { team: a.team_name, phone: a.team_phone }), '', t('mail.signature', { team: a.team_name }));
+  lines.push(
+    '',
+    t('mail.questions', { team: a.team_name, phone: a.team_phone }),
+    '',
+    t('mail.signature', { team: a.team_name }),
+  );
   const ics = appointmentIcs({
     uid: `appointment-${a.id}@${new URL(ctx.publicUrl).hostname}`,
     start: a.starts_at,
@@ -114,11 +158,21 @@ function residentMailOf(a: AppointmentView, ctx: MailContext, kind: ResidentMail
 }
 
 /** Each coach of the block hears that their block changed: a link, no question text. */
-export async function coachAppointmentMail(trx: Trx, ctx: MailContext, appointmentId: number, kind: 'booked' | 'rescheduled' | 'cancelled', view?: AppointmentView): Promise<void> {
+export async function coachAppointmentMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  kind: 'booked' | 'rescheduled' | 'cancelled',
+  view?: AppointmentView,
+): Promise<void> {
   await enqueueMails(trx, coachMailsOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind));
 }
 
-function coachMailsOf(a: AppointmentView, ctx: MailContext, kind: 'booked' | 'rescheduled' | 'cancelled'): OutgoingMail[] {
+function coachMailsOf(
+  a: AppointmentView,
+  ctx: MailContext,
+  kind: 'booked' | 'rescheduled' | 'cancelled',
+): OutgoingMail[] {
   const t = translator('nl');
   const f = formatters('nl');
   const when = f.range(a.starts_at, a.ends_at);
@@ -141,7 +195,13 @@ function coachMailsOf(a: AppointmentView, ctx: MailContext, kind: 'booked' | 're
  * The other coaches of the block hear when a colleague changed how the conversation goes (mode,
  * or one coach going alone): a link, no question text.
  */
-export async function coachChangedMail(trx: Trx, ctx: MailContext, appointmentId: number, changedBy: number, soloCoachId: number | null): Promise<void> {
+export async function coachChangedMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  changedBy: number,
+  soloCoachId: number | null,
+): Promise<void> {
   const a = await loadAppointmentView(trx, appointmentId);
   const t = translator('nl');
   const when = formatters('nl').range(a.starts_at, a.ends_at);
@@ -151,24 +211,48 @@ export async function coachChangedMail(trx: Trx, ctx: MailContext, appointmentId
     await enqueueMail(trx, {
       to: coach.email,
       subject: t('mail.coach.changed.subject', { when }),
-      text: [t('mail.greeting', { name: coach.name.split(' ')[0]! }), '', t('mail.coach.changed.intro', { when, mode: t(`mail.modes.${a.mode}`) }), who, '', `${ctx.publicUrl}/medewerker/afspraken/${a.id}`, '', t('mail.coach.noContent')].join('\n'),
+      text: [
+        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+        '',
+        t('mail.coach.changed.intro', { when, mode: t(`mail.modes.${a.mode}`) }),
+        who,
+        '',
+        `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+        '',
+        t('mail.coach.noContent'),
+      ].join('\n'),
     });
   }
 }
 
 /** The duo of the old block hears that the resident moved the appointment to another duo. */
-export async function coachMovedAwayMail(trx: Trx, ctx: MailContext, appointmentId: number, oldBlockId: number): Promise<void> {
+export async function coachMovedAwayMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  oldBlockId: number,
+): Promise<void> {
   const t = translator('nl');
   for (const coach of await coachesOfBlock(trx, oldBlockId)) {
     await enqueueMail(trx, {
       to: coach.email,
       subject: t('mail.coach.movedAway.subject'),
-      text: [t('mail.greeting', { name: coach.name.split(' ')[0]! }), '', t('mail.coach.movedAway.intro'), '', `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`].join('\n'),
+      text: [
+        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+        '',
+        t('mail.coach.movedAway.intro'),
+        '',
+        `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`,
+      ].join('\n'),
     });
   }
 }
 
-export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: number; appointmentId: number | null; manageToken: string | null; status: string }): Promise<void> {
+export async function bookingMails(
+  trx: Trx,
+  ctx: MailContext,
+  b: { requestId: number; appointmentId: number | null; manageToken: string | null; status: string },
+): Promise<void> {
   if (b.appointmentId) {
     // One view of the appointment for all its mails, written in one statement.
     const a = await loadAppointmentView(trx, b.appointmentId);
@@ -181,7 +265,15 @@ export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: n
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .leftJoin('team', 'team.id', 'request.team_id')
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
-    .select(['resident.name', 'resident.email', 'resident.mail_locale', 'team.name as team_name', 'team.email as team_email', 'team.phone as team_phone', 'request.urgent_24h'])
+    .select([
+      'resident.name',
+      'resident.email',
+      'resident.mail_locale',
+      'team.name as team_name',
+      'team.email as team_email',
+      'team.phone as team_phone',
+      'request.urgent_24h',
+    ])
     .select(['request.channel', 'referrer.name as referrer_name', 'referrer.organisation as referrer_organisation'])
     .where('request.id', '=', b.requestId)
     .executeTakeFirstOrThrow();
@@ -192,9 +284,20 @@ export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: n
       to: r.email,
       subject: t(`mail.resident.${kind}.subject`),
       text: [
-        t('mail.greeting', { name: r.name }), '', t(`mail.resident.${kind}.intro`),
-        ...(r.referrer_name ? ['', t('referral.mail.resident.signedUpBy', { name: r.referrer_name, organisation: r.referrer_organisation ?? '' })] : []),
-        '', t('mail.signature', { team: r.team_name ?? ctx.municipalityName }),
+        t('mail.greeting', { name: r.name }),
+        '',
+        t(`mail.resident.${kind}.intro`),
+        ...(r.referrer_name
+          ? [
+              '',
+              t('referral.mail.resident.signedUpBy', {
+                name: r.referrer_name,
+                organisation: r.referrer_organisation ?? '',
+              }),
+            ]
+          : []),
+        '',
+        t('mail.signature', { team: r.team_name ?? ctx.municipalityName }),
       ].join('\n'),
     });
   }
@@ -205,7 +308,13 @@ export async function bookingMails(trx: Trx, ctx: MailContext, b: { requestId: n
     await enqueueMail(trx, {
       to: r.team_email,
       subject: staff(`mail.team.${key}.subject`),
-      text: [staff(`mail.team.${key}.intro`), '', `${ctx.publicUrl}/medewerker/wachtrij`, '', staff('mail.coach.noContent')].join('\n'),
+      text: [
+        staff(`mail.team.${key}.intro`),
+        '',
+        `${ctx.publicUrl}/medewerker/wachtrij`,
+        '',
+        staff('mail.coach.noContent'),
+      ].join('\n'),
     });
   }
 }

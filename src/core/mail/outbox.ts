@@ -25,9 +25,18 @@ export async function enqueueMail(trx: Transaction<Database> | Kysely<Database>,
 }
 
 /** Several messages in one statement, in the given order (ids ascend in that order). */
-export async function enqueueMails(trx: Transaction<Database> | Kysely<Database>, mails: OutgoingMail[]): Promise<void> {
+export async function enqueueMails(
+  trx: Transaction<Database> | Kysely<Database>,
+  mails: OutgoingMail[],
+): Promise<void> {
   if (mails.length === 0) return;
-  const rows: NewOutboxMessage[] = mails.map((m) => ({ to_address: m.to, subject: m.subject, body_text: m.text, body_html: m.html ?? null, ics: m.ics ?? null }));
+  const rows: NewOutboxMessage[] = mails.map((m) => ({
+    to_address: m.to,
+    subject: m.subject,
+    body_text: m.text,
+    body_html: m.html ?? null,
+    ics: m.ics ?? null,
+  }));
   await trx.insertInto('outbox_message').values(rows).execute();
 }
 
@@ -70,7 +79,12 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number): 
       .forUpdate()
       .skipLocked()
       .execute();
-    if (rows.length > 0) await renewClaim(trx, rows.map((r) => r.id), now);
+    if (rows.length > 0)
+      await renewClaim(
+        trx,
+        rows.map((r) => r.id),
+        now,
+      );
     return rows;
   });
 }
@@ -92,9 +106,18 @@ export async function renewClaim(db: Kysely<Database>, ids: number[], now: Date)
  */
 export async function releaseClaim(db: Kysely<Database>, ids: number[], now: Date, error?: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox_message').set({ next_attempt_at: now }).where('id', 'in', ids).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('outbox_message')
+    .set({ next_attempt_at: now })
+    .where('id', 'in', ids)
+    .where('status', '=', 'pending')
+    .execute();
   if (error !== undefined) {
-    await db.updateTable('outbox_message').set({ last_error: error.slice(0, 500) }).where('id', '=', ids[0]!).execute();
+    await db
+      .updateTable('outbox_message')
+      .set({ last_error: error.slice(0, 500) })
+      .where('id', '=', ids[0]!)
+      .execute();
   }
 }
 
@@ -110,7 +133,12 @@ export async function markSent(db: Kysely<Database>, id: number, now: Date): Pro
     .execute();
 }
 
-export async function markFailedAttempt(db: Kysely<Database>, msg: DueMessage, now: Date, error: string): Promise<void> {
+export async function markFailedAttempt(
+  db: Kysely<Database>,
+  msg: DueMessage,
+  now: Date,
+  error: string,
+): Promise<void> {
   const attempts = msg.attempts + 1;
   await db
     .updateTable('outbox_message')

@@ -16,16 +16,33 @@ export interface AbsenceRow {
 }
 
 const columns = [
-  'absence.id', 'absence.staff_id', 'staff_user.name as staff_name', 'staff_user.team_id', 'absence.starts_at', 'absence.ends_at', 'absence.kind', 'absence.note',
+  'absence.id',
+  'absence.staff_id',
+  'staff_user.name as staff_name',
+  'staff_user.team_id',
+  'absence.starts_at',
+  'absence.ends_at',
+  'absence.kind',
+  'absence.note',
 ] as const;
 
 export async function absenceById(db: Db, id: number): Promise<AbsenceRow | null> {
-  const row = await db.selectFrom('absence').innerJoin('staff_user', 'staff_user.id', 'absence.staff_id').select(columns).where('absence.id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('absence')
+    .innerJoin('staff_user', 'staff_user.id', 'absence.staff_id')
+    .select(columns)
+    .where('absence.id', '=', id)
+    .executeTakeFirst();
   return row ?? null;
 }
 
 /** Absences that have not ended, of one staff member or of the whole team. */
-export async function currentAbsences(db: Db, teamId: number, staffId: number | null, now: Date): Promise<AbsenceRow[]> {
+export async function currentAbsences(
+  db: Db,
+  teamId: number,
+  staffId: number | null,
+  now: Date,
+): Promise<AbsenceRow[]> {
   let q = db
     .selectFrom('absence')
     .innerJoin('staff_user', 'staff_user.id', 'absence.staff_id')
@@ -41,21 +58,41 @@ export async function currentAbsences(db: Db, teamId: number, staffId: number | 
  * (unique index absence_once) and gives the stored one, with `created` false.
  */
 export async function insertAbsence(
-  db: Db, a: { staffId: number; start: Date; end: Date; kind: AbsenceRow['kind']; note: string | null; createdBy: number },
+  db: Db,
+  a: { staffId: number; start: Date; end: Date; kind: AbsenceRow['kind']; note: string | null; createdBy: number },
 ): Promise<{ id: number; created: boolean }> {
   const row = await db
     .insertInto('absence')
-    .values({ staff_id: a.staffId, starts_at: a.start, ends_at: a.end, kind: a.kind, note: a.note, created_by: a.createdBy })
+    .values({
+      staff_id: a.staffId,
+      starts_at: a.start,
+      ends_at: a.end,
+      kind: a.kind,
+      note: a.note,
+      created_by: a.createdBy,
+    })
     .onConflict((oc) => oc.columns(['staff_id', 'starts_at', 'ends_at']).doNothing())
     .returning('id')
     .executeTakeFirst();
   if (row) return { id: row.id, created: true };
-  const stored = await db.selectFrom('absence').select('id').where('staff_id', '=', a.staffId).where('starts_at', '=', a.start).where('ends_at', '=', a.end).executeTakeFirstOrThrow();
+  const stored = await db
+    .selectFrom('absence')
+    .select('id')
+    .where('staff_id', '=', a.staffId)
+    .where('starts_at', '=', a.start)
+    .where('ends_at', '=', a.end)
+    .executeTakeFirstOrThrow();
   return { id: stored.id, created: false };
 }
 
 /** The active blocks the staff member is still in during [start, end) that have not begun. */
-export async function blocksDuring(db: Db, staffId: number, start: Date, end: Date, now: Date): Promise<BlockWithCoaches[]> {
+export async function blocksDuring(
+  db: Db,
+  staffId: number,
+  start: Date,
+  end: Date,
+  now: Date,
+): Promise<BlockWithCoaches[]> {
   const rows = await db
     .selectFrom('block_coach')
     .innerJoin('block', 'block.id', 'block_coach.block_id')
@@ -74,7 +111,12 @@ export async function blocksDuring(db: Db, staffId: number, start: Date, end: Da
 }
 
 /** Colleagues of the team who are not in the block and are neither in another block nor absent then. */
-export async function freeColleagues(db: Db, teamId: number, block: BlockWithCoaches, exclude: number[]): Promise<CoachRef[]> {
+export async function freeColleagues(
+  db: Db,
+  teamId: number,
+  block: BlockWithCoaches,
+  exclude: number[],
+): Promise<CoachRef[]> {
   const period = sql<boolean>`tstzrange(${block.starts_at}::timestamptz, ${block.ends_at}::timestamptz)`;
   let q = db
     .selectFrom('staff_user as s')
@@ -83,10 +125,26 @@ export async function freeColleagues(db: Db, teamId: number, block: BlockWithCoa
     .where('s.active', '=', true)
     .where('s.role', 'in', ['coach', 'teamlead'])
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('block_coach as bc').select('bc.block_id').whereRef('bc.coach_id', '=', 's.id').where('bc.active', '=', true).where(sql<boolean>`bc.period && ${period}`))),
+      not(
+        exists(
+          selectFrom('block_coach as bc')
+            .select('bc.block_id')
+            .whereRef('bc.coach_id', '=', 's.id')
+            .where('bc.active', '=', true)
+            .where(sql<boolean>`bc.period && ${period}`),
+        ),
+      ),
     )
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('absence as a').select('a.id').whereRef('a.staff_id', '=', 's.id').where('a.starts_at', '<', block.ends_at).where('a.ends_at', '>', block.starts_at))),
+      not(
+        exists(
+          selectFrom('absence as a')
+            .select('a.id')
+            .whereRef('a.staff_id', '=', 's.id')
+            .where('a.starts_at', '<', block.ends_at)
+            .where('a.ends_at', '>', block.starts_at),
+        ),
+      ),
     );
   const skip = [...exclude, ...block.coaches.map((c) => c.id)];
   if (skip.length) q = q.where('s.id', 'not in', skip);
@@ -95,6 +153,12 @@ export async function freeColleagues(db: Db, teamId: number, block: BlockWithCoa
 
 /** Whether the staff member has an absence overlapping [start, end). */
 export async function isAbsent(db: Db, staffId: number, start: Date, end: Date): Promise<boolean> {
-  const row = await db.selectFrom('absence').select('id').where('staff_id', '=', staffId).where('starts_at', '<', end).where('ends_at', '>', start).executeTakeFirst();
+  const row = await db
+    .selectFrom('absence')
+    .select('id')
+    .where('staff_id', '=', staffId)
+    .where('starts_at', '<', end)
+    .where('ends_at', '>', start)
+    .executeTakeFirst();
   return Boolean(row);
 }

@@ -27,29 +27,53 @@ const FIELDS = ['staff', 'fromDate', 'fromTime', 'untilDate', 'untilTime', 'kind
 export default async function absenceRoutes(app: FastifyInstance) {
   app.get('/medewerker/afwezigheid', list, async (req, reply) => {
     const staff = requireStaff(req);
-    const absences = await currentAbsences(app.db, staff.teamId!, staff.role === 'teamlead' ? null : staff.id, app.now());
+    const absences = await currentAbsences(
+      app.db,
+      staff.teamId!,
+      staff.role === 'teamlead' ? null : staff.id,
+      app.now(),
+    );
     return reply.viewAsync('absence/list', { absences, me: staff, period: periodText });
   });
 
   async function newPage(reply: FastifyReply, staff: StaffSession, values: Values, errors: Errors, status = 200) {
     const colleagues = await teamCoaches(app.db, staff.teamId!);
-    return reply.code(status).viewAsync('absence/new', { values, errors, colleagues, isTeamlead: staff.role === 'teamlead' });
+    return reply
+      .code(status)
+      .viewAsync('absence/new', { values, errors, colleagues, isTeamlead: staff.role === 'teamlead' });
   }
 
   app.get('/medewerker/afwezigheid/nieuw', list, async (req, reply) =>
-    newPage(reply, requireStaff(req), { staff: '', fromDate: '', fromTime: '', untilDate: '', untilTime: '', kind: '', note: '' }, {}));
+    newPage(
+      reply,
+      requireStaff(req),
+      { staff: '', fromDate: '', fromTime: '', untilDate: '', untilTime: '', kind: '', note: '' },
+      {},
+    ),
+  );
 
   app.post('/medewerker/afwezigheid/nieuw', list, async (req, reply) => {
     const staff = requireStaff(req);
     const values = pick(req.body as Body, FIELDS);
     const colleagues = await teamCoaches(app.db, staff.teamId!);
     const { errors, plan } = checkAbsence(values, {
-      now: app.now(), selfId: staff.id, isTeamlead: staff.role === 'teamlead', teamStaffIds: new Set(colleagues.map((c) => c.id)),
+      now: app.now(),
+      selfId: staff.id,
+      isTeamlead: staff.role === 'teamlead',
+      teamStaffIds: new Set(colleagues.map((c) => c.id)),
     });
     if (!plan) return newPage(reply, staff, values, errors, 400);
     const id = await app.db.transaction().execute(async (trx) => {
       const { id, created } = await insertAbsence(trx, { ...plan, createdBy: staff.id });
-      if (created) await audit(trx, { action: 'absence_created', actorStaffId: staff.id, subjectType: 'absence', subjectId: id, teamId: staff.teamId, detail: { staffId: plan.staffId } });
+      if (created)
+        await audit(trx, {
+          action: 'absence_created',
+          actorStaffId: staff.id,
+          subjectType: 'absence',
+          subjectId: id,
+          teamId: staff.teamId,
+          detail: { staffId: plan.staffId },
+        });
       return id;
     });
     return reply.redirect(`/medewerker/afwezigheid/${id}`, 303);
@@ -64,9 +88,26 @@ export default async function absenceRoutes(app: FastifyInstance) {
     return { staff, absence, canHandle: staff.role === 'teamlead' || absence.staff_id === staff.id };
   }
 
-  async function detailPage(reply: FastifyReply, a: Awaited<ReturnType<typeof loadAbsence>>, values: Values, errors: Errors, status = 200, extra: Record<string, unknown> = {}) {
+  async function detailPage(
+    reply: FastifyReply,
+    a: Awaited<ReturnType<typeof loadAbsence>>,
+    values: Values,
+    errors: Errors,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
     const blocks = await absenceBlocks(app.db, a.absence, app.now());
-    return reply.code(status).viewAsync('absence/detail', { absence: a.absence, canHandle: a.canHandle, blocks, values, errors, conflict: null, notice: null, period: periodText, ...extra });
+    return reply.code(status).viewAsync('absence/detail', {
+      absence: a.absence,
+      canHandle: a.canHandle,
+      blocks,
+      values,
+      errors,
+      conflict: null,
+      notice: null,
+      period: periodText,
+      ...extra,
+    });
   }
 
   app.get('/medewerker/afwezigheid/:absenceId', scoped, async (req, reply) => {
@@ -91,14 +132,24 @@ export default async function absenceRoutes(app: FastifyInstance) {
       app.mail.kick();
       return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}?klaar=1`, 303);
     } catch (err) {
-      if (err instanceof BlockConflictError) return detailPage(reply, a, values, {}, 409, { conflict: err.conflict ?? {} });
-      if (err instanceof RehomeError) return detailPage(reply, a, values, {}, 409, { notice: err.reason === 'stale' ? 'absence.stale' : 'absence.taken' });
+      if (err instanceof BlockConflictError)
+        return detailPage(reply, a, values, {}, 409, { conflict: err.conflict ?? {} });
+      if (err instanceof RehomeError)
+        return detailPage(reply, a, values, {}, 409, {
+          notice: err.reason === 'stale' ? 'absence.stale' : 'absence.taken',
+        });
       throw err;
     }
   });
 }
 
-async function readChoices(app: FastifyInstance, absentId: number, teamId: number, blocks: AbsenceBlock[], body: Body): Promise<{ choices: BlockChoice[]; errors: Errors }> {
+async function readChoices(
+  app: FastifyInstance,
+  absentId: number,
+  teamId: number,
+  blocks: AbsenceBlock[],
+  body: Body,
+): Promise<{ choices: BlockChoice[]; errors: Errors }> {
   const errors: Errors = {};
   const choices: BlockChoice[] = [];
   const team = new Set((await teamCoaches(app.db, teamId)).map((c) => c.id));
@@ -108,8 +159,10 @@ async function readChoices(app: FastifyInstance, absentId: number, teamId: numbe
     if (action === 'replace') {
       const rid = parseId(field(body, `replacement_${id}`));
       if (!field(body, `replacement_${id}`)) errors[`replacement_${id}`] = 'absence.errors.replacementEmpty';
-      else if (rid === null || !team.has(rid) || rid === absentId || b.block.coaches.some((c) => c.id === rid)) errors[`replacement_${id}`] = 'absence.errors.replacementInvalid';
-      else if (await isAbsent(app.db, rid, b.block.starts_at, b.block.ends_at)) errors[`replacement_${id}`] = 'absence.errors.replacementAbsent';
+      else if (rid === null || !team.has(rid) || rid === absentId || b.block.coaches.some((c) => c.id === rid))
+        errors[`replacement_${id}`] = 'absence.errors.replacementInvalid';
+      else if (await isAbsent(app.db, rid, b.block.starts_at, b.block.ends_at))
+        errors[`replacement_${id}`] = 'absence.errors.replacementAbsent';
       else choices.push({ block: b.block, action, replacementId: rid });
     } else if (action === 'solo') {
       if (!b.canSolo) errors[`action_${id}`] = 'absence.errors.soloNotPossible';

@@ -33,7 +33,10 @@ function dateAndTime(v: Values, errors: Errors, dateName: string, timeName: stri
   return at;
 }
 
-export function checkAbsence(v: Values, ctx: { now: Date; selfId: number; isTeamlead: boolean; teamStaffIds: Set<number> }): { errors: Errors; plan: AbsencePlan | null } {
+export function checkAbsence(
+  v: Values,
+  ctx: { now: Date; selfId: number; isTeamlead: boolean; teamStaffIds: Set<number> },
+): { errors: Errors; plan: AbsencePlan | null } {
   const errors: Errors = {};
   let staffId: number | null = ctx.selfId;
   if (ctx.isTeamlead) {

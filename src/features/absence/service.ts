@@ -14,7 +14,13 @@ import { loadAppointmentView, type MailContext } from '../../core/mail/appointme
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { noticeCoaches } from '../blocks/notices.js';
 import { applyDecisions, RehomeError, type Decision } from '../blocks/rehome.js';
-import { bookedIn, findCoachConflict, lockBlocks, markBlocksCancelled, type BlockWithCoaches } from '../blocks/repository.js';
+import {
+  bookedIn,
+  findCoachConflict,
+  lockBlocks,
+  markBlocksCancelled,
+  type BlockWithCoaches,
+} from '../blocks/repository.js';
 import { BlockConflictError, type Actor } from '../blocks/service.js';
 import type { AbsenceRow } from './repository.js';
 
@@ -25,7 +31,12 @@ export type BlockChoice =
   | { block: BlockWithCoaches; action: 'cancel' };
 
 /** The resident hears who comes instead; time and place stay the same. */
-async function coachChangeMail(trx: Transaction<Database>, ctx: MailContext, appointmentId: number, absentName: string): Promise<void> {
+async function coachChangeMail(
+  trx: Transaction<Database>,
+  ctx: MailContext,
+  appointmentId: number,
+  absentName: string,
+): Promise<void> {
   const a = await loadAppointmentView(trx, appointmentId);
   if (!a.email) return;
   const locale = a.mail_locale as Locale;
@@ -47,7 +58,13 @@ async function coachChangeMail(trx: Transaction<Database>, ctx: MailContext, app
   });
 }
 
-export async function handleAbsence(db: Kysely<Database>, absence: AbsenceRow, choices: BlockChoice[], actor: Actor, ctx: { mail: MailContext; now: Date }) {
+export async function handleAbsence(
+  db: Kysely<Database>,
+  absence: AbsenceRow,
+  choices: BlockChoice[],
+  actor: Actor,
+  ctx: { mail: MailContext; now: Date },
+) {
   const ids = choices.map((c) => c.block.id);
   let replacing: { blockId: number; coachId: number; start: Date; end: Date } | null = null;
   try {
@@ -59,9 +76,20 @@ export async function handleAbsence(db: Kysely<Database>, absence: AbsenceRow, c
       const decisions: Decision[] = [];
       for (const c of choices) {
         const inBlock = booked.filter((a) => a.block_id === c.block.id);
-        if (c.action === 'cancel') decisions.push(...inBlock.map((a) => ({ appointmentId: a.id, action: 'cancel' as const })));
+        if (c.action === 'cancel')
+          decisions.push(...inBlock.map((a) => ({ appointmentId: a.id, action: 'cancel' as const })));
         if (c.action === 'move') {
-          if (inBlock.map((a) => a.id).sort().join() !== c.moves.map((m) => m.appointmentId).sort().join()) throw new RehomeError('stale');
+          if (
+            inBlock
+              .map((a) => a.id)
+              .sort()
+              .join() !==
+            c.moves
+              .map((m) => m.appointmentId)
+              .sort()
+              .join()
+          )
+            throw new RehomeError('stale');
           decisions.push(...c.moves);
         }
       }
@@ -91,22 +119,44 @@ export async function handleAbsence(db: Kysely<Database>, absence: AbsenceRow, c
         const now = await coachesOfBlock(trx, c.block.id);
         const replacement = now.find((x) => c.action === 'replace' && x.id === c.replacementId);
         await noticeCoaches(trx, ctx.mail, {
-          kind: c.action === 'replace' ? 'replaced' : 'solo', to: now, actorId: actor.id, actorName: actor.name, blocks: [c.block],
+          kind: c.action === 'replace' ? 'replaced' : 'solo',
+          to: now,
+          actorId: actor.id,
+          actorName: actor.name,
+          blocks: [c.block],
           params: { absent: absence.staff_name, replacement: replacement?.name ?? '' },
         });
-        for (const a of booked.filter((x) => x.block_id === c.block.id)) await coachChangeMail(trx, ctx.mail, a.id, absence.staff_name);
+        for (const a of booked.filter((x) => x.block_id === c.block.id))
+          await coachChangeMail(trx, ctx.mail, a.id, absence.staff_name);
       }
-      const result = await applyDecisions(trx, { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving }, decisions);
+      const result = await applyDecisions(
+        trx,
+        { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving },
+        decisions,
+      );
       for (const c of choices.filter((x) => leaving.includes(x.block.id))) {
-        const inBlock = decisions.filter((d) => booked.some((a) => a.id === d.appointmentId && a.block_id === c.block.id));
+        const inBlock = decisions.filter((d) =>
+          booked.some((a) => a.id === d.appointmentId && a.block_id === c.block.id),
+        );
         await noticeCoaches(trx, ctx.mail, {
-          kind: 'cancelled', to: c.block.coaches, actorId: actor.id, actorName: actor.name, blocks: [c.block],
-          params: { moved: inBlock.filter((d) => d.action === 'move').length, cancelled: inBlock.filter((d) => d.action === 'cancel').length },
+          kind: 'cancelled',
+          to: c.block.coaches,
+          actorId: actor.id,
+          actorName: actor.name,
+          blocks: [c.block],
+          params: {
+            moved: inBlock.filter((d) => d.action === 'move').length,
+            cancelled: inBlock.filter((d) => d.action === 'cancel').length,
+          },
         });
       }
       await markBlocksCancelled(trx, leaving);
       await audit(trx, {
-        action: 'absence_handled', actorStaffId: actor.id, subjectType: 'absence', subjectId: absence.id, teamId: actor.teamId,
+        action: 'absence_handled',
+        actorStaffId: actor.id,
+        subjectType: 'absence',
+        subjectId: absence.id,
+        teamId: actor.teamId,
         detail: { blocks: choices.map((c) => ({ id: c.block.id, action: c.action })), ...result },
       });
       return { blocks: choices.length, ...result };
@@ -115,7 +165,9 @@ export async function handleAbsence(db: Kysely<Database>, absence: AbsenceRow, c
     const r = replacing as { blockId: number; coachId: number; start: Date; end: Date } | null;
     if (!r || !isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
     const c = await findCoachConflict(db, [r.coachId], r.start, r.end, [r.blockId]);
-    const partners = c ? (await coachesOfBlock(db, c.blockId)).filter((x) => x.id !== c.coachId).map((x) => x.name) : [];
+    const partners = c
+      ? (await coachesOfBlock(db, c.blockId)).filter((x) => x.id !== c.coachId).map((x) => x.name)
+      : [];
     throw new BlockConflictError(c ? { ...c, partners } : null);
   }
 }

@@ -24,7 +24,9 @@ export async function absenceBlocks(db: Kysely<Database>, absence: AbsenceRow, n
   const proposals = await proposeMoves(db, absence.team_id!, booked, { exclude: ids, now });
   const out: AbsenceBlock[] = [];
   for (const block of blocks) {
-    const appointments = booked.filter((a) => a.block_id === block.id).map((a) => ({ ...a, proposal: proposals.get(a.id) ?? null }));
+    const appointments = booked
+      .filter((a) => a.block_id === block.id)
+      .map((a) => ({ ...a, proposal: proposals.get(a.id) ?? null }));
     out.push({
       block,
       appointments,

@@ -6,8 +6,14 @@ const int = (min: number, max: number, key: string) =>
 
 export const teamSchema = z.object({
   name: z.string().trim().min(2, 'admin.errors.name').max(120, 'admin.errors.name'),
-  slug: z.string().trim().regex(/^[a-z0-9-]{2,40}$/, 'admin.errors.slug'),
-  phone: z.string().trim().regex(/^[0-9 +()-]{5,20}$/, 'admin.errors.phone'),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{2,40}$/, 'admin.errors.slug'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[0-9 +()-]{5,20}$/, 'admin.errors.phone'),
   email: z.string().trim().email('admin.errors.email').max(254, 'admin.errors.email'),
   officeAddress: z.string().trim().min(3, 'admin.errors.address').max(200, 'admin.errors.address'),
   horizonDays: int(7, 120, 'admin.errors.horizon'),
@@ -24,16 +30,14 @@ export function rangeBound(v: string, end: boolean): string | null {
   return normalizePostcode(compact);
 }
 
-export const areaSchema = z
-  .object({ from: z.string(), to: z.string() })
-  .transform((v, ctx) => {
-    const from = rangeBound(v.from, false);
-    const to = rangeBound(v.to || v.from, true);
-    if (!from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'admin.errors.postcode' });
-    if (!to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'admin.errors.postcode' });
-    if (from && to && from > to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'admin.errors.rangeOrder' });
-    return { from: from ?? '', to: to ?? '' };
-  });
+export const areaSchema = z.object({ from: z.string(), to: z.string() }).transform((v, ctx) => {
+  const from = rangeBound(v.from, false);
+  const to = rangeBound(v.to || v.from, true);
+  if (!from) ctx.addIssue({ code: 'custom', path: ['from'], message: 'admin.errors.postcode' });
+  if (!to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'admin.errors.postcode' });
+  if (from && to && from > to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'admin.errors.rangeOrder' });
+  return { from: from ?? '', to: to ?? '' };
+});
 
 export const roles = ['coach', 'teamlead', 'frontoffice', 'admin'] as const;
 
@@ -41,7 +45,9 @@ export const staffSchema = z
   .object({
     name: z.string().trim().min(2, 'admin.errors.name').max(120, 'admin.errors.name'),
     email: z.string().trim().email('admin.errors.email').max(254, 'admin.errors.email'),
-    role: z.string().refine((v): v is (typeof roles)[number] => (roles as readonly string[]).includes(v), 'admin.errors.role'),
+    role: z
+      .string()
+      .refine((v): v is (typeof roles)[number] => (roles as readonly string[]).includes(v), 'admin.errors.role'),
     teamId: z.string(),
     expertise: z.string().trim().max(300, 'admin.errors.expertise'),
     active: z.string().optional(),

@@ -34,14 +34,23 @@ interface Ctx {
   publicUrl: string;
 }
 
-type StaffRow = { id: number; name: string; email: string; role: Role; team_id: number | null; active: boolean; password_hash: string | null };
+type StaffRow = {
+  id: number;
+  name: string;
+  email: string;
+  role: Role;
+  team_id: number | null;
+  active: boolean;
+  password_hash: string | null;
+};
 
 /** The fields whose change alters what someone may see: role, team, address and active. */
 function accessChanges(before: StaffRow, after: StaffInput): AccountChange[] {
   const changes: AccountChange[] = [];
   if (before.role !== after.role) changes.push({ field: 'role', from: before.role, to: after.role });
   if (before.team_id !== after.teamId) changes.push({ field: 'team', from: before.team_id, to: after.teamId });
-  if (before.email.toLowerCase() !== after.email.toLowerCase()) changes.push({ field: 'email', from: before.email, to: after.email });
+  if (before.email.toLowerCase() !== after.email.toLowerCase())
+    changes.push({ field: 'email', from: before.email, to: after.email });
   if (before.active !== after.active) changes.push({ field: 'active', from: before.active, to: after.active });
   return changes;
 }
@@ -61,8 +70,10 @@ async function saving(input: StaffInput, work: () => Promise<SaveResult>): Promi
   try {
     return await work();
   } catch (err) {
-    if (isConstraintViolation(err, 'staff_user_email')) return { ok: false, errors: { email: 'admin.errors.emailTaken' } };
-    if (isConstraintViolation(err, 'staff_keep_an_admin')) return { ok: false, errors: { [input.active ? 'role' : 'active']: 'admin.errors.lastAdmin' } };
+    if (isConstraintViolation(err, 'staff_user_email'))
+      return { ok: false, errors: { email: 'admin.errors.emailTaken' } };
+    if (isConstraintViolation(err, 'staff_keep_an_admin'))
+      return { ok: false, errors: { [input.active ? 'role' : 'active']: 'admin.errors.lastAdmin' } };
     throw err;
   }
 }
@@ -72,18 +83,45 @@ export async function createStaff(db: Kysely<Database>, input: StaffInput, ctx: 
     db.transaction().execute(async (trx): Promise<SaveResult> => {
       const created = await trx
         .insertInto('staff_user')
-        .values({ name: input.name, email: input.email, role: input.role, team_id: input.teamId, expertise: input.expertise, active: true, password_hash: null })
+        .values({
+          name: input.name,
+          email: input.email,
+          role: input.role,
+          team_id: input.teamId,
+          expertise: input.expertise,
+          active: true,
+          password_hash: null,
+        })
         .returning(['id', 'name', 'email'])
         .executeTakeFirstOrThrow();
-      await audit(trx, { action: 'staff_created', actorStaffId: ctx.actor.id, subjectType: 'staff_user', subjectId: created.id, teamId: input.teamId, at: ctx.now, detail: { role: input.role, teamId: input.teamId } });
+      await audit(trx, {
+        action: 'staff_created',
+        actorStaffId: ctx.actor.id,
+        subjectType: 'staff_user',
+        subjectId: created.id,
+        teamId: input.teamId,
+        at: ctx.now,
+        detail: { role: input.role, teamId: input.teamId },
+      });
       await issueLink(trx, created, 'invite', ctx.now, ctx.publicUrl);
-      await accountNotices(trx, { subject: { id: created.id, name: created.name, email: created.email, oldEmail: null }, actor: ctx.actor, teams: [input.teamId], created: { role: input.role, teamId: input.teamId }, changes: [] });
+      await accountNotices(trx, {
+        subject: { id: created.id, name: created.name, email: created.email, oldEmail: null },
+        actor: ctx.actor,
+        teams: [input.teamId],
+        created: { role: input.role, teamId: input.teamId },
+        changes: [],
+      });
       return { ok: true, id: created.id };
     }),
   );
 }
 
-export async function updateStaff(db: Kysely<Database>, staffId: number, input: StaffInput, ctx: Ctx): Promise<SaveResult> {
+export async function updateStaff(
+  db: Kysely<Database>,
+  staffId: number,
+  input: StaffInput,
+  ctx: Ctx,
+): Promise<SaveResult> {
   return saving(input, () =>
     db.transaction().execute(async (trx): Promise<SaveResult> => {
       const before = await lockStaff(trx, staffId);
@@ -93,7 +131,15 @@ export async function updateStaff(db: Kysely<Database>, staffId: number, input: 
       }
       await trx
         .updateTable('staff_user')
-        .set({ name: input.name, email: input.email, role: input.role, team_id: input.teamId, expertise: input.expertise, active: input.active, ...(input.active ? {} : { ical_token_hash: null }) })
+        .set({
+          name: input.name,
+          email: input.email,
+          role: input.role,
+          team_id: input.teamId,
+          expertise: input.expertise,
+          active: input.active,
+          ...(input.active ? {} : { ical_token_hash: null }),
+        })
         .where('id', '=', staffId)
         .execute();
       const changes = accessChanges(before, input);
@@ -104,14 +150,22 @@ export async function updateStaff(db: Kysely<Database>, staffId: number, input: 
         await closeLinks(trx, staffId, ctx.now);
       }
       await audit(trx, {
-        action: 'staff_updated', actorStaffId: ctx.actor.id, subjectType: 'staff_user', subjectId: staffId, teamId: input.teamId, at: ctx.now,
+        action: 'staff_updated',
+        actorStaffId: ctx.actor.id,
+        subjectType: 'staff_user',
+        subjectId: staffId,
+        teamId: input.teamId,
+        at: ctx.now,
         detail: { changes: Object.fromEntries(changes.map((c) => [c.field, { from: c.from, to: c.to }])) },
       });
       if (changes.length) {
         const emailChange = changes.find((c) => c.field === 'email');
         await accountNotices(trx, {
           subject: { id: staffId, name: input.name, email: input.email, oldEmail: emailChange ? before.email : null },
-          actor: ctx.actor, teams: [before.team_id, input.teamId], created: null, changes,
+          actor: ctx.actor,
+          teams: [before.team_id, input.teamId],
+          created: null,
+          changes,
         });
       }
       return { ok: true, id: staffId };
@@ -123,9 +177,17 @@ export async function updateStaff(db: Kysely<Database>, staffId: number, input: 
 export async function reinvite(db: Kysely<Database>, staffId: number, ctx: Ctx): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const u = await lockStaff(trx, staffId);
-    if (!u.active || u.password_hash !== null) throw new DomainError('conflict', 'account is not waiting for an invitation');
+    if (!u.active || u.password_hash !== null)
+      throw new DomainError('conflict', 'account is not waiting for an invitation');
     await issueLink(trx, u, 'invite', ctx.now, ctx.publicUrl);
-    await audit(trx, { action: 'staff_invited', actorStaffId: ctx.actor.id, subjectType: 'staff_user', subjectId: staffId, teamId: u.team_id, at: ctx.now });
+    await audit(trx, {
+      action: 'staff_invited',
+      actorStaffId: ctx.actor.id,
+      subjectType: 'staff_user',
+      subjectId: staffId,
+      teamId: u.team_id,
+      at: ctx.now,
+    });
   });
 }
 

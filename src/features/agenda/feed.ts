@@ -16,7 +16,9 @@ export interface FeedInput {
   appointments: FeedAppointment[];
 }
 
-export function feedAddress(a: Pick<FeedAppointment, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'>): string | null {
+export function feedAddress(
+  a: Pick<FeedAppointment, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'>,
+): string | null {
   if (a.mode === 'home') {
     const line1 = [a.street, a.house_number].filter(Boolean).join(' ');
     const line2 = [a.postcode, a.city].filter(Boolean).join(' ');

@@ -21,7 +21,15 @@ export async function myBlocksBetween(db: Db, coachId: number, from: Date, to: D
   return db
     .selectFrom('block')
     .innerJoin('block_coach', 'block_coach.block_id', 'block.id')
-    .select(['block.id', 'block.starts_at', 'block.ends_at', 'block.slot_minutes', 'block.buffer_minutes', 'block.location_kind', 'block.solo'])
+    .select([
+      'block.id',
+      'block.starts_at',
+      'block.ends_at',
+      'block.slot_minutes',
+      'block.buffer_minutes',
+      'block.location_kind',
+      'block.solo',
+    ])
     .where('block_coach.coach_id', '=', coachId)
     .where('block_coach.active', '=', true)
     .where('block.status', '=', 'active')
@@ -31,7 +39,10 @@ export async function myBlocksBetween(db: Db, coachId: number, from: Date, to: D
     .execute();
 }
 
-export async function coachesOfBlocks(db: Db, blockIds: number[]): Promise<{ block_id: number; id: number; name: string }[]> {
+export async function coachesOfBlocks(
+  db: Db,
+  blockIds: number[],
+): Promise<{ block_id: number; id: number; name: string }[]> {
   if (blockIds.length === 0) return [];
   return db
     .selectFrom('block_coach')
@@ -63,8 +74,15 @@ export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<
     .innerJoin('request', 'request.id', 'appointment.request_id')
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .select([
-      'appointment.id', 'appointment.block_id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status',
-      'appointment.solo_coach_id', 'appointment.called_at', 'resident.name as resident_name',
+      'appointment.id',
+      'appointment.block_id',
+      'appointment.starts_at',
+      'appointment.ends_at',
+      'appointment.mode',
+      'appointment.status',
+      'appointment.solo_coach_id',
+      'appointment.called_at',
+      'resident.name as resident_name',
     ])
     .where('appointment.block_id', 'in', blockIds)
     .where('appointment.status', '!=', 'cancelled')
@@ -99,12 +117,27 @@ export async function myFeedAppointments(db: Db, coachId: number, from: Date, to
     .innerJoin('request', 'request.id', 'appointment.request_id')
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .select([
-      'appointment.id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode', 'appointment.status', 'appointment.solo_coach_id',
-      'resident.street', 'resident.house_number', 'resident.postcode', 'resident.city', 'team.office_address', 'team.name as team_name',
+      'appointment.id',
+      'appointment.starts_at',
+      'appointment.ends_at',
+      'appointment.mode',
+      'appointment.status',
+      'appointment.solo_coach_id',
+      'resident.street',
+      'resident.house_number',
+      'resident.postcode',
+      'resident.city',
+      'team.office_address',
+      'team.name as team_name',
     ])
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('block_coach').select('block_coach.block_id').whereRef('block_coach.block_id', '=', 'appointment.block_id').where('block_coach.coach_id', '=', coachId).where('block_coach.active', '=', true),
+        eb
+          .selectFrom('block_coach')
+          .select('block_coach.block_id')
+          .whereRef('block_coach.block_id', '=', 'appointment.block_id')
+          .where('block_coach.coach_id', '=', coachId)
+          .where('block_coach.active', '=', true),
       ),
     )
     .where((eb) => eb.or([eb('appointment.solo_coach_id', 'is', null), eb('appointment.solo_coach_id', '=', coachId)]))
@@ -125,7 +158,10 @@ export async function hasIcalToken(db: Db, staffId: number): Promise<boolean> {
 }
 
 /** The active coach or team lead whose feed token has this hash. */
-export async function staffByIcalHash(db: Db, hash: string): Promise<{ id: number; name: string; team_id: number | null; horizon_days: number | null } | null> {
+export async function staffByIcalHash(
+  db: Db,
+  hash: string,
+): Promise<{ id: number; name: string; team_id: number | null; horizon_days: number | null } | null> {
   const row = await db
     .selectFrom('staff_user')
     .leftJoin('team', 'team.id', 'staff_user.team_id')

@@ -10,8 +10,14 @@ import { hashToken, newToken } from '../../domain/tokens.js';
 import { audit } from '../../core/audit.js';
 import { agendaFeed } from './feed.js';
 import {
-  appointmentsInBlocks, coachesOfBlocks, myBlocksBetween, myFeedAppointments, setIcalTokenHash, staffByIcalHash,
-  type AgendaAppointment, type MyBlock,
+  appointmentsInBlocks,
+  coachesOfBlocks,
+  myBlocksBetween,
+  myFeedAppointments,
+  setIcalTokenHash,
+  staffByIcalHash,
+  type AgendaAppointment,
+  type MyBlock,
 } from './repository.js';
 
 /** "2026-W48" → the Monday 00:00 of that ISO week in Amsterdam; null when not a real week. */
@@ -51,15 +57,23 @@ function slotsOf(block: MyBlock, appts: AgendaAppointment[], names: Map<number, 
   const mine = appts.filter((a) => a.block_id === block.id);
   const placed = new Set<number>();
   const out: SlotView[] = [];
-  const withSolo = (a: AgendaAppointment) => ({ ...a, soloName: a.solo_coach_id !== null ? (names.get(a.solo_coach_id) ?? null) : null });
+  const withSolo = (a: AgendaAppointment) => ({
+    ...a,
+    soloName: a.solo_coach_id !== null ? (names.get(a.solo_coach_id) ?? null) : null,
+  });
   for (const slot of cutSlots(block)) {
     const a = mine.find((x) => overlaps(slot, x));
     if (a && placed.has(a.id)) continue;
     if (a) placed.add(a.id);
-    out.push(a ? { start: a.starts_at, end: a.ends_at, appointment: withSolo(a) } : { start: slot.start, end: slot.end, appointment: null });
+    out.push(
+      a
+        ? { start: a.starts_at, end: a.ends_at, appointment: withSolo(a) }
+        : { start: slot.start, end: slot.end, appointment: null },
+    );
   }
   // An appointment that no longer matches a slot (the block was changed) is still shown.
-  for (const a of mine) if (!placed.has(a.id)) out.push({ start: a.starts_at, end: a.ends_at, appointment: withSolo(a) });
+  for (const a of mine)
+    if (!placed.has(a.id)) out.push({ start: a.starts_at, end: a.ends_at, appointment: withSolo(a) });
   return out.sort((x, y) => x.start.getTime() - y.start.getTime());
 }
 
@@ -69,8 +83,14 @@ export async function weekView(db: Kysely<Database>, coachId: number, now: Date,
   const from = DateTime.min(monday, today);
   const to = DateTime.max(saturday, today.plus({ days: 1 }));
   const blocks = await myBlocksBetween(db, coachId, from.toJSDate(), to.toJSDate());
-  const coaches = await coachesOfBlocks(db, blocks.map((b) => b.id));
-  const appts = await appointmentsInBlocks(db, blocks.map((b) => b.id));
+  const coaches = await coachesOfBlocks(
+    db,
+    blocks.map((b) => b.id),
+  );
+  const appts = await appointmentsInBlocks(
+    db,
+    blocks.map((b) => b.id),
+  );
   const names = new Map(coaches.map((c) => [c.id, c.name]));
   const views: BlockView[] = blocks.map((b) => ({
     ...b,
@@ -98,11 +118,20 @@ export async function weekView(db: Kysely<Database>, coachId: number, now: Date,
 }
 
 /** A new secret feed URL; the old one stops working at once (only the hash is stored). */
-export async function rotateFeedToken(db: Kysely<Database>, staff: { id: number; teamId: number | null }): Promise<string> {
+export async function rotateFeedToken(
+  db: Kysely<Database>,
+  staff: { id: number; teamId: number | null },
+): Promise<string> {
   const token = newToken();
   await db.transaction().execute(async (trx) => {
     await setIcalTokenHash(trx, staff.id, hashToken(token));
-    await audit(trx, { action: 'ical_token_rotated', actorStaffId: staff.id, subjectType: 'staff_user', subjectId: staff.id, teamId: staff.teamId });
+    await audit(trx, {
+      action: 'ical_token_rotated',
+      actorStaffId: staff.id,
+      subjectType: 'staff_user',
+      subjectId: staff.id,
+      teamId: staff.teamId,
+    });
   });
   return token;
 }
@@ -111,7 +140,12 @@ export const FEED_WEEKS_BACK = 4;
 const DEFAULT_HORIZON_DAYS = 60;
 
 /** The feed for a token, or null when no active coach or team lead holds it. */
-export async function feedForToken(db: Kysely<Database>, token: string, now: Date, publicUrl: string): Promise<string | null> {
+export async function feedForToken(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+  publicUrl: string,
+): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const staff = await staffByIcalHash(db, hashToken(token));
   if (!staff) return null;

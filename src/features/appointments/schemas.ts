@@ -8,32 +8,58 @@ export const outcomes = ['held', 'no_show', 'cancelled'] as const;
 export const results = ['advice_only', 'plan_made', 'referred_on', 'support_continues'] as const;
 
 const note = (field: string) =>
-  z.string({ required_error: `appointments.errors.${field}Empty` }).trim()
+  z
+    .string({ required_error: `appointments.errors.${field}Empty` })
+    .trim()
     .min(1, `appointments.errors.${field}Empty`)
     .max(NOTE_MAX, `appointments.errors.${field}TooLong`);
 
 /** '' (nobody) or a staff id. */
 const optionalId = (key: string) =>
-  z.string().default('').refine((v) => v === '' || /^\d{1,9}$/.test(v), key).transform((v) => (v === '' ? null : Number(v)));
+  z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^\d{1,9}$/.test(v), key)
+    .transform((v) => (v === '' ? null : Number(v)));
 
 export const calledSchema = z.object({ callNote: note('callNote') });
 
 export const modeSchema = z.object({
-  mode: z.string().default('').refine((v): v is (typeof modes)[number] => (modes as readonly string[]).includes(v), 'appointments.errors.mode'),
+  mode: z
+    .string()
+    .default('')
+    .refine((v): v is (typeof modes)[number] => (modes as readonly string[]).includes(v), 'appointments.errors.mode'),
   solo: optionalId('appointments.errors.solo'),
 });
 
 export const outcomeSchema = z
   .object({
-    outcome: z.string().default('').refine((v): v is (typeof outcomes)[number] => (outcomes as readonly string[]).includes(v), 'appointments.errors.outcome'),
-    result: z.string().default('').refine((v): v is (typeof results)[number] | '' => v === '' || (results as readonly string[]).includes(v), 'appointments.errors.result'),
+    outcome: z
+      .string()
+      .default('')
+      .refine(
+        (v): v is (typeof outcomes)[number] => (outcomes as readonly string[]).includes(v),
+        'appointments.errors.outcome',
+      ),
+    result: z
+      .string()
+      .default('')
+      .refine(
+        (v): v is (typeof results)[number] | '' => v === '' || (results as readonly string[]).includes(v),
+        'appointments.errors.result',
+      ),
   })
   .superRefine((v, ctx) => {
-    if (v.outcome === 'held' && v.result === '') ctx.addIssue({ code: 'custom', path: ['result'], message: 'appointments.errors.resultEmpty' });
+    if (v.outcome === 'held' && v.result === '')
+      ctx.addIssue({ code: 'custom', path: ['result'], message: 'appointments.errors.resultEmpty' });
   });
 
 export const leadSchema = z.object({
-  leadCoach: z.string().default('').refine((v) => /^\d{1,9}$/.test(v), 'appointments.errors.leadCoach').transform(Number),
+  leadCoach: z
+    .string()
+    .default('')
+    .refine((v) => /^\d{1,9}$/.test(v), 'appointments.errors.leadCoach')
+    .transform(Number),
   /** Optional note for the coach who takes over (never mailed). */
   leadNote: z.string().trim().max(NOTE_MAX, 'appointments.errors.leadNoteTooLong').default(''),
 });

@@ -8,7 +8,13 @@ import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
 import { coachChangedMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
-import { earlierRequests, hasUpcomingAppointment, staffNames, type CaseRow, type RequestForClose } from './repository.js';
+import {
+  earlierRequests,
+  hasUpcomingAppointment,
+  staffNames,
+  type CaseRow,
+  type RequestForClose,
+} from './repository.js';
 import { teamCoaches } from '../../core/teams.js';
 import type { outcomes, results } from './schemas.js';
 import { feedbackForOutcome, queueReferrerFeedback } from '../referral/feedback.js';
@@ -24,20 +30,60 @@ export async function pageModel(db: Kysely<Database>, c: CaseRow) {
     ownTeam: r.team_id === c.team_id,
     question: r.team_id === c.team_id ? r.question : null,
   }));
-  const names = await staffNames(db, [c.lead_coach_id, c.resident_lead_coach_id, c.solo_coach_id, c.closed_by, ...earlier.map((r) => r.lead_coach_id)].filter((x): x is number => x !== null));
-  return { coaches, earlier, names, teamCoaches: await teamCoaches(db, c.team_id), referral: await referralOfAppointment(db, c.id), returning: await returningPanel(db, c) };
+  const names = await staffNames(
+    db,
+    [
+      c.lead_coach_id,
+      c.resident_lead_coach_id,
+      c.solo_coach_id,
+      c.closed_by,
+      ...earlier.map((r) => r.lead_coach_id),
+    ].filter((x): x is number => x !== null),
+  );
+  return {
+    coaches,
+    earlier,
+    names,
+    teamCoaches: await teamCoaches(db, c.team_id),
+    referral: await referralOfAppointment(db, c.id),
+    returning: await returningPanel(db, c),
+  };
 }
 
 export async function recordView(db: Kysely<Database>, c: CaseRow, staff: StaffSession): Promise<void> {
-  await audit(db, { action: 'view_question', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id, detail: { requestId: c.request_id } });
+  await audit(db, {
+    action: 'view_question',
+    actorStaffId: staff.id,
+    subjectType: 'appointment',
+    subjectId: c.id,
+    teamId: c.team_id,
+    detail: { requestId: c.request_id },
+  });
 }
 
-export async function markCalled(db: Kysely<Database>, c: CaseRow, staff: StaffSession, note: string, now: Date): Promise<void> {
+export async function markCalled(
+  db: Kysely<Database>,
+  c: CaseRow,
+  staff: StaffSession,
+  note: string,
+  now: Date,
+): Promise<void> {
   if (c.status !== 'booked') throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
   await db.transaction().execute(async (trx) => {
-    const done = await trx.updateTable('appointment').set({ called_at: now, call_note: note }).where('id', '=', c.id).where('status', '=', 'booked').executeTakeFirst();
+    const done = await trx
+      .updateTable('appointment')
+      .set({ called_at: now, call_note: note })
+      .where('id', '=', c.id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
-    await audit(trx, { action: 'appointment_called', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id });
+    await audit(trx, {
+      action: 'appointment_called',
+      actorStaffId: staff.id,
+      subjectType: 'appointment',
+      subjectId: c.id,
+      teamId: c.team_id,
+    });
   });
 }
 
@@ -46,13 +92,20 @@ export async function markCalled(db: Kysely<Database>, c: CaseRow, staff: StaffS
  * mode); which coach goes is the team's business.
  */
 export async function changeMode(
-  db: Kysely<Database>, c: CaseRow, staff: StaffSession, input: { mode: AppointmentMode; solo: number | null }, now: Date, mail: MailContext,
+  db: Kysely<Database>,
+  c: CaseRow,
+  staff: StaffSession,
+  input: { mode: AppointmentMode; solo: number | null },
+  now: Date,
+  mail: MailContext,
 ): Promise<{ residentMailed: boolean }> {
   if (c.status !== 'booked') throw new ActionError('mode', 'appointments.errors.notBooked', 409);
   if (c.starts_at <= now) throw new ActionError('mode', 'appointments.errors.modePast', 409);
-  if (input.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === input.solo)) throw new ActionError('solo', 'appointments.errors.solo');
+  if (input.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === input.solo))
+    throw new ActionError('solo', 'appointments.errors.solo');
   const modeChanged = input.mode !== c.mode;
-  if (!modeChanged && input.solo === c.solo_coach_id) throw new ActionError('mode', 'appointments.errors.nothingChanged');
+  if (!modeChanged && input.solo === c.solo_coach_id)
+    throw new ActionError('mode', 'appointments.errors.nothingChanged');
   if (modeChanged && input.mode === 'home' && !c.street) throw new ActionError('mode', 'appointments.errors.noAddress');
   if (modeChanged && input.mode === 'phone' && !c.phone) throw new ActionError('mode', 'appointments.errors.noPhone');
   if (modeChanged && input.mode === 'video' && !c.email) throw new ActionError('mode', 'appointments.errors.noEmail');
@@ -65,7 +118,11 @@ export async function changeMode(
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw new ActionError('mode', 'appointments.errors.notBooked', 409);
     await audit(trx, {
-      action: 'appointment_mode_changed', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id,
+      action: 'appointment_mode_changed',
+      actorStaffId: staff.id,
+      subjectType: 'appointment',
+      subjectId: c.id,
+      teamId: c.team_id,
       detail: { from: c.mode, to: input.mode, soloFrom: c.solo_coach_id, soloTo: input.solo },
     });
     if (modeChanged) await residentAppointmentMail(trx, mail, c.id, 'changed', null);
@@ -75,8 +132,11 @@ export async function changeMode(
 }
 
 export async function registerOutcome(
-  db: Kysely<Database>, c: CaseRow, staff: StaffSession,
-  input: { outcome: (typeof outcomes)[number]; result: (typeof results)[number] | '' }, now: Date,
+  db: Kysely<Database>,
+  c: CaseRow,
+  staff: StaffSession,
+  input: { outcome: (typeof outcomes)[number]; result: (typeof results)[number] | '' },
+  now: Date,
 ): Promise<void> {
   if (c.status !== 'booked') throw new ActionError('outcome', 'appointments.errors.outcomeDone', 409);
   if (c.starts_at > now) throw new ActionError('outcome', 'appointments.errors.outcomeTooEarly');
@@ -85,7 +145,13 @@ export async function registerOutcome(
   await db.transaction().execute(async (trx) => {
     const done = await trx
       .updateTable('appointment')
-      .set({ status: input.outcome, outcome: input.outcome, result, outcome_at: now, ...(input.outcome === 'cancelled' ? { cancelled_at: now } : {}) })
+      .set({
+        status: input.outcome,
+        outcome: input.outcome,
+        result,
+        outcome_at: now,
+        ...(input.outcome === 'cancelled' ? { cancelled_at: now } : {}),
+      })
       .where('id', '=', c.id)
       .where('status', '=', 'booked')
       .executeTakeFirst();
@@ -93,7 +159,12 @@ export async function registerOutcome(
     if (input.outcome === 'held') {
       // The first conversation is the first contact: its start is when it took place, which
       // is what the waiting-time figure (sign-up → first conversation) measures.
-      await trx.updateTable('request').set({ status: 'held' }).where('id', '=', c.request_id).where('status', 'in', ['new', 'callback', 'scheduled']).execute();
+      await trx
+        .updateTable('request')
+        .set({ status: 'held' })
+        .where('id', '=', c.request_id)
+        .where('status', 'in', ['new', 'callback', 'scheduled'])
+        .execute();
       await trx
         .updateTable('request')
         .set((eb) => ({
@@ -103,7 +174,14 @@ export async function registerOutcome(
         .where('id', '=', c.request_id)
         .execute();
     }
-    await audit(trx, { action: 'appointment_outcome', actorStaffId: staff.id, subjectType: 'appointment', subjectId: c.id, teamId: c.team_id, detail: { outcome: input.outcome, result } });
+    await audit(trx, {
+      action: 'appointment_outcome',
+      actorStaffId: staff.id,
+      subjectType: 'appointment',
+      subjectId: c.id,
+      teamId: c.team_id,
+      detail: { outcome: input.outcome, result },
+    });
     // A referrer hears the status (never the content), if the resident agreed to feedback.
     await queueReferrerFeedback(trx, c.request_id, feedbackForOutcome(input.outcome), now);
   });
@@ -114,7 +192,11 @@ export async function registerOutcome(
  * lead changes and the resident has an email address, they are told their fixed contact (issue 6).
  */
 export async function setLeadCoach(
-  db: Kysely<Database>, c: CaseRow, staff: StaffSession, coachId: number, opts: { note?: string | null; mail?: MailContext } = {},
+  db: Kysely<Database>,
+  c: CaseRow,
+  staff: StaffSession,
+  coachId: number,
+  opts: { note?: string | null; mail?: MailContext } = {},
 ): Promise<{ residentMailed: boolean }> {
   const coaches = await teamCoaches(db, c.team_id);
   const coach = coaches.find((x) => x.id === coachId);
@@ -122,12 +204,31 @@ export async function setLeadCoach(
   const changed = (c.lead_coach_id ?? c.resident_lead_coach_id) !== coachId;
   const mailResident = changed && Boolean(c.email) && opts.mail !== undefined;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('request').set({ lead_coach_id: coachId, ...(opts.note ? { lead_note: opts.note } : {}) }).where('id', '=', c.request_id).execute();
+    await trx
+      .updateTable('request')
+      .set({ lead_coach_id: coachId, ...(opts.note ? { lead_note: opts.note } : {}) })
+      .where('id', '=', c.request_id)
+      .execute();
     await trx.updateTable('resident').set({ lead_coach_id: coachId }).where('id', '=', c.resident_id).execute();
-    await audit(trx, { action: 'lead_coach_set', actorStaffId: staff.id, subjectType: 'request', subjectId: c.request_id, teamId: c.team_id, detail: { from: c.lead_coach_id, to: coachId, note: Boolean(opts.note), residentMailed: mailResident } });
+    await audit(trx, {
+      action: 'lead_coach_set',
+      actorStaffId: staff.id,
+      subjectType: 'request',
+      subjectId: c.request_id,
+      teamId: c.team_id,
+      detail: { from: c.lead_coach_id, to: coachId, note: Boolean(opts.note), residentMailed: mailResident },
+    });
     if (mailResident) {
-      const r = await trx.selectFrom('resident').select(['email', 'name', 'mail_locale']).where('id', '=', c.resident_id).executeTakeFirstOrThrow();
-      const team = await trx.selectFrom('team').select(['name', 'phone']).where('id', '=', c.team_id).executeTakeFirstOrThrow();
+      const r = await trx
+        .selectFrom('resident')
+        .select(['email', 'name', 'mail_locale'])
+        .where('id', '=', c.resident_id)
+        .executeTakeFirstOrThrow();
+      const team = await trx
+        .selectFrom('team')
+        .select(['name', 'phone'])
+        .where('id', '=', c.team_id)
+        .executeTakeFirstOrThrow();
       await handoverMail(trx, { email: r.email!, name: r.name, locale: r.mail_locale }, coach.name, team);
     }
   });
@@ -136,15 +237,24 @@ export async function setLeadCoach(
 
 /** Safety-flagged requests are closed by a team lead only (never by a coach, never automatically). */
 export function closeRefusal(r: RequestForClose, staff: StaffSession): ActionError | null {
-  if (r.safety_flag && staff.role !== 'teamlead') return new ActionError('closeNote', 'appointments.errors.closeSafety', 403);
-  if (r.status === 'closed' || r.status === 'cancelled') return new ActionError('closeNote', 'appointments.errors.closeDone', 409);
+  if (r.safety_flag && staff.role !== 'teamlead')
+    return new ActionError('closeNote', 'appointments.errors.closeSafety', 403);
+  if (r.status === 'closed' || r.status === 'cancelled')
+    return new ActionError('closeNote', 'appointments.errors.closeDone', 409);
   return null;
 }
 
-export async function closeRequest(db: Kysely<Database>, r: RequestForClose, staff: StaffSession, note: string, now: Date): Promise<void> {
+export async function closeRequest(
+  db: Kysely<Database>,
+  r: RequestForClose,
+  staff: StaffSession,
+  note: string,
+  now: Date,
+): Promise<void> {
   const refused = closeRefusal(r, staff);
   if (refused) throw refused;
-  if (await hasUpcomingAppointment(db, r.id, now)) throw new ActionError('closeNote', 'appointments.errors.closeUpcoming', 409);
+  if (await hasUpcomingAppointment(db, r.id, now))
+    throw new ActionError('closeNote', 'appointments.errors.closeUpcoming', 409);
   await db.transaction().execute(async (trx) => {
     let q = trx
       .updateTable('request')
@@ -154,7 +264,14 @@ export async function closeRequest(db: Kysely<Database>, r: RequestForClose, sta
     if (staff.role !== 'teamlead') q = q.where('safety_flag', '=', false);
     const done = await q.executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw new ActionError('closeNote', 'appointments.errors.closeDone', 409);
-    await audit(trx, { action: 'request_closed', actorStaffId: staff.id, subjectType: 'request', subjectId: r.id, teamId: r.team_id, detail: { safetyFlag: r.safety_flag } });
+    await audit(trx, {
+      action: 'request_closed',
+      actorStaffId: staff.id,
+      subjectType: 'request',
+      subjectId: r.id,
+      teamId: r.team_id,
+      detail: { safetyFlag: r.safety_flag },
+    });
     await queueReferrerFeedback(trx, r.id, 'closed', now);
   });
 }

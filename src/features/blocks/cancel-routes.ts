@@ -11,26 +11,51 @@ import { actorOf, loadBlock, mailContext } from './context.js';
 
 type Loaded = Awaited<ReturnType<typeof loadBlock>>;
 
-async function targetsOf(app: FastifyInstance, block: BlockWithCoaches, scope: Scope | null): Promise<BlockWithCoaches[]> {
+async function targetsOf(
+  app: FastifyInstance,
+  block: BlockWithCoaches,
+  scope: Scope | null,
+): Promise<BlockWithCoaches[]> {
   if (scope !== 'series') return block.status === 'active' ? [block] : [];
   return seriesFrom(app.db, block);
 }
 
-async function render(app: FastifyInstance, reply: FastifyReply, b: Loaded, scope: Scope | null, values: Values, errors: Errors, status = 200, notice: string | null = null) {
+async function render(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  b: Loaded,
+  scope: Scope | null,
+  values: Values,
+  errors: Errors,
+  status = 200,
+  notice: string | null = null,
+) {
   const targets = await targetsOf(app, b.block, scope);
   const ids = targets.map((x) => x.id);
   const appointments = await bookedIn(app.db, ids);
   const proposals = await proposeMoves(app.db, b.block.team_id, appointments, { exclude: ids, now: app.now() });
   return reply.code(status).viewAsync('blocks/cancel', {
-    block: b.block, canChange: b.canChange, open: b.open, scope, targets, values, errors, notice,
-    appointments: appointments.map((a) => ({ ...a, proposal: proposals.get(a.id) ?? null, blockStart: targets.find((x) => x.id === a.block_id)!.starts_at })),
+    block: b.block,
+    canChange: b.canChange,
+    open: b.open,
+    scope,
+    targets,
+    values,
+    errors,
+    notice,
+    appointments: appointments.map((a) => ({
+      ...a,
+      proposal: proposals.get(a.id) ?? null,
+      blockStart: targets.find((x) => x.id === a.block_id)!.starts_at,
+    })),
   });
 }
 
 export async function cancelPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
   const b = await loadBlock(app, req);
   const q = req.query as Record<string, string | undefined>;
-  const scope: Scope | null = b.block.series_id === null ? 'one' : q.scope === 'one' || q.scope === 'series' ? q.scope : null;
+  const scope: Scope | null =
+    b.block.series_id === null ? 'one' : q.scope === 'one' || q.scope === 'series' ? q.scope : null;
   return render(app, reply, b, scope, { scope: scope ?? '' }, {});
 }
 
@@ -38,23 +63,41 @@ export async function postCancel(app: FastifyInstance, req: FastifyRequest, repl
   const b = await loadBlock(app, req);
   const body = req.body as Record<string, unknown>;
   const errors: Errors = {};
-  const scope = checkScope({ scope: typeof body.scope === 'string' ? body.scope : '' }, errors, b.block.series_id !== null);
+  const scope = checkScope(
+    { scope: typeof body.scope === 'string' ? body.scope : '' },
+    errors,
+    b.block.series_id !== null,
+  );
   const values: Values = { scope: scope ?? '' };
-  for (const [k, v] of Object.entries(body)) if (/^(choice|target)_\d+$/.test(k) && typeof v === 'string') values[k] = v;
+  for (const [k, v] of Object.entries(body))
+    if (/^(choice|target)_\d+$/.test(k) && typeof v === 'string') values[k] = v;
   if (!scope) return render(app, reply, b, null, values, errors, 400);
   const targets = await targetsOf(app, b.block, scope);
-  const appointments = await bookedIn(app.db, targets.map((x) => x.id));
-  const read = readDecisions(body, appointments.map((a) => a.id));
+  const appointments = await bookedIn(
+    app.db,
+    targets.map((x) => x.id),
+  );
+  const read = readDecisions(
+    body,
+    appointments.map((a) => a.id),
+  );
   if (Object.keys(read.errors).length) return render(app, reply, b, scope, values, read.errors, 400);
   if (!b.canChange) throw new DomainError('forbidden', 'not a coach of this block');
   if (!b.open || targets.length === 0) return render(app, reply, b, scope, values, {}, 409);
   try {
-    const r = await cancelBlocks(app.db, targets, read.decisions, actorOf(b.staff), { mail: mailContext(app), now: app.now() });
+    const r = await cancelBlocks(app.db, targets, read.decisions, actorOf(b.staff), {
+      mail: mailContext(app),
+      now: app.now(),
+    });
     app.mail.kick();
-    return reply.redirect(`/medewerker/blokken?klaar=geannuleerd&n=${targets.length}&verzet=${r.moved}&afgezegd=${r.cancelled}`, 303);
+    return reply.redirect(
+      `/medewerker/blokken?klaar=geannuleerd&n=${targets.length}&verzet=${r.moved}&afgezegd=${r.cancelled}`,
+      303,
+    );
   } catch (err) {
     if (!(err instanceof RehomeError)) throw err;
-    if (err.reason === 'stale' || err.appointmentId === null) return render(app, reply, b, scope, values, {}, 409, 'blocks.cancel.stale');
+    if (err.reason === 'stale' || err.appointmentId === null)
+      return render(app, reply, b, scope, values, {}, 409, 'blocks.cancel.stale');
     // The proposed slot was just taken: show a new proposal for that appointment.
     const key = `choice_${err.appointmentId}`;
     delete values[`target_${err.appointmentId}`];

@@ -40,13 +40,29 @@ export async function proposeMoves(
   if (appointments.length === 0) return out;
   const team = await teamById(db, teamId);
   const latest = appointments.reduce((m, a) => (a.starts_at > m ? a.starts_at : m), opts.now);
-  const to = new Date(Math.max(horizonEnd(opts.now, team?.horizon_days ?? 21).toMillis(), local(latest).plus({ days: 14 }).endOf('day').toMillis()));
+  const to = new Date(
+    Math.max(
+      horizonEnd(opts.now, team?.horizon_days ?? 21).toMillis(),
+      local(latest).plus({ days: 14 }).endOf('day').toMillis(),
+    ),
+  );
   const excluded = new Set(opts.exclude);
   let blocks = (await blocksBetween(db, teamId, opts.now, to)).filter((b) => !excluded.has(b.id));
-  const coaches = await coachesByBlock(db, blocks.map((b) => b.id));
+  const coaches = await coachesByBlock(
+    db,
+    blocks.map((b) => b.id),
+  );
   const absent = await absencesOf(db, [...new Set([...coaches.values()].flat().map((c) => c.id))], opts.now, to);
-  blocks = blocks.filter((b) => !(coaches.get(b.id) ?? []).some((c) => absent.some((a) => a.staff_id === c.id && a.starts_at < b.ends_at && b.starts_at < a.ends_at)));
-  const busy = await busyInBlocks(db, blocks.map((b) => b.id));
+  blocks = blocks.filter(
+    (b) =>
+      !(coaches.get(b.id) ?? []).some((c) =>
+        absent.some((a) => a.staff_id === c.id && a.starts_at < b.ends_at && b.starts_at < a.ends_at),
+      ),
+  );
+  const busy = await busyInBlocks(
+    db,
+    blocks.map((b) => b.id),
+  );
   let free: Slot[] = freeSlots(blocks, busy, opts.now, to);
   const take = (a: { id: number; starts_at: Date }, pick: Slot) => {
     free = free.filter((s) => s !== pick);
@@ -68,7 +84,10 @@ export async function proposeMoves(
   }
   for (const a of sorted.filter((x) => !out.has(x.id))) {
     const t = a.starts_at.getTime();
-    const pick = [...free].sort((x, y) => Math.abs(x.start.getTime() - t) - Math.abs(y.start.getTime() - t) || x.start.getTime() - y.start.getTime())[0];
+    const pick = [...free].sort(
+      (x, y) =>
+        Math.abs(x.start.getTime() - t) - Math.abs(y.start.getTime() - t) || x.start.getTime() - y.start.getTime(),
+    )[0];
     if (pick) take(a, pick);
     else out.set(a.id, null);
   }
@@ -86,7 +105,9 @@ async function absencesOf(db: Db, staffIds: number[], from: Date, to: Date) {
     .execute();
 }
 
-export type Decision = { appointmentId: number; action: 'move'; target: { blockId: number; start: Date } } | { appointmentId: number; action: 'cancel' };
+export type Decision =
+  | { appointmentId: number; action: 'move'; target: { blockId: number; start: Date } }
+  | { appointmentId: number; action: 'cancel' };
 
 /** Why the decisions could not be carried out; the whole transaction is rolled back. */
 export class RehomeError extends Error {
@@ -118,7 +139,15 @@ export async function applyDecisions(
       try {
         // Only the blocks being emptied are locked (by the caller); a target is not, so this step
         // never waits in another order than bookings do. The constraint refuses a time taken meanwhile.
-        slot = await lockSlot(trx, { teamId: ctx.teamId, blockId: d.target.blockId, start: d.target.start, now: ctx.now, window: 'from-now', lock: false, excluded: leaving });
+        slot = await lockSlot(trx, {
+          teamId: ctx.teamId,
+          blockId: d.target.blockId,
+          start: d.target.start,
+          now: ctx.now,
+          window: 'from-now',
+          lock: false,
+          excluded: leaving,
+        });
       } catch (err) {
         if (err instanceof SlotUnavailableError) throw new RehomeError('unavailable', d.appointmentId);
         throw err;
@@ -137,7 +166,14 @@ export async function applyDecisions(
         throw err;
       }
       if (Number(updated) !== 1) throw new RehomeError('stale', d.appointmentId);
-      await audit(trx, { action: 'appointment_moved_by_team', actorStaffId: ctx.actorId, subjectType: 'appointment', subjectId: d.appointmentId, teamId: ctx.teamId, detail: { toBlock: slot.blockId } });
+      await audit(trx, {
+        action: 'appointment_moved_by_team',
+        actorStaffId: ctx.actorId,
+        subjectType: 'appointment',
+        subjectId: d.appointmentId,
+        teamId: ctx.teamId,
+        detail: { toBlock: slot.blockId },
+      });
       await residentAppointmentMail(trx, ctx.mail, d.appointmentId, 'rescheduled', null);
       await coachAppointmentMail(trx, ctx.mail, d.appointmentId, 'booked');
       moved += 1;
@@ -150,8 +186,19 @@ export async function applyDecisions(
         .returning('request_id')
         .executeTakeFirst();
       if (!r) throw new RehomeError('stale', d.appointmentId);
-      await trx.updateTable('request').set({ status: 'cancelled', closed_at: ctx.now }).where('id', '=', r.request_id).execute();
-      await audit(trx, { action: 'appointment_cancelled_by_team', actorStaffId: ctx.actorId, subjectType: 'appointment', subjectId: d.appointmentId, teamId: ctx.teamId, detail: { reason: 'block_cancelled' } });
+      await trx
+        .updateTable('request')
+        .set({ status: 'cancelled', closed_at: ctx.now })
+        .where('id', '=', r.request_id)
+        .execute();
+      await audit(trx, {
+        action: 'appointment_cancelled_by_team',
+        actorStaffId: ctx.actorId,
+        subjectType: 'appointment',
+        subjectId: d.appointmentId,
+        teamId: ctx.teamId,
+        detail: { reason: 'block_cancelled' },
+      });
       await residentAppointmentMail(trx, ctx.mail, d.appointmentId, 'cancelled', null);
       cancelled += 1;
     }
@@ -160,7 +207,10 @@ export async function applyDecisions(
 }
 
 /** Reads the per-appointment choice fields of a form: choice_<id> = move|cancel, target_<id>. */
-export function readDecisions(body: Record<string, unknown>, appointmentIds: number[]): { decisions: Decision[]; errors: Record<string, string> } {
+export function readDecisions(
+  body: Record<string, unknown>,
+  appointmentIds: number[],
+): { decisions: Decision[]; errors: Record<string, string> } {
   const decisions: Decision[] = [];
   const errors: Record<string, string> = {};
   for (const id of appointmentIds) {
@@ -172,4 +222,3 @@ export function readDecisions(body: Record<string, unknown>, appointmentIds: num
   }
   return { decisions, errors };
 }
-

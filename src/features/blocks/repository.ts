@@ -80,7 +80,18 @@ export interface BlockWithCoaches {
   coaches: CoachRef[];
 }
 
-const blockColumns = ['block.id', 'block.team_id', 'block.starts_at', 'block.ends_at', 'block.solo', 'block.slot_minutes', 'block.buffer_minutes', 'block.location_kind', 'block.status', 'block.series_id'] as const;
+const blockColumns = [
+  'block.id',
+  'block.team_id',
+  'block.starts_at',
+  'block.ends_at',
+  'block.solo',
+  'block.slot_minutes',
+  'block.buffer_minutes',
+  'block.location_kind',
+  'block.status',
+  'block.series_id',
+] as const;
 
 /** The active coaches of the given blocks, by block id. */
 export async function coachesByBlock(db: Db, blockIds: number[]): Promise<Map<number, CoachRef[]>> {
@@ -99,7 +110,10 @@ export async function coachesByBlock(db: Db, blockIds: number[]): Promise<Map<nu
 }
 
 async function withCoaches(db: Db, rows: Omit<BlockWithCoaches, 'coaches'>[]): Promise<BlockWithCoaches[]> {
-  const coaches = await coachesByBlock(db, rows.map((r) => r.id));
+  const coaches = await coachesByBlock(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({ ...r, coaches: coaches.get(r.id) ?? [] }));
 }
 
@@ -109,7 +123,13 @@ export async function blockWithCoaches(db: Db, id: number): Promise<BlockWithCoa
 }
 
 /** Active blocks of a team that have not ended, optionally only those one coach is in. */
-export async function upcomingBlocks(db: Db, teamId: number, now: Date, coachId: number | null, limit = 300): Promise<BlockWithCoaches[]> {
+export async function upcomingBlocks(
+  db: Db,
+  teamId: number,
+  now: Date,
+  coachId: number | null,
+  limit = 300,
+): Promise<BlockWithCoaches[]> {
   let q = db
     .selectFrom('block')
     .select(blockColumns)
@@ -118,14 +138,24 @@ export async function upcomingBlocks(db: Db, teamId: number, now: Date, coachId:
     .where('block.ends_at', '>', now);
   if (coachId !== null) {
     q = q.where((eb) =>
-      eb.exists(eb.selectFrom('block_coach').select('block_coach.block_id').whereRef('block_coach.block_id', '=', 'block.id').where('block_coach.coach_id', '=', coachId).where('block_coach.active', '=', true)),
+      eb.exists(
+        eb
+          .selectFrom('block_coach')
+          .select('block_coach.block_id')
+          .whereRef('block_coach.block_id', '=', 'block.id')
+          .where('block_coach.coach_id', '=', coachId)
+          .where('block_coach.active', '=', true),
+      ),
     );
   }
   return withCoaches(db, await q.orderBy('block.starts_at').orderBy('block.id').limit(limit).execute());
 }
 
 /** The block and the later active blocks of its series ("this and the future ones"). */
-export async function seriesFrom(db: Db, block: Pick<BlockWithCoaches, 'id' | 'series_id' | 'starts_at'>): Promise<BlockWithCoaches[]> {
+export async function seriesFrom(
+  db: Db,
+  block: Pick<BlockWithCoaches, 'id' | 'series_id' | 'starts_at'>,
+): Promise<BlockWithCoaches[]> {
   if (!block.series_id) {
     const one = await blockWithCoaches(db, block.id);
     return one && one.status === 'active' ? [one] : [];
@@ -173,8 +203,15 @@ export async function bookedIn(db: Db, blockIds: number[]): Promise<BookedAppoin
     .innerJoin('request', 'request.id', 'appointment.request_id')
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .select([
-      'appointment.id', 'appointment.block_id', 'appointment.request_id', 'appointment.starts_at', 'appointment.ends_at', 'appointment.mode',
-      'resident.name as resident_name', 'resident.email as resident_email', 'resident.phone as resident_phone',
+      'appointment.id',
+      'appointment.block_id',
+      'appointment.request_id',
+      'appointment.starts_at',
+      'appointment.ends_at',
+      'appointment.mode',
+      'resident.name as resident_name',
+      'resident.email as resident_email',
+      'resident.phone as resident_phone',
     ])
     .where('appointment.block_id', 'in', blockIds)
     .where('appointment.status', '=', 'booked')
@@ -184,7 +221,10 @@ export async function bookedIn(db: Db, blockIds: number[]): Promise<BookedAppoin
 }
 
 /** The times of the booked appointments, per block. */
-export async function bookedTimes(db: Db, blockIds: number[]): Promise<Map<number, { starts_at: Date; ends_at: Date }[]>> {
+export async function bookedTimes(
+  db: Db,
+  blockIds: number[],
+): Promise<Map<number, { starts_at: Date; ends_at: Date }[]>> {
   const out = new Map<number, { starts_at: Date; ends_at: Date }[]>(blockIds.map((id) => [id, []]));
   if (blockIds.length === 0) return out;
   const rows = await db
@@ -205,10 +245,20 @@ export async function updateBlock(
 ): Promise<void> {
   await trx
     .updateTable('block')
-    .set({ starts_at: b.start, ends_at: b.end, slot_minutes: b.slotMinutes, buffer_minutes: b.bufferMinutes, location_kind: b.locationKind })
+    .set({
+      starts_at: b.start,
+      ends_at: b.end,
+      slot_minutes: b.slotMinutes,
+      buffer_minutes: b.bufferMinutes,
+      location_kind: b.locationKind,
+    })
     .where('id', '=', id)
     .execute();
-  await trx.updateTable('block_coach').set({ period: periodLiteral(b.start, b.end) }).where('block_id', '=', id).execute();
+  await trx
+    .updateTable('block_coach')
+    .set({ period: periodLiteral(b.start, b.end) })
+    .where('block_id', '=', id)
+    .execute();
 }
 
 /** Cancelled blocks keep their rows (history), but no longer hold their coaches' time. */
@@ -227,13 +277,25 @@ export interface CoachConflict {
 }
 
 /** The first active block, other than `exclude`, in which one of the coaches is busy in [start, end). */
-export async function findCoachConflict(db: Db, coachIds: number[], start: Date, end: Date, exclude: number[] = []): Promise<CoachConflict | null> {
+export async function findCoachConflict(
+  db: Db,
+  coachIds: number[],
+  start: Date,
+  end: Date,
+  exclude: number[] = [],
+): Promise<CoachConflict | null> {
   if (coachIds.length === 0) return null;
   let q = db
     .selectFrom('block_coach')
     .innerJoin('block', 'block.id', 'block_coach.block_id')
     .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
-    .select(['block.id as blockId', 'staff_user.id as coachId', 'staff_user.name as coachName', 'block.starts_at', 'block.ends_at'])
+    .select([
+      'block.id as blockId',
+      'staff_user.id as coachId',
+      'staff_user.name as coachName',
+      'block.starts_at',
+      'block.ends_at',
+    ])
     .where('block_coach.active', '=', true)
     .where('block_coach.coach_id', 'in', coachIds)
     .where(sql<boolean>`block_coach.period && tstzrange(${start}::timestamptz, ${end}::timestamptz)`);

@@ -11,14 +11,33 @@ import { DomainError } from '../../errors.js';
 import { local } from '../../domain/time.js';
 import { seriesFrom, teamCoaches, upcomingBlocks, type BlockWithCoaches } from './repository.js';
 import { checkNewBlock, checkScope, checkTimes, parseDate, type Errors, type Values } from './schemas.js';
-import { AppointmentsOutsideError, BlockConflictError, changeBlocks, createBlocks, summarize, TimeGapError } from './service.js';
+import {
+  AppointmentsOutsideError,
+  BlockConflictError,
+  changeBlocks,
+  createBlocks,
+  summarize,
+  TimeGapError,
+} from './service.js';
 import { cancelPage, postCancel } from './cancel-routes.js';
 import { actorOf, loadBlock, mailContext, pick } from './context.js';
 
 type Body = Record<string, unknown>;
 const list = { config: { access: { roles: CASE_ROLES } } };
 const scoped = { config: { access: { roles: CASE_ROLES, teamScoped: true } } };
-const NEW_FIELDS = ['date', 'start', 'end', 'coach', 'partner', 'solo', 'slotMinutes', 'bufferMinutes', 'locationKind', 'repeat', 'until'];
+const NEW_FIELDS = [
+  'date',
+  'start',
+  'end',
+  'coach',
+  'partner',
+  'solo',
+  'slotMinutes',
+  'bufferMinutes',
+  'locationKind',
+  'repeat',
+  'until',
+];
 const EDIT_FIELDS = ['scope', 'date', 'start', 'end', 'slotMinutes', 'bufferMinutes', 'locationKind'];
 
 export default async function blocksRoutes(app: FastifyInstance) {
@@ -36,14 +55,35 @@ export default async function blocksRoutes(app: FastifyInstance) {
     });
   });
 
-  async function newPage(reply: FastifyReply, staff: StaffSession, values: Values, errors: Errors, status = 200, conflict: unknown = null) {
+  async function newPage(
+    reply: FastifyReply,
+    staff: StaffSession,
+    values: Values,
+    errors: Errors,
+    status = 200,
+    conflict: unknown = null,
+  ) {
     const coaches = await teamCoaches(app.db, staff.teamId!);
-    return reply.code(status).viewAsync('blocks/new', { values, errors, conflict, coaches, isTeamlead: staff.role === 'teamlead', me: staff });
+    return reply
+      .code(status)
+      .viewAsync('blocks/new', { values, errors, conflict, coaches, isTeamlead: staff.role === 'teamlead', me: staff });
   }
 
   app.get('/medewerker/blokken/nieuw', list, async (req, reply) => {
     const staff = requireStaff(req);
-    const values: Values = { date: '', start: '09:00', end: '12:00', coach: '', partner: '', solo: '', slotMinutes: '60', bufferMinutes: '30', locationKind: 'home', repeat: '', until: '' };
+    const values: Values = {
+      date: '',
+      start: '09:00',
+      end: '12:00',
+      coach: '',
+      partner: '',
+      solo: '',
+      slotMinutes: '60',
+      bufferMinutes: '30',
+      locationKind: 'home',
+      repeat: '',
+      until: '',
+    };
     return newPage(reply, staff, values, {});
   });
 
@@ -52,7 +92,10 @@ export default async function blocksRoutes(app: FastifyInstance) {
     const values = pick(req.body as Body, NEW_FIELDS);
     const coaches = await teamCoaches(app.db, staff.teamId!);
     const { errors, plan } = checkNewBlock(values, {
-      now: app.now(), selfId: staff.id, isTeamlead: staff.role === 'teamlead', teamCoachIds: new Set(coaches.map((c) => c.id)),
+      now: app.now(),
+      selfId: staff.id,
+      isTeamlead: staff.role === 'teamlead',
+      teamCoachIds: new Set(coaches.map((c) => c.id)),
     });
     if (!plan) return newPage(reply, staff, values, errors, 400);
     try {
@@ -65,16 +108,37 @@ export default async function blocksRoutes(app: FastifyInstance) {
     }
   });
 
-  async function editPage(reply: FastifyReply, b: { block: BlockWithCoaches; canChange: boolean; open: boolean }, values: Values, errors: Errors, status = 200, extra: Record<string, unknown> = {}) {
-    return reply.code(status).viewAsync('blocks/edit', { block: b.block, canChange: b.canChange, open: b.open, values, errors, conflict: null, outside: null, ...extra });
+  async function editPage(
+    reply: FastifyReply,
+    b: { block: BlockWithCoaches; canChange: boolean; open: boolean },
+    values: Values,
+    errors: Errors,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ) {
+    return reply.code(status).viewAsync('blocks/edit', {
+      block: b.block,
+      canChange: b.canChange,
+      open: b.open,
+      values,
+      errors,
+      conflict: null,
+      outside: null,
+      ...extra,
+    });
   }
 
   app.get('/medewerker/blokken/:blockId/wijzigen', scoped, async (req, reply) => {
     const b = await loadBlock(app, req);
     const s = local(b.block.starts_at);
     const values: Values = {
-      scope: '', date: s.toISODate()!, start: s.toFormat('HH:mm'), end: local(b.block.ends_at).toFormat('HH:mm'),
-      slotMinutes: String(b.block.slot_minutes), bufferMinutes: String(b.block.buffer_minutes), locationKind: b.block.location_kind,
+      scope: '',
+      date: s.toISODate()!,
+      start: s.toFormat('HH:mm'),
+      end: local(b.block.ends_at).toFormat('HH:mm'),
+      slotMinutes: String(b.block.slot_minutes),
+      bufferMinutes: String(b.block.buffer_minutes),
+      locationKind: b.block.location_kind,
     };
     return editPage(reply, b, values, {});
   });
@@ -85,8 +149,13 @@ export default async function blocksRoutes(app: FastifyInstance) {
     const errors: Errors = {};
     const blockDate = local(b.block.starts_at).toISODate()!;
     const scope = checkScope(values, errors, b.block.series_id !== null);
-    const times = checkTimes(values, errors, { now: app.now(), dateRequired: scope !== 'series', fallbackDate: blockDate });
-    if (scope === 'series' && values.date && parseDate(values.date) !== blockDate) errors.date = 'blocks.errors.dateSeries';
+    const times = checkTimes(values, errors, {
+      now: app.now(),
+      dateRequired: scope !== 'series',
+      fallbackDate: blockDate,
+    });
+    if (scope === 'series' && values.date && parseDate(values.date) !== blockDate)
+      errors.date = 'blocks.errors.dateSeries';
     if (Object.keys(errors).length || !times || !scope) return editPage(reply, b, values, errors, 400);
     if (!b.canChange) throw new DomainError('forbidden', 'not a coach of this block');
     if (!b.open) return editPage(reply, b, values, {}, 409);
@@ -96,8 +165,10 @@ export default async function blocksRoutes(app: FastifyInstance) {
       app.mail.kick();
       return reply.redirect(`/medewerker/blokken?klaar=gewijzigd&n=${n}`, 303);
     } catch (err) {
-      if (err instanceof BlockConflictError) return editPage(reply, b, values, {}, 409, { conflict: err.conflict ?? {} });
-      if (err instanceof AppointmentsOutsideError) return editPage(reply, b, values, {}, 409, { outside: err.appointments });
+      if (err instanceof BlockConflictError)
+        return editPage(reply, b, values, {}, 409, { conflict: err.conflict ?? {} });
+      if (err instanceof AppointmentsOutsideError)
+        return editPage(reply, b, values, {}, 409, { outside: err.appointments });
       if (err instanceof TimeGapError) return editPage(reply, b, values, { start: 'blocks.errors.timeGapSeries' }, 400);
       throw err;
     }

@@ -52,7 +52,13 @@ export function localInstant(date: string, time: string): DateTime | null {
 }
 
 const minutes = (min: number, max: number, empty: string, range: string) =>
-  z.string().trim().min(1, empty).regex(/^\d{1,3}$/, range).transform(Number).refine((n) => n >= min && n <= max, range);
+  z
+    .string()
+    .trim()
+    .min(1, empty)
+    .regex(/^\d{1,3}$/, range)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, range);
 
 const shapeSchema = z.object({
   slotMinutes: minutes(15, 240, 'blocks.errors.slotEmpty', 'blocks.errors.slotRange'),
@@ -74,7 +80,11 @@ export interface BlockTimes {
  * Date, start, end, slot length, buffer and location: the fields the new and the edit form share.
  * `dateRequired` false: the date is not asked (editing a series keeps each block's own date).
  */
-export function checkTimes(v: Values, errors: Errors, ctx: { now: Date; dateRequired: boolean; fallbackDate: string }): BlockTimes | null {
+export function checkTimes(
+  v: Values,
+  errors: Errors,
+  ctx: { now: Date; dateRequired: boolean; fallbackDate: string },
+): BlockTimes | null {
   const today = DateTime.fromJSDate(ctx.now, { zone: ZONE }).toISODate()!;
   let date: string | null = ctx.fallbackDate;
   if (ctx.dateRequired) {
@@ -82,7 +92,8 @@ export function checkTimes(v: Values, errors: Errors, ctx: { now: Date; dateRequ
     if (!v.date?.trim()) errors.date = 'blocks.errors.dateEmpty';
     else if (!(date = parseDate(v.date))) errors.date = 'blocks.errors.dateFormat';
     else if (date < today) errors.date = 'blocks.errors.datePast';
-    else if (date > DateTime.fromISO(today, { zone: ZONE }).plus({ days: MAX_DAYS_AHEAD }).toISODate()!) errors.date = 'blocks.errors.dateTooFar';
+    else if (date > DateTime.fromISO(today, { zone: ZONE }).plus({ days: MAX_DAYS_AHEAD }).toISODate()!)
+      errors.date = 'blocks.errors.dateTooFar';
   }
   const start = v.start?.trim() ? parseTime(v.start) : null;
   const end = v.end?.trim() ? parseTime(v.end) : null;
@@ -101,7 +112,8 @@ export function checkTimes(v: Values, errors: Errors, ctx: { now: Date; dateRequ
     if (!s) errors.start = 'blocks.errors.timeGap';
     else if (!e) errors.end = 'blocks.errors.endGap';
     else if (s.toJSDate() <= ctx.now) errors.start = 'blocks.errors.startPast';
-    else if (shape.success && e.diff(s, 'minutes').minutes < shape.data.slotMinutes) errors.end = 'blocks.errors.tooShort';
+    else if (shape.success && e.diff(s, 'minutes').minutes < shape.data.slotMinutes)
+      errors.end = 'blocks.errors.tooShort';
   }
   if (!date || !start || !end || !shape.success || Object.keys(errors).length) return null;
   return { date, start, end, ...shape.data };
@@ -118,7 +130,10 @@ export interface NewBlockPlan extends BlockTimes {
  * The new-block form. A coach plans with a partner from the team (or ticks solo); a team lead
  * picks the coach as well. A weekly series runs until a date at most 26 weeks on.
  */
-export function checkNewBlock(v: Values, ctx: { now: Date; selfId: number; isTeamlead: boolean; teamCoachIds: Set<number> }): { errors: Errors; plan: NewBlockPlan | null } {
+export function checkNewBlock(
+  v: Values,
+  ctx: { now: Date; selfId: number; isTeamlead: boolean; teamCoachIds: Set<number> },
+): { errors: Errors; plan: NewBlockPlan | null } {
   const errors: Errors = {};
   const times = checkTimes(v, errors, { now: ctx.now, dateRequired: true, fallbackDate: '' });
   let coachId: number | null = ctx.selfId;
@@ -131,8 +146,10 @@ export function checkNewBlock(v: Values, ctx: { now: Date; selfId: number; isTea
   const partnerId = parseId(v.partner);
   if (solo && v.partner) errors.partner = 'blocks.errors.soloAndPartner';
   else if (!solo && !v.partner) errors.partner = 'blocks.errors.partnerEmpty';
-  else if (!solo && (partnerId === null || !ctx.teamCoachIds.has(partnerId))) errors.partner = 'blocks.errors.partnerInvalid';
-  else if (!solo && partnerId === coachId) errors.partner = ctx.isTeamlead ? 'blocks.errors.partnerSame' : 'blocks.errors.partnerSelf';
+  else if (!solo && (partnerId === null || !ctx.teamCoachIds.has(partnerId)))
+    errors.partner = 'blocks.errors.partnerInvalid';
+  else if (!solo && partnerId === coachId)
+    errors.partner = ctx.isTeamlead ? 'blocks.errors.partnerSame' : 'blocks.errors.partnerSelf';
 
   let dates: string[] = [];
   if (v.repeat === 'weekly') {
@@ -141,10 +158,12 @@ export function checkNewBlock(v: Values, ctx: { now: Date; selfId: number; isTea
     if (!v.until?.trim()) errors.until = 'blocks.errors.untilEmpty';
     else if (!until) errors.until = 'blocks.errors.untilFormat';
     else if (date && until <= date) errors.until = 'blocks.errors.untilBeforeDate';
-    else if (date && until > DateTime.fromISO(date, { zone: ZONE }).plus({ weeks: MAX_SERIES_WEEKS }).toISODate()!) errors.until = 'blocks.errors.untilTooFar';
+    else if (date && until > DateTime.fromISO(date, { zone: ZONE }).plus({ weeks: MAX_SERIES_WEEKS }).toISODate()!)
+      errors.until = 'blocks.errors.untilTooFar';
     if (date && until && !errors.until) {
       // Calendar weeks in Amsterdam: each block keeps its local times across a clock change.
-      for (let d = DateTime.fromISO(date, { zone: ZONE }); d.toISODate()! <= until; d = d.plus({ weeks: 1 })) dates.push(d.toISODate()!);
+      for (let d = DateTime.fromISO(date, { zone: ZONE }); d.toISODate()! <= until; d = d.plus({ weeks: 1 }))
+        dates.push(d.toISODate()!);
     }
   } else if (v.repeat) {
     errors.repeat = 'blocks.errors.repeat';
@@ -157,7 +176,10 @@ export function checkNewBlock(v: Values, ctx: { now: Date; selfId: number; isTea
     return { errors, plan: null };
   }
   const coachIds = solo ? [coachId] : [coachId, partnerId!];
-  return { errors, plan: { ...times, periods: periods.map((p) => ({ start: p.s!.toJSDate(), end: p.e!.toJSDate() })), coachIds, solo } };
+  return {
+    errors,
+    plan: { ...times, periods: periods.map((p) => ({ start: p.s!.toJSDate(), end: p.e!.toJSDate() })), coachIds, solo },
+  };
 }
 
 export const scopes = ['one', 'series'] as const;

@@ -13,7 +13,14 @@ import type { MailContext } from '../../core/mail/appointment-mails.js';
 import { noticeCoaches } from './notices.js';
 import { applyDecisions, RehomeError, type Decision } from './rehome.js';
 import {
-  bookedTimes, bookedIn, findCoachConflict, insertBlock, lockBlocks, markBlocksCancelled, updateBlock, type BlockWithCoaches,
+  bookedTimes,
+  bookedIn,
+  findCoachConflict,
+  insertBlock,
+  lockBlocks,
+  markBlocksCancelled,
+  updateBlock,
+  type BlockWithCoaches,
 } from './repository.js';
 import { localInstant, type BlockTimes, type NewBlockPlan, type Scope } from './schemas.js';
 
@@ -50,7 +57,10 @@ export class AppointmentsOutsideError extends Error {
 /** A later block of the series has no such local time (the clock jumps that night). */
 export class TimeGapError extends Error {}
 
-async function describeConflict(db: Kysely<Database>, periods: { start: Date; end: Date; coachIds: number[]; exclude: number[] }[]): Promise<ConflictInfo | null> {
+async function describeConflict(
+  db: Kysely<Database>,
+  periods: { start: Date; end: Date; coachIds: number[]; exclude: number[] }[],
+): Promise<ConflictInfo | null> {
   for (const p of periods) {
     const c = await findCoachConflict(db, p.coachIds, p.start, p.end, p.exclude);
     if (!c) continue;
@@ -60,25 +70,58 @@ async function describeConflict(db: Kysely<Database>, periods: { start: Date; en
   return null;
 }
 
-export async function createBlocks(db: Kysely<Database>, plan: NewBlockPlan, actor: Actor, ctx: { mail: MailContext }): Promise<number[]> {
+export async function createBlocks(
+  db: Kysely<Database>,
+  plan: NewBlockPlan,
+  actor: Actor,
+  ctx: { mail: MailContext },
+): Promise<number[]> {
   try {
     return await db.transaction().execute(async (trx) => {
       const seriesId = plan.periods.length > 1 ? randomUUID() : null;
       const ids: number[] = [];
       for (const p of plan.periods) {
-        ids.push(await insertBlock(trx, {
-          teamId: actor.teamId, start: p.start, end: p.end, coachIds: plan.coachIds, solo: plan.solo, slotMinutes: plan.slotMinutes,
-          bufferMinutes: plan.bufferMinutes, locationKind: plan.locationKind, seriesId, createdBy: actor.id,
-        }));
+        ids.push(
+          await insertBlock(trx, {
+            teamId: actor.teamId,
+            start: p.start,
+            end: p.end,
+            coachIds: plan.coachIds,
+            solo: plan.solo,
+            slotMinutes: plan.slotMinutes,
+            bufferMinutes: plan.bufferMinutes,
+            locationKind: plan.locationKind,
+            seriesId,
+            createdBy: actor.id,
+          }),
+        );
       }
-      await audit(trx, { action: 'block_created', actorStaffId: actor.id, subjectType: 'block', subjectId: ids[0]!, teamId: actor.teamId, detail: { count: ids.length, seriesId } });
+      await audit(trx, {
+        action: 'block_created',
+        actorStaffId: actor.id,
+        subjectType: 'block',
+        subjectId: ids[0]!,
+        teamId: actor.teamId,
+        detail: { count: ids.length, seriesId },
+      });
       const coaches = await coachesOfBlock(trx, ids[0]!);
-      await noticeCoaches(trx, ctx.mail, { kind: 'created', to: coaches, actorId: actor.id, actorName: actor.name, blocks: plan.periods.map((p) => ({ starts_at: p.start, ends_at: p.end })) });
+      await noticeCoaches(trx, ctx.mail, {
+        kind: 'created',
+        to: coaches,
+        actorId: actor.id,
+        actorName: actor.name,
+        blocks: plan.periods.map((p) => ({ starts_at: p.start, ends_at: p.end })),
+      });
       return ids;
     });
   } catch (err) {
     if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
-    throw new BlockConflictError(await describeConflict(db, plan.periods.map((p) => ({ ...p, coachIds: plan.coachIds, exclude: [] }))));
+    throw new BlockConflictError(
+      await describeConflict(
+        db,
+        plan.periods.map((p) => ({ ...p, coachIds: plan.coachIds, exclude: [] })),
+      ),
+    );
   }
 }
 
@@ -93,7 +136,14 @@ function plannedTimes(targets: BlockWithCoaches[], scope: Scope, times: BlockTim
   });
 }
 
-export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoaches[], scope: Scope, times: BlockTimes, actor: Actor, ctx: { mail: MailContext }): Promise<number> {
+export async function changeBlocks(
+  db: Kysely<Database>,
+  targets: BlockWithCoaches[],
+  scope: Scope,
+  times: BlockTimes,
+  actor: Actor,
+  ctx: { mail: MailContext },
+): Promise<number> {
   const planned = plannedTimes(targets, scope, times);
   const ids = targets.map((b) => b.id);
   try {
@@ -103,8 +153,13 @@ export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoach
       // A repeated post finds every block as it asks: nothing to write, nobody to tell again.
       const unchanged = planned.every((p) => {
         const b = locked.find((x) => x.id === p.block.id)!;
-        return b.starts_at.getTime() === p.start.getTime() && b.ends_at.getTime() === p.end.getTime() && b.slot_minutes === times.slotMinutes
-          && b.buffer_minutes === times.bufferMinutes && b.location_kind === times.locationKind;
+        return (
+          b.starts_at.getTime() === p.start.getTime() &&
+          b.ends_at.getTime() === p.end.getTime() &&
+          b.slot_minutes === times.slotMinutes &&
+          b.buffer_minutes === times.bufferMinutes &&
+          b.location_kind === times.locationKind
+        );
       });
       if (unchanged) return;
       const booked = await bookedIn(trx, ids);
@@ -114,14 +169,38 @@ export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoach
       });
       if (outside.length) throw new AppointmentsOutsideError(outside);
       for (const p of planned) {
-        await updateBlock(trx, p.block.id, { start: p.start, end: p.end, slotMinutes: times.slotMinutes, bufferMinutes: times.bufferMinutes, locationKind: times.locationKind });
+        await updateBlock(trx, p.block.id, {
+          start: p.start,
+          end: p.end,
+          slotMinutes: times.slotMinutes,
+          bufferMinutes: times.bufferMinutes,
+          locationKind: times.locationKind,
+        });
       }
-      await audit(trx, { action: 'block_changed', actorStaffId: actor.id, subjectType: 'block', subjectId: ids[0]!, teamId: actor.teamId, detail: { scope, count: ids.length } });
-      await noticeCoaches(trx, ctx.mail, { kind: 'changed', to: targets.flatMap((b) => b.coaches), actorId: actor.id, actorName: actor.name, blocks: planned.map((p) => ({ starts_at: p.start, ends_at: p.end })) });
+      await audit(trx, {
+        action: 'block_changed',
+        actorStaffId: actor.id,
+        subjectType: 'block',
+        subjectId: ids[0]!,
+        teamId: actor.teamId,
+        detail: { scope, count: ids.length },
+      });
+      await noticeCoaches(trx, ctx.mail, {
+        kind: 'changed',
+        to: targets.flatMap((b) => b.coaches),
+        actorId: actor.id,
+        actorName: actor.name,
+        blocks: planned.map((p) => ({ starts_at: p.start, ends_at: p.end })),
+      });
     });
   } catch (err) {
     if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
-    throw new BlockConflictError(await describeConflict(db, planned.map((p) => ({ start: p.start, end: p.end, coachIds: p.block.coaches.map((c) => c.id), exclude: ids }))));
+    throw new BlockConflictError(
+      await describeConflict(
+        db,
+        planned.map((p) => ({ start: p.start, end: p.end, coachIds: p.block.coaches.map((c) => c.id), exclude: ids })),
+      ),
+    );
   }
   return ids.length;
 }
@@ -130,7 +209,13 @@ export async function changeBlocks(db: Kysely<Database>, targets: BlockWithCoach
  * Cancels the blocks: every booked appointment in them must have a decision (move or cancel),
  * else a booking came in since the page was shown and the user must decide for it too.
  */
-export async function cancelBlocks(db: Kysely<Database>, targets: BlockWithCoaches[], decisions: Decision[], actor: Actor, ctx: { mail: MailContext; now: Date }) {
+export async function cancelBlocks(
+  db: Kysely<Database>,
+  targets: BlockWithCoaches[],
+  decisions: Decision[],
+  actor: Actor,
+  ctx: { mail: MailContext; now: Date },
+) {
   const ids = targets.map((b) => b.id);
   return db.transaction().execute(async (trx) => {
     const locked = await lockBlocks(trx, ids);
@@ -138,12 +223,29 @@ export async function cancelBlocks(db: Kysely<Database>, targets: BlockWithCoach
     const booked = (await bookedIn(trx, ids)).map((a) => a.id).sort();
     const decided = decisions.map((d) => d.appointmentId).sort();
     if (booked.join() !== decided.join()) throw new RehomeError('stale');
-    const result = await applyDecisions(trx, { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving: ids }, decisions);
+    const result = await applyDecisions(
+      trx,
+      { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving: ids },
+      decisions,
+    );
     await noticeCoaches(trx, ctx.mail, {
-      kind: 'cancelled', to: targets.flatMap((b) => b.coaches), actorId: actor.id, actorName: actor.name, blocks: targets, params: { moved: result.moved, cancelled: result.cancelled },
+      kind: 'cancelled',
+      to: targets.flatMap((b) => b.coaches),
+      actorId: actor.id,
+      actorName: actor.name,
+      blocks: targets,
+      params: { moved: result.moved, cancelled: result.cancelled },
     });
     await markBlocksCancelled(trx, ids);
-    for (const id of ids) await audit(trx, { action: 'block_cancelled', actorStaffId: actor.id, subjectType: 'block', subjectId: id, teamId: actor.teamId, detail: result });
+    for (const id of ids)
+      await audit(trx, {
+        action: 'block_cancelled',
+        actorStaffId: actor.id,
+        subjectType: 'block',
+        subjectId: id,
+        teamId: actor.teamId,
+        detail: result,
+      });
     return result;
   });
 }
@@ -155,7 +257,10 @@ export interface BlockSummary extends BlockWithCoaches {
 
 /** Booked and free slots per block, as the list shows them. */
 export async function summarize(db: Kysely<Database>, blocks: BlockWithCoaches[]): Promise<BlockSummary[]> {
-  const busy = await bookedTimes(db, blocks.map((b) => b.id));
+  const busy = await bookedTimes(
+    db,
+    blocks.map((b) => b.id),
+  );
   return blocks.map((b) => {
     const taken = busy.get(b.id) ?? [];
     const free = cutSlots(b).filter((s) => !taken.some((a) => overlaps(s, a))).length;

@@ -26,7 +26,12 @@ export async function queueDueReminders(db: Kysely<Database>, now: Date, ctx: Ma
   for (const { id } of due) {
     await db.transaction().execute(async (trx) => {
       // Claim first, so two processes never send the same reminder.
-      const claimed = await trx.updateTable('appointment').set({ reminder_sent_at: now }).where('id', '=', id).where('reminder_sent_at', 'is', null).executeTakeFirst();
+      const claimed = await trx
+        .updateTable('appointment')
+        .set({ reminder_sent_at: now })
+        .where('id', '=', id)
+        .where('reminder_sent_at', 'is', null)
+        .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return;
       // The reminder carries no manage link: only its hash is stored. It points to the
       // confirmation mail, which has the link.

@@ -52,8 +52,17 @@ export function chartModel(days: DayFigures[], locale: string): ChartModel {
     const freeH = scale(d.free);
     const dt = local(d.date).setLocale(lang);
     return {
-      date: d.date, x, bookedY: baseline - bookedH, bookedH, freeY: baseline - bookedH - freeH, freeH,
-      free: d.free, booked: d.booked, weekday: dt.toFormat('ccc'), day: dt.toFormat('d LLL'), bookable: d.bookable,
+      date: d.date,
+      x,
+      bookedY: baseline - bookedH,
+      bookedH,
+      freeY: baseline - bookedH - freeH,
+      freeH,
+      free: d.free,
+      booked: d.booked,
+      weekday: dt.toFormat('ccc'),
+      day: dt.toFormat('d LLL'),
+      bookable: d.bookable,
     };
   });
   const lastWithin = days.reduce((last, d, i) => (d.withinPromise ? i : last), -1);

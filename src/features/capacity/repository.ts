@@ -26,11 +26,18 @@ export async function teamBlocks(db: Db, teamId: number, from: Date, to: Date): 
     .selectFrom('block_coach')
     .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
     .select(['block_coach.block_id', 'staff_user.id', 'staff_user.name'])
-    .where('block_coach.block_id', 'in', blocks.map((b) => b.id))
+    .where(
+      'block_coach.block_id',
+      'in',
+      blocks.map((b) => b.id),
+    )
     .where('block_coach.active', '=', true)
     .orderBy('staff_user.name')
     .execute();
-  return blocks.map((b) => ({ ...b, coaches: coaches.filter((c) => c.block_id === b.id).map((c) => ({ id: c.id, name: c.name })) }));
+  return blocks.map((b) => ({
+    ...b,
+    coaches: coaches.filter((c) => c.block_id === b.id).map((c) => ({ id: c.id, name: c.name })),
+  }));
 }
 
 /** Waiting-list alarms: residents who found no free time in the team's calendar. */

@@ -65,7 +65,10 @@ export async function teamCapacity(db: Kysely<Database>, team: Team, now: Date):
   const promiseDate = local(promiseEnd).toISODate()!;
 
   const blocks = await teamBlocks(db, team.id, from, to);
-  const busy = await busyInBlocks(db, blocks.map((b) => b.id));
+  const busy = await busyInBlocks(
+    db,
+    blocks.map((b) => b.id),
+  );
 
   // Every working day of the window is listed, also when it has no blocks (that is news too).
   const days = new Map<string, DayFigures>();
@@ -85,7 +88,10 @@ export async function teamCapacity(db: Kysely<Database>, team: Team, now: Date):
   const duos = new Map<string, DuoFigures>();
   let freeSoon = 0;
   for (const block of blocks) {
-    const key = block.coaches.map((c) => c.id).sort((a, b) => a - b).join('-');
+    const key = block.coaches
+      .map((c) => c.id)
+      .sort((a, b) => a - b)
+      .join('-');
     const duo = duos.get(key) ?? { names: block.coaches.map((c) => c.name), blocks: 0, free: 0, booked: 0 };
     duos.set(key, duo);
     duo.blocks += 1;

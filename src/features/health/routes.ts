@@ -21,12 +21,18 @@ export default async function healthRoutes(app: FastifyInstance) {
       await sql`select 1`.execute(app.db);
       const pending = await pendingMigrations(app.db);
       if (pending.length > 0) {
-        return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: 'unavailable', database: 'ok', migrations: 'pending', pending });
+        return reply
+          .code(503)
+          .header('retry-after', String(RETRY_AFTER_SECONDS))
+          .send({ status: 'unavailable', database: 'ok', migrations: 'pending', pending });
       }
       return { status: 'ready', database: 'ok', migrations: 'current' };
     } catch (err) {
       if (!isDatabaseUnavailable(err)) req.log.error({ err }, 'readiness check failed');
-      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: 'unavailable', database: 'unreachable' });
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ status: 'unavailable', database: 'unreachable' });
     }
   });
 }

@@ -3,7 +3,12 @@
 // the new one; the exclusion constraint refuses a slot someone else just took.
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
-import { coachAppointmentMail, coachMovedAwayMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import {
+  coachAppointmentMail,
+  coachMovedAwayMail,
+  residentAppointmentMail,
+  type MailContext,
+} from '../../core/mail/appointment-mails.js';
 import { audit } from '../../core/audit.js';
 import { lockSlot, SlotUnavailableError, takenBy } from '../../core/booking-rule.js';
 import type { ManagedAppointment } from '../../core/managed-appointment.js';
@@ -19,20 +24,49 @@ export async function reschedule(
   try {
     return await db.transaction().execute(async (trx) => {
       // The old block is locked too: the move frees a time there.
-      const slot = await lockSlot(trx, { teamId: team.id, blockId: target.blockId, start: target.start, now: ctx.now, window: team, alsoLock: [a.block_id] });
+      const slot = await lockSlot(trx, {
+        teamId: team.id,
+        blockId: target.blockId,
+        start: target.start,
+        now: ctx.now,
+        window: team,
+        alsoLock: [a.block_id],
+      });
       // Read after the locks: a repeated post (a double click, or the form sent again after an
       // answer that never came) finds the appointment already there and mails nobody again.
-      const current = await trx.selectFrom('appointment').select(['block_id', 'starts_at', 'mode', 'status']).where('id', '=', a.id).executeTakeFirstOrThrow();
-      if (current.status === 'booked' && current.block_id === slot.blockId && current.starts_at.getTime() === slot.start.getTime() && current.mode === target.mode) return false;
+      const current = await trx
+        .selectFrom('appointment')
+        .select(['block_id', 'starts_at', 'mode', 'status'])
+        .where('id', '=', a.id)
+        .executeTakeFirstOrThrow();
+      if (
+        current.status === 'booked' &&
+        current.block_id === slot.blockId &&
+        current.starts_at.getTime() === slot.start.getTime() &&
+        current.mode === target.mode
+      )
+        return false;
       const oldBlock = current.block_id;
       const moved = await trx
         .updateTable('appointment')
-        .set({ block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, mode: target.mode, reminder_sent_at: null })
+        .set({
+          block_id: slot.blockId,
+          starts_at: slot.start,
+          ends_at: slot.end,
+          mode: target.mode,
+          reminder_sent_at: null,
+        })
         .where('id', '=', a.id)
         .where('status', '=', 'booked')
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) throw new SlotUnavailableError();
-      await audit(trx, { action: 'appointment_rescheduled', subjectType: 'appointment', subjectId: a.id, teamId: team.id, detail: { by: 'resident' } });
+      await audit(trx, {
+        action: 'appointment_rescheduled',
+        subjectType: 'appointment',
+        subjectId: a.id,
+        teamId: team.id,
+        detail: { by: 'resident' },
+      });
       await residentAppointmentMail(trx, ctx.mail, a.id, 'rescheduled', ctx.token);
       if (oldBlock !== slot.blockId) {
         // The old duo loses the appointment, the new duo gains it.
@@ -49,7 +83,12 @@ export async function reschedule(
 }
 
 /** False when the appointment was no longer booked (a repeated submit): nothing changed. */
-export async function cancel(db: Kysely<Database>, a: ManagedAppointment, reason: string | null, ctx: { now: Date; mail: MailContext }): Promise<boolean> {
+export async function cancel(
+  db: Kysely<Database>,
+  a: ManagedAppointment,
+  reason: string | null,
+  ctx: { now: Date; mail: MailContext },
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const done = await trx
       .updateTable('appointment')
@@ -58,8 +97,18 @@ export async function cancel(db: Kysely<Database>, a: ManagedAppointment, reason
       .where('status', '=', 'booked')
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) return false;
-    await trx.updateTable('request').set({ status: 'cancelled', closed_at: ctx.now }).where('id', '=', a.request_id).execute();
-    await audit(trx, { action: 'appointment_cancelled', subjectType: 'appointment', subjectId: a.id, teamId: a.team_id, detail: { by: 'resident' } });
+    await trx
+      .updateTable('request')
+      .set({ status: 'cancelled', closed_at: ctx.now })
+      .where('id', '=', a.request_id)
+      .execute();
+    await audit(trx, {
+      action: 'appointment_cancelled',
+      subjectType: 'appointment',
+      subjectId: a.id,
+      teamId: a.team_id,
+      detail: { by: 'resident' },
+    });
     await residentAppointmentMail(trx, ctx.mail, a.id, 'cancelled', null);
     await coachAppointmentMail(trx, ctx.mail, a.id, 'cancelled');
     return true;

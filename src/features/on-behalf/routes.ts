@@ -27,7 +27,10 @@ declare module '@fastify/secure-session' {
 const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
 function formValues(pick: (name: string) => string, topics: string[]): Values {
-  return { ...(Object.fromEntries(fieldNames.map((n) => [n, pick(n)])) as Record<(typeof fieldNames)[number], string>), topics };
+  return {
+    ...(Object.fromEntries(fieldNames.map((n) => [n, pick(n)])) as Record<(typeof fieldNames)[number], string>),
+    topics,
+  };
 }
 
 function emptyValues(postcode = ''): Values {
@@ -35,9 +38,26 @@ function emptyValues(postcode = ''): Values {
 }
 
 export default async function onBehalfRoutes(app: FastifyInstance) {
-  const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
+  const mailCtx = () => ({
+    publicUrl: app.config.publicUrl,
+    municipalityName: app.config.municipality.name,
+    fromEmail: app.config.mailFrom,
+  });
 
-  async function formPage(req: FastifyRequest, reply: FastifyReply, p: { team: Team | null; values: Values; errors: Record<string, string>; key: string; status?: number; taken?: readonly Slot[]; pick?: Record<string, string>; posted?: boolean }) {
+  async function formPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    p: {
+      team: Team | null;
+      values: Values;
+      errors: Record<string, string>;
+      key: string;
+      status?: number;
+      taken?: readonly Slot[];
+      pick?: Record<string, string>;
+      posted?: boolean;
+    },
+  ) {
     const staff = requireStaff(req);
     const slots = p.team ? await offeredTimes(app.db, p.team, app.now()) : [];
     return reply.code(p.status ?? 200).viewAsync('on-behalf/form', {
@@ -54,7 +74,11 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
       posted: p.posted ?? false,
       slotKey,
       callbackSlot: CALLBACK_SLOT,
-      channels, topics, abouts, modes, languages,
+      channels,
+      topics,
+      abouts,
+      modes,
+      languages,
     });
   }
 
@@ -64,11 +88,20 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     const rawPostcode = (q.postcode ?? '').trim();
     const postcode = rawPostcode ? normalizePostcode(rawPostcode) : null;
     const errors: Record<string, string> = {};
-    if (staff.role === 'frontoffice' && rawPostcode && !postcode) errors.pickPostcode = 'onbehalf.errors.postcodeFormat';
+    if (staff.role === 'frontoffice' && rawPostcode && !postcode)
+      errors.pickPostcode = 'onbehalf.errors.postcodeFormat';
     const team = errors.pickPostcode ? null : await resolveTeam(app.db, staff, q.team ?? '', postcode);
-    if (staff.role === 'frontoffice' && postcode && !q.team && !team) errors.pickPostcode = 'onbehalf.errors.postcodeNoTeam';
+    if (staff.role === 'frontoffice' && postcode && !q.team && !team)
+      errors.pickPostcode = 'onbehalf.errors.postcodeNoTeam';
     const values = emptyValues(postcode ? displayPostcode(postcode) : '');
-    return formPage(req, reply, { team, values, errors, key: randomUUID(), status: Object.keys(errors).length ? 400 : 200, pick: { team: q.team ?? '', postcode: rawPostcode } });
+    return formPage(req, reply, {
+      team,
+      values,
+      errors,
+      key: randomUUID(),
+      status: Object.keys(errors).length ? 400 : 200,
+      pick: { team: q.team ?? '', postcode: rawPostcode },
+    });
   });
 
   app.post('/medewerker/namens', { config: { access: ROLES, lists: ['topics'] } }, async (req, reply) => {
@@ -79,16 +112,46 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     const parsed = parseOnBehalf(values, app.now());
     const team = await resolveTeam(app.db, staff, str(body, 'teamId'), normalizePostcode(values.postcode));
     const errors: Record<string, string> = team ? {} : { teamId: 'onbehalf.errors.team' };
-    if (!parsed.ok || !team) return formPage(req, reply, { team, values, errors: { ...errors, ...(parsed.ok ? {} : parsed.errors) }, key, status: 400, posted: true });
+    if (!parsed.ok || !team)
+      return formPage(req, reply, {
+        team,
+        values,
+        errors: { ...errors, ...(parsed.ok ? {} : parsed.errors) },
+        key,
+        status: 400,
+        posted: true,
+      });
     try {
-      const result = await bookOnBehalf(app.db, { staff, team, data: parsed.data, key, now: app.now(), secret: app.config.sessionSecret, mail: mailCtx() });
+      const result = await bookOnBehalf(app.db, {
+        staff,
+        team,
+        data: parsed.data,
+        key,
+        now: app.now(),
+        secret: app.config.sessionSecret,
+        mail: mailCtx(),
+      });
       app.metrics.booked(result, parsed.data.channel);
       app.mail.kick();
-      req.session.set('onBehalf', { requestId: result.requestId, token: result.manageToken, teamId: team.id, urgent: parsed.data.urgent, repeated: result.repeated });
+      req.session.set('onBehalf', {
+        requestId: result.requestId,
+        token: result.manageToken,
+        teamId: team.id,
+        urgent: parsed.data.urgent,
+        repeated: result.repeated,
+      });
       return reply.redirect('/medewerker/namens/bevestiging', 303);
     } catch (err) {
       if (!(err instanceof OnBehalfSlotError)) throw err;
-      return formPage(req, reply, { team, values: { ...values, slot: '' }, errors: { slot: 'onbehalf.errors.slotTaken' }, key, status: 409, taken: err.alternatives, posted: true });
+      return formPage(req, reply, {
+        team,
+        values: { ...values, slot: '' },
+        errors: { slot: 'onbehalf.errors.slotTaken' },
+        key,
+        status: 409,
+        taken: err.alternatives,
+        posted: true,
+      });
     }
   });
 

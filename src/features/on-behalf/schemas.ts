@@ -12,8 +12,25 @@ export type StaffChannel = (typeof channels)[number];
 export const CALLBACK_SLOT = 'callback';
 
 export const fieldNames = [
-  'channel', 'postcode', 'houseNumber', 'name', 'phone', 'email', 'street', 'city', 'language', 'interpreter', 'dateOfBirth',
-  'companion', 'question', 'about', 'dangerNow', 'urgent24h', 'slot', 'mode', 'consent',
+  'channel',
+  'postcode',
+  'houseNumber',
+  'name',
+  'phone',
+  'email',
+  'street',
+  'city',
+  'language',
+  'interpreter',
+  'dateOfBirth',
+  'companion',
+  'question',
+  'about',
+  'dangerNow',
+  'urgent24h',
+  'slot',
+  'mode',
+  'consent',
 ] as const;
 export type Values = Record<(typeof fieldNames)[number], string> & { topics: string[] };
 
@@ -30,7 +47,28 @@ export interface Parsed {
 }
 
 /** The order of the fields on the page, so the error summary reads top to bottom. */
-const pageOrder = ['teamId', 'channel', 'name', 'phone', 'email', 'postcode', 'houseNumber', 'street', 'city', 'language', 'dateOfBirth', 'companion', 'question', 'topics', 'about', 'dangerNow', 'urgent24h', 'slot', 'mode', 'consent'];
+const pageOrder = [
+  'teamId',
+  'channel',
+  'name',
+  'phone',
+  'email',
+  'postcode',
+  'houseNumber',
+  'street',
+  'city',
+  'language',
+  'dateOfBirth',
+  'companion',
+  'question',
+  'topics',
+  'about',
+  'dangerNow',
+  'urgent24h',
+  'slot',
+  'mode',
+  'consent',
+];
 
 const staffWording = (errors: FieldErrors): FieldErrors =>
   Object.fromEntries(
@@ -43,7 +81,13 @@ export function parseOnBehalf(v: Values, now: Date): { ok: true; data: Parsed } 
   const errors: FieldErrors = {};
   if (!(channels as readonly string[]).includes(v.channel)) errors.channel = 'onbehalf.errors.channel';
 
-  const question = questionSchema.safeParse({ question: v.question, topics: v.topics, about: v.about, dangerNow: v.dangerNow, urgent24h: v.urgent24h });
+  const question = questionSchema.safeParse({
+    question: v.question,
+    topics: v.topics,
+    about: v.about,
+    dangerNow: v.dangerNow,
+    urgent24h: v.urgent24h,
+  });
   if (!question.success) Object.assign(errors, fieldErrors(question.error));
   if (v.dangerNow === 'yes') errors.dangerNow = 'onbehalf.errors.dangerYes';
   const urgent = v.urgent24h === 'yes';
@@ -62,12 +106,21 @@ export function parseOnBehalf(v: Values, now: Date): { ok: true; data: Parsed } 
   if (!v.houseNumber.trim() && needsAddress) errors.houseNumber = 'onbehalf.errors.houseNumberEmpty';
 
   const details = detailsSchema(needsAddress, now).safeParse({
-    name: v.name, email: v.email, phone: v.phone, street: v.street, city: v.city, language: v.language,
-    interpreter: v.interpreter, dateOfBirth: v.dateOfBirth, companion: v.companion, consent: v.consent,
+    name: v.name,
+    email: v.email,
+    phone: v.phone,
+    street: v.street,
+    city: v.city,
+    language: v.language,
+    interpreter: v.interpreter,
+    dateOfBirth: v.dateOfBirth,
+    companion: v.companion,
+    consent: v.consent,
   });
   if (!details.success) Object.assign(errors, fieldErrors(details.error));
 
-  if (Object.keys(errors).length || !question.success || !details.success) return { ok: false, errors: staffWording(errors) };
+  if (Object.keys(errors).length || !question.success || !details.success)
+    return { ok: false, errors: staffWording(errors) };
   return {
     ok: true,
     data: {

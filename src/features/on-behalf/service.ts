@@ -23,7 +23,12 @@ export class OnBehalfSlotError extends Error {
  * The team to book in. Coaches and team leads: always their own. Front office: the chosen
  * team, or else the team of the postcode.
  */
-export async function resolveTeam(db: Kysely<Database>, staff: StaffSession, chosen: string, postcode: string | null): Promise<Team | null> {
+export async function resolveTeam(
+  db: Kysely<Database>,
+  staff: StaffSession,
+  chosen: string,
+  postcode: string | null,
+): Promise<Team | null> {
   if (staff.role !== 'frontoffice') return staff.teamId ? teamById(db, staff.teamId) : null;
   if (/^\d{1,9}$/.test(chosen)) return teamById(db, Number(chosen));
   return postcode ? teamForPostcode(db, postcode) : null;
@@ -52,13 +57,29 @@ export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): 
     return await book(db, {
       team,
       resident: {
-        name: d.name, email: d.email || null, phone: d.phone || null, postcode: data.postcode, houseNumber: data.houseNumber,
-        street: d.street || null, city: d.city || null, dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-        language: d.language, interpreter: d.interpreter, mailLocale: d.language === 'en' ? 'en' : 'nl',
+        name: d.name,
+        email: d.email || null,
+        phone: d.phone || null,
+        postcode: data.postcode,
+        houseNumber: data.houseNumber,
+        street: d.street || null,
+        city: d.city || null,
+        dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+        language: d.language,
+        interpreter: d.interpreter,
+        mailLocale: d.language === 'en' ? 'en' : 'nl',
       },
       request: {
-        teamId: team.id, channel: data.channel, question: data.question.question, topics: data.question.topics, about: data.question.about,
-        dangerNow: false, urgent24h: data.urgent, companion: d.companion || null, consentAt: input.now, idempotencyKey: input.key,
+        teamId: team.id,
+        channel: data.channel,
+        question: data.question.question,
+        topics: data.question.topics,
+        about: data.question.about,
+        dangerNow: false,
+        urgent24h: data.urgent,
+        companion: d.companion || null,
+        consentAt: input.now,
+        idempotencyKey: input.key,
       },
       // No time chosen (urgent, or the call-back list): a call-back request in the team's queue.
       slot: chosen ? { blockId: chosen.blockId, start: chosen.start, mode: data.mode } : null,
@@ -70,7 +91,8 @@ export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): 
     });
   } catch (err) {
     if (err instanceof SlotTakenError) throw new OnBehalfSlotError(distinctTimes(err.alternatives));
-    if (err instanceof SlotUnavailableError) throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), chosen?.start ?? input.now, 3));
+    if (err instanceof SlotUnavailableError)
+      throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), chosen?.start ?? input.now, 3));
     throw err;
   }
 }

@@ -15,9 +15,20 @@ function base(db: Db) {
     .leftJoin('team', 'team.id', 'request.team_id')
     .leftJoin('staff_user as caller', 'caller.id', 'request.callback_by')
     .select([
-      'request.id', 'request.team_id', 'team.name as team_name', 'request.channel', 'request.status', 'request.urgent_24h',
-      'request.submitted_at', 'request.first_contact_at', 'request.callback_note', 'caller.name as caller_name',
-      'resident.name', 'resident.phone', 'resident.email', 'resident.postcode',
+      'request.id',
+      'request.team_id',
+      'team.name as team_name',
+      'request.channel',
+      'request.status',
+      'request.urgent_24h',
+      'request.submitted_at',
+      'request.first_contact_at',
+      'request.callback_note',
+      'caller.name as caller_name',
+      'resident.name',
+      'resident.phone',
+      'resident.email',
+      'resident.postcode',
     ]);
 }
 
@@ -28,7 +39,12 @@ export async function callbacks(db: Db, teamId: number | null, handled: boolean)
   let q = base(db).where('request.status', '=', 'callback').where('request.team_id', 'is not', null);
   if (teamId !== null) q = q.where('request.team_id', '=', teamId);
   q = handled ? q.where('request.first_contact_at', 'is not', null) : q.where('request.first_contact_at', 'is', null);
-  return q.orderBy('request.urgent_24h', 'desc').orderBy('request.submitted_at', 'asc').orderBy('request.id').limit(LIST_LIMIT).execute();
+  return q
+    .orderBy('request.urgent_24h', 'desc')
+    .orderBy('request.submitted_at', 'asc')
+    .orderBy('request.id')
+    .limit(LIST_LIMIT)
+    .execute();
 }
 
 /** Sign-ups of a team (or all teams) that have no appointment yet and are not call-backs. */
@@ -76,7 +92,13 @@ export async function setTeam(trx: Transaction<Database>, id: number, teamId: nu
 }
 
 /** Records the call-back; 0 when it was already recorded (or is no longer a call-back). */
-export async function setCalledBack(trx: Transaction<Database>, id: number, staffId: number, note: string, now: Date): Promise<number> {
+export async function setCalledBack(
+  trx: Transaction<Database>,
+  id: number,
+  staffId: number,
+  note: string,
+  now: Date,
+): Promise<number> {
   const r = await trx
     .updateTable('request')
     .set({ first_contact_at: now, callback_note: note, callback_by: staffId })

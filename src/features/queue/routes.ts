@@ -4,7 +4,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
-import { assignable, assignToTeam, callbackOfOwnTeam, canAssign, loadQueue, markCalledBack, sinceText, UnknownTeamError } from './service.js';
+import {
+  assignable,
+  assignToTeam,
+  callbackOfOwnTeam,
+  canAssign,
+  loadQueue,
+  markCalledBack,
+  sinceText,
+  UnknownTeamError,
+} from './service.js';
 import { assignSchema, calledBackSchema, idParam } from './schemas.js';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -14,7 +23,13 @@ const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (bod
 const notices = { toegewezen: 'queue.done.assigned', teruggebeld: 'queue.done.calledBack' } as const;
 
 export default async function queueRoutes(app: FastifyInstance) {
-  async function page(req: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, values: Record<string, string> = {}, status = 200) {
+  async function page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    values: Record<string, string> = {},
+    status = 200,
+  ) {
     const staff = requireStaff(req);
     const q = await loadQueue(app.db, staff, app.now());
     const done = (req.query as Record<string, string> | undefined)?.klaar;
@@ -30,39 +45,54 @@ export default async function queueRoutes(app: FastifyInstance) {
     });
   }
 
-  app.get('/medewerker/wachtrij', { config: { access: { roles: ['coach', 'teamlead', 'frontoffice'] } } }, async (req, reply) => page(req, reply));
+  app.get(
+    '/medewerker/wachtrij',
+    { config: { access: { roles: ['coach', 'teamlead', 'frontoffice'] } } },
+    async (req, reply) => page(req, reply),
+  );
 
   // Not team-scoped in the access table: an unassigned sign-up has no team. The service checks
   // that the request has no team yet (front office: any; team lead: never another team's).
-  app.post<Params>('/medewerker/aanvragen/:requestId/toewijzen', { config: { access: { roles: ['frontoffice', 'teamlead'] } } }, async (req, reply) => {
-    const staff = requireStaff(req);
-    const id = idParam(req.params.requestId);
-    if (id === null) throw new DomainError('not_found', 'bad id');
-    await assignable(app.db, staff, id);
-    const body = req.body as Body;
-    const field = `team-${id}`;
-    const parsed = assignSchema.safeParse({ teamId: str(body, 'teamId') });
-    if (!parsed.success) return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'teamId') }, 400);
-    try {
-      await assignToTeam(app.db, staff, id, parsed.data.teamId, app.now(), app.config.publicUrl);
-    } catch (err) {
-      if (err instanceof UnknownTeamError) return page(req, reply, { [field]: 'queue.errors.teamUnknown' }, { [field]: str(body, 'teamId') }, 400);
-      throw err;
-    }
-    app.mail.kick();
-    return reply.redirect('/medewerker/wachtrij?klaar=toegewezen', 303);
-  });
+  app.post<Params>(
+    '/medewerker/aanvragen/:requestId/toewijzen',
+    { config: { access: { roles: ['frontoffice', 'teamlead'] } } },
+    async (req, reply) => {
+      const staff = requireStaff(req);
+      const id = idParam(req.params.requestId);
+      if (id === null) throw new DomainError('not_found', 'bad id');
+      await assignable(app.db, staff, id);
+      const body = req.body as Body;
+      const field = `team-${id}`;
+      const parsed = assignSchema.safeParse({ teamId: str(body, 'teamId') });
+      if (!parsed.success)
+        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'teamId') }, 400);
+      try {
+        await assignToTeam(app.db, staff, id, parsed.data.teamId, app.now(), app.config.publicUrl);
+      } catch (err) {
+        if (err instanceof UnknownTeamError)
+          return page(req, reply, { [field]: 'queue.errors.teamUnknown' }, { [field]: str(body, 'teamId') }, 400);
+        throw err;
+      }
+      app.mail.kick();
+      return reply.redirect('/medewerker/wachtrij?klaar=toegewezen', 303);
+    },
+  );
 
-  app.post<Params>('/medewerker/aanvragen/:requestId/teruggebeld', { config: { access: { roles: CASE_ROLES, teamScoped: true } } }, async (req, reply) => {
-    const staff = requireStaff(req);
-    const id = idParam(req.params.requestId);
-    if (id === null) throw new DomainError('not_found', 'bad id');
-    await callbackOfOwnTeam(app.db, staff, id);
-    const body = req.body as Body;
-    const field = `note-${id}`;
-    const parsed = calledBackSchema.safeParse({ note: str(body, 'note') });
-    if (!parsed.success) return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'note') }, 400);
-    await markCalledBack(app.db, staff, id, parsed.data.note, app.now());
-    return reply.redirect('/medewerker/wachtrij?klaar=teruggebeld', 303);
-  });
+  app.post<Params>(
+    '/medewerker/aanvragen/:requestId/teruggebeld',
+    { config: { access: { roles: CASE_ROLES, teamScoped: true } } },
+    async (req, reply) => {
+      const staff = requireStaff(req);
+      const id = idParam(req.params.requestId);
+      if (id === null) throw new DomainError('not_found', 'bad id');
+      await callbackOfOwnTeam(app.db, staff, id);
+      const body = req.body as Body;
+      const field = `note-${id}`;
+      const parsed = calledBackSchema.safeParse({ note: str(body, 'note') });
+      if (!parsed.success)
+        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'note') }, 400);
+      await markCalledBack(app.db, staff, id, parsed.data.note, app.now());
+      return reply.redirect('/medewerker/wachtrij?klaar=teruggebeld', 303);
+    },
+  );
 }

@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const NOTE_MAX = 2000;
 
 export const assignSchema = z.object({
-  teamId: z.string().trim().regex(/^\d{1,9}$/, 'queue.errors.teamEmpty').transform(Number),
+  teamId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, 'queue.errors.teamEmpty')
+    .transform(Number),
 });
 
 export const calledBackSchema = z.object({

@@ -17,7 +17,16 @@ import { translator } from '../../core/i18n.js';
 import { audit } from '../../core/audit.js';
 import { teamForPostcode } from '../../core/teams.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
-import { callbacks, openSignups, requestState, setCalledBack, setTeam, teams, unassigned, type QueueRow } from './repository.js';
+import {
+  callbacks,
+  openSignups,
+  requestState,
+  setCalledBack,
+  setTeam,
+  teams,
+  unassigned,
+  type QueueRow,
+} from './repository.js';
 
 export const CALLBACK_WORKING_DAYS = 2;
 export const URGENT_HOURS = 24;
@@ -56,10 +65,15 @@ export function canAssign(staff: StaffSession): boolean {
 export async function loadQueue(db: Kysely<Database>, staff: StaffSession, now: Date) {
   // Front office: all teams; coaches and team leads: their own team only.
   const teamId = staff.role === 'frontoffice' ? null : staff.teamId;
-  if (teamId === null && staff.role !== 'frontoffice') throw new DomainError('not_found', 'staff member without a team');
+  if (teamId === null && staff.role !== 'frontoffice')
+    throw new DomainError('not_found', 'staff member without a team');
   const open = (await callbacks(db, teamId, false)).map((r) => item(r, now));
   const withoutTeam = canAssign(staff)
-    ? await Promise.all((await unassigned(db)).map(async (r) => item(r, now, r.postcode ? ((await teamForPostcode(db, r.postcode))?.id ?? null) : null)))
+    ? await Promise.all(
+        (await unassigned(db)).map(async (r) =>
+          item(r, now, r.postcode ? ((await teamForPostcode(db, r.postcode))?.id ?? null) : null),
+        ),
+      )
     : null;
   return {
     urgent: open.filter((r) => r.urgent_24h),
@@ -78,7 +92,8 @@ export async function assignable(db: Kysely<Database>, staff: StaffSession, requ
   if (!r) throw new DomainError('not_found', 'no such request');
   if (r.team_id !== null) {
     // A team lead must not learn about other teams' requests; the front office sees all.
-    if (staff.role === 'teamlead' && !sameTeam(staff, r.team_id)) throw new DomainError('not_found', 'request of another team');
+    if (staff.role === 'teamlead' && !sameTeam(staff, r.team_id))
+      throw new DomainError('not_found', 'request of another team');
     throw new DomainError('conflict', 'request already has a team');
   }
   return r;
@@ -86,20 +101,45 @@ export async function assignable(db: Kysely<Database>, staff: StaffSession, requ
 
 export class UnknownTeamError extends Error {}
 
-export async function assignToTeam(db: Kysely<Database>, staff: StaffSession, requestId: number, teamId: number, now: Date, publicUrl: string): Promise<void> {
+export async function assignToTeam(
+  db: Kysely<Database>,
+  staff: StaffSession,
+  requestId: number,
+  teamId: number,
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const team = await trx.selectFrom('team').select(['id', 'name', 'email']).where('id', '=', teamId).executeTakeFirst();
+    const team = await trx
+      .selectFrom('team')
+      .select(['id', 'name', 'email'])
+      .where('id', '=', teamId)
+      .executeTakeFirst();
     if (!team) throw new UnknownTeamError();
     const r = await requestState(trx, requestId);
-    if ((await setTeam(trx, requestId, teamId, now)) === 0) throw new DomainError('conflict', 'request already has a team');
-    await audit(trx, { action: 'request_assigned', actorStaffId: staff.id, subjectType: 'request', subjectId: requestId, teamId, detail: { teamId } });
+    if ((await setTeam(trx, requestId, teamId, now)) === 0)
+      throw new DomainError('conflict', 'request already has a team');
+    await audit(trx, {
+      action: 'request_assigned',
+      actorStaffId: staff.id,
+      subjectType: 'request',
+      subjectId: requestId,
+      teamId,
+      detail: { teamId },
+    });
     // The team hears about it by mail: a link to the queue, never the question or the name.
     const t = translator('nl');
     const key = r?.urgent_24h ? 'urgent' : 'normal';
     await enqueueMail(trx, {
       to: team.email,
       subject: t(`queue.mail.${key}.subject`),
-      text: [t(`queue.mail.${key}.intro`, { team: team.name }), '', `${publicUrl}/medewerker/wachtrij`, '', t('queue.mail.noContent')].join('\n'),
+      text: [
+        t(`queue.mail.${key}.intro`, { team: team.name }),
+        '',
+        `${publicUrl}/medewerker/wachtrij`,
+        '',
+        t('queue.mail.noContent'),
+      ].join('\n'),
     });
   });
 }
@@ -108,18 +148,38 @@ export async function assignToTeam(db: Kysely<Database>, staff: StaffSession, re
 export async function callbackOfOwnTeam(db: Kysely<Database>, staff: StaffSession, requestId: number) {
   const r = await requestState(db, requestId);
   if (!r || !sameTeam(staff, r.team_id)) throw new DomainError('not_found', 'no such request in this team');
-  if (r.status !== 'callback' || r.first_contact_at !== null) throw new DomainError('conflict', 'not an open call-back');
+  if (r.status !== 'callback' || r.first_contact_at !== null)
+    throw new DomainError('conflict', 'not an open call-back');
   return r;
 }
 
-export async function markCalledBack(db: Kysely<Database>, staff: StaffSession, requestId: number, note: string, now: Date): Promise<void> {
+export async function markCalledBack(
+  db: Kysely<Database>,
+  staff: StaffSession,
+  requestId: number,
+  note: string,
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if ((await setCalledBack(trx, requestId, staff.id, note, now)) === 0) throw new DomainError('conflict', 'call-back already recorded');
-    await audit(trx, { action: 'callback_handled', actorStaffId: staff.id, subjectType: 'request', subjectId: requestId, teamId: staff.teamId });
+    if ((await setCalledBack(trx, requestId, staff.id, note, now)) === 0)
+      throw new DomainError('conflict', 'call-back already recorded');
+    await audit(trx, {
+      action: 'callback_handled',
+      actorStaffId: staff.id,
+      subjectType: 'request',
+      subjectId: requestId,
+      teamId: staff.teamId,
+    });
   });
 }
 
 /** "3 uur geleden" / "3 hours ago", from the app clock. */
 export function sinceText(d: Date, now: Date, locale: string): string {
-  return DateTime.fromJSDate(d).toRelative({ base: DateTime.fromJSDate(now), locale: locale === 'en' ? 'en-GB' : 'nl-NL', style: 'long' }) ?? '';
+  return (
+    DateTime.fromJSDate(d).toRelative({
+      base: DateTime.fromJSDate(now),
+      locale: locale === 'en' ? 'en-GB' : 'nl-NL',
+      style: 'long',
+    }) ?? ''
+  );
 }

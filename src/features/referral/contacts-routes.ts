@@ -15,18 +15,47 @@ const manage = { config: { access: { roles: ['teamlead'] as const } } };
 
 const contactSchema = (coachIds: Set<number>) =>
   z.object({
-    organisation: z.string().trim().max(200, 'referral.contacts.errors.organisationTooLong').pipe(z.string().min(1, 'referral.contacts.errors.organisationEmpty')),
-    coach: z.string().refine((v) => /^\d{1,9}$/.test(v) && coachIds.has(Number(v)), 'referral.contacts.errors.coach').transform(Number),
-    phone: z.string().trim().max(30, 'referral.contacts.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'referral.contacts.errors.phoneFormat'),
+    organisation: z
+      .string()
+      .trim()
+      .max(200, 'referral.contacts.errors.organisationTooLong')
+      .pipe(z.string().min(1, 'referral.contacts.errors.organisationEmpty')),
+    coach: z
+      .string()
+      .refine((v) => /^\d{1,9}$/.test(v) && coachIds.has(Number(v)), 'referral.contacts.errors.coach')
+      .transform(Number),
+    phone: z
+      .string()
+      .trim()
+      .max(30, 'referral.contacts.errors.phoneFormat')
+      .refine((v) => v === '' || phoneRule(v), 'referral.contacts.errors.phoneFormat'),
   });
 
 export default async function contactsRoutes(app: FastifyInstance) {
-  async function page(reply: FastifyReply, staff: StaffSession, opts: { values?: Record<string, string>; errors?: Record<string, string>; status?: number; done?: string | null } = {}) {
+  async function page(
+    reply: FastifyReply,
+    staff: StaffSession,
+    opts: {
+      values?: Record<string, string>;
+      errors?: Record<string, string>;
+      status?: number;
+      done?: string | null;
+    } = {},
+  ) {
     const teamId = staff.teamId!;
-    const [contacts, coaches, suggestions] = await Promise.all([contactsOfTeam(app.db, teamId), teamCoaches(app.db, teamId), referringOrganisations(app.db, teamId)]);
+    const [contacts, coaches, suggestions] = await Promise.all([
+      contactsOfTeam(app.db, teamId),
+      teamCoaches(app.db, teamId),
+      referringOrganisations(app.db, teamId),
+    ]);
     return reply.code(opts.status ?? 200).viewAsync('referral/contacts', {
-      contacts, coaches, suggestions, canEdit: staff.role === 'teamlead', values: { organisation: '', coach: '', phone: '', ...opts.values },
-      errors: opts.errors ?? {}, done: opts.done ?? null,
+      contacts,
+      coaches,
+      suggestions,
+      canEdit: staff.role === 'teamlead',
+      values: { organisation: '', coach: '', phone: '', ...opts.values },
+      errors: opts.errors ?? {},
+      done: opts.done ?? null,
     });
   }
 
@@ -44,8 +73,21 @@ export default async function contactsRoutes(app: FastifyInstance) {
     if (!parsed.success) return page(reply, staff, { values, errors: fieldErrors(parsed.error), status: 400 });
     const v = parsed.data;
     await app.db.transaction().execute(async (trx) => {
-      await upsertContact(trx, { teamId, organisation: v.organisation, coachId: v.coach, phone: v.phone || null, staffId: staff.id });
-      await audit(trx, { action: 'referrer_contact_set', actorStaffId: staff.id, subjectType: 'team', subjectId: teamId, teamId, detail: { organisation: organisationKey(v.organisation), coachId: v.coach } });
+      await upsertContact(trx, {
+        teamId,
+        organisation: v.organisation,
+        coachId: v.coach,
+        phone: v.phone || null,
+        staffId: staff.id,
+      });
+      await audit(trx, {
+        action: 'referrer_contact_set',
+        actorStaffId: staff.id,
+        subjectType: 'team',
+        subjectId: teamId,
+        teamId,
+        detail: { organisation: organisationKey(v.organisation), coachId: v.coach },
+      });
     });
     return reply.redirect('/medewerker/verwijzers?klaar=opgeslagen', 303);
   });
@@ -54,12 +96,24 @@ export default async function contactsRoutes(app: FastifyInstance) {
     const staff = requireStaff(req);
     const teamId = staff.teamId!;
     const key = organisationKey(pick(req.body, ['organisation']).organisation!);
-    const removed = key === '' ? 0 : await app.db.transaction().execute(async (trx) => {
-      const n = await deleteContact(trx, teamId, key);
-      if (n > 0) await audit(trx, { action: 'referrer_contact_removed', actorStaffId: staff.id, subjectType: 'team', subjectId: teamId, teamId, detail: { organisation: key } });
-      return n;
-    });
-    if (removed === 0) return page(reply, staff, { errors: { organisation: 'referral.contacts.errors.notFound' }, status: 400 });
+    const removed =
+      key === ''
+        ? 0
+        : await app.db.transaction().execute(async (trx) => {
+            const n = await deleteContact(trx, teamId, key);
+            if (n > 0)
+              await audit(trx, {
+                action: 'referrer_contact_removed',
+                actorStaffId: staff.id,
+                subjectType: 'team',
+                subjectId: teamId,
+                teamId,
+                detail: { organisation: key },
+              });
+            return n;
+          });
+    if (removed === 0)
+      return page(reply, staff, { errors: { organisation: 'referral.contacts.errors.notFound' }, status: 400 });
     return reply.redirect('/medewerker/verwijzers?klaar=verwijderd', 303);
   });
 }

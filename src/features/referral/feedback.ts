@@ -21,7 +21,12 @@ export function feedbackForOutcome(outcome: 'held' | 'no_show' | 'cancelled'): F
 }
 
 /** Queues the status mail if this request should still get one; true when it did. */
-export async function queueReferrerFeedback(trx: Transaction<Database>, requestId: number, kind: FeedbackKind | null, now: Date): Promise<boolean> {
+export async function queueReferrerFeedback(
+  trx: Transaction<Database>,
+  requestId: number,
+  kind: FeedbackKind | null,
+  now: Date,
+): Promise<boolean> {
   if (!kind) return false;
   const r = await trx
     .selectFrom('request')
@@ -29,8 +34,15 @@ export async function queueReferrerFeedback(trx: Transaction<Database>, requestI
     .innerJoin('resident', 'resident.id', 'request.resident_id')
     .leftJoin('team', 'team.id', 'request.team_id')
     .select([
-      'request.team_id', 'request.submitted_at', 'resident.name as resident_name', 'referrer.name as referrer_name', 'referrer.email',
-      'referrer.organisation', 'referrer.mail_locale', 'team.name as team_name', 'team.phone as team_phone',
+      'request.team_id',
+      'request.submitted_at',
+      'resident.name as resident_name',
+      'referrer.name as referrer_name',
+      'referrer.email',
+      'referrer.organisation',
+      'referrer.mail_locale',
+      'team.name as team_name',
+      'team.phone as team_phone',
     ])
     .where('request.id', '=', requestId)
     .where('request.consent_feedback', '=', true)
@@ -55,7 +67,11 @@ export async function queueReferrerFeedback(trx: Transaction<Database>, requestI
     text: [
       t('mail.greeting', { name: r.referrer_name }),
       '',
-      t('referral.mail.feedback.intro', { resident: r.resident_name, date: formatters(locale).date(r.submitted_at), team }),
+      t('referral.mail.feedback.intro', {
+        resident: r.resident_name,
+        date: formatters(locale).date(r.submitted_at),
+        team,
+      }),
       '',
       t(`referral.mail.feedback.${kind}`),
       '',

@@ -34,7 +34,11 @@ declare module '@fastify/secure-session' {
 
 export default async function nextRoutes(app: FastifyInstance) {
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-  const mailCtx = () => ({ publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, fromEmail: app.config.mailFrom });
+  const mailCtx = () => ({
+    publicUrl: app.config.publicUrl,
+    municipalityName: app.config.municipality.name,
+    fromEmail: app.config.mailFrom,
+  });
 
   async function draftFor(req: FastifyRequest, reply: FastifyReply, index: number): Promise<ReferralDraft | null> {
     const d = (await loadReferralDraft(app, req))?.data ?? null;
@@ -76,14 +80,25 @@ export default async function nextRoutes(app: FastifyInstance) {
   async function momentPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
     const team = await ownTeam(d);
     const slots = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
-    return render(reply, 'moment', 6, { values, errors, team, slots, first: slots[0] ?? null, slotKey, places, organisation: d.organisation }, status);
+    return render(
+      reply,
+      'moment',
+      6,
+      { values, errors, team, slots, first: slots[0] ?? null, slotKey, places, organisation: d.organisation },
+      status,
+    );
   }
 
   app.get('/verwijzen/moment', async (req, reply) => {
     const d = await draftFor(req, reply, 5);
     if (!d) return reply;
     if (isCallback(d)) return reply.redirect('/verwijzen/controleren', 303);
-    return momentPage(reply, d, { slot: d.slot ?? '', place: d.place ?? 'home', threeWay: d.threeWay ? 'yes' : '', location: d.location ?? '' }, {});
+    return momentPage(
+      reply,
+      d,
+      { slot: d.slot ?? '', place: d.place ?? 'home', threeWay: d.threeWay ? 'yes' : '', location: d.location ?? '' },
+      {},
+    );
   });
 
   app.post('/verwijzen/moment', publicPost, async (req, reply) => {
@@ -95,14 +110,18 @@ export default async function nextRoutes(app: FastifyInstance) {
     const team = await ownTeam(d);
     const chosen = parsed.success ? parseSlotKey(parsed.data.slot) : null;
     const free = chosen && team ? await teamFreeSlots(app.db, team, app.now()) : [];
-    const offered = chosen && free.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
+    const offered =
+      chosen && free.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
     if (!parsed.success || !offered) {
       const errors = parsed.success ? { slot: 'referral.errors.slotGone' } : fieldErrors(parsed.error);
       return momentPage(reply, d, values, errors, 400);
     }
     const v = parsed.data;
     await saveReferralDraft(app, req, {
-      slot: v.slot, place: v.place as Place, threeWay: v.place === 'referrer' || v.threeWay === 'yes', location: v.place === 'referrer' ? v.location : undefined,
+      slot: v.slot,
+      place: v.place as Place,
+      threeWay: v.place === 'referrer' || v.threeWay === 'yes',
+      location: v.place === 'referrer' ? v.location : undefined,
     });
     return reply.redirect('/verwijzen/controleren', 303);
   });
@@ -114,10 +133,24 @@ export default async function nextRoutes(app: FastifyInstance) {
     const block = chosen ? await blockById(app.db, chosen.blockId) : null;
     const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
     const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
-    return render(reply, 'check', 7, {
-      d, team, chosen, chosenEnd, coaches, callback: isCallback(d), back: backFrom(d, 6), slotKey,
-      postcode: d.postcode ? displayPostcode(d.postcode) : '', ...extra,
-    }, status);
+    return render(
+      reply,
+      'check',
+      7,
+      {
+        d,
+        team,
+        chosen,
+        chosenEnd,
+        coaches,
+        callback: isCallback(d),
+        back: backFrom(d, 6),
+        slotKey,
+        postcode: d.postcode ? displayPostcode(d.postcode) : '',
+        ...extra,
+      },
+      status,
+    );
   }
 
   /** A repeated submit of a stored referral: its confirmation again. */
@@ -126,7 +159,9 @@ export default async function nextRoutes(app: FastifyInstance) {
     if (!loaded?.data.bookedRequestId) return false;
     const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
     if (!found) return false;
-    const token = (await hasStatusToken(app.db, found.requestId)) ? statusTokenFor(app.config.sessionSecret, loaded.data.key) : null;
+    const token = (await hasStatusToken(app.db, found.requestId))
+      ? statusTokenFor(app.config.sessionSecret, loaded.data.key)
+      : null;
     req.session.set('referred', { requestId: found.requestId, appointmentId: found.appointmentId, statusToken: token });
     await reply.redirect('/verwijzen/bevestiging', 303);
     return true;
@@ -149,17 +184,32 @@ export default async function nextRoutes(app: FastifyInstance) {
     const chosen = !isCallback(d) && d.slot ? parseSlotKey(d.slot) : null;
     try {
       const result = await submitReferral(app.db, {
-        d, team, slot: chosen, locale: req.locale, now: app.now(), secret: app.config.sessionSecret, mail: mailCtx(),
+        d,
+        team,
+        slot: chosen,
+        locale: req.locale,
+        now: app.now(),
+        secret: app.config.sessionSecret,
+        mail: mailCtx(),
       });
       app.metrics.booked(result, 'referrer');
       app.mail.kick();
-      req.session.set('referred', { requestId: result.requestId, appointmentId: result.appointmentId, statusToken: result.statusToken });
+      req.session.set('referred', {
+        requestId: result.requestId,
+        appointmentId: result.appointmentId,
+        statusToken: result.statusToken,
+      });
       await markReferralStored(app, req, result.requestId);
       return reply.redirect('/verwijzen/bevestiging', 303);
     } catch (err) {
       if (err instanceof SlotTakenError || err instanceof SlotUnavailableError) {
         if (alternative) await saveReferralDraft(app, req, { slot: alternative });
-        const free: Slot[] = err instanceof SlotTakenError ? err.alternatives : team ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3) : [];
+        const free: Slot[] =
+          err instanceof SlotTakenError
+            ? err.alternatives
+            : team
+              ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3)
+              : [];
         return checkPage(reply, d, { taken: free }, 409);
       }
       throw err;
@@ -173,7 +223,14 @@ export default async function nextRoutes(app: FastifyInstance) {
       .selectFrom('request')
       .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
       .leftJoin('team', 'team.id', 'request.team_id')
-      .select(['request.team_id', 'request.urgent_24h', 'request.consent_feedback', 'referrer.organisation', 'team.name as team_name', 'team.phone as team_phone'])
+      .select([
+        'request.team_id',
+        'request.urgent_24h',
+        'request.consent_feedback',
+        'referrer.organisation',
+        'team.name as team_name',
+        'team.phone as team_phone',
+      ])
       .where('request.id', '=', referred.requestId)
       .executeTakeFirst();
     if (!r) return reply.redirect('/verwijzen', 303);
@@ -189,7 +246,11 @@ export default async function nextRoutes(app: FastifyInstance) {
     const contact = r.team_id ? await contactFor(app.db, r.team_id, r.organisation) : null;
     const nowLocal = local(app.now());
     return reply.viewAsync('referral/confirmation', {
-      r, appointment: appointment ?? null, coaches, contact, callbackToday: !isWeekend(nowLocal) && nowLocal.hour < 16,
+      r,
+      appointment: appointment ?? null,
+      coaches,
+      contact,
+      callbackToday: !isWeekend(nowLocal) && nowLocal.hour < 16,
       statusUrl: referred.statusToken ? `${STATUS_PATH}${referred.statusToken}` : null,
     });
   });

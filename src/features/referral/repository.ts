@@ -25,7 +25,16 @@ export interface NewReferrer {
 export async function insertReferrer(trx: Trx, r: NewReferrer): Promise<number> {
   const row = await trx
     .insertInto('referrer')
-    .values({ kind: r.kind, school_role: r.schoolRole, organisation: r.organisation, name: r.name, phone: r.phone, email: r.email, agb_code: r.agbCode, mail_locale: r.mailLocale })
+    .values({
+      kind: r.kind,
+      school_role: r.schoolRole,
+      organisation: r.organisation,
+      name: r.name,
+      phone: r.phone,
+      email: r.email,
+      agb_code: r.agbCode,
+      mail_locale: r.mailLocale,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -46,8 +55,14 @@ export async function recordReferral(trx: Trx, requestId: number, f: ReferralFie
   await trx
     .updateTable('request')
     .set({
-      referrer_id: f.referrerId, consent_referrer_form: f.consentForm, consent_referrer_at: f.consentAt, consent_feedback: f.consentFeedback,
-      no_consent_reason: f.noConsentReason, consent_processing_at: f.consentProcessingAt, referrer_token_hash: f.statusTokenHash, referrer_done: f.done,
+      referrer_id: f.referrerId,
+      consent_referrer_form: f.consentForm,
+      consent_referrer_at: f.consentAt,
+      consent_feedback: f.consentFeedback,
+      no_consent_reason: f.noConsentReason,
+      consent_processing_at: f.consentProcessingAt,
+      referrer_token_hash: f.statusTokenHash,
+      referrer_done: f.done,
     })
     .where('id', '=', requestId)
     .execute();
@@ -55,7 +70,11 @@ export async function recordReferral(trx: Trx, requestId: number, f: ReferralFie
 
 /** A 3-gesprek: the referrer joins, at `location` (the practice or school) or where the mode says. */
 export async function markThreeWay(trx: Trx, appointmentId: number, location: string | null): Promise<void> {
-  await trx.updateTable('appointment').set({ referrer_joins: true, referrer_location: location }).where('id', '=', appointmentId).execute();
+  await trx
+    .updateTable('appointment')
+    .set({ referrer_joins: true, referrer_location: location })
+    .where('id', '=', appointmentId)
+    .execute();
 }
 
 export interface Contact {
@@ -70,7 +89,12 @@ export async function contactFor(db: Db, teamId: number, organisation: string): 
     .selectFrom('referrer_contact')
     .innerJoin('staff_user', 'staff_user.id', 'referrer_contact.coach_id')
     .innerJoin('team', 'team.id', 'referrer_contact.team_id')
-    .select(['staff_user.name as coach_name', 'staff_user.email as coach_email', 'referrer_contact.phone', 'team.phone as team_phone'])
+    .select([
+      'staff_user.name as coach_name',
+      'staff_user.email as coach_email',
+      'referrer_contact.phone',
+      'team.phone as team_phone',
+    ])
     .where('referrer_contact.team_id', '=', teamId)
     .where('referrer_contact.organisation_key', '=', organisationKey(organisation))
     .where('staff_user.active', '=', true)
@@ -84,9 +108,28 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
   const row = await db
     .selectFrom('request')
     .select((eb) => [
-      'request.id', 'request.status', 'request.submitted_at', 'request.closed_at',
-      eb.exists(eb.selectFrom('appointment').select('appointment.id').whereRef('appointment.request_id', '=', 'request.id').where('appointment.status', '=', 'booked')).as('has_booked'),
-      eb.exists(eb.selectFrom('appointment').select('appointment.id').whereRef('appointment.request_id', '=', 'request.id').where('appointment.status', '=', 'held')).as('has_held'),
+      'request.id',
+      'request.status',
+      'request.submitted_at',
+      'request.closed_at',
+      eb
+        .exists(
+          eb
+            .selectFrom('appointment')
+            .select('appointment.id')
+            .whereRef('appointment.request_id', '=', 'request.id')
+            .where('appointment.status', '=', 'booked'),
+        )
+        .as('has_booked'),
+      eb
+        .exists(
+          eb
+            .selectFrom('appointment')
+            .select('appointment.id')
+            .whereRef('appointment.request_id', '=', 'request.id')
+            .where('appointment.status', '=', 'held'),
+        )
+        .as('has_held'),
     ])
     .where('request.referrer_token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -94,7 +137,11 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
 }
 
 export async function hasStatusToken(db: Db, requestId: number): Promise<boolean> {
-  const row = await db.selectFrom('request').select('referrer_token_hash').where('id', '=', requestId).executeTakeFirst();
+  const row = await db
+    .selectFrom('request')
+    .select('referrer_token_hash')
+    .where('id', '=', requestId)
+    .executeTakeFirst();
   return Boolean(row?.referrer_token_hash);
 }
 
@@ -104,7 +151,13 @@ export async function contactsOfTeam(db: Db, teamId: number) {
   return db
     .selectFrom('referrer_contact')
     .innerJoin('staff_user', 'staff_user.id', 'referrer_contact.coach_id')
-    .select(['referrer_contact.organisation', 'referrer_contact.organisation_key', 'referrer_contact.phone', 'staff_user.name as coach_name', 'staff_user.active as coach_active'])
+    .select([
+      'referrer_contact.organisation',
+      'referrer_contact.organisation_key',
+      'referrer_contact.phone',
+      'staff_user.name as coach_name',
+      'staff_user.active as coach_active',
+    ])
     .where('referrer_contact.team_id', '=', teamId)
     .orderBy('referrer_contact.organisation_key')
     .execute();
@@ -124,16 +177,34 @@ export async function referringOrganisations(db: Db, teamId: number): Promise<st
   return rows.map((r) => r.organisation);
 }
 
-export async function upsertContact(trx: Trx, c: { teamId: number; organisation: string; coachId: number; phone: string | null; staffId: number }): Promise<void> {
+export async function upsertContact(
+  trx: Trx,
+  c: { teamId: number; organisation: string; coachId: number; phone: string | null; staffId: number },
+): Promise<void> {
   await trx
     .insertInto('referrer_contact')
-    .values({ team_id: c.teamId, organisation: c.organisation, organisation_key: organisationKey(c.organisation), coach_id: c.coachId, phone: c.phone, updated_by: c.staffId })
-    .onConflict((oc) => oc.columns(['team_id', 'organisation_key']).doUpdateSet({ organisation: c.organisation, coach_id: c.coachId, phone: c.phone, updated_by: c.staffId }))
+    .values({
+      team_id: c.teamId,
+      organisation: c.organisation,
+      organisation_key: organisationKey(c.organisation),
+      coach_id: c.coachId,
+      phone: c.phone,
+      updated_by: c.staffId,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['team_id', 'organisation_key'])
+        .doUpdateSet({ organisation: c.organisation, coach_id: c.coachId, phone: c.phone, updated_by: c.staffId }),
+    )
     .execute();
 }
 
 export async function deleteContact(trx: Trx, teamId: number, key: string): Promise<number> {
-  const r = await trx.deleteFrom('referrer_contact').where('team_id', '=', teamId).where('organisation_key', '=', key).executeTakeFirst();
+  const r = await trx
+    .deleteFrom('referrer_contact')
+    .where('team_id', '=', teamId)
+    .where('organisation_key', '=', key)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
@@ -143,7 +214,15 @@ export async function referralOfAppointment(db: Db, appointmentId: number) {
     .selectFrom('appointment')
     .innerJoin('request', 'request.id', 'appointment.request_id')
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
-    .select(['appointment.referrer_joins', 'appointment.referrer_location', 'request.referrer_done', 'referrer.name', 'referrer.organisation', 'referrer.phone', 'referrer.school_role'])
+    .select([
+      'appointment.referrer_joins',
+      'appointment.referrer_location',
+      'request.referrer_done',
+      'referrer.name',
+      'referrer.organisation',
+      'referrer.phone',
+      'referrer.school_role',
+    ])
     .where('appointment.id', '=', appointmentId)
     .executeTakeFirst();
   return row && row.name ? row : null;

@@ -16,7 +16,16 @@ import { teamById, teamForPostcode } from '../../core/teams.js';
 import { fieldErrors } from '../../core/forms.js';
 import { languages } from '../../core/intake.js';
 import { discardReferralDraft, loadReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
-import { aboutYouSchema, consentSchema, kinds, pick, questionSchema, residentSchema, schoolRoles, type Kind } from './schemas.js';
+import {
+  aboutYouSchema,
+  consentSchema,
+  kinds,
+  pick,
+  questionSchema,
+  residentSchema,
+  schoolRoles,
+  type Kind,
+} from './schemas.js';
 import { nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';
 import nextRoutes from './next-routes.js';
 import statusRoutes from './status-routes.js';
@@ -48,20 +57,39 @@ export default async function referralRoutes(app: FastifyInstance) {
     reply.code(status).viewAsync(`referral/${view}`, { step, totalSteps: TOTAL_STEPS, ...data });
 
   // Step 1: about you.
-  const aboutFields = ['kind', 'schoolRole', 'organisation', 'referrerName', 'referrerPhone', 'referrerEmail', 'agbCode'] as const;
+  const aboutFields = [
+    'kind',
+    'schoolRole',
+    'organisation',
+    'referrerName',
+    'referrerPhone',
+    'referrerEmail',
+    'agbCode',
+  ] as const;
   app.get('/verwijzen', async (req, reply) => {
     const d = (await draftFor(req, reply, 0))!;
-    return render(reply, 'about-you', 1, { values: Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])), errors: {}, kinds, schoolRoles });
+    return render(reply, 'about-you', 1, {
+      values: Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])),
+      errors: {},
+      kinds,
+      schoolRoles,
+    });
   });
 
   app.post('/verwijzen', publicPost, async (req, reply) => {
     const values = pick(req.body, aboutFields);
     const parsed = aboutYouSchema.safeParse(values);
-    if (!parsed.success) return render(reply, 'about-you', 1, { values, errors: fieldErrors(parsed.error), kinds, schoolRoles }, 400);
+    if (!parsed.success)
+      return render(reply, 'about-you', 1, { values, errors: fieldErrors(parsed.error), kinds, schoolRoles }, 400);
     const v = parsed.data;
     const d = await saveReferralDraft(app, req, {
-      kind: v.kind, schoolRole: v.schoolRole, organisation: v.organisation, referrerName: v.referrerName,
-      referrerPhone: v.referrerPhone, referrerEmail: v.referrerEmail, agbCode: v.agbCode,
+      kind: v.kind,
+      schoolRole: v.schoolRole,
+      organisation: v.organisation,
+      referrerName: v.referrerName,
+      referrerPhone: v.referrerPhone,
+      referrerEmail: v.referrerEmail,
+      agbCode: v.agbCode,
     });
     return reply.redirect(nextAfter(d, 0), 303);
   });
@@ -69,15 +97,29 @@ export default async function referralRoutes(app: FastifyInstance) {
   // Step 2: consent. Without it (other than Veilig Thuis) the flow stops and keeps nothing.
   const consentFields = ['consent', 'consentForm', 'consentDate', 'feedback', 'noConsentReason'] as const;
   const consentPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
-    render(reply, 'consent', 2, { values, errors, veiligThuis: d.kind === 'veilig_thuis', today: local(app.now()).toFormat('dd-MM-yyyy') }, status);
+    render(
+      reply,
+      'consent',
+      2,
+      { values, errors, veiligThuis: d.kind === 'veilig_thuis', today: local(app.now()).toFormat('dd-MM-yyyy') },
+      status,
+    );
 
   app.get('/verwijzen/toestemming', async (req, reply) => {
     const d = await draftFor(req, reply, 1);
     if (!d) return reply;
-    return consentPage(reply, d, {
-      consent: d.consent ?? '', consentForm: d.consentForm ?? '', feedback: d.feedback === undefined ? '' : d.feedback ? 'yes' : 'no',
-      consentDate: d.consentDate ?? '', noConsentReason: d.noConsentReason ?? '',
-    }, {});
+    return consentPage(
+      reply,
+      d,
+      {
+        consent: d.consent ?? '',
+        consentForm: d.consentForm ?? '',
+        feedback: d.feedback === undefined ? '' : d.feedback ? 'yes' : 'no',
+        consentDate: d.consentDate ?? '',
+        noConsentReason: d.noConsentReason ?? '',
+      },
+      {},
+    );
   });
 
   app.post('/verwijzen/toestemming', publicPost, async (req, reply) => {
@@ -91,25 +133,62 @@ export default async function referralRoutes(app: FastifyInstance) {
       await discardReferralDraft(app, req);
       return reply.redirect('/verwijzen/geen-toestemming', 303);
     }
-    const saved = v.consent === 'yes'
-      ? await saveReferralDraft(app, req, { consent: 'yes', consentForm: v.consentForm as 'spoken' | 'written', consentDate: v.consentDate, feedback: v.feedback === 'yes', noConsentReason: undefined })
-      : await saveReferralDraft(app, req, { consent: 'no', noConsentReason: v.noConsentReason, consentForm: undefined, consentDate: undefined, feedback: false });
+    const saved =
+      v.consent === 'yes'
+        ? await saveReferralDraft(app, req, {
+            consent: 'yes',
+            consentForm: v.consentForm as 'spoken' | 'written',
+            consentDate: v.consentDate,
+            feedback: v.feedback === 'yes',
+            noConsentReason: undefined,
+          })
+        : await saveReferralDraft(app, req, {
+            consent: 'no',
+            noConsentReason: v.noConsentReason,
+            consentForm: undefined,
+            consentDate: undefined,
+            feedback: false,
+          });
     return reply.redirect(nextAfter(saved, 1), 303);
   });
 
   app.get('/verwijzen/geen-toestemming', async (_req, reply) => reply.viewAsync('referral/no-consent', {}));
 
   // Step 3: about the resident. The postcode finds the team, as in the resident flow.
-  const residentFields = ['name', 'phone', 'email', 'postcode', 'houseNumber', 'street', 'city', 'language', 'interpreter', 'dateOfBirth'] as const;
-  const residentPage = (reply: FastifyReply, values: Values, errors: Errors, status = 200) => render(reply, 'resident', 3, { values, errors, languages }, status);
+  const residentFields = [
+    'name',
+    'phone',
+    'email',
+    'postcode',
+    'houseNumber',
+    'street',
+    'city',
+    'language',
+    'interpreter',
+    'dateOfBirth',
+  ] as const;
+  const residentPage = (reply: FastifyReply, values: Values, errors: Errors, status = 200) =>
+    render(reply, 'resident', 3, { values, errors, languages }, status);
 
   app.get('/verwijzen/inwoner', async (req, reply) => {
     const d = await draftFor(req, reply, 2);
     if (!d) return reply;
-    return residentPage(reply, {
-      name: d.name ?? '', phone: d.phone ?? '', email: d.email ?? '', postcode: d.postcode ? displayPostcode(d.postcode) : '', houseNumber: d.houseNumber ?? '',
-      street: d.street ?? '', city: d.city ?? '', language: d.language ?? 'nl', interpreter: d.interpreter ? 'yes' : '', dateOfBirth: d.dateOfBirth ?? '',
-    }, {});
+    return residentPage(
+      reply,
+      {
+        name: d.name ?? '',
+        phone: d.phone ?? '',
+        email: d.email ?? '',
+        postcode: d.postcode ? displayPostcode(d.postcode) : '',
+        houseNumber: d.houseNumber ?? '',
+        street: d.street ?? '',
+        city: d.city ?? '',
+        language: d.language ?? 'nl',
+        interpreter: d.interpreter ? 'yes' : '',
+        dateOfBirth: d.dateOfBirth ?? '',
+      },
+      {},
+    );
   });
 
   app.post('/verwijzen/inwoner', publicPost, async (req, reply) => {
@@ -123,8 +202,18 @@ export default async function referralRoutes(app: FastifyInstance) {
     // A new postcode may mean another team: a time chosen before is forgotten.
     const moved = (team?.id ?? null) !== (d.teamId ?? null);
     const saved = await saveReferralDraft(app, req, {
-      name: v.name, phone: v.phone, email: v.email, postcode: v.postcode, houseNumber: v.houseNumber, street: v.street, city: v.city,
-      language: v.language, interpreter: v.interpreter, dateOfBirth: v.dateOfBirth, teamId: team?.id ?? null, outOfArea: !team,
+      name: v.name,
+      phone: v.phone,
+      email: v.email,
+      postcode: v.postcode,
+      houseNumber: v.houseNumber,
+      street: v.street,
+      city: v.city,
+      language: v.language,
+      interpreter: v.interpreter,
+      dateOfBirth: v.dateOfBirth,
+      teamId: team?.id ?? null,
+      outOfArea: !team,
       ...(moved ? { slot: undefined } : {}),
     });
     return reply.redirect(nextAfter(saved, 2), 303);
@@ -134,14 +223,31 @@ export default async function referralRoutes(app: FastifyInstance) {
   const questionFields = ['question', 'done', 'dangerNow', 'urgent24h'] as const;
   async function questionPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
     const team = d.teamId ? await teamById(app.db, d.teamId) : null;
-    return render(reply, 'question', 4, { values, errors, team, outOfArea: d.outOfArea === true, postcode: d.postcode ? displayPostcode(d.postcode) : '' }, status);
+    return render(
+      reply,
+      'question',
+      4,
+      {
+        values,
+        errors,
+        team,
+        outOfArea: d.outOfArea === true,
+        postcode: d.postcode ? displayPostcode(d.postcode) : '',
+      },
+      status,
+    );
   }
 
   app.get('/verwijzen/vraag', async (req, reply) => {
     const d = await draftFor(req, reply, 3);
     if (!d) return reply;
     const yn = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
-    return questionPage(reply, d, { question: d.question ?? '', done: d.done ?? '', dangerNow: yn(d.dangerNow), urgent24h: yn(d.urgent24h) }, {});
+    return questionPage(
+      reply,
+      d,
+      { question: d.question ?? '', done: d.done ?? '', dangerNow: yn(d.dangerNow), urgent24h: yn(d.urgent24h) },
+      {},
+    );
   });
 
   app.post('/verwijzen/vraag', publicPost, async (req, reply) => {
@@ -151,7 +257,12 @@ export default async function referralRoutes(app: FastifyInstance) {
     const parsed = questionSchema.safeParse(values);
     if (!parsed.success) return questionPage(reply, d, values, fieldErrors(parsed.error), 400);
     const v = parsed.data;
-    const saved = await saveReferralDraft(app, req, { question: v.question, done: v.done, dangerNow: v.dangerNow === 'yes', urgent24h: v.urgent24h === 'yes' });
+    const saved = await saveReferralDraft(app, req, {
+      question: v.question,
+      done: v.done,
+      dangerNow: v.dangerNow === 'yes',
+      urgent24h: v.urgent24h === 'yes',
+    });
     if (saved.dangerNow) return reply.redirect('/verwijzen/gevaar', 303);
     return reply.redirect(nextAfter(saved, 3), 303);
   });

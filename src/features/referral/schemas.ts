@@ -7,7 +7,16 @@ import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.j
 import { local } from '../../domain/time.js';
 import { languages, parseBirthDate, QUESTION_MAX } from '../../core/intake.js';
 
-export const kinds = ['huisarts', 'poh_ggz', 'jeugdarts', 'school', 'wijkverpleging', 'veilig_thuis', 'woningcorporatie', 'other'] as const;
+export const kinds = [
+  'huisarts',
+  'poh_ggz',
+  'jeugdarts',
+  'school',
+  'wijkverpleging',
+  'veilig_thuis',
+  'woningcorporatie',
+  'other',
+] as const;
 export const schoolRoles = ['ib', 'teacher', 'care_coordinator'] as const;
 export const consentForms = ['spoken', 'written'] as const;
 /** Where a booked conversation takes place; 'referrer' is a 3-gesprek at the practice or school. */
@@ -20,8 +29,10 @@ export const REASON_MAX = 2000;
 /** Consent older than this is asked again. */
 export const CONSENT_MAX_DAYS = 365;
 
-const oneOf = <T extends string>(list: readonly T[], key: string) => z.string().refine((v): v is T => (list as readonly string[]).includes(v), key);
-const required = (max: number, empty: string, long: string) => z.string().trim().max(max, long).pipe(z.string().min(1, empty));
+const oneOf = <T extends string>(list: readonly T[], key: string) =>
+  z.string().refine((v): v is T => (list as readonly string[]).includes(v), key);
+const required = (max: number, empty: string, long: string) =>
+  z.string().trim().max(max, long).pipe(z.string().min(1, empty));
 const optional = (max: number, long: string) => z.string().trim().max(max, long);
 const yesNo = (key: string) => oneOf(['yes', 'no'] as const, key);
 
@@ -34,14 +45,29 @@ export const aboutYouSchema = z
     schoolRole: z.string(),
     organisation: required(200, 'referral.errors.organisationEmpty', 'referral.errors.organisationTooLong'),
     referrerName: required(200, 'referral.errors.referrerNameEmpty', 'referral.errors.nameTooLong'),
-    referrerPhone: z.string().trim().min(1, 'referral.errors.referrerPhoneEmpty').refine(phoneRule, 'referral.errors.phoneFormat'),
-    referrerEmail: z.string().trim().min(1, 'referral.errors.referrerEmailEmpty').max(254, 'referral.errors.emailFormat').refine(emailRule, 'referral.errors.emailFormat'),
-    agbCode: z.string().transform((v) => v.replace(/[\s.-]/g, '')).refine((v) => v === '' || /^[0-9]{8}$/.test(v), 'referral.errors.agbFormat'),
+    referrerPhone: z
+      .string()
+      .trim()
+      .min(1, 'referral.errors.referrerPhoneEmpty')
+      .refine(phoneRule, 'referral.errors.phoneFormat'),
+    referrerEmail: z
+      .string()
+      .trim()
+      .min(1, 'referral.errors.referrerEmailEmpty')
+      .max(254, 'referral.errors.emailFormat')
+      .refine(emailRule, 'referral.errors.emailFormat'),
+    agbCode: z
+      .string()
+      .transform((v) => v.replace(/[\s.-]/g, ''))
+      .refine((v) => v === '' || /^[0-9]{8}$/.test(v), 'referral.errors.agbFormat'),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'school' && !(schoolRoles as readonly string[]).includes(v.schoolRole)) ctx.addIssue({ code: 'custom', path: ['schoolRole'], message: 'referral.errors.schoolRole' });
-    if (v.kind !== 'school' && v.schoolRole !== '') ctx.addIssue({ code: 'custom', path: ['schoolRole'], message: 'referral.errors.schoolRoleOnlySchool' });
-    if (v.agbCode !== '' && v.kind !== 'huisarts') ctx.addIssue({ code: 'custom', path: ['agbCode'], message: 'referral.errors.agbOnlyHuisarts' });
+    if (v.kind === 'school' && !(schoolRoles as readonly string[]).includes(v.schoolRole))
+      ctx.addIssue({ code: 'custom', path: ['schoolRole'], message: 'referral.errors.schoolRole' });
+    if (v.kind !== 'school' && v.schoolRole !== '')
+      ctx.addIssue({ code: 'custom', path: ['schoolRole'], message: 'referral.errors.schoolRoleOnlySchool' });
+    if (v.agbCode !== '' && v.kind !== 'huisarts')
+      ctx.addIssue({ code: 'custom', path: ['agbCode'], message: 'referral.errors.agbOnlyHuisarts' });
   });
 
 /** "dd-mm-jjjj" (also with / or .) as an ISO date, or null. */
@@ -60,12 +86,15 @@ export function consentSchema(now: Date, kind: Kind) {
     .superRefine((v, ctx) => {
       const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
       if (v.consent === 'yes') {
-        if (!(consentForms as readonly string[]).includes(v.consentForm)) issue('consentForm', 'referral.errors.consentForm');
+        if (!(consentForms as readonly string[]).includes(v.consentForm))
+          issue('consentForm', 'referral.errors.consentForm');
         const iso = parseDate(v.consentDate);
         if (v.consentDate === '') issue('consentDate', 'referral.errors.consentDateEmpty');
         else if (!iso) issue('consentDate', 'referral.errors.consentDateFormat');
-        else if (DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }) > today) issue('consentDate', 'referral.errors.consentDateFuture');
-        else if (DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }) < today.minus({ days: CONSENT_MAX_DAYS })) issue('consentDate', 'referral.errors.consentDateOld');
+        else if (DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }) > today)
+          issue('consentDate', 'referral.errors.consentDateFuture');
+        else if (DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }) < today.minus({ days: CONSENT_MAX_DAYS }))
+          issue('consentDate', 'referral.errors.consentDateOld');
         if (v.feedback !== 'yes' && v.feedback !== 'no') issue('feedback', 'referral.errors.feedback');
       } else if (v.consent === 'no' && kind === 'veilig_thuis' && v.noConsentReason === '') {
         issue('noConsentReason', 'referral.errors.reasonEmpty');
@@ -77,23 +106,40 @@ export function residentSchema(now: Date) {
   return z
     .object({
       name: required(200, 'referral.errors.nameEmpty', 'referral.errors.nameTooLong'),
-      phone: optional(30, 'referral.errors.phoneFormat').refine((v) => v === '' || phoneRule(v), 'referral.errors.phoneFormat'),
-      email: optional(254, 'referral.errors.emailFormat').refine((v) => v === '' || emailRule(v), 'referral.errors.emailFormat'),
-      postcode: z.string().trim().min(1, 'referral.errors.postcodeEmpty').transform((v, ctx) => {
-        const pc = normalizePostcode(v);
-        if (!pc) ctx.addIssue({ code: 'custom', message: 'referral.errors.postcodeFormat' });
-        return pc ?? '';
-      }),
-      houseNumber: z.string().trim().min(1, 'referral.errors.houseNumberEmpty').transform((v, ctx) => {
-        const n = normalizeHouseNumber(v);
-        if (!n) ctx.addIssue({ code: 'custom', message: 'referral.errors.houseNumberFormat' });
-        return n ?? '';
-      }),
+      phone: optional(30, 'referral.errors.phoneFormat').refine(
+        (v) => v === '' || phoneRule(v),
+        'referral.errors.phoneFormat',
+      ),
+      email: optional(254, 'referral.errors.emailFormat').refine(
+        (v) => v === '' || emailRule(v),
+        'referral.errors.emailFormat',
+      ),
+      postcode: z
+        .string()
+        .trim()
+        .min(1, 'referral.errors.postcodeEmpty')
+        .transform((v, ctx) => {
+          const pc = normalizePostcode(v);
+          if (!pc) ctx.addIssue({ code: 'custom', message: 'referral.errors.postcodeFormat' });
+          return pc ?? '';
+        }),
+      houseNumber: z
+        .string()
+        .trim()
+        .min(1, 'referral.errors.houseNumberEmpty')
+        .transform((v, ctx) => {
+          const n = normalizeHouseNumber(v);
+          if (!n) ctx.addIssue({ code: 'custom', message: 'referral.errors.houseNumberFormat' });
+          return n ?? '';
+        }),
       street: required(200, 'referral.errors.streetEmpty', 'referral.errors.streetTooLong'),
       city: optional(100, 'referral.errors.cityTooLong'),
       language: oneOf(languages, 'referral.errors.language'),
       interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
-      dateOfBirth: optional(10, 'referral.errors.dateOfBirth').refine((v) => v === '' || validBirthDate(v, now), 'referral.errors.dateOfBirth'),
+      dateOfBirth: optional(10, 'referral.errors.dateOfBirth').refine(
+        (v) => v === '' || validBirthDate(v, now),
+        'referral.errors.dateOfBirth',
+      ),
     })
     .superRefine((v, ctx) => {
       if (v.email === '' && v.phone === '') {
@@ -112,7 +158,11 @@ function validBirthDate(v: string, now: Date): boolean {
 }
 
 export const questionSchema = z.object({
-  question: z.string().trim().min(1, 'referral.errors.questionEmpty').max(QUESTION_MAX, 'referral.errors.questionTooLong'),
+  question: z
+    .string()
+    .trim()
+    .min(1, 'referral.errors.questionEmpty')
+    .max(QUESTION_MAX, 'referral.errors.questionTooLong'),
   done: optional(DONE_MAX, 'referral.errors.doneTooLong'),
   dangerNow: yesNo('referral.errors.dangerNow'),
   urgent24h: yesNo('referral.errors.urgent24h'),
@@ -128,7 +178,8 @@ export const momentSchema = z
     location: optional(300, 'referral.errors.locationTooLong'),
   })
   .superRefine((v, ctx) => {
-    if (v.place === 'referrer' && v.location === '') ctx.addIssue({ code: 'custom', path: ['location'], message: 'referral.errors.locationEmpty' });
+    if (v.place === 'referrer' && v.location === '')
+      ctx.addIssue({ code: 'custom', path: ['location'], message: 'referral.errors.locationEmpty' });
   });
 
 /** The form's string fields by name ('' when absent or not a string). */

@@ -49,31 +49,55 @@ export async function submitReferral(db: Kysely<Database>, input: ReferralInput)
   const withConsent = d.consent === 'yes';
   const feedback = withConsent && d.feedback === true;
   const statusToken = feedback ? statusTokenFor(input.secret, d.key) : null;
-  const consentDay = withConsent && d.consentDate ? DateTime.fromISO(parseDate(d.consentDate)!, { zone: ZONE }).startOf('day').toJSDate() : null;
+  const consentDay =
+    withConsent && d.consentDate
+      ? DateTime.fromISO(parseDate(d.consentDate)!, { zone: ZONE }).startOf('day').toJSDate()
+      : null;
   const threeWay = d.place === 'referrer' || d.threeWay === true;
   const result = await book(db, {
     team: input.team,
     resident: {
-      name: d.name!, email: d.email || null, phone: d.phone || null, postcode: d.postcode ?? null, houseNumber: d.houseNumber ?? null,
-      street: d.street || null, city: d.city || null, dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-      language: d.language ?? 'nl', interpreter: d.interpreter === true,
+      name: d.name!,
+      email: d.email || null,
+      phone: d.phone || null,
+      postcode: d.postcode ?? null,
+      houseNumber: d.houseNumber ?? null,
+      street: d.street || null,
+      city: d.city || null,
+      dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+      language: d.language ?? 'nl',
+      interpreter: d.interpreter === true,
       // The resident's mail follows the resident's language, not the referrer's screen.
       mailLocale: d.language === 'en' ? 'en' : 'nl',
     },
     request: {
-      teamId: input.team?.id ?? null, channel: 'referrer', question: d.question!, topics: [], about: 'self',
-      dangerNow: false, urgent24h: d.urgent24h === true, companion: null, consentAt: now, idempotencyKey: d.key,
+      teamId: input.team?.id ?? null,
+      channel: 'referrer',
+      question: d.question!,
+      topics: [],
+      about: 'self',
+      dangerNow: false,
+      urgent24h: d.urgent24h === true,
+      companion: null,
+      consentAt: now,
+      idempotencyKey: d.key,
     },
-    slot: input.slot && input.team ? { blockId: input.slot.blockId, start: input.slot.start, mode: modeOf(d.place) } : null,
+    slot:
+      input.slot && input.team ? { blockId: input.slot.blockId, start: input.slot.start, mode: modeOf(d.place) } : null,
     status: 'callback',
     now,
     secret: input.secret,
     mail: input.mail,
     within: async (trx, ids) => {
       const referrerId = await insertReferrer(trx, {
-        kind: d.kind!, schoolRole: d.kind === 'school' ? ((d.schoolRole as 'ib' | 'teacher' | 'care_coordinator') ?? null) : null,
-        organisation: d.organisation!, name: d.referrerName!, phone: d.referrerPhone!, email: d.referrerEmail!,
-        agbCode: d.agbCode || null, mailLocale: input.locale,
+        kind: d.kind!,
+        schoolRole: d.kind === 'school' ? ((d.schoolRole as 'ib' | 'teacher' | 'care_coordinator') ?? null) : null,
+        organisation: d.organisation!,
+        name: d.referrerName!,
+        phone: d.referrerPhone!,
+        email: d.referrerEmail!,
+        agbCode: d.agbCode || null,
+        mailLocale: input.locale,
       });
       await recordReferral(trx, ids.requestId, {
         referrerId,
@@ -85,18 +109,36 @@ export async function submitReferral(db: Kysely<Database>, input: ReferralInput)
         statusTokenHash: statusToken ? hashToken(statusToken) : null,
         done: d.done || null,
       });
-      if (ids.appointmentId && threeWay) await markThreeWay(trx, ids.appointmentId, d.place === 'referrer' ? d.location! : null);
+      if (ids.appointmentId && threeWay)
+        await markThreeWay(trx, ids.appointmentId, d.place === 'referrer' ? d.location! : null);
       await audit(trx, {
-        action: 'referral_created', subjectType: 'request', subjectId: ids.requestId, teamId: input.team?.id ?? null,
-        detail: { kind: d.kind, consentForm: withConsent ? d.consentForm : 'none_veilig_thuis', feedback, next: ids.appointmentId ? 'book' : 'callback', threeWay: Boolean(ids.appointmentId) && threeWay },
+        action: 'referral_created',
+        subjectType: 'request',
+        subjectId: ids.requestId,
+        teamId: input.team?.id ?? null,
+        detail: {
+          kind: d.kind,
+          consentForm: withConsent ? d.consentForm : 'none_veilig_thuis',
+          feedback,
+          next: ids.appointmentId ? 'book' : 'callback',
+          threeWay: Boolean(ids.appointmentId) && threeWay,
+        },
       });
       await referralMails(trx, input.mail, { requestId: ids.requestId, appointmentId: ids.appointmentId, statusToken });
     },
   });
-  return { ...result, statusToken: result.repeated ? await repeatedToken(db, input.secret, d.key, result.requestId) : statusToken };
+  return {
+    ...result,
+    statusToken: result.repeated ? await repeatedToken(db, input.secret, d.key, result.requestId) : statusToken,
+  };
 }
 
-async function repeatedToken(db: Kysely<Database>, secret: string, key: string, requestId: number): Promise<string | null> {
+async function repeatedToken(
+  db: Kysely<Database>,
+  secret: string,
+  key: string,
+  requestId: number,
+): Promise<string | null> {
   return (await hasStatusToken(db, requestId)) ? statusTokenFor(secret, key) : null;
 }
 
@@ -106,12 +148,22 @@ export type ReferralStatus = 'received' | 'scheduled' | 'held' | 'closed';
  * The state a referrer may see, or 'gone' once the request has been closed for longer than
  * the grace period, or null for an unknown link.
  */
-export async function referralStatus(db: Kysely<Database>, token: string, now: Date): Promise<{ status: ReferralStatus; submittedAt: Date } | 'gone' | null> {
+export async function referralStatus(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<{ status: ReferralStatus; submittedAt: Date } | 'gone' | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const r = await requestByStatusToken(db, hashToken(token));
   if (!r) return null;
   const closed = r.status === 'closed' || r.status === 'cancelled';
   if (closed && r.closed_at && local(now) >= local(r.closed_at).plus({ days: STATUS_GRACE_DAYS })) return 'gone';
-  const status: ReferralStatus = closed ? 'closed' : r.status === 'held' || r.has_held ? 'held' : r.has_booked ? 'scheduled' : 'received';
+  const status: ReferralStatus = closed
+    ? 'closed'
+    : r.status === 'held' || r.has_held
+      ? 'held'
+      : r.has_booked
+        ? 'scheduled'
+        : 'received';
   return { status, submittedAt: r.submitted_at };
 }

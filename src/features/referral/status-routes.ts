@@ -10,6 +10,10 @@ export default async function statusRoutes(app: FastifyInstance) {
     const found = await referralStatus(app.db, req.params.token, app.now());
     if (found === null) throw new DomainError('not_found', 'unknown status link');
     if (found === 'gone') throw new DomainError('gone', 'status link expired');
-    return reply.viewAsync('referral/status', { ...found, steps: ['received', 'scheduled', 'held', 'closed'], graceDays: STATUS_GRACE_DAYS });
+    return reply.viewAsync('referral/status', {
+      ...found,
+      steps: ['received', 'scheduled', 'held', 'closed'],
+      graceDays: STATUS_GRACE_DAYS,
+    });
   });
 }

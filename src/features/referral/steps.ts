@@ -2,7 +2,15 @@
 // for out of order sends the referrer to the first step that is not done yet.
 import type { ReferralDraft } from './draft.js';
 
-export const STEP_URLS = ['/verwijzen', '/verwijzen/toestemming', '/verwijzen/inwoner', '/verwijzen/vraag', '/verwijzen/vervolg', '/verwijzen/moment', '/verwijzen/controleren'] as const;
+export const STEP_URLS = [
+  '/verwijzen',
+  '/verwijzen/toestemming',
+  '/verwijzen/inwoner',
+  '/verwijzen/vraag',
+  '/verwijzen/vervolg',
+  '/verwijzen/moment',
+  '/verwijzen/controleren',
+] as const;
 export type StepUrl = (typeof STEP_URLS)[number];
 export const TOTAL_STEPS = STEP_URLS.length;
 

@@ -12,7 +12,11 @@ import { markAsReturning, tellLead } from './service.js';
 import { possibleMatches, type CaseForMatch } from './staff.js';
 
 export const linkSchema = z.object({
-  residentId: z.string().default('').refine((v) => /^\d{1,9}$/.test(v), 'returning.errors.residentId').transform(Number),
+  residentId: z
+    .string()
+    .default('')
+    .refine((v) => /^\d{1,9}$/.test(v), 'returning.errors.residentId')
+    .transform(Number),
 });
 
 export interface CaseForLink extends CaseForMatch {
@@ -21,9 +25,16 @@ export interface CaseForLink extends CaseForMatch {
   submitted_at: Date;
 }
 
-export async function linkToResident(db: Kysely<Database>, c: CaseForLink, staff: StaffSession, residentId: number, publicUrl: string): Promise<void> {
+export async function linkToResident(
+  db: Kysely<Database>,
+  c: CaseForLink,
+  staff: StaffSession,
+  residentId: number,
+  publicUrl: string,
+): Promise<void> {
   if (residentId === c.resident_id) throw new ActionError('residentId', 'returning.errors.sameResident', 409);
-  if (!(await possibleMatches(db, c)).some((m) => m.id === residentId)) throw new ActionError('residentId', 'returning.errors.residentId');
+  if (!(await possibleMatches(db, c)).some((m) => m.id === residentId))
+    throw new ActionError('residentId', 'returning.errors.residentId');
   await db.transaction().execute(async (trx) => {
     const target = (await residentById(trx, residentId))!;
     const current = await residentById(trx, c.resident_id);
@@ -47,10 +58,16 @@ export async function linkToResident(db: Kysely<Database>, c: CaseForLink, staff
     await trx
       .updateTable('resident')
       .set((eb) => ({
-        name: current.name, language: current.language, interpreter: current.interpreter, mail_locale: current.mail_locale,
-        email: eb.fn.coalesce(eb.val(current.email), 'email'), phone: eb.fn.coalesce(eb.val(current.phone), 'phone'),
-        postcode: eb.fn.coalesce(eb.val(current.postcode), 'postcode'), house_number: eb.fn.coalesce(eb.val(current.house_number), 'house_number'),
-        street: eb.fn.coalesce(eb.val(current.street), 'street'), city: eb.fn.coalesce(eb.val(current.city), 'city'),
+        name: current.name,
+        language: current.language,
+        interpreter: current.interpreter,
+        mail_locale: current.mail_locale,
+        email: eb.fn.coalesce(eb.val(current.email), 'email'),
+        phone: eb.fn.coalesce(eb.val(current.phone), 'phone'),
+        postcode: eb.fn.coalesce(eb.val(current.postcode), 'postcode'),
+        house_number: eb.fn.coalesce(eb.val(current.house_number), 'house_number'),
+        street: eb.fn.coalesce(eb.val(current.street), 'street'),
+        city: eb.fn.coalesce(eb.val(current.city), 'city'),
         date_of_birth: eb.fn.coalesce(eb.val(current.date_of_birth), 'date_of_birth'),
         lead_coach_id: eb.fn.coalesce('lead_coach_id', eb.val(lead)),
       }))
@@ -60,12 +77,19 @@ export async function linkToResident(db: Kysely<Database>, c: CaseForLink, staff
     await trx
       .deleteFrom('resident')
       .where('id', '=', c.resident_id)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('request').select('request.id').whereRef('request.resident_id', '=', 'resident.id'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('request').select('request.id').whereRef('request.resident_id', '=', 'resident.id'))),
+      )
       .execute();
     await audit(trx, {
-      action: 'resident_linked', actorStaffId: staff.id, subjectType: 'request', subjectId: c.request_id, teamId: c.team_id,
+      action: 'resident_linked',
+      actorStaffId: staff.id,
+      subjectType: 'request',
+      subjectId: c.request_id,
+      teamId: c.team_id,
       detail: { fromResidentId: c.resident_id, toResidentId: residentId, leadCoachId: lead },
     });
-    if (lead !== null && c.lead_coach_id === null && lead !== staff.id) await tellLead(trx, publicUrl, lead, c.team_id, c.id, 'linked');
+    if (lead !== null && c.lead_coach_id === null && lead !== staff.id)
+      await tellLead(trx, publicUrl, lead, c.team_id, c.id, 'linked');
   });
 }

@@ -16,14 +16,31 @@ export interface ReturnMailContext {
 }
 
 /** To a known resident: the link that opens a new sign-up with their details filled in. */
-export async function linkMail(db: Db, ctx: ReturnMailContext, to: string, name: string, token: string, minutes: number, locale: Locale): Promise<void> {
+export async function linkMail(
+  db: Db,
+  ctx: ReturnMailContext,
+  to: string,
+  name: string,
+  token: string,
+  minutes: number,
+  locale: Locale,
+): Promise<void> {
   const t = translator(locale);
   await enqueueMail(db, {
     to,
     subject: t('returning.mail.link.subject'),
     text: [
-      t('mail.greeting', { name }), '', t('returning.mail.link.intro'), '', `${ctx.publicUrl}/opnieuw/${token}`, '',
-      t('returning.mail.link.expires', { minutes }), '', t('returning.mail.link.notYou'), '', t('mail.signature', { team: ctx.municipalityName }),
+      t('mail.greeting', { name }),
+      '',
+      t('returning.mail.link.intro'),
+      '',
+      `${ctx.publicUrl}/opnieuw/${token}`,
+      '',
+      t('returning.mail.link.expires', { minutes }),
+      '',
+      t('returning.mail.link.notYou'),
+      '',
+      t('mail.signature', { team: ctx.municipalityName }),
     ].join('\n'),
   });
 }
@@ -35,9 +52,17 @@ export async function noMatchMail(db: Db, ctx: ReturnMailContext, to: string, lo
     to,
     subject: t('returning.mail.noMatch.subject'),
     text: [
-      t('returning.mail.noMatch.greeting'), '', t('returning.mail.noMatch.intro'), '',
-      t('returning.mail.noMatch.call', { name: ctx.municipalityName, phone: ctx.municipalityPhone }), '',
-      t('returning.mail.noMatch.signUp'), `${ctx.publicUrl}/aanmelden`, '', t('returning.mail.link.notYou'), '',
+      t('returning.mail.noMatch.greeting'),
+      '',
+      t('returning.mail.noMatch.intro'),
+      '',
+      t('returning.mail.noMatch.call', { name: ctx.municipalityName, phone: ctx.municipalityPhone }),
+      '',
+      t('returning.mail.noMatch.signUp'),
+      `${ctx.publicUrl}/aanmelden`,
+      '',
+      t('returning.mail.link.notYou'),
+      '',
       t('mail.signature', { team: ctx.municipalityName }),
     ].join('\n'),
   });
@@ -48,15 +73,30 @@ export async function noMatchMail(db: Db, ctx: ReturnMailContext, to: string, lo
  * when nobody can): a link to the staff page, never the question.
  */
 export async function coachNoticeMail(
-  db: Db, publicUrl: string, to: { email: string; name: string } | null, teamEmail: string | null, target: { appointmentId: number | null }, kind: 'returning' | 'linked',
+  db: Db,
+  publicUrl: string,
+  to: { email: string; name: string } | null,
+  teamEmail: string | null,
+  target: { appointmentId: number | null },
+  kind: 'returning' | 'linked',
 ): Promise<void> {
   const t = translator('nl');
-  const link = target.appointmentId ? `${publicUrl}/medewerker/afspraken/${target.appointmentId}` : `${publicUrl}/medewerker/wachtrij`;
+  const link = target.appointmentId
+    ? `${publicUrl}/medewerker/afspraken/${target.appointmentId}`
+    : `${publicUrl}/medewerker/wachtrij`;
   if (to) {
     await enqueueMail(db, {
       to: to.email,
       subject: t(`returning.mail.coach.${kind}.subject`),
-      text: [t('mail.greeting', { name: firstName(to.name) }), '', t(`returning.mail.coach.${kind}.intro`), '', link, '', t('mail.coach.noContent')].join('\n'),
+      text: [
+        t('mail.greeting', { name: firstName(to.name) }),
+        '',
+        t(`returning.mail.coach.${kind}.intro`),
+        '',
+        link,
+        '',
+        t('mail.coach.noContent'),
+      ].join('\n'),
     });
   } else if (teamEmail) {
     await enqueueMail(db, {
@@ -68,14 +108,26 @@ export async function coachNoticeMail(
 }
 
 /** To the resident: their fixed contact (regie) is now another coach. No note, no case content. */
-export async function handoverMail(db: Db, r: { email: string; name: string; locale: Locale }, coachName: string, team: { name: string; phone: string }): Promise<void> {
+export async function handoverMail(
+  db: Db,
+  r: { email: string; name: string; locale: Locale },
+  coachName: string,
+  team: { name: string; phone: string },
+): Promise<void> {
   const t = translator(r.locale);
   await enqueueMail(db, {
     to: r.email,
     subject: t('returning.mail.handover.subject', { name: firstName(coachName) }),
     text: [
-      t('mail.greeting', { name: r.name }), '', t('returning.mail.handover.intro', { name: firstName(coachName), team: team.name }), '',
-      t('returning.mail.handover.why', { name: firstName(coachName) }), '', t('mail.questions', { team: team.name, phone: team.phone }), '', t('mail.signature', { team: team.name }),
+      t('mail.greeting', { name: r.name }),
+      '',
+      t('returning.mail.handover.intro', { name: firstName(coachName), team: team.name }),
+      '',
+      t('returning.mail.handover.why', { name: firstName(coachName) }),
+      '',
+      t('mail.questions', { team: team.name, phone: team.phone }),
+      '',
+      t('mail.signature', { team: team.name }),
     ].join('\n'),
   });
 }

@@ -10,7 +10,11 @@ type Db = Kysely<Database> | Transaction<Database>;
  * The resident who signed up with this email address and postcode. When one person has more
  * resident rows (each plain sign-up writes one), the one with the most recent request wins.
  */
-export async function residentByEmailAndPostcode(db: Db, email: string, postcode: string): Promise<{ id: number; name: string } | null> {
+export async function residentByEmailAndPostcode(
+  db: Db,
+  email: string,
+  postcode: string,
+): Promise<{ id: number; name: string } | null> {
   const row = await db
     .selectFrom('resident')
     .select([
@@ -42,15 +46,28 @@ export async function linksSince(db: Db, emailHash: string, since: Date): Promis
   return Number(row.n);
 }
 
-export async function insertLink(db: Db, l: { tokenHash: string; residentId: number | null; emailHash: string; expiresAt: Date; now: Date }): Promise<void> {
+export async function insertLink(
+  db: Db,
+  l: { tokenHash: string; residentId: number | null; emailHash: string; expiresAt: Date; now: Date },
+): Promise<void> {
   await db
     .insertInto('return_link')
-    .values({ token_hash: l.tokenHash, resident_id: l.residentId, email_hash: l.emailHash, expires_at: l.expiresAt, created_at: l.now })
+    .values({
+      token_hash: l.tokenHash,
+      resident_id: l.residentId,
+      email_hash: l.emailHash,
+      expires_at: l.expiresAt,
+      created_at: l.now,
+    })
     .execute();
 }
 
 /** A link that can still be used: mailed to a known resident, unused, not expired. */
-export async function usableLink(db: Db, tokenHash: string, now: Date): Promise<{ id: number; residentId: number } | null> {
+export async function usableLink(
+  db: Db,
+  tokenHash: string,
+  now: Date,
+): Promise<{ id: number; residentId: number } | null> {
   const row = await db
     .selectFrom('return_link')
     .select(['id', 'resident_id'])
@@ -94,7 +111,11 @@ export async function lastRequestOf(db: Db, residentId: number, except?: number)
  * The coaches of the resident's last held conversation: who went alone (if one did) and the
  * block's coaches, those still working in `teamId` first.
  */
-export async function lastHeldOf(db: Db, residentId: number, teamId: number | null): Promise<{ soloCoachId: number | null; blockCoachIds: number[] } | null> {
+export async function lastHeldOf(
+  db: Db,
+  residentId: number,
+  teamId: number | null,
+): Promise<{ soloCoachId: number | null; blockCoachIds: number[] } | null> {
   const held = await db
     .selectFrom('appointment')
     .innerJoin('request', 'request.id', 'appointment.request_id')
@@ -132,12 +153,23 @@ export async function recentBlockCoaches(db: Db, coachId: number, now: Date): Pr
       .executeTakeFirst();
   const block = (await pick(true)) ?? (await pick(false));
   if (!block) return [];
-  const rows = await db.selectFrom('block_coach').select('coach_id').where('block_id', '=', block.id).orderBy('coach_id').execute();
+  const rows = await db
+    .selectFrom('block_coach')
+    .select('coach_id')
+    .where('block_id', '=', block.id)
+    .orderBy('coach_id')
+    .execute();
   return rows.map((r) => r.coach_id);
 }
 
 export async function staffById(db: Db, id: number) {
-  return (await db.selectFrom('staff_user').select(['id', 'name', 'email', 'active', 'team_id', 'role']).where('id', '=', id).executeTakeFirst()) ?? null;
+  return (
+    (await db
+      .selectFrom('staff_user')
+      .select(['id', 'name', 'email', 'active', 'team_id', 'role'])
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /** Absences of a staff member that overlap [from, to). */
@@ -152,7 +184,12 @@ export async function absencesBetween(db: Db, staffId: number, from: Date, to: D
 }
 
 /** Marks a request as coming from a returning resident. */
-export async function markReturning(db: Db, requestId: number, previousRequestId: number | null, daysSinceClosure: number | null): Promise<void> {
+export async function markReturning(
+  db: Db,
+  requestId: number,
+  previousRequestId: number | null,
+  daysSinceClosure: number | null,
+): Promise<void> {
   await db
     .updateTable('request')
     .set({ returning_resident: true, previous_request_id: previousRequestId, days_since_closure: daysSinceClosure })

@@ -23,8 +23,12 @@ export default async function returningRoutes(app: FastifyInstance) {
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute), as the sign-up.
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
 
-  const formPage = (reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) =>
-    reply.code(status).viewAsync('returning/form', { values, errors });
+  const formPage = (
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+  ) => reply.code(status).viewAsync('returning/form', { values, errors });
 
   app.get('/opnieuw', async (_req, reply) => formPage(reply, { email: '', postcode: '' }, {}));
 
@@ -38,7 +42,11 @@ export default async function returningRoutes(app: FastifyInstance) {
       postcode: parsed.data.postcode,
       now: app.now(),
       locale: req.locale,
-      ctx: { publicUrl: app.config.publicUrl, municipalityName: app.config.municipality.name, municipalityPhone: app.config.municipality.phone },
+      ctx: {
+        publicUrl: app.config.publicUrl,
+        municipalityName: app.config.municipality.name,
+        municipalityPhone: app.config.municipality.phone,
+      },
     });
     app.mail.kick();
     return reply.redirect('/opnieuw/verstuurd', 303);

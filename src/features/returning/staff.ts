@@ -46,17 +46,29 @@ export async function possibleMatches(db: Db, c: CaseForMatch): Promise<Match[]>
   const name = c.resident_name.trim().toLowerCase();
   const digits = sql`regexp_replace(coalesce(r.phone, ''), '[^0-9]', '', 'g')`;
   const byEmail = email ? sql<boolean>`coalesce(lower(r.email) = ${email}, false)` : sql<boolean>`false`;
-  const byPhone = phone ? sql<boolean>`(length(${digits}) >= 9 and right(${digits}, 9) = ${phone})` : sql<boolean>`false`;
-  const byName = c.postcode ? sql<boolean>`coalesce(r.postcode = ${c.postcode} and lower(trim(r.name)) = ${name}, false)` : sql<boolean>`false`;
+  const byPhone = phone
+    ? sql<boolean>`(length(${digits}) >= 9 and right(${digits}, 9) = ${phone})`
+    : sql<boolean>`false`;
+  const byName = c.postcode
+    ? sql<boolean>`coalesce(r.postcode = ${c.postcode} and lower(trim(r.name)) = ${name}, false)`
+    : sql<boolean>`false`;
   const inTeam = sql`q.resident_id = r.id and q.team_id = ${c.team_id}`;
   const rows = await db
     .selectFrom('resident as r')
     .select([
-      'r.id', 'r.name', 'r.postcode',
-      byEmail.as('by_email'), byPhone.as('by_phone'), byName.as('by_name'),
+      'r.id',
+      'r.name',
+      'r.postcode',
+      byEmail.as('by_email'),
+      byPhone.as('by_phone'),
+      byName.as('by_name'),
       sql<number>`(select count(*) from request q where ${inTeam})`.as('requests'),
       sql<Date>`(select max(q.submitted_at) from request q where ${inTeam})`.as('last_at'),
-      sql<number | null>`coalesce((select q.lead_coach_id from request q where ${inTeam} order by q.submitted_at desc, q.id desc limit 1), r.lead_coach_id)`.as('lead_coach_id'),
+      sql<
+        number | null
+      >`coalesce((select q.lead_coach_id from request q where ${inTeam} order by q.submitted_at desc, q.id desc limit 1), r.lead_coach_id)`.as(
+        'lead_coach_id',
+      ),
     ])
     .where('r.id', '!=', c.resident_id)
     .where(sql<boolean>`(${byEmail} or ${byPhone} or ${byName})`)
@@ -65,8 +77,20 @@ export async function possibleMatches(db: Db, c: CaseForMatch): Promise<Match[]>
     .limit(10)
     .execute();
   const leads = rows.map((r) => r.lead_coach_id).filter((x): x is number => x !== null);
-  const names = new Map(leads.length ? (await db.selectFrom('staff_user').select(['id', 'name']).where('id', 'in', leads).execute()).map((s) => [s.id, s.name]) : []);
-  return rows.map((r) => ({ ...r, requests: Number(r.requests), last_at: new Date(r.last_at), lead_name: r.lead_coach_id === null ? null : (names.get(r.lead_coach_id) ?? null) }));
+  const names = new Map(
+    leads.length
+      ? (await db.selectFrom('staff_user').select(['id', 'name']).where('id', 'in', leads).execute()).map((s) => [
+          s.id,
+          s.name,
+        ])
+      : [],
+  );
+  return rows.map((r) => ({
+    ...r,
+    requests: Number(r.requests),
+    last_at: new Date(r.last_at),
+    lead_name: r.lead_coach_id === null ? null : (names.get(r.lead_coach_id) ?? null),
+  }));
 }
 
 /** The returning mark of the request and the note of the last lead handover. */
@@ -74,7 +98,14 @@ export async function returningMark(db: Db, requestId: number) {
   return db
     .selectFrom('request as q')
     .leftJoin('request as p', 'p.id', 'q.previous_request_id')
-    .select(['q.returning_resident', 'q.days_since_closure', 'q.previous_request_id', 'q.lead_note', 'p.closed_at as previous_closed_at', 'p.status as previous_status'])
+    .select([
+      'q.returning_resident',
+      'q.days_since_closure',
+      'q.previous_request_id',
+      'q.lead_note',
+      'p.closed_at as previous_closed_at',
+      'p.status as previous_status',
+    ])
     .where('q.id', '=', requestId)
     .executeTakeFirstOrThrow();
 }

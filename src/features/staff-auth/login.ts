@@ -33,7 +33,13 @@ export const throttleKey = (email: string) => hashToken(`login:${email.trim().to
 // A fixed hash to verify against when the address is unknown, so both cases take as long.
 let dummyHash: Promise<string> | null = null;
 
-export async function login(db: Kysely<Database>, email: string, password: string, now: Date, publicUrl: string): Promise<LoginResult> {
+export async function login(
+  db: Kysely<Database>,
+  email: string,
+  password: string,
+  now: Date,
+  publicUrl: string,
+): Promise<LoginResult> {
   const user = await db
     .selectFrom('staff_user')
     .select(['id', 'name', 'email', 'password_hash', 'team_id', 'session_version'])
@@ -41,7 +47,9 @@ export async function login(db: Kysely<Database>, email: string, password: strin
     .where('active', '=', true)
     .executeTakeFirst();
   dummyHash ??= hash('not-a-real-password-0000');
-  const valid = (await verify(user?.password_hash ?? (await dummyHash), password).catch(() => false)) && Boolean(user?.password_hash);
+  const valid =
+    (await verify(user?.password_hash ?? (await dummyHash), password).catch(() => false)) &&
+    Boolean(user?.password_hash);
   const key = throttleKey(email);
   return db.transaction().execute(async (trx) => {
     const { failures, lockedUntil } = await throttleRow(trx, key, now);
@@ -61,7 +69,11 @@ export async function login(db: Kysely<Database>, email: string, password: strin
 }
 
 /** The counter row of an address, locked until the transaction ends: attempts that arrive together all count. */
-async function throttleRow(trx: Transaction<Database>, key: string, now: Date): Promise<{ failures: number; lockedUntil: Date | null }> {
+async function throttleRow(
+  trx: Transaction<Database>,
+  key: string,
+  now: Date,
+): Promise<{ failures: number; lockedUntil: Date | null }> {
   const row = await sql<{ failures: number; locked_until: Date | null }>`
     insert into login_throttle (key_hash, failures, updated_at) values (${key}, 0, ${now})
     on conflict (key_hash) do update set updated_at = excluded.updated_at
@@ -70,15 +82,37 @@ async function throttleRow(trx: Transaction<Database>, key: string, now: Date): 
 }
 
 /** Counts one wrong password; at MAX_FAILURES the address locks. Returns the end of the lock, if one began. */
-async function countFailure(trx: Transaction<Database>, key: string, failures: number, user: { id: number; team_id: number | null } | null, now: Date): Promise<Date | null> {
+async function countFailure(
+  trx: Transaction<Database>,
+  key: string,
+  failures: number,
+  user: { id: number; team_id: number | null } | null,
+  now: Date,
+): Promise<Date | null> {
   const count = failures + 1;
   if (count >= MAX_FAILURES) {
     const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    await trx.updateTable('login_throttle').set({ failures: 0, locked_until: until }).where('key_hash', '=', key).execute();
-    if (user) await audit(trx, { action: 'staff_locked', subjectType: 'staff_user', subjectId: user.id, teamId: user.team_id, at: now, detail: { until: until.toISOString() } });
+    await trx
+      .updateTable('login_throttle')
+      .set({ failures: 0, locked_until: until })
+      .where('key_hash', '=', key)
+      .execute();
+    if (user)
+      await audit(trx, {
+        action: 'staff_locked',
+        subjectType: 'staff_user',
+        subjectId: user.id,
+        teamId: user.team_id,
+        at: now,
+        detail: { until: until.toISOString() },
+      });
     return until;
   }
-  await trx.updateTable('login_throttle').set({ failures: count, locked_until: null }).where('key_hash', '=', key).execute();
+  await trx
+    .updateTable('login_throttle')
+    .set({ failures: count, locked_until: null })
+    .where('key_hash', '=', key)
+    .execute();
   return null;
 }
 
@@ -87,7 +121,12 @@ async function countFailure(trx: Transaction<Database>, key: string, failures: n
  * left open cannot be used to guess the password. True when the person's address is locked
  * (now, or by this attempt); `wrong` false only asks.
  */
-export async function passwordCheckLocked(db: Kysely<Database>, user: { id: number; email: string; team_id: number | null }, wrong: boolean, now: Date): Promise<boolean> {
+export async function passwordCheckLocked(
+  db: Kysely<Database>,
+  user: { id: number; email: string; team_id: number | null },
+  wrong: boolean,
+  now: Date,
+): Promise<boolean> {
   const key = throttleKey(user.email);
   return db.transaction().execute(async (trx) => {
     const { failures, lockedUntil } = await throttleRow(trx, key, now);
@@ -97,7 +136,12 @@ export async function passwordCheckLocked(db: Kysely<Database>, user: { id: numb
 }
 
 /** At most one unlock mail per UNLOCK_MINUTES for a person. */
-async function mailUnlockLink(trx: Transaction<Database>, user: { id: number; name: string; email: string }, now: Date, publicUrl: string): Promise<void> {
+async function mailUnlockLink(
+  trx: Transaction<Database>,
+  user: { id: number; name: string; email: string },
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   const recent = await trx
     .selectFrom('staff_token')
     .select('id')
@@ -109,21 +153,51 @@ async function mailUnlockLink(trx: Transaction<Database>, user: { id: number; na
   const token = newToken();
   await trx
     .insertInto('staff_token')
-    .values({ staff_id: user.id, kind: 'unlock', token_hash: hashToken(token), expires_at: new Date(now.getTime() + UNLOCK_MINUTES * 60_000), created_at: now })
+    .values({
+      staff_id: user.id,
+      kind: 'unlock',
+      token_hash: hashToken(token),
+      expires_at: new Date(now.getTime() + UNLOCK_MINUTES * 60_000),
+      created_at: now,
+    })
     .execute();
   const t = translator('nl');
   await enqueueMail(trx, {
     to: user.email,
     subject: t('staff.mail.unlock.subject'),
-    text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t('staff.mail.unlock.intro'), '', `${publicUrl}/medewerker/ontgrendelen/${token}`, '', t('staff.mail.unlock.expires')].join('\n'),
+    text: [
+      t('mail.greeting', { name: user.name.split(' ')[0]! }),
+      '',
+      t('staff.mail.unlock.intro'),
+      '',
+      `${publicUrl}/medewerker/ontgrendelen/${token}`,
+      '',
+      t('staff.mail.unlock.expires'),
+    ].join('\n'),
   });
 }
 
 /** Lifts the lock on a person's address (run inside the transaction that proves who they are). */
-export async function liftLock(trx: Transaction<Database>, user: { id: number; email: string; team_id: number | null }, now: Date, by: 'unlock_link' | 'password_reset'): Promise<void> {
-  const gone = await trx.deleteFrom('login_throttle').where('key_hash', '=', throttleKey(user.email)).returning('locked_until').executeTakeFirst();
+export async function liftLock(
+  trx: Transaction<Database>,
+  user: { id: number; email: string; team_id: number | null },
+  now: Date,
+  by: 'unlock_link' | 'password_reset',
+): Promise<void> {
+  const gone = await trx
+    .deleteFrom('login_throttle')
+    .where('key_hash', '=', throttleKey(user.email))
+    .returning('locked_until')
+    .executeTakeFirst();
   if (gone?.locked_until && gone.locked_until > now) {
-    await audit(trx, { action: 'staff_unlocked', subjectType: 'staff_user', subjectId: user.id, teamId: user.team_id, at: now, detail: { by } });
+    await audit(trx, {
+      action: 'staff_unlocked',
+      subjectType: 'staff_user',
+      subjectId: user.id,
+      teamId: user.team_id,
+      at: now,
+      detail: { by },
+    });
   }
 }
 
@@ -131,7 +205,11 @@ export async function liftLock(trx: Transaction<Database>, user: { id: number; e
  * Uses an unlock link: the lock goes and the person is logged in. Null when the link was used,
  * expired or is not an unlock link.
  */
-export async function useUnlockLink(db: Kysely<Database>, token: string, now: Date): Promise<{ staffId: number; sessionVersion: number } | null> {
+export async function useUnlockLink(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<{ staffId: number; sessionVersion: number } | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   return db.transaction().execute(async (trx) => {
     const used = await trx
@@ -152,7 +230,13 @@ export async function useUnlockLink(db: Kysely<Database>, token: string, now: Da
       .executeTakeFirst();
     if (!user) return null;
     await liftLock(trx, user, now, 'unlock_link');
-    await audit(trx, { action: 'staff_login', actorStaffId: user.id, teamId: user.team_id, at: now, detail: { by: 'unlock_link' } });
+    await audit(trx, {
+      action: 'staff_login',
+      actorStaffId: user.id,
+      teamId: user.team_id,
+      at: now,
+      detail: { by: 'unlock_link' },
+    });
     return { staffId: user.id, sessionVersion: user.session_version };
   });
 }

@@ -2,7 +2,14 @@
 // /wachtwoord-wijzigen and the staff start page /medewerker.
 import type { FastifyInstance } from 'fastify';
 import { ALL_STAFF, forgetSession, logIn, requireStaff } from '../../plugins/auth.js';
-import { changePassword, findValidToken, logOutEverywhere, RESET_ANSWER_MS, sendResetLink, setPassword } from './service.js';
+import {
+  changePassword,
+  findValidToken,
+  logOutEverywhere,
+  RESET_ANSWER_MS,
+  sendResetLink,
+  setPassword,
+} from './service.js';
 import { newPasswordProblem } from './rules.js';
 import { login, unlockLinkIsUsable, useUnlockLink } from './login.js';
 import { setTimeout } from 'node:timers/promises';
@@ -22,7 +29,12 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
 
   app.get('/medewerker/inloggen', { config: publicPage }, async (req, reply) => {
     const q = req.query as Record<string, string>;
-    return reply.viewAsync('staff/login', { values: { email: '' }, errors: {}, back: safeBack(q.terug), notice: q.klaar === 'wachtwoord' ? 'staff.login.passwordSet' : null });
+    return reply.viewAsync('staff/login', {
+      values: { email: '' },
+      errors: {},
+      back: safeBack(q.terug),
+      notice: q.klaar === 'wachtwoord' ? 'staff.login.passwordSet' : null,
+    });
   });
 
   app.post('/medewerker/inloggen', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
@@ -33,16 +45,24 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     const errors: Record<string, string> = {};
     if (!email) errors.email = 'staff.errors.emailEmpty';
     if (!password) errors.password = 'staff.errors.passwordEmpty';
-    if (Object.keys(errors).length) return reply.code(400).viewAsync('staff/login', { values: { email }, errors, back });
+    if (Object.keys(errors).length)
+      return reply.code(400).viewAsync('staff/login', { values: { email }, errors, back });
     const result = await login(app.db, email, password, app.now(), app.config.publicUrl);
     if (!result.ok && result.reason === 'locked') {
       // The same answer whether the address is known or not, and whether the password was right.
       const until = formatters(req.locale).time(result.until);
-      return reply.code(429).viewAsync('staff/login', { values: { email }, errors: { password: 'staff.errors.locked' }, errorParams: { password: { time: until } }, back });
+      return reply.code(429).viewAsync('staff/login', {
+        values: { email },
+        errors: { password: 'staff.errors.locked' },
+        errorParams: { password: { time: until } },
+        back,
+      });
     }
     if (!result.ok) {
       if (result.delayMs > 0) await setTimeout(result.delayMs);
-      return reply.code(401).viewAsync('staff/login', { values: { email }, errors: { password: 'staff.errors.invalid' }, back });
+      return reply
+        .code(401)
+        .viewAsync('staff/login', { values: { email }, errors: { password: 'staff.errors.invalid' }, back });
     }
     logIn(req, { id: result.staffId, sessionVersion: result.sessionVersion }, app.now());
     return reply.redirect(back, 303);
@@ -50,17 +70,26 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
 
   // The link mailed when the right password was typed on a locked account. Opening it shows a
   // button (mail scanners open links); the button lifts the lock and logs the person in.
-  app.get<{ Params: { token: string } }>('/medewerker/ontgrendelen/:token', { config: publicPage }, async (req, reply) => {
-    if (!(await unlockLinkIsUsable(app.db, req.params.token, app.now()))) throw new DomainError('gone', 'unlock link used or expired');
-    return reply.viewAsync('staff/unlock', { token: req.params.token });
-  });
+  app.get<{ Params: { token: string } }>(
+    '/medewerker/ontgrendelen/:token',
+    { config: publicPage },
+    async (req, reply) => {
+      if (!(await unlockLinkIsUsable(app.db, req.params.token, app.now())))
+        throw new DomainError('gone', 'unlock link used or expired');
+      return reply.viewAsync('staff/unlock', { token: req.params.token });
+    },
+  );
 
-  app.post<{ Params: { token: string } }>('/medewerker/ontgrendelen/:token', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
-    const done = await useUnlockLink(app.db, req.params.token, app.now());
-    if (!done) throw new DomainError('gone', 'unlock link used or expired');
-    logIn(req, { id: done.staffId, sessionVersion: done.sessionVersion }, app.now());
-    return reply.redirect('/medewerker', 303);
-  });
+  app.post<{ Params: { token: string } }>(
+    '/medewerker/ontgrendelen/:token',
+    { config: { ...publicPage, rateLimit: loginLimit } },
+    async (req, reply) => {
+      const done = await useUnlockLink(app.db, req.params.token, app.now());
+      if (!done) throw new DomainError('gone', 'unlock link used or expired');
+      logIn(req, { id: done.staffId, sessionVersion: done.sessionVersion }, app.now());
+      return reply.redirect('/medewerker', 303);
+    },
+  );
 
   // Log-out ends the person's sessions on every device, not only this cookie.
   app.post('/medewerker/uitloggen', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
@@ -74,48 +103,80 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     return reply.viewAsync('staff/change-password', { errors: {}, done });
   });
 
-  app.post('/medewerker/wachtwoord-wijzigen', { config: { access: { roles: ALL_STAFF }, rateLimit: loginLimit } }, async (req, reply) => {
-    const staff = requireStaff(req);
-    const body = req.body as Body;
-    const result = await changePassword(app.db, staff.id, { current: body.current ?? '', password: body.password ?? '', repeat: body.repeat ?? '' }, app.now());
-    if (!result.ok) return reply.code(400).viewAsync('staff/change-password', { errors: result.errors, done: false });
-    // Every session ended; this one goes on with the new version.
-    logIn(req, { id: staff.id, sessionVersion: result.sessionVersion }, app.now());
-    return reply.redirect('/medewerker/wachtwoord-wijzigen?klaar=1', 303);
-  });
+  app.post(
+    '/medewerker/wachtwoord-wijzigen',
+    { config: { access: { roles: ALL_STAFF }, rateLimit: loginLimit } },
+    async (req, reply) => {
+      const staff = requireStaff(req);
+      const body = req.body as Body;
+      const result = await changePassword(
+        app.db,
+        staff.id,
+        { current: body.current ?? '', password: body.password ?? '', repeat: body.repeat ?? '' },
+        app.now(),
+      );
+      if (!result.ok) return reply.code(400).viewAsync('staff/change-password', { errors: result.errors, done: false });
+      // Every session ended; this one goes on with the new version.
+      logIn(req, { id: staff.id, sessionVersion: result.sessionVersion }, app.now());
+      return reply.redirect('/medewerker/wachtwoord-wijzigen?klaar=1', 303);
+    },
+  );
 
-  app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) => reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }));
+  app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) =>
+    reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }),
+  );
 
-  app.post('/medewerker/wachtwoord-vergeten', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
-    const email = ((req.body as Body).email ?? '').trim();
-    if (!email) return reply.code(400).viewAsync('staff/forgot', { values: { email }, errors: { email: 'staff.errors.emailEmpty' }, sent: false });
-    // A known address does more work (a link, a mail) than an unknown one: the answer waits
-    // until RESET_ANSWER_MS either way, so its timing does not tell them apart.
-    const started = performance.now();
-    await sendResetLink(app.db, email, app.now(), app.config.publicUrl);
-    await setTimeout(Math.max(0, RESET_ANSWER_MS - (performance.now() - started)));
-    app.mail.kick();
-    // The same answer whether or not the address is known.
-    return reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: true });
-  });
+  app.post(
+    '/medewerker/wachtwoord-vergeten',
+    { config: { ...publicPage, rateLimit: loginLimit } },
+    async (req, reply) => {
+      const email = ((req.body as Body).email ?? '').trim();
+      if (!email)
+        return reply
+          .code(400)
+          .viewAsync('staff/forgot', { values: { email }, errors: { email: 'staff.errors.emailEmpty' }, sent: false });
+      // A known address does more work (a link, a mail) than an unknown one: the answer waits
+      // until RESET_ANSWER_MS either way, so its timing does not tell them apart.
+      const started = performance.now();
+      await sendResetLink(app.db, email, app.now(), app.config.publicUrl);
+      await setTimeout(Math.max(0, RESET_ANSWER_MS - (performance.now() - started)));
+      app.mail.kick();
+      // The same answer whether or not the address is known.
+      return reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: true });
+    },
+  );
 
-  app.get<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: publicPage }, async (req, reply) => {
-    const t = await findValidToken(app.db, req.params.token, app.now());
-    if (!t) throw new DomainError('gone', 'link used or expired');
-    return reply.viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: {} });
-  });
+  app.get<{ Params: { token: string } }>(
+    '/medewerker/wachtwoord/:token',
+    { config: publicPage },
+    async (req, reply) => {
+      const t = await findValidToken(app.db, req.params.token, app.now());
+      if (!t) throw new DomainError('gone', 'link used or expired');
+      return reply.viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: {} });
+    },
+  );
 
-  app.post<{ Params: { token: string } }>('/medewerker/wachtwoord/:token', { config: { ...publicPage, rateLimit: loginLimit } }, async (req, reply) => {
-    const t = await findValidToken(app.db, req.params.token, app.now());
-    if (!t) throw new DomainError('gone', 'link used or expired');
-    const body = req.body as Body;
-    const password = body.password ?? '';
-    const problem = await newPasswordProblem(password, body.repeat ?? '');
-    if (problem) return reply.code(400).viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: { [problem.field]: problem.message } });
-    const staffId = await setPassword(app.db, req.params.token, password, app.now());
-    if (!staffId) throw new DomainError('gone', 'link used or expired');
-    return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);
-  });
+  app.post<{ Params: { token: string } }>(
+    '/medewerker/wachtwoord/:token',
+    { config: { ...publicPage, rateLimit: loginLimit } },
+    async (req, reply) => {
+      const t = await findValidToken(app.db, req.params.token, app.now());
+      if (!t) throw new DomainError('gone', 'link used or expired');
+      const body = req.body as Body;
+      const password = body.password ?? '';
+      const problem = await newPasswordProblem(password, body.repeat ?? '');
+      if (problem)
+        return reply.code(400).viewAsync('staff/password', {
+          token: req.params.token,
+          kind: t.kind,
+          name: t.name,
+          errors: { [problem.field]: problem.message },
+        });
+      const staffId = await setPassword(app.db, req.params.token, password, app.now());
+      if (!staffId) throw new DomainError('gone', 'link used or expired');
+      return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);
+    },
+  );
 
   app.get('/medewerker', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
     const staff = requireStaff(req);

@@ -22,7 +22,10 @@ export async function isCommonPassword(password: string): Promise<boolean> {
 }
 
 /** The first problem with a new password, as a message at its field; null when it may be used. */
-export async function newPasswordProblem(password: string, repeat: string): Promise<{ field: 'password' | 'repeat'; message: string } | null> {
+export async function newPasswordProblem(
+  password: string,
+  repeat: string,
+): Promise<{ field: 'password' | 'repeat'; message: string } | null> {
   if (password.length < PASSWORD_MIN) return { field: 'password', message: 'staff.errors.passwordShort' };
   if (password.length > PASSWORD_MAX) return { field: 'password', message: 'staff.errors.passwordLong' };
   if (await isCommonPassword(password)) return { field: 'password', message: 'staff.errors.passwordCommon' };

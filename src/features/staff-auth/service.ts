@@ -43,18 +43,38 @@ export async function sendResetLink(db: Kysely<Database>, email: string, now: Da
 }
 
 /** Stores a one-time link (only its hash) and queues the mail; run inside a transaction. */
-export async function issueLink(trx: Transaction<Database>, user: { id: number; name: string; email: string }, kind: 'reset' | 'invite', now: Date, publicUrl: string): Promise<void> {
+export async function issueLink(
+  trx: Transaction<Database>,
+  user: { id: number; name: string; email: string },
+  kind: 'reset' | 'invite',
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
   const token = newToken();
   const minutes = kind === 'reset' ? RESET_MINUTES : INVITE_DAYS * 24 * 60;
   const t = translator('nl');
   await trx
     .insertInto('staff_token')
-    .values({ staff_id: user.id, kind, token_hash: hashToken(token), expires_at: new Date(now.getTime() + minutes * 60_000), created_at: now })
+    .values({
+      staff_id: user.id,
+      kind,
+      token_hash: hashToken(token),
+      expires_at: new Date(now.getTime() + minutes * 60_000),
+      created_at: now,
+    })
     .execute();
   await enqueueMail(trx, {
     to: user.email,
     subject: t(`staff.mail.${kind}.subject`),
-    text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t(`staff.mail.${kind}.intro`), '', `${publicUrl}/medewerker/wachtwoord/${token}`, '', t(`staff.mail.${kind}.expires`)].join('\n'),
+    text: [
+      t('mail.greeting', { name: user.name.split(' ')[0]! }),
+      '',
+      t(`staff.mail.${kind}.intro`),
+      '',
+      `${publicUrl}/medewerker/wachtwoord/${token}`,
+      '',
+      t(`staff.mail.${kind}.expires`),
+    ].join('\n'),
   });
 }
 
@@ -75,14 +95,24 @@ export async function findValidToken(db: Kysely<Database>, token: string, now: D
 
 /** Every link of this person that is still open stops working (run inside a transaction). */
 export async function closeLinks(trx: Transaction<Database>, staffId: number, now: Date): Promise<void> {
-  await trx.updateTable('staff_token').set({ used_at: now }).where('staff_id', '=', staffId).where('used_at', 'is', null).execute();
+  await trx
+    .updateTable('staff_token')
+    .set({ used_at: now })
+    .where('staff_id', '=', staffId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 /**
  * Sets the new password from a link, in one transaction: the link and every other open link of
  * the person stop working, and every session of theirs ends.
  */
-export async function setPassword(db: Kysely<Database>, token: string, password: string, now: Date): Promise<number | null> {
+export async function setPassword(
+  db: Kysely<Database>,
+  token: string,
+  password: string,
+  now: Date,
+): Promise<number | null> {
   const passwordHash = await hash(password);
   return db.transaction().execute(async (trx) => {
     const used = await trx
@@ -118,14 +148,25 @@ export type ChangeResult = { ok: true; sessionVersion: number } | { ok: false; e
  * working, and a mail tells them, in case it was not them.
  */
 export async function changePassword(
-  db: Kysely<Database>, staffId: number, input: { current: string; password: string; repeat: string }, now: Date,
+  db: Kysely<Database>,
+  staffId: number,
+  input: { current: string; password: string; repeat: string },
+  now: Date,
 ): Promise<ChangeResult> {
-  const user = await db.selectFrom('staff_user').select(['id', 'name', 'email', 'password_hash', 'team_id']).where('id', '=', staffId).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom('staff_user')
+    .select(['id', 'name', 'email', 'password_hash', 'team_id'])
+    .where('id', '=', staffId)
+    .executeTakeFirstOrThrow();
   const errors: Record<string, string> = {};
-  if (await passwordCheckLocked(db, user, false, now)) return { ok: false, errors: { current: 'staff.errors.changeLocked' } };
+  if (await passwordCheckLocked(db, user, false, now))
+    return { ok: false, errors: { current: 'staff.errors.changeLocked' } };
   const right = user.password_hash ? await verify(user.password_hash, input.current).catch(() => false) : false;
   if (!input.current) errors.current = 'staff.errors.currentEmpty';
-  else if (!right) errors.current = (await passwordCheckLocked(db, user, true, now)) ? 'staff.errors.changeLocked' : 'staff.errors.currentWrong';
+  else if (!right)
+    errors.current = (await passwordCheckLocked(db, user, true, now))
+      ? 'staff.errors.changeLocked'
+      : 'staff.errors.currentWrong';
   const problem = await newPasswordProblem(input.password, input.repeat);
   if (problem) errors[problem.field] = problem.message;
   else if (right && input.password === input.current) errors.password = 'staff.errors.passwordSame';
@@ -136,20 +177,44 @@ export async function changePassword(
     await trx.updateTable('staff_user').set({ password_hash: passwordHash }).where('id', '=', staffId).execute();
     await closeLinks(trx, staffId, now);
     const versions = await endSessions(trx, [staffId]);
-    await audit(trx, { action: 'staff_password_changed', actorStaffId: staffId, subjectType: 'staff_user', subjectId: staffId, teamId: user.team_id, at: now });
+    await audit(trx, {
+      action: 'staff_password_changed',
+      actorStaffId: staffId,
+      subjectType: 'staff_user',
+      subjectId: staffId,
+      teamId: user.team_id,
+      at: now,
+    });
     await enqueueMail(trx, {
       to: user.email,
       subject: t('staff.mail.changed.subject'),
-      text: [t('mail.greeting', { name: user.name.split(' ')[0]! }), '', t('staff.mail.changed.intro'), '', t('staff.mail.changed.notYou')].join('\n'),
+      text: [
+        t('mail.greeting', { name: user.name.split(' ')[0]! }),
+        '',
+        t('staff.mail.changed.intro'),
+        '',
+        t('staff.mail.changed.notYou'),
+      ].join('\n'),
     });
     return { ok: true, sessionVersion: versions.get(staffId)! };
   });
 }
 
 /** Log-out: every session of this person ends, on every device. */
-export async function logOutEverywhere(db: Kysely<Database>, staff: { id: number; teamId: number | null }, now: Date): Promise<void> {
+export async function logOutEverywhere(
+  db: Kysely<Database>,
+  staff: { id: number; teamId: number | null },
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await endSessions(trx, [staff.id]);
-    await audit(trx, { action: 'staff_logout', actorStaffId: staff.id, subjectType: 'staff_user', subjectId: staff.id, teamId: staff.teamId, at: now });
+    await audit(trx, {
+      action: 'staff_logout',
+      actorStaffId: staff.id,
+      subjectType: 'staff_user',
+      subjectId: staff.id,
+      teamId: staff.teamId,
+      at: now,
+    });
   });
 }
