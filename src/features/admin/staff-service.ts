@@ -191,12 +191,15 @@ export async function reinvite(db: Kysely<Database>, staffId: number, ctx: Ctx):
   });
 }
 
+// FOR NO KEY UPDATE, not FOR UPDATE: the change never touches the row's key, and the stronger
+// lock would block the foreign-key checks of other transactions (an audit entry naming this
+// person as actor), which deadlocked two admins demoting each other at the same moment.
 async function lockStaff(trx: Transaction<Database>, staffId: number): Promise<StaffRow> {
   const row = await trx
     .selectFrom('staff_user')
     .select(['id', 'name', 'email', 'role', 'team_id', 'active', 'password_hash'])
     .where('id', '=', staffId)
-    .forUpdate()
+    .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) throw new DomainError('not_found', 'no such staff member');
   return row;
