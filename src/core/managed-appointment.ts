@@ -2,37 +2,28 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken } from '../domain/tokens.js';
 import { coachesOfBlock } from './blocks.js';
+import { appointmentsInContext, placeColumns } from './appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The appointment a manage link points to, with what the resident may see. */
 export async function loadAppointmentByToken(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = await db
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .innerJoin('block', 'block.id', 'appointment.block_id')
-    .innerJoin('team', 'team.id', 'block.team_id')
+  const row = await appointmentsInContext(db)
     .select([
       'appointment.id',
       'appointment.starts_at',
       'appointment.ends_at',
-      'appointment.mode',
+      ...placeColumns,
       'appointment.status',
       'appointment.block_id',
       'appointment.request_id',
       'appointment.referrer_location',
       'resident.name',
-      'resident.street',
-      'resident.house_number',
-      'resident.postcode',
-      'resident.city',
       'resident.email',
       'team.id as team_id',
       'team.name as team_name',
       'team.phone as team_phone',
-      'team.office_address',
     ])
     .where('appointment.manage_token_hash', '=', hashToken(token))
     .executeTakeFirst();

@@ -8,6 +8,7 @@ import { formatters } from '../../domain/time.js';
 import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
 import { appointmentIcs } from './ics.js';
 import { coachesOfBlock } from '../blocks.js';
+import { appointmentsInContext, placeColumns } from '../appointment-query.js';
 
 export interface MailContext {
   publicUrl: string;
@@ -18,12 +19,7 @@ export interface MailContext {
 type Trx = Transaction<Database>;
 
 export async function loadAppointmentView(trx: Trx, appointmentId: number) {
-  const row = await trx
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .innerJoin('block', 'block.id', 'appointment.block_id')
-    .innerJoin('team', 'team.id', 'block.team_id')
+  const row = await appointmentsInContext(trx)
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
       'appointment.referrer_joins',
@@ -33,21 +29,16 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
       'appointment.id',
       'appointment.starts_at',
       'appointment.ends_at',
-      'appointment.mode',
+      ...placeColumns,
       'appointment.status',
       'appointment.block_id',
       'request.id as request_id',
       'resident.name',
       'resident.email',
-      'resident.street',
-      'resident.house_number',
-      'resident.postcode',
-      'resident.city',
       'resident.mail_locale',
       'team.name as team_name',
       'team.phone as team_phone',
       'team.email as team_email',
-      'team.office_address',
     ])
     .where('appointment.id', '=', appointmentId)
     .executeTakeFirstOrThrow();

@@ -3,6 +3,7 @@
 // (solo_coach_id set to someone else).
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, AppointmentStatus, Database } from '../../db/schema.js';
+import { appointmentsInContext, placeColumns } from '../../core/appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -110,24 +111,14 @@ export interface FeedAppointment {
  * text and the resident's phone and e-mail are deliberately not selected.
  */
 export async function myFeedAppointments(db: Db, coachId: number, from: Date, to: Date): Promise<FeedAppointment[]> {
-  return db
-    .selectFrom('appointment')
-    .innerJoin('block', 'block.id', 'appointment.block_id')
-    .innerJoin('team', 'team.id', 'block.team_id')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
+  return appointmentsInContext(db)
     .select([
       'appointment.id',
       'appointment.starts_at',
       'appointment.ends_at',
-      'appointment.mode',
+      ...placeColumns,
       'appointment.status',
       'appointment.solo_coach_id',
-      'resident.street',
-      'resident.house_number',
-      'resident.postcode',
-      'resident.city',
-      'team.office_address',
       'team.name as team_name',
     ])
     .where((eb) =>

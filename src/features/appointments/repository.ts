@@ -1,24 +1,20 @@
 // SQL for the staff appointment page and its actions. Every function takes the executor first.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { appointmentsInContext, placeColumns } from '../../core/appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Everything the appointment page shows, or null. The team is the team of the block. */
 export async function loadCase(db: Db, appointmentId: number) {
-  const row = await db
-    .selectFrom('appointment')
-    .innerJoin('block', 'block.id', 'appointment.block_id')
-    .innerJoin('team', 'team.id', 'block.team_id')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
+  const row = await appointmentsInContext(db)
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
       'appointment.id',
       'appointment.block_id',
       'appointment.starts_at',
       'appointment.ends_at',
-      'appointment.mode',
+      ...placeColumns,
       'appointment.status',
       'appointment.called_at',
       'appointment.call_note',
@@ -31,7 +27,6 @@ export async function loadCase(db: Db, appointmentId: number) {
       'block.team_id',
       'block.solo as block_solo',
       'team.name as team_name',
-      'team.office_address',
       'request.id as request_id',
       'request.question',
       'request.topics',
@@ -54,10 +49,6 @@ export async function loadCase(db: Db, appointmentId: number) {
       'resident.name as resident_name',
       'resident.email',
       'resident.phone',
-      'resident.street',
-      'resident.house_number',
-      'resident.postcode',
-      'resident.city',
       'resident.date_of_birth',
       'resident.language',
       'resident.interpreter',

@@ -3,14 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import { appointmentsInContext } from '../../core/appointment-query.js';
 
 export async function queueDueReminders(db: Kysely<Database>, now: Date, ctx: MailContext): Promise<number> {
-  const due = await db
-    .selectFrom('appointment')
-    .innerJoin('block', 'block.id', 'appointment.block_id')
-    .innerJoin('team', 'team.id', 'block.team_id')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
+  const due = await appointmentsInContext(db)
     .select('appointment.id')
     .where('appointment.status', '=', 'booked')
     .where('appointment.reminder_sent_at', 'is', null)
