@@ -113,7 +113,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     secureCookies: config.publicUrl.startsWith('https://'),
     publicPostLimit: config.publicPostLimit,
   });
-  await app.register(viewPlugin, { production: config.env === 'production', municipality: config.municipality });
+  await app.register(viewPlugin, {
+    production: config.env === 'production',
+    municipality: config.municipality,
+    verifyKept: config.env !== 'production',
+  });
   await app.register(mail, {
     smtpUrl: config.smtpUrl,
     mailDir: config.dataDir ? path.join(config.dataDir, 'mail') : null,

@@ -15,6 +15,21 @@ export { viewsDir };
 export interface ViewOptions {
   production: boolean;
   municipality: { name: string; phone: string };
+  /**
+   * Check every kept page against a fresh render for the visitor asking (outside production):
+   * a template that reads anything outside the page's key would show one visitor's data to
+   * another, and this makes every test that opens such a page twice fail.
+   */
+  verifyKept: boolean;
+}
+
+/** A kept page differs from what this visitor's own render gives: the template reads outside its key. */
+export class KeptPageLeakError extends Error {
+  constructor(page: string) {
+    super(
+      `kept page ${page} differs from a fresh render for this visitor: its template reads something outside its key`,
+    );
+  }
 }
 
 function withLang(url: string, lang: string): string {
@@ -76,6 +91,10 @@ export default fp<ViewOptions>(
         if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
         const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
         let kept = perOwner.get(fullKey);
+        if (kept && opts.verifyKept) {
+          const fresh = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+          if (fresh !== kept.parts.map((p) => p.toString('utf8')).join(csrfMark)) throw new KeptPageLeakError(page);
+        }
         if (!kept) {
           const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
           kept = {
