@@ -66,11 +66,7 @@ function trustProxyOption(
 /** What runs every minute: reminders before appointments, clean-up of expired sign-up drafts and of old counters of wrong passwords. */
 const periodicTasks: Record<string, PeriodicTask> = {
   reminders: async (app, now) => {
-    const queued = await queueDueReminders(app.db, now, {
-      publicUrl: app.config.publicUrl,
-      municipalityName: app.config.municipality.name,
-      fromEmail: app.config.mailFrom,
-    });
+    const queued = await queueDueReminders(app.db, now, app.mailContext());
     if (queued > 0) app.mail.kick();
     return queued;
   },

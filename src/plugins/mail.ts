@@ -6,6 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDatabaseUnavailable } from '../errors.js';
+import type { MailContext } from '../core/mail/appointment-mails.js';
 import {
   CLAIM_SECONDS,
   claimDue,
@@ -41,6 +42,8 @@ export interface MailWorker {
 declare module 'fastify' {
   interface FastifyInstance {
     mail: MailWorker;
+    /** What every mail needs: the portal's address, the municipality, the sender and the clock. */
+    mailContext(): MailContext;
   }
 }
 
@@ -201,6 +204,12 @@ export default fp<MailOptions>(
 
     let timer: NodeJS.Timeout | null = null;
     let kicked: NodeJS.Timeout | null = null;
+    app.decorate('mailContext', () => ({
+      publicUrl: app.config.publicUrl,
+      municipalityName: app.config.municipality.name,
+      fromEmail: opts.from,
+      now: app.now(),
+    }));
     app.decorate('mail', {
       flush,
       // Soon, not at once: bookings that come together are sent as one batch.

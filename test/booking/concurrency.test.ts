@@ -363,7 +363,12 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
 
   it('writers reaching the constraint at the same instant are told "taken", never get a database error', async () => {
     if (!onServer) return;
-    const mail = { publicUrl: t.app.config.publicUrl, municipalityName: 'Gemeente', fromEmail: t.app.config.mailFrom };
+    const mail = {
+      publicUrl: t.app.config.publicUrl,
+      municipalityName: 'Gemeente',
+      fromEmail: t.app.config.mailFrom,
+      now: NOW,
+    };
     const outcome = (p: Promise<unknown>) =>
       p.then(
         () => 'ok',

@@ -47,6 +47,7 @@ const appointment = {
   url: 'https://keukentafel.test/afspraak/42',
   organizerName: 'Wijkteam Noord',
   organizerEmail: 'noord@keukentafel.test',
+  stamp: new Date('2026-11-20T08:00:00Z'),
 };
 
 function parseIcs(text: string) {
@@ -153,6 +154,8 @@ describe('outbox over SMTP', () => {
     expect(event.endDate.toJSDate().toISOString()).toBe(new Date(c.end).toISOString());
     expect(event.uid).toBe(appointment.uid);
     expect(event.summary).toBe(appointment.summary);
+    // Stamped with the portal's clock, in UTC, never the machine's.
+    expect(text).toMatch(/^DTSTAMP:20261120T080000Z\r$/m);
   });
 
   it('keeps the UID of an appointment across versions, and marks a cancellation', () => {

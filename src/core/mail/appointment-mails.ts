@@ -14,6 +14,8 @@ export interface MailContext {
   publicUrl: string;
   municipalityName: string;
   fromEmail: string;
+  /** When the mail is written (the app's clock): the calendar file's DTSTAMP. */
+  now: Date;
 }
 
 type Trx = Transaction<Database>;
@@ -144,6 +146,7 @@ function residentMailOf(
     sequence: kind === 'booked' ? 0 : Math.floor(Date.now() / 1000),
     organizerName: a.team_name,
     organizerEmail: a.team_email,
+    stamp: ctx.now,
   });
   return { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text: lines.join('\n'), ics };
 }

@@ -21,6 +21,8 @@ export interface AppointmentIcsInput {
   sequence?: number;
   organizerName: string;
   organizerEmail: string;
+  /** When the file is made (DTSTAMP): the app's clock, never the machine's. */
+  stamp: Date;
 }
 
 // Europe/Amsterdam since 1996: CET (+01:00) in winter, CEST (+02:00) from the last Sunday of March
@@ -71,6 +73,7 @@ export function appointmentIcs(input: AppointmentIcsInput): string {
   calendar.createEvent({
     // Same appointment → same UID, so a rescheduled time replaces the entry instead of adding one.
     id: input.uid,
+    stamp: DateTime.fromJSDate(input.stamp).toUTC(),
     sequence: input.sequence ?? 0,
     // Luxon values, not plain Dates: for a Date ical-generator uses the *process* time zone to
     // write a TZID time; a luxon DateTime is converted to the given zone explicitly.

@@ -50,11 +50,7 @@ function idParam(v: string): number {
 }
 
 export default async function appointmentsRoutes(app: FastifyInstance) {
-  const mailCtx = () => ({
-    publicUrl: app.config.publicUrl,
-    municipalityName: app.config.municipality.name,
-    fromEmail: app.config.mailFrom,
-  });
+  const mailCtx = () => app.mailContext();
 
   async function loadOwn(
     req: FastifyRequest<{ Params: AppointmentParams }>,

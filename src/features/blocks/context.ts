@@ -32,9 +32,5 @@ export async function loadBlock(app: FastifyInstance, req: FastifyRequest) {
 }
 
 export function mailContext(app: FastifyInstance): MailContext {
-  return {
-    publicUrl: app.config.publicUrl,
-    municipalityName: app.config.municipality.name,
-    fromEmail: app.config.mailFrom,
-  };
+  return app.mailContext();
 }

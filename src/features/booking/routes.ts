@@ -48,11 +48,7 @@ export default async function bookingRoutes(app: FastifyInstance) {
   publicScope(app);
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-  const mailCtx = () => ({
-    publicUrl: app.config.publicUrl,
-    municipalityName: app.config.municipality.name,
-    fromEmail: app.config.mailFrom,
-  });
+  const mailCtx = () => app.mailContext();
 
   async function requireDraft(
     req: FastifyRequest,

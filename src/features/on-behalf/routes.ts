@@ -38,11 +38,7 @@ function emptyValues(postcode = ''): Values {
 }
 
 export default async function onBehalfRoutes(app: FastifyInstance) {
-  const mailCtx = () => ({
-    publicUrl: app.config.publicUrl,
-    municipalityName: app.config.municipality.name,
-    fromEmail: app.config.mailFrom,
-  });
+  const mailCtx = () => app.mailContext();
 
   async function formPage(
     req: FastifyRequest,

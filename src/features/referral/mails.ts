@@ -105,6 +105,7 @@ export async function referralMails(
           sequence: 0,
           organizerName: a.team_name,
           organizerEmail: a.team_email,
+          stamp: ctx.now,
         });
       }
       lines.push('', t('referral.mail.referrer.residentManages'));

@@ -34,11 +34,7 @@ declare module '@fastify/secure-session' {
 
 export default async function nextRoutes(app: FastifyInstance) {
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-  const mailCtx = () => ({
-    publicUrl: app.config.publicUrl,
-    municipalityName: app.config.municipality.name,
-    fromEmail: app.config.mailFrom,
-  });
+  const mailCtx = () => app.mailContext();
 
   async function draftFor(req: FastifyRequest, reply: FastifyReply, index: number): Promise<ReferralDraft | null> {
     const d = (await loadReferralDraft(app, req))?.data ?? null;
