@@ -1,0 +1,150 @@
+// Step 5 of the sign-up: check and confirm (one transaction books), then the confirmation.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { distinctTimes, nearest, parseSlotKey, slotKey } from '../../../domain/slots.js';
+import { displayPostcode } from '../../../domain/postcode.js';
+import { isWeekend, local } from '../../../domain/time.js';
+import { teamFreeSlots } from '../../../core/availability.js';
+import { markDraftBooked, saveDraft, type Draft } from '../../../core/signup-draft.js';
+import { blockById, coachesOfBlock } from '../../../core/blocks.js';
+import { teamById } from '../../../core/teams.js';
+import { parseBirthDate } from '../../../core/intake.js';
+import { book } from '../../../core/booking.js';
+import { SlotTakenError, SlotUnavailableError } from '../../../core/booking-rule.js';
+import { loadAppointmentByToken } from '../../../core/managed-appointment.js';
+import { returningBooking } from '../../returning/service.js';
+import { str, type Body, type SignupFlow } from '../flow.js';
+
+export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
+  const { publicPost, requireBookable, ownTeam, alreadyBooked, momentData, mailCtx } = flow;
+  // Step 5: check and confirm.
+  async function checkPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    d: Draft,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const chosen = d.slot ? parseSlotKey(d.slot) : null;
+    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
+    const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
+    const block = chosen ? await blockById(app.db, chosen.blockId) : null;
+    const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
+    return reply.code(status).viewAsync('booking/check', {
+      d,
+      team,
+      chosen,
+      chosenEnd,
+      coaches,
+      slotKey,
+      postcode: d.postcode ? displayPostcode(d.postcode) : '',
+      ...extra,
+    });
+  }
+
+  const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
+
+  app.get('/aanmelden/controleren', async (req, reply) => {
+    const d = await requireBookable(req, reply, ready);
+    if (!d) return reply;
+    return checkPage(req, reply, d);
+  });
+
+  app.post('/aanmelden/controleren', publicPost, async (req, reply) => {
+    if (await alreadyBooked(req, reply)) return reply;
+    const d = await requireBookable(req, reply, ready);
+    if (!d) return reply;
+    const body = req.body as Body;
+    // After "just taken", the resident picks one of the alternatives on this same page.
+    const alternative = str(body, 'slot');
+    if (alternative && parseSlotKey(alternative)) d.slot = alternative;
+    const chosen = d.slot ? parseSlotKey(d.slot) : null;
+    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
+    try {
+      const result = await book(app.db, {
+        team,
+        resident: {
+          name: d.name!,
+          email: d.email || null,
+          phone: d.phone || null,
+          postcode: d.postcode ?? null,
+          houseNumber: d.houseNumber ?? null,
+          street: d.street || null,
+          city: d.city || null,
+          dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+          language: d.language ?? 'nl',
+          interpreter: d.interpreter === true,
+          mailLocale: req.locale,
+        },
+        request: {
+          teamId: team?.id ?? null,
+          channel: 'online',
+          question: d.question!,
+          topics: d.topics ?? [],
+          about: d.about ?? 'self',
+          dangerNow: false,
+          urgent24h: false,
+          companion: d.companion || null,
+          consentAt: app.now(),
+          idempotencyKey: d.key,
+        },
+        slot:
+          chosen && team && !d.outOfArea
+            ? { blockId: chosen.blockId, start: chosen.start, mode: d.mode ?? 'home' }
+            : null,
+        now: app.now(),
+        secret: app.config.sessionSecret,
+        mail: mailCtx(),
+        ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
+      });
+      app.metrics.booked(result, 'online');
+      app.mail.kick();
+      req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
+      await markDraftBooked(app, req, result.requestId);
+      return reply.redirect('/aanmelden/bevestiging', 303);
+    } catch (err) {
+      if (err instanceof SlotTakenError) {
+        await saveDraft(app, req, { slot: alternative || d.slot });
+        // A returning resident's alternatives come from the same coach's times.
+        const alternatives = d.returningResidentId
+          ? nearest((await momentData(d))?.slots ?? [], chosen?.start ?? app.now(), 3)
+          : err.alternatives;
+        return checkPage(req, reply, d, { taken: alternatives }, 409);
+      }
+      if (err instanceof SlotUnavailableError) {
+        const free = d.returningResidentId
+          ? ((await momentData(d))?.slots ?? [])
+          : team
+            ? distinctTimes(await teamFreeSlots(app.db, team, app.now()))
+            : [];
+        const target = chosen?.start ?? app.now();
+        return checkPage(req, reply, d, { taken: nearest(free, target, 3) }, 409);
+      }
+      throw err;
+    }
+  });
+
+  app.get('/aanmelden/bevestiging', async (req, reply) => {
+    const booked = req.session.get('booked') as
+      | { requestId: number; token: string | null; callback?: boolean; urgent?: boolean; teamId?: number | null }
+      | undefined;
+    if (!booked) return reply.redirect('/aanmelden', 303);
+    const appointment = booked.token ? await loadAppointmentByToken(app.db, booked.token) : null;
+    const team = appointment
+      ? await teamById(app.db, appointment.team_id)
+      : booked.teamId
+        ? await teamById(app.db, booked.teamId)
+        : null;
+    // An urgent call-back is promised for today on a working day before 16:00; otherwise the
+    // page says when (the next working morning) and points to 112 and Veilig Thuis.
+    const nowLocal = local(app.now());
+    const callbackToday = !isWeekend(nowLocal) && nowLocal.hour < 16;
+    return reply.viewAsync('booking/confirmation', {
+      appointment,
+      token: booked.token,
+      callback: booked.callback === true,
+      urgent: booked.urgent === true,
+      callbackToday,
+      team,
+    });
+  });
+}
