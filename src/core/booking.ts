@@ -9,7 +9,8 @@ import { DomainError, isConstraintViolation } from '../errors.js';
 import { audit } from './audit.js';
 import { lockSlot, takenBy } from './booking-rule.js';
 import { coachesOfBlock } from './blocks.js';
-import { bookingMails, type MailContext } from './mail/appointment-mails.js';
+import { bookingMails } from './mail/appointment-mails.js';
+import { type MailContext } from './mail/appointment-view.js';
 
 /**
  * The manage token is derived from the sign-up's random idempotency key, so a repeated submit

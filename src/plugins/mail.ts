@@ -6,7 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isDatabaseUnavailable } from '../errors.js';
-import type { MailContext } from '../core/mail/appointment-mails.js';
+import type { MailContext } from '../core/mail/appointment-view.js';
 import {
   CLAIM_SECONDS,
   claimDue,

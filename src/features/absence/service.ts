@@ -10,7 +10,7 @@ import { isConstraintViolation } from '../../errors.js';
 import { translator, type Locale } from '../../core/i18n.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
-import { loadAppointmentView, type MailContext } from '../../core/mail/appointment-mails.js';
+import { loadAppointmentView, type MailContext } from '../../core/mail/appointment-view.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { noticeCoaches } from '../blocks/notices.js';
 import { applyDecisions, RehomeError, type Decision } from '../blocks/rehome.js';

@@ -7,7 +7,9 @@ import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
-import { coachChangedMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import { coachChangedMail } from '../../core/mail/coach-mails.js';
+import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
+import { type MailContext } from '../../core/mail/appointment-view.js';
 import {
   earlierRequests,
   hasUpcomingAppointment,

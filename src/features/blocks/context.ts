@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertOwnTeam, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { DomainError } from '../../errors.js';
-import type { MailContext } from '../../core/mail/appointment-mails.js';
+import type { MailContext } from '../../core/mail/appointment-view.js';
 import { blockWithCoaches } from './repository.js';
 import { field, parseId, type Values } from './schemas.js';
 import type { Actor } from './service.js';

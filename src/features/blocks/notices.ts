@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { formatters } from '../../domain/time.js';
 import { translator } from '../../core/i18n.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
-import type { MailContext } from '../../core/mail/appointment-mails.js';
+import type { MailContext } from '../../core/mail/appointment-view.js';
 
 export type NoticeKind = 'created' | 'changed' | 'cancelled' | 'replaced' | 'solo';
 

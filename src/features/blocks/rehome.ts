@@ -10,7 +10,9 @@ import { audit } from '../../core/audit.js';
 import { blocksBetween, busyInBlocks } from '../../core/blocks.js';
 import { lockSlot, SlotUnavailableError } from '../../core/booking-rule.js';
 import { teamById } from '../../core/teams.js';
-import { coachAppointmentMail, residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import { coachAppointmentMail } from '../../core/mail/coach-mails.js';
+import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
+import { type MailContext } from '../../core/mail/appointment-view.js';
 import { coachesByBlock } from './repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -9,7 +9,7 @@ import { local } from '../../domain/time.js';
 import { isConstraintViolation } from '../../errors.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
-import type { MailContext } from '../../core/mail/appointment-mails.js';
+import type { MailContext } from '../../core/mail/appointment-view.js';
 import { noticeCoaches } from './notices.js';
 import { applyDecisions, RehomeError, type Decision } from './rehome.js';
 import {

@@ -2,7 +2,8 @@
 // unless they booked inside that window: then the confirmation was reminder enough.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { residentAppointmentMail, type MailContext } from '../../core/mail/appointment-mails.js';
+import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
+import { type MailContext } from '../../core/mail/appointment-view.js';
 import { appointmentsInContext } from '../../core/appointment-query.js';
 
 export async function queueDueReminders(db: Kysely<Database>, now: Date, ctx: MailContext): Promise<number> {

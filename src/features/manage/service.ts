@@ -3,12 +3,9 @@
 // the new one; the exclusion constraint refuses a slot someone else just took.
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
-import {
-  coachAppointmentMail,
-  coachMovedAwayMail,
-  residentAppointmentMail,
-  type MailContext,
-} from '../../core/mail/appointment-mails.js';
+import { coachAppointmentMail, coachMovedAwayMail } from '../../core/mail/coach-mails.js';
+import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
+import { type MailContext } from '../../core/mail/appointment-view.js';
 import { audit } from '../../core/audit.js';
 import { lockSlot, SlotUnavailableError, takenBy } from '../../core/booking-rule.js';
 import type { ManagedAppointment } from '../../core/managed-appointment.js';

@@ -8,7 +8,7 @@ import { distinctTimes, nearest, parseSlotKey, type Slot } from '../../domain/sl
 import { teamFreeSlots } from '../../core/availability.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
 import { parseBirthDate } from '../../core/intake.js';
-import type { MailContext } from '../../core/mail/appointment-mails.js';
+import type { MailContext } from '../../core/mail/appointment-view.js';
 import { book, type BookingResult } from '../../core/booking.js';
 import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import type { Parsed } from './schemas.js';

@@ -9,7 +9,7 @@ import { translator, type Locale } from '../../core/i18n.js';
 import { formatters } from '../../domain/time.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { appointmentIcs } from '../../core/mail/ics.js';
-import { loadAppointmentView, placeText, type MailContext } from '../../core/mail/appointment-mails.js';
+import { loadAppointmentView, placeText, type MailContext } from '../../core/mail/appointment-view.js';
 import { contactFor, type Contact } from './repository.js';
 
 type Trx = Transaction<Database>;

@@ -12,7 +12,7 @@ import { local, ZONE } from '../../domain/time.js';
 import { audit } from '../../core/audit.js';
 import { parseBirthDate } from '../../core/intake.js';
 import { book, type BookingResult } from '../../core/booking.js';
-import type { MailContext } from '../../core/mail/appointment-mails.js';
+import type { MailContext } from '../../core/mail/appointment-view.js';
 import type { ReferralDraft } from './draft.js';
 import { hasStatusToken, insertReferrer, markThreeWay, recordReferral, requestByStatusToken } from './repository.js';
 import { referralMails, STATUS_GRACE_DAYS } from './mails.js';

@@ -1,0 +1,96 @@
+// The coaches' mails about an appointment in their block: a link to it, never the question text.
+import { translator } from '../i18n.js';
+import { formatters } from '../../domain/time.js';
+import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
+import { coachesOfBlock } from '../blocks.js';
+import { type MailContext, type Trx, loadAppointmentView, type AppointmentView } from './appointment-view.js';
+
+export async function coachAppointmentMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  kind: 'booked' | 'rescheduled' | 'cancelled',
+  view?: AppointmentView,
+): Promise<void> {
+  await enqueueMails(trx, coachMailsOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind));
+}
+
+export function coachMailsOf(
+  a: AppointmentView,
+  ctx: MailContext,
+  kind: 'booked' | 'rescheduled' | 'cancelled',
+): OutgoingMail[] {
+  const t = translator('nl');
+  const f = formatters('nl');
+  const when = f.range(a.starts_at, a.ends_at);
+  return a.coaches.map((coach) => ({
+    to: coach.email,
+    subject: t(`mail.coach.${kind}.subject`, { when }),
+    text: [
+      t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+      '',
+      t(`mail.coach.${kind}.intro`, { when, mode: t(`mail.modes.${a.mode}`) }),
+      '',
+      `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+      '',
+      t('mail.coach.noContent'),
+    ].join('\n'),
+  }));
+}
+
+/**
+ * The other coaches of the block hear when a colleague changed how the conversation goes (mode,
+ * or one coach going alone): a link, no question text.
+ */
+export async function coachChangedMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  changedBy: number,
+  soloCoachId: number | null,
+): Promise<void> {
+  const a = await loadAppointmentView(trx, appointmentId);
+  const t = translator('nl');
+  const when = formatters('nl').range(a.starts_at, a.ends_at);
+  const solo = a.coaches.find((c) => c.id === soloCoachId);
+  const who = solo ? t('mail.coach.changed.solo', { name: solo.name.split(' ')[0]! }) : t('mail.coach.changed.duo');
+  for (const coach of a.coaches.filter((c) => c.id !== changedBy)) {
+    await enqueueMail(trx, {
+      to: coach.email,
+      subject: t('mail.coach.changed.subject', { when }),
+      text: [
+        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+        '',
+        t('mail.coach.changed.intro', { when, mode: t(`mail.modes.${a.mode}`) }),
+        who,
+        '',
+        `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+        '',
+        t('mail.coach.noContent'),
+      ].join('\n'),
+    });
+  }
+}
+
+/** The duo of the old block hears that the resident moved the appointment to another duo. */
+export async function coachMovedAwayMail(
+  trx: Trx,
+  ctx: MailContext,
+  appointmentId: number,
+  oldBlockId: number,
+): Promise<void> {
+  const t = translator('nl');
+  for (const coach of await coachesOfBlock(trx, oldBlockId)) {
+    await enqueueMail(trx, {
+      to: coach.email,
+      subject: t('mail.coach.movedAway.subject'),
+      text: [
+        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
+        '',
+        t('mail.coach.movedAway.intro'),
+        '',
+        `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`,
+      ].join('\n'),
+    });
+  }
+}
