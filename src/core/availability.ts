@@ -34,12 +34,12 @@ export function bookingWindow(team: Pick<Team, 'min_notice_days' | 'horizon_days
 }
 
 /**
- * How long free times read from the database are trusted without a change seen by this process
- * (src/db/changes.ts). Changes made here are seen at once; this bounds how long a change made by
- * another process (a second server) can go unseen. A resident who picks a time that is gone
- * meanwhile gets the "just taken" page with the nearest free times: the database decides.
+ * A backstop: every committed change to a team's calendar reaches every process within
+ * milliseconds (src/db/changes.ts), and forgets that team's kept free times. This only bounds how
+ * long a kept read lives should a notification ever be lost. A resident who picks a time that is
+ * gone meanwhile gets the "just taken" page with the nearest free times: the database decides.
  */
-const FREE_TIMES_TTL_MS = 10_000;
+const FREE_TIMES_TTL_MS = 5 * 60_000;
 
 interface Kept {
   from: number;
@@ -62,7 +62,7 @@ export async function teamFreeSlots(
   const to = w.to.getTime();
   const kept = await cachedRead<Kept>(
     db,
-    `free-times:${team.id}:${opts.coachId ?? ''}`,
+    { scope: team.id, key: `free-times:${opts.coachId ?? ''}` },
     // A read covering this window serves it: the window only moves forward as time passes.
     { ttlMs: FREE_TIMES_TTL_MS, valid: (k) => k.from <= from && k.to >= to },
     async () => {

@@ -20,19 +20,20 @@ export async function teamForPostcode(db: Db, postcode: string): Promise<Team | 
   return row ?? null;
 }
 
-// Teams change rarely and are read on every step of a sign-up: kept in memory while no team
-// table changed (src/db/changes.ts), frozen so no caller can change the kept copy.
-const TEAM_TTL_MS = 10_000;
+// Teams change rarely and are read on every step of a sign-up: kept in memory until a change to
+// the team tables is heard (src/db/changes.ts; they notify every team), frozen so no caller can
+// change the kept copy. The time limit is a backstop only.
+const TEAM_TTL_MS = 5 * 60_000;
 
 export async function teamById(db: Db, id: number): Promise<Team | null> {
-  return cachedRead(db, `team:${id}`, { ttlMs: TEAM_TTL_MS }, async () => {
+  return cachedRead(db, { scope: id, key: 'team' }, { ttlMs: TEAM_TTL_MS }, async () => {
     const row = await db.selectFrom('team').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? Object.freeze(row) : null;
   });
 }
 
 export async function neighbourTeams(db: Db, teamId: number): Promise<readonly Team[]> {
-  return cachedRead(db, `team-neighbours:${teamId}`, { ttlMs: TEAM_TTL_MS }, async () => {
+  return cachedRead(db, { scope: teamId, key: 'team-neighbours' }, { ttlMs: TEAM_TTL_MS }, async () => {
     const rows = await db
       .selectFrom('team_neighbour')
       .innerJoin('team', 'team.id', 'team_neighbour.neighbour_id')

@@ -1,235 +1,167 @@
-// Knows when the tables the calendar is made of changed, so their reads can be kept in memory.
+// Reads kept in memory, and the database telling every portal process when they are out of date.
 //
-// The database client is wrapped: every statement that writes one of the watched tables marks
-// its connection, and once that write is committed (at the end of its transaction, or at once
-// outside one) the version goes up. A cached read is valid only while the version it was read
-// at is still current, so a reader never keeps what a committed write of this process changed.
-// Writes made elsewhere (a second server, SQL by hand) are not seen: callers bound how long they
-// trust a read (see cachedRead below). Correctness never rests on this: the database's
-// constraints refuse a taken slot, whatever a page showed.
-import type {
-  CompiledQuery,
-  DatabaseConnection,
-  Dialect,
-  Driver,
-  Kysely,
-  QueryResult,
-  TransactionSettings,
-} from 'kysely';
+// The database says what changed: triggers on the tables the calendar is made of (blocks, their
+// coaches, appointments, coaches' names and status, teams and their areas) send a notification on
+// channel `kt_change` naming the team, or `*` for every team (migration
+// 20261130T1600-change-notifications). PostgreSQL delivers it when the writing transaction
+// commits, and never for one that rolls back, to every process that listens, within
+// milliseconds. No write path can forget it, hand-written SQL included.
+//
+// Every connection of the portal listens. The connection that commits hears its own
+// notification before the commit returns, so a process always reads its own writes; other
+// processes hear it as soon as one of their connections is idle. While no connection listens
+// (at start, after the database went away) nothing is kept: a notification may have been missed.
+//
+// Correctness never rests on this: the database's constraints refuse a taken slot, whatever a
+// page showed.
+import type { Kysely } from 'kysely';
 
-/** The tables a resident's calendar (free times, teams, neighbours) is read from. */
-const WATCHED =
-  /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?"?(?:public"?\."?)?(?:block|block_coach|appointment|team|team_area|team_neighbour)"?(?:\s|\(|$|;)/i;
+export const CHANGE_CHANNEL = 'kt_change';
 
-export function writesWatchedTable(sqlText: string): boolean {
-  return WATCHED.test(sqlText);
-}
+/** A notification's payload: the id of the team whose calendar changed, or every team. */
+export const ALL_TEAMS = '*';
 
 interface Kept<V> {
-  version: number;
+  /** The change counter when the read started. */
+  since: number;
   at: number;
   value: V;
 }
 
 interface Pending<V> {
-  version: number;
+  since: number;
   promise: Promise<V>;
 }
 
-export class ChangeWatch {
-  #version = 0;
-  /** Reads kept in memory (cachedRead), each with the version it was read at. */
-  readonly reads = new Map<string, Kept<unknown>>();
+/** What one process knows about changes, and the reads it keeps per team. */
+export class ChangeFeed {
+  /** Counts every change heard; a kept read is good while nothing in its scope came after it. */
+  #tick = 0;
+  #lastChange = new Map<string, number>();
+  #lastAll = 0;
+  #listeners = 0;
+  readonly #reads = new Map<string, Map<string, Kept<unknown>>>();
   readonly pending = new Map<string, Pending<unknown>>();
-  /** cachedRead answers from memory (or from the same read already under way), and reads that went to the database (/metrics). */
+  /** Answers from memory (or from the same read already under way), and reads that went to the database (/metrics). */
   hits = 0;
   misses = 0;
-  get version(): number {
-    return this.#version;
-  }
-  /** A committed change: everything read before it is out of date. */
-  changed(): void {
-    this.#version += 1;
-    // Every kept read is now out of date: free the memory at once.
-    this.reads.clear();
-  }
-}
+  /** Notifications heard (/metrics). */
+  heard = 0;
 
-class WatchedConnection implements DatabaseConnection {
-  inTransaction = false;
-  dirty = false;
-  constructor(
-    readonly inner: DatabaseConnection,
-    private readonly watch: ChangeWatch,
-  ) {}
-
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const writes = writesWatchedTable(query.sql);
-    try {
-      return await this.inner.executeQuery<R>(query);
-    } finally {
-      // Also after an error: a failed statement may still be part of a transaction that commits
-      // other writes, and an extra change costs only one fresh read.
-      if (writes) {
-        if (this.inTransaction) this.dirty = true;
-        else this.watch.changed();
-      }
+  /** A notification: `payload` is a team id, or ALL_TEAMS. */
+  changed(payload: string): void {
+    this.heard += 1;
+    this.#tick += 1;
+    if (payload === ALL_TEAMS) {
+      this.#lastAll = this.#tick;
+      this.#reads.clear();
+    } else {
+      this.#lastChange.set(payload, this.#tick);
+      this.#reads.delete(payload);
     }
   }
 
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (writesWatchedTable(query.sql)) {
-      if (this.inTransaction) this.dirty = true;
-      else this.watch.changed();
-    }
-    return this.inner.streamQuery<R>(query, chunkSize);
+  /** A connection started listening. The first one after none: anything may have changed meanwhile. */
+  listening(): void {
+    this.#listeners += 1;
+    if (this.#listeners === 1) this.changed(ALL_TEAMS);
+  }
+
+  /** A listening connection is gone. */
+  deaf(): void {
+    this.#listeners = Math.max(0, this.#listeners - 1);
+    // Nothing kept can be trusted now: free the memory.
+    if (this.#listeners === 0) this.#reads.clear();
+  }
+
+  /** Whether kept reads can be trusted: some connection hears every change. */
+  get trusted(): boolean {
+    return this.#listeners > 0;
+  }
+
+  get tick(): number {
+    return this.#tick;
+  }
+
+  /** Whether a read of `scope` started at `since` is still current. */
+  current(scope: string, since: number): boolean {
+    return this.#lastAll <= since && (this.#lastChange.get(scope) ?? 0) <= since;
+  }
+
+  kept<V>(scope: string, key: string): Kept<V> | undefined {
+    return this.#reads.get(scope)?.get(key) as Kept<V> | undefined;
+  }
+
+  keep<V>(scope: string, key: string, kept: Kept<V>): void {
+    let perScope = this.#reads.get(scope);
+    if (!perScope) this.#reads.set(scope, (perScope = new Map()));
+    perScope.set(key, kept);
+  }
+
+  /** How many reads are kept (/metrics, tests). */
+  get size(): number {
+    let n = 0;
+    for (const m of this.#reads.values()) n += m.size;
+    return n;
   }
 }
 
-class WatchedDriver implements Driver {
-  constructor(
-    private readonly inner: Driver,
-    private readonly watch: ChangeWatch,
-  ) {}
+const feeds = new WeakMap<object, ChangeFeed>();
 
-  init(): Promise<void> {
-    return this.inner.init();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new WatchedConnection(await this.inner.acquireConnection(), this.watch);
-  }
-
-  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const c = conn as WatchedConnection;
-    // The inner driver always gets its own connection: it may call private methods on it (the
-    // pg driver marks a connection whose rollback failed, so the pool drops it).
-    await this.inner.beginTransaction(c.inner, settings);
-    c.inTransaction = true;
-    c.dirty = false;
-  }
-
-  async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    const c = conn as WatchedConnection;
-    try {
-      await this.inner.commitTransaction(c.inner);
-    } finally {
-      // Even when the commit's outcome is unknown (a lost connection), assume it happened.
-      if (c.dirty) this.watch.changed();
-      c.inTransaction = false;
-      c.dirty = false;
-    }
-  }
-
-  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    const c = conn as WatchedConnection;
-    try {
-      await this.inner.rollbackTransaction(c.inner);
-    } finally {
-      c.inTransaction = false;
-      c.dirty = false;
-    }
-  }
-
-  async savepoint(
-    conn: DatabaseConnection,
-    name: string,
-    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
-  ): Promise<void> {
-    if (!this.inner.savepoint) throw new Error('savepoints are not supported');
-    await this.inner.savepoint((conn as WatchedConnection).inner, name, compile);
-  }
-
-  async rollbackToSavepoint(
-    conn: DatabaseConnection,
-    name: string,
-    compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2],
-  ): Promise<void> {
-    if (!this.inner.rollbackToSavepoint) throw new Error('savepoints are not supported');
-    await this.inner.rollbackToSavepoint((conn as WatchedConnection).inner, name, compile);
-  }
-
-  async releaseSavepoint(
-    conn: DatabaseConnection,
-    name: string,
-    compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2],
-  ): Promise<void> {
-    if (!this.inner.releaseSavepoint) throw new Error('savepoints are not supported');
-    await this.inner.releaseSavepoint((conn as WatchedConnection).inner, name, compile);
-  }
-
-  releaseConnection(conn: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection((conn as WatchedConnection).inner);
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy();
-  }
-}
-
-/** `dialect`, with every committed write to a watched table counted in `watch`. */
-export function watchedDialect(dialect: Dialect, watch: ChangeWatch): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createDriver: () => new WatchedDriver(dialect.createDriver(), watch),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-  };
-}
-
-const watches = new WeakMap<object, ChangeWatch>();
-
-export function registerWatch(db: Kysely<any>, watch: ChangeWatch): void {
-  watches.set(db, watch);
+export function registerFeed(db: Kysely<any>, feed: ChangeFeed): void {
+  feeds.set(db, feed);
 }
 
 /**
- * The watch of a database opened by openDatabase. A transaction has none: inside one, reads
- * must see the transaction's own writes, so they always go to the database.
+ * The feed of a database opened by openDatabase. A transaction has none: inside one, reads must
+ * see the transaction's own writes, so they always go to the database.
  */
-export function watchOf(db: Kysely<any>): ChangeWatch | undefined {
-  return watches.get(db);
+export function feedOf(db: Kysely<any>): ChangeFeed | undefined {
+  return feeds.get(db);
 }
 
 /**
- * Reads through the watch's memory when `db` is a watched database, else straight from the
- * database. A kept read is used while no watched table changed, for at most `ttlMs` (changes
- * made by other processes), and when `valid` accepts it. Concurrent misses of a key share one
- * read. Keys are the caller's: prefix them with the module's name.
+ * Reads through memory when `db` is a database opened by openDatabase, else straight from the
+ * database. A kept read is used while no change to its team (`scope`: a team id, or ALL_TEAMS
+ * for reads about every team) was heard, for at most `ttlMs`, and when `valid` accepts it.
+ * Concurrent misses of a key share one read. Keys are the caller's: prefix them with the module's
+ * name.
  */
 export async function cachedRead<V>(
   db: Kysely<any>,
-  key: string,
+  at: { scope: string | number; key: string },
   o: { ttlMs: number; valid?: (v: V) => boolean },
   read: () => Promise<V>,
 ): Promise<V> {
-  const watch = watchOf(db);
-  if (!watch) return read();
+  const feed = feedOf(db);
+  if (!feed?.trusted) return read();
+  const scope = String(at.scope);
+  const key = `${scope}|${at.key}`;
   const valid = o.valid ?? (() => true);
-  const version = watch.version;
-  const hit = watch.reads.get(key) as Kept<V> | undefined;
-  if (hit && hit.version === version && performance.now() - hit.at < o.ttlMs && valid(hit.value)) {
-    watch.hits += 1;
+  const hit = feed.kept<V>(scope, key);
+  if (hit && feed.current(scope, hit.since) && performance.now() - hit.at < o.ttlMs && valid(hit.value)) {
+    feed.hits += 1;
     return hit.value;
   }
-  const pending = watch.pending.get(key) as Pending<V> | undefined;
-  if (pending && pending.version === version) {
+  const since = feed.tick;
+  const pending = feed.pending.get(key) as Pending<V> | undefined;
+  if (pending && feed.current(scope, pending.since)) {
     const value = await pending.promise;
     if (valid(value)) {
-      watch.hits += 1;
+      feed.hits += 1;
       return value;
     }
   }
-  watch.misses += 1;
-  const at = performance.now();
+  feed.misses += 1;
+  const startedAt = performance.now();
   const promise = read();
-  watch.pending.set(key, { version, promise });
+  feed.pending.set(key, { since, promise });
   try {
     const value = await promise;
     // Kept only when nothing changed while reading: else the read may be from before the change.
-    if (watch.version === version) watch.reads.set(key, { version, at, value });
+    if (feed.trusted && feed.current(scope, since)) feed.keep(scope, key, { since, at: startedAt, value });
     return value;
   } finally {
-    if (watch.pending.get(key)?.promise === promise) watch.pending.delete(key);
+    if (feed.pending.get(key)?.promise === promise) feed.pending.delete(key);
   }
 }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
-import { ChangeWatch, registerWatch, watchedDialect } from './changes.js';
+import { CHANGE_CHANNEL, ChangeFeed, registerFeed } from './changes.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -46,6 +46,8 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
+      // One connection stays open while the portal is quiet, so it keeps hearing changes.
+      min: 1,
       application_name: 'keukentafel',
       // Set in the start-up message, so every connection has it before its first query.
       options: '-c TimeZone=UTC',
@@ -63,15 +65,25 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     // A connection in use (inside a transaction, between two statements) reports on the client
     // itself: without a listener Node would treat it as an uncaught error. The statement that
     // was running fails, the request answers 503, and pg does not return the client to the pool.
+    const feed = new ChangeFeed();
     pool.on('connect', (client) => {
       client.on('error', (err) => {
         connectionErrors += 1;
         console.warn(`database connection lost while in use: ${err.message}`);
       });
+      // Every connection hears the changes (src/db/changes.ts). Queued before the pool hands the
+      // connection out, so it listens before its first statement.
+      client.on('notification', (n) => feed.changed(n.payload ?? ''));
+      client.query(`LISTEN ${CHANGE_CHANNEL}`).then(
+        () => {
+          feed.listening();
+          client.once('end', () => feed.deaf());
+        },
+        () => undefined,
+      );
     });
-    const watch = new ChangeWatch();
-    const db = new Kysely<Database>({ dialect: watchedDialect(new PostgresDialect({ pool }), watch) });
-    registerWatch(db, watch);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    registerFeed(db, feed);
     poolStatsOf.set(db, () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
@@ -96,8 +108,10 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     },
   });
   await pglite.exec("set time zone 'UTC'");
-  const watch = new ChangeWatch();
-  const db = new Kysely<Database>({ dialect: watchedDialect(new PGliteDialect(pglite), watch) });
-  registerWatch(db, watch);
+  const feed = new ChangeFeed();
+  await pglite.listen(CHANGE_CHANNEL, (payload) => feed.changed(payload));
+  feed.listening();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  registerFeed(db, feed);
   return { db, kind: 'embedded', close: () => db.destroy() };
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Channel, Database } from '../db/schema.js';
 import { poolStats } from '../db/client.js';
-import { watchOf } from '../db/changes.js';
+import { feedOf } from '../db/changes.js';
 import { isDatabaseUnavailable } from '../errors.js';
 import { METRICS_ACCESS } from './access.js';
 
@@ -146,6 +146,10 @@ export default fp<MetricsOptions>(
       "Calendar reads answered from memory ('hit') or from the database ('miss').",
       ['result'],
     );
+    const changesHeard = counter(
+      'calendar_changes_heard_total',
+      'Notifications of a changed calendar heard from the database (src/db/changes.ts).',
+    );
     for (const metric of [poolTotal, poolIdle, poolWaiting, connectionErrors]) metric.remove({});
 
     // The pattern of the route that matched, never the URL: a URL holds tokens and ids, and
@@ -186,9 +190,10 @@ export default fp<MetricsOptions>(
         poolWaiting.set(pool.waiting);
         setTotal(connectionErrors, pool.connectionErrors);
       }
-      const watch = watchOf(app.db);
-      setTotal(keptReads, watch?.hits ?? 0, { result: 'hit' });
-      setTotal(keptReads, watch?.misses ?? 0, { result: 'miss' });
+      const feed = feedOf(app.db);
+      setTotal(keptReads, feed?.hits ?? 0, { result: 'hit' });
+      setTotal(keptReads, feed?.misses ?? 0, { result: 'miss' });
+      setTotal(changesHeard, feed?.heard ?? 0);
     }
 
     app.get('/metrics', { config: { access: METRICS_ACCESS } }, async (_req, reply) => {

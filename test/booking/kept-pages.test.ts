@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
+import { onServer } from '../helpers/db.js';
+import { openDatabase, type DbHandle } from '../../src/db/client.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
 import { keptDraftCount } from '../../src/core/drafts.js';
@@ -98,6 +100,37 @@ describe('the calendar page kept in memory', () => {
     expect((await ben.post('/aanmelden/moment', { _csrf: tokenB, slot, mode: 'home' })).headers.location).toBe(
       '/aanmelden/gegevens',
     );
+  });
+
+  it('never shows one resident’s answers to another: the kept page holds only what its key names', async () => {
+    // Two residents with nothing in common but the team and the free times.
+    const visit = async (postcode: string, question: string) => {
+      const c = new Client(t.app);
+      await c.submit('/aanmelden', { postcode, houseNumber: '7' });
+      await c.submit('/aanmelden/vraag', {
+        question,
+        topics: ['money'],
+        about: 'self',
+        dangerNow: 'no',
+        urgent24h: 'no',
+      });
+      return c;
+    };
+    const anna = await visit('6811AB', 'Schulden bij de energieleverancier van Anna');
+    const ben = await visit('6814ZA', 'Ben zoekt hulp bij zijn buurman');
+    const pageA = await anna.get('/aanmelden/moment');
+    const pageB = await ben.get('/aanmelden/moment');
+    for (const [page, foreign] of [
+      [pageA.body, ['Ben zoekt', '6814ZA', csrfFrom(pageB.body)]],
+      [pageB.body, ['Anna', '6811AB', csrfFrom(pageA.body)]],
+    ] as const) {
+      for (const x of foreign) expect(page).not.toContain(x);
+    }
+    // Outside production every kept page is also compared with a fresh render for the visitor
+    // asking (src/plugins/view.ts), so each of these requests proved it is that visitor's page.
+    expect([pageA.statusCode, pageB.statusCode, (await anna.get('/aanmelden/moment')).statusCode]).toEqual([
+      200, 200, 200,
+    ]);
   });
 
   it('keeps the chosen time and the language per visitor', async () => {
@@ -226,5 +259,78 @@ describe('what a resident typed, kept in memory', () => {
     const res = await c.get('/aanmelden/moment');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/aanmelden');
+  });
+});
+
+describe.runIf(onServer)('the calendar on two portal processes sharing one database server', () => {
+  let one: TestApp;
+  let two: TestApp;
+  let second: DbHandle;
+  let blockId: number;
+  beforeAll(async () => {
+    one = await createTestApp({ now: () => NOW });
+    // Its own connections, as a second process has: it hears changes only from the database.
+    second = await openDatabase({ kind: 'server', url: one.testDb.url!, poolSize: 4 });
+    two = await createTestApp({ now: () => NOW, testDb: { ...one.testDb, db: second.db } });
+    const team = await makeTeam(one.app.db, { name: 'Wijkteam West', from: '6824AA', to: '6825ZZ' });
+    const a = await makeStaff(one.app.db, team.id);
+    const b = await makeStaff(one.app.db, team.id);
+    blockId = await makeBlock(one.app.db, {
+      teamId: team.id,
+      start: at('2026-12-10T09:00'),
+      end: at('2026-12-10T12:00'),
+      coachIds: [a.id, b.id],
+    });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await second?.close();
+    await one?.close();
+  });
+
+  async function calendar(app: TestApp): Promise<Client> {
+    const c = new Client(app.app);
+    await c.submit('/aanmelden', { postcode: '6824AB', houseNumber: '2' });
+    await c.submit('/aanmelden/vraag', {
+      question: 'Hulp bij formulieren',
+      topics: ['money'],
+      about: 'self',
+      dangerNow: 'no',
+      urgent24h: 'no',
+    });
+    return c;
+  }
+
+  it('stops offering a time on the second process within milliseconds of a booking on the first', async () => {
+    const watcher = await calendar(two);
+    expect(offered((await watcher.get('/aanmelden/moment')).body)).toContain('10-12 10:30');
+    // Kept in the second process's memory now.
+    expect(offered((await watcher.get('/aanmelden/moment')).body)).toContain('10-12 10:30');
+    const booker = await calendar(one);
+    expect(
+      (
+        await booker.submit('/aanmelden/moment', {
+          slot: `${blockId}_${at('2026-12-10T10:30').toISOString()}`,
+          mode: 'home',
+        })
+      ).headers.location,
+    ).toBe('/aanmelden/gegevens');
+    await booker.submit('/aanmelden/gegevens', {
+      name: 'Cas Bewoner',
+      email: 'cas@example.nl',
+      phone: '',
+      street: 'Rijnstraat',
+      city: 'Arnhem',
+      language: 'nl',
+      dateOfBirth: '',
+      companion: '',
+      consent: 'yes',
+    });
+    expect((await booker.submit('/aanmelden/controleren', {})).headers.location).toBe('/aanmelden/bevestiging');
+    const started = performance.now();
+    while (offered((await watcher.get('/aanmelden/moment')).body).includes('10-12 10:30')) {
+      expect(performance.now() - started).toBeLessThan(2_000);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   });
 });
