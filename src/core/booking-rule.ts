@@ -6,24 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, Team } from '../db/schema.js';
 import { cutSlots, distinctTimes, nearest, type Slot } from '../domain/slots.js';
-import { isConstraintViolation } from '../errors.js';
+import { isConstraintViolation, ktError, type KtError } from '../errors.js';
 import { bookingWindow, teamFreeSlots } from './availability.js';
 import { blockById } from './blocks.js';
 import type { Db } from './db.js';
-
-/** The time was taken by someone else just now; here are the nearest free ones. */
-export class SlotTakenError extends Error {
-  constructor(readonly alternatives: Slot[]) {
-    super('slot taken');
-  }
-}
-
-/** The time is not (or no longer) one that may be booked: block gone, cancelled, outside the window. */
-export class SlotUnavailableError extends Error {
-  constructor() {
-    super('slot unavailable');
-  }
-}
 
 export interface SlotRequest {
   teamId: number;
@@ -45,7 +31,8 @@ export interface SlotRequest {
 
 /**
  * Locks the block (writers of one block take turns, see blockById) and returns the slot that
- * starts at `start`, or throws SlotUnavailableError.
+ * starts at `start`, or throws KT_SLOT_UNAVAILABLE: the time is not (or no longer) one that may
+ * be booked (block gone, cancelled, another team's, outside the window).
  */
 export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   const lock = r.lock ?? true;
@@ -56,21 +43,21 @@ export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   }
   const block = await blockById(trx, r.blockId);
   if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id))
-    throw new SlotUnavailableError();
+    throw ktError('KT_SLOT_UNAVAILABLE', 'block');
   const slot = cutSlots(block).find((s) => s.start.getTime() === r.start.getTime());
-  if (!slot) throw new SlotUnavailableError();
+  if (!slot) throw ktError('KT_SLOT_UNAVAILABLE', 'no such slot');
   if (r.window === 'from-now') {
-    if (slot.start <= r.now) throw new SlotUnavailableError();
+    if (slot.start <= r.now) throw ktError('KT_SLOT_UNAVAILABLE', 'begun');
   } else {
     const w = bookingWindow(r.window, r.now);
-    if (slot.start < w.from || slot.end > w.to) throw new SlotUnavailableError();
+    if (slot.start < w.from || slot.end > w.to) throw ktError('KT_SLOT_UNAVAILABLE', 'outside the window');
   }
   return slot;
 }
 
 /**
  * The database refused the time because another appointment took it (the exclusion constraint
- * `appointment_no_overlap`): the error to show, with the nearest free times; else null.
+ * `appointment_no_overlap`): KT_SLOT_TAKEN with the nearest free times, to throw; else null.
  */
 export async function takenBy(
   err: unknown,
@@ -78,7 +65,9 @@ export async function takenBy(
   team: Team,
   near: Date,
   now: Date,
-): Promise<SlotTakenError | null> {
+): Promise<KtError<'KT_SLOT_TAKEN'> | null> {
   if (!isConstraintViolation(err, 'appointment_no_overlap')) return null;
-  return new SlotTakenError(nearest(distinctTimes(await teamFreeSlots(db, team, now)), near, 3));
+  return ktError('KT_SLOT_TAKEN', {
+    alternatives: nearest(distinctTimes(await teamFreeSlots(db, team, now)), near, 3),
+  });
 }

@@ -4,7 +4,7 @@
 // form. The answer is a plain 400 page that names the field where it can.
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../errors.js';
+import { ktError, type KtDetails, type KtError } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -14,13 +14,10 @@ declare module 'fastify' {
 }
 
 /** A 400 that the error page explains, naming the field when there is one. */
-export class BadInputError extends DomainError {
-  constructor(
-    readonly field: string | null,
-    readonly problem: 'character' | 'repeated' | 'shape',
-  ) {
-    super('bad_request', `bad input: ${problem}${field ? ` in ${field}` : ''}`);
-  }
+export type BadInputError = KtError<'KT_BAD_INPUT'>;
+
+function badInput(field: string | null, problem: KtDetails['KT_BAD_INPUT']['problem']): BadInputError {
+  return ktError('KT_BAD_INPUT', { field, problem }, `${problem}${field ? ` in ${field}` : ''}`);
 }
 
 // A NUL, or a surrogate half without its other half.
@@ -30,14 +27,14 @@ const badText = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** The first problem in a parsed body, query or set of path parameters; null when clean. */
 export function findBadInput(fields: unknown, lists: readonly string[] = []): BadInputError | null {
   if (fields === undefined || fields === null) return null;
-  if (typeof fields !== 'object' || Array.isArray(fields)) return new BadInputError(null, 'shape');
+  if (typeof fields !== 'object' || Array.isArray(fields)) return badInput(null, 'shape');
   for (const [name, value] of Object.entries(fields as Record<string, unknown>)) {
-    if (badText.test(name)) return new BadInputError(null, 'character');
+    if (badText.test(name)) return badInput(null, 'character');
     const values = Array.isArray(value) ? value : [value];
-    if (values.length > 1 && !lists.includes(name)) return new BadInputError(name, 'repeated');
+    if (values.length > 1 && !lists.includes(name)) return badInput(name, 'repeated');
     for (const v of values) {
-      if (typeof v !== 'string') return new BadInputError(name, 'shape');
-      if (badText.test(v)) return new BadInputError(name, 'character');
+      if (typeof v !== 'string') return badInput(name, 'shape');
+      if (badText.test(v)) return badInput(name, 'character');
     }
   }
   return null;

@@ -15,7 +15,7 @@ import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js
 import { onServer } from '../helpers/db.js';
 import { makeBlock, makeRequest, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { book } from '../../src/core/booking.js';
-import { SlotTakenError } from '../../src/core/booking-rule.js';
+import { isKtError } from '../../src/errors.js';
 import { reschedule } from '../../src/features/manage/service.js';
 import { loadAppointmentByToken } from '../../src/core/managed-appointment.js';
 import { hashToken } from '../../src/domain/tokens.js';
@@ -373,7 +373,7 @@ describe(`booking races (${onServer ? 'server' : 'embedded'} database)`, () => {
       p.then(
         () => 'ok',
         (e: { code?: string; message?: string }) =>
-          e instanceof SlotTakenError ? 'taken' : `${e.code ?? '?'} ${e.message ?? ''}`,
+          isKtError(e, 'KT_SLOT_TAKEN') ? 'taken' : `${e.code ?? '?'} ${e.message ?? ''}`,
       );
     const errors: string[] = [];
     for (let round = 0; round < 30; round++) {

@@ -17,18 +17,18 @@ describe('findBadInput', () => {
     expect(findBadInput({ a: 'gewoon', b: 'emoji 😀 en é' })).toBeNull();
     expect(findBadInput({ topics: ['money', 'housing'] }, ['topics'])).toBeNull();
     expect(findBadInput(undefined)).toBeNull();
-    expect(findBadInput({ a: 'x\u0000y' })).toMatchObject({ field: 'a', problem: 'character' });
-    expect(findBadInput({ a: 'x\uD800' })).toMatchObject({ field: 'a', problem: 'character' });
-    expect(findBadInput({ a: '\uDC00x' })).toMatchObject({ field: 'a', problem: 'character' });
+    expect(findBadInput({ a: 'x\u0000y' })?.details).toMatchObject({ field: 'a', problem: 'character' });
+    expect(findBadInput({ a: 'x\uD800' })?.details).toMatchObject({ field: 'a', problem: 'character' });
+    expect(findBadInput({ a: '\uDC00x' })?.details).toMatchObject({ field: 'a', problem: 'character' });
     expect(findBadInput({ a: '\uDBFF\uDFFF' })).toBeNull();
-    expect(findBadInput({ 'a\u0000': 'x' })).toMatchObject({ field: null, problem: 'character' });
-    expect(findBadInput({ email: ['a', 'b'] })).toMatchObject({ field: 'email', problem: 'repeated' });
-    expect(findBadInput({ topics: ['a', 'x\u0000'] }, ['topics'])).toMatchObject({
+    expect(findBadInput({ 'a\u0000': 'x' })?.details).toMatchObject({ field: null, problem: 'character' });
+    expect(findBadInput({ email: ['a', 'b'] })?.details).toMatchObject({ field: 'email', problem: 'repeated' });
+    expect(findBadInput({ topics: ['a', 'x\u0000'] }, ['topics'])?.details).toMatchObject({
       field: 'topics',
       problem: 'character',
     });
-    expect(findBadInput({ a: { nested: 'x' } })).toMatchObject({ field: 'a', problem: 'shape' });
-    expect(findBadInput('a=b')).toMatchObject({ field: null, problem: 'shape' });
+    expect(findBadInput({ a: { nested: 'x' } })?.details).toMatchObject({ field: 'a', problem: 'shape' });
+    expect(findBadInput('a=b')?.details).toMatchObject({ field: null, problem: 'shape' });
   });
 });
 

@@ -6,13 +6,12 @@
 // read-only, and a POST of theirs gets its input checked first (400), then 403.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { isKtError, ktError } from '../../errors.js';
 import { parseSlotKey } from '../../domain/slots.js';
 import { audit } from '../../core/audit.js';
 import { teamCoaches } from '../blocks/repository.js';
 import { field, parseId, type Errors, type Values } from '../blocks/schemas.js';
-import { BlockConflictError } from '../blocks/service.js';
-import { RehomeError, type Decision } from '../blocks/rehome.js';
+import type { Decision } from '../blocks/rehome.js';
 import { actorOf, mailContext, pick } from '../blocks/context.js';
 import { absenceById, currentAbsences, insertAbsence, isAbsent } from './repository.js';
 import { checkAbsence } from './schemas.js';
@@ -25,6 +24,13 @@ const scoped = { config: { access: { roles: CASE_ROLES, teamScoped: true } } };
 const FIELDS = ['staff', 'fromDate', 'fromTime', 'untilDate', 'untilTime', 'kind', 'note'];
 
 export default async function absenceRoutes(app: FastifyInstance) {
+  listRoute(app);
+  newAbsenceRoutes(app);
+  detailRoutes(app);
+}
+
+/** /medewerker/afwezigheid: my absences (a team lead: the team's). */
+function listRoute(app: FastifyInstance) {
   app.get('/medewerker/afwezigheid', list, async (req, reply) => {
     const staff = requireStaff(req);
     const absences = await currentAbsences(
@@ -35,7 +41,10 @@ export default async function absenceRoutes(app: FastifyInstance) {
     );
     return reply.viewAsync('absence/list', { absences, me: staff, period: periodText });
   });
+}
 
+/** /medewerker/afwezigheid/nieuw: enter an absence. */
+function newAbsenceRoutes(app: FastifyInstance) {
   async function newPage(reply: FastifyReply, staff: StaffSession, values: Values, errors: Errors, status = 200) {
     const colleagues = await teamCoaches(app.db, staff.teamId!);
     return reply
@@ -78,16 +87,20 @@ export default async function absenceRoutes(app: FastifyInstance) {
     });
     return reply.redirect(`/medewerker/afwezigheid/${id}`, 303);
   });
+}
 
-  async function loadAbsence(req: FastifyRequest) {
-    const staff = requireStaff(req);
-    const id = parseId((req.params as { absenceId?: string }).absenceId);
-    const absence = id === null ? null : await absenceById(app.db, id);
-    if (!absence) throw new DomainError('not_found', 'no such absence');
-    assertOwnTeam(staff, absence.team_id);
-    return { staff, absence, canHandle: staff.role === 'teamlead' || absence.staff_id === staff.id };
-  }
+/** The absence named in the URL: 404 when unknown or of another team. */
+async function loadAbsence(app: FastifyInstance, req: FastifyRequest) {
+  const staff = requireStaff(req);
+  const id = parseId((req.params as { absenceId?: string }).absenceId);
+  const absence = id === null ? null : await absenceById(app.db, id);
+  if (!absence) throw ktError('KT_NOT_FOUND', 'no such absence');
+  assertOwnTeam(staff, absence.team_id);
+  return { staff, absence, canHandle: staff.role === 'teamlead' || absence.staff_id === staff.id };
+}
 
+/** /medewerker/afwezigheid/:absenceId: the blocks in that period, with a choice for each. */
+function detailRoutes(app: FastifyInstance) {
   async function detailPage(
     reply: FastifyReply,
     a: Awaited<ReturnType<typeof loadAbsence>>,
@@ -111,13 +124,13 @@ export default async function absenceRoutes(app: FastifyInstance) {
   }
 
   app.get('/medewerker/afwezigheid/:absenceId', scoped, async (req, reply) => {
-    const a = await loadAbsence(req);
+    const a = await loadAbsence(app, req);
     const done = (req.query as Record<string, string | undefined>).klaar === '1';
     return detailPage(reply, a, {}, {}, 200, { done });
   });
 
   app.post('/medewerker/afwezigheid/:absenceId', scoped, async (req, reply) => {
-    const a = await loadAbsence(req);
+    const a = await loadAbsence(app, req);
     const body = req.body as Body;
     const blocks = await absenceBlocks(app.db, a.absence, app.now());
     const values: Values = {};
@@ -126,17 +139,17 @@ export default async function absenceRoutes(app: FastifyInstance) {
     if (blocks.length === 0) return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}`, 303);
     const { choices, errors } = await readChoices(app, a.absence.staff_id, a.staff.teamId!, blocks, body);
     if (Object.keys(errors).length) return detailPage(reply, a, values, errors, 400);
-    if (!a.canHandle) throw new DomainError('forbidden', 'not this coach and not the team lead');
+    if (!a.canHandle) throw ktError('KT_FORBIDDEN', 'not this coach and not the team lead');
     try {
       await handleAbsence(app.db, a.absence, choices, actorOf(a.staff), { mail: mailContext(app), now: app.now() });
       app.mail.kick();
       return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}?klaar=1`, 303);
     } catch (err) {
-      if (err instanceof BlockConflictError)
-        return detailPage(reply, a, values, {}, 409, { conflict: err.conflict ?? {} });
-      if (err instanceof RehomeError)
+      if (isKtError(err, 'KT_BLOCK_CONFLICT'))
+        return detailPage(reply, a, values, {}, 409, { conflict: err.details.conflict ?? {} });
+      if (isKtError(err, 'KT_BLOCKS_CHANGED', 'KT_REHOME_TAKEN'))
         return detailPage(reply, a, values, {}, 409, {
-          notice: err.reason === 'stale' ? 'absence.stale' : 'absence.taken',
+          notice: err.code === 'KT_BLOCKS_CHANGED' ? 'absence.stale' : 'absence.taken',
         });
       throw err;
     }

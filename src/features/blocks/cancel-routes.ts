@@ -2,11 +2,11 @@
 // booked appointment the page proposes a free slot of another duo (shown, and posted back as a
 // hidden field) and asks: move there, or cancel with a mail to the resident.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../errors.js';
-import { proposeMoves, readDecisions, RehomeError } from './rehome.js';
+import { isKtError, ktError } from '../../errors.js';
+import { proposeMoves, readDecisions } from './rehome.js';
 import { bookedIn, seriesFrom, type BlockWithCoaches } from './repository.js';
 import { checkScope, type Errors, type Scope, type Values } from './schemas.js';
-import { cancelBlocks } from './service.js';
+import { cancelBlocks } from './cancel.js';
 import { actorOf, loadBlock, mailContext } from './context.js';
 
 type Loaded = Awaited<ReturnType<typeof loadBlock>>;
@@ -82,7 +82,7 @@ export async function postCancel(app: FastifyInstance, req: FastifyRequest, repl
     appointments.map((a) => a.id),
   );
   if (Object.keys(read.errors).length) return render(app, reply, b, scope, values, read.errors, 400);
-  if (!b.canChange) throw new DomainError('forbidden', 'not a coach of this block');
+  if (!b.canChange) throw ktError('KT_FORBIDDEN', 'not a coach of this block');
   if (!b.open || targets.length === 0) return render(app, reply, b, scope, values, {}, 409);
   try {
     const r = await cancelBlocks(app.db, targets, read.decisions, actorOf(b.staff), {
@@ -95,12 +95,13 @@ export async function postCancel(app: FastifyInstance, req: FastifyRequest, repl
       303,
     );
   } catch (err) {
-    if (!(err instanceof RehomeError)) throw err;
-    if (err.reason === 'stale' || err.appointmentId === null)
+    if (isKtError(err, 'KT_BLOCKS_CHANGED'))
       return render(app, reply, b, scope, values, {}, 409, 'blocks.cancel.stale');
+    if (!isKtError(err, 'KT_REHOME_TAKEN')) throw err;
     // The proposed slot was just taken: show a new proposal for that appointment.
-    const key = `choice_${err.appointmentId}`;
-    delete values[`target_${err.appointmentId}`];
+    const { appointmentId } = err.details;
+    const key = `choice_${appointmentId}`;
+    delete values[`target_${appointmentId}`];
     return render(app, reply, b, scope, values, { [key]: 'blocks.errors.targetTaken' }, 409);
   }
 }

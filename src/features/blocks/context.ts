@@ -2,7 +2,7 @@
 // acting staff member, the posted fields and the mail context.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertOwnTeam, requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { ktError } from '../../errors.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import { blockWithCoaches } from './repository.js';
 import { field, parseId, type Values } from './schemas.js';
@@ -23,7 +23,7 @@ export async function loadBlock(app: FastifyInstance, req: FastifyRequest) {
   const staff = requireStaff(req);
   const id = parseId((req.params as { blockId?: string }).blockId);
   const block = id === null ? null : await blockWithCoaches(app.db, id);
-  if (!block) throw new DomainError('not_found', 'no such block');
+  if (!block) throw ktError('KT_NOT_FOUND', 'no such block');
   assertOwnTeam(staff, block.team_id);
   const canChange = staff.role === 'teamlead' || block.coaches.some((c) => c.id === staff.id);
   // A block that has begun, or is cancelled, is history.

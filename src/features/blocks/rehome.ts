@@ -5,10 +5,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { freeSlots, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { horizonEnd, local } from '../../domain/time.js';
-import { isConstraintViolation } from '../../errors.js';
+import { isConstraintViolation, isKtError, ktError } from '../../errors.js';
 import { audit } from '../../core/audit.js';
 import { blocksBetween, busyInBlocks } from '../../core/blocks.js';
-import { lockSlot, SlotUnavailableError } from '../../core/booking-rule.js';
+import { lockSlot } from '../../core/booking-rule.js';
 import { teamById } from '../../core/teams.js';
 import { coachAppointmentMail } from '../../core/mail/coach-mails.js';
 import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
@@ -111,25 +111,17 @@ export type Decision =
   | { appointmentId: number; action: 'move'; target: { blockId: number; start: Date } }
   | { appointmentId: number; action: 'cancel' };
 
-/** Why the decisions could not be carried out; the whole transaction is rolled back. */
-export class RehomeError extends Error {
-  constructor(
-    readonly reason: 'taken' | 'unavailable' | 'stale',
-    readonly appointmentId: number | null = null,
-  ) {
-    super(`rehome: ${reason}`);
-  }
-}
-
 /**
  * Carries out the decisions inside the caller's transaction, with the mails: moved residents get
  * a "verzet" mail (their manage link keeps working: it belongs to the appointment row), the new
  * duo a notice; cancelled residents a cancellation mail with a link to book again. Must run
- * before the old blocks lose their coaches, so the mails still name them.
+ * before the old blocks lose their coaches, so the mails still name them. Throws KT_REHOME_TAKEN
+ * when a target time is no longer free and KT_BLOCKS_CHANGED when an appointment is no longer
+ * booked; the caller's transaction then rolls back as a whole.
  */
 export async function applyDecisions(
   trx: Transaction<Database>,
-  ctx: { mail: MailContext; now: Date; actorId: number; teamId: number; leaving: number[] },
+  ctx: RehomeContext,
   decisions: Decision[],
 ): Promise<{ moved: number; cancelled: number }> {
   const leaving = new Set(ctx.leaving);
@@ -137,75 +129,101 @@ export async function applyDecisions(
   let cancelled = 0;
   for (const d of decisions) {
     if (d.action === 'move') {
-      let slot: Slot;
-      try {
-        // Only the blocks being emptied are locked (by the caller); a target is not, so this step
-        // never waits in another order than bookings do. The constraint refuses a time taken meanwhile.
-        slot = await lockSlot(trx, {
-          teamId: ctx.teamId,
-          blockId: d.target.blockId,
-          start: d.target.start,
-          now: ctx.now,
-          window: 'from-now',
-          lock: false,
-          excluded: leaving,
-        });
-      } catch (err) {
-        if (err instanceof SlotUnavailableError) throw new RehomeError('unavailable', d.appointmentId);
-        throw err;
-      }
-      let updated: bigint;
-      try {
-        const r = await trx
-          .updateTable('appointment')
-          .set({ block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, reminder_sent_at: null })
-          .where('id', '=', d.appointmentId)
-          .where('status', '=', 'booked')
-          .executeTakeFirst();
-        updated = r.numUpdatedRows;
-      } catch (err) {
-        if (isConstraintViolation(err, 'appointment_no_overlap')) throw new RehomeError('taken', d.appointmentId);
-        throw err;
-      }
-      if (Number(updated) !== 1) throw new RehomeError('stale', d.appointmentId);
-      await audit(trx, {
-        action: 'appointment_moved_by_team',
-        actorStaffId: ctx.actorId,
-        subjectType: 'appointment',
-        subjectId: d.appointmentId,
-        teamId: ctx.teamId,
-        detail: { toBlock: slot.blockId },
-      });
-      await residentAppointmentMail(trx, ctx.mail, d.appointmentId, 'rescheduled', null);
-      await coachAppointmentMail(trx, ctx.mail, d.appointmentId, 'booked');
+      await moveAppointment(trx, ctx, d, leaving);
       moved += 1;
     } else {
-      const r = await trx
-        .updateTable('appointment')
-        .set({ status: 'cancelled', cancel_reason: 'block_cancelled', cancelled_at: ctx.now })
-        .where('id', '=', d.appointmentId)
-        .where('status', '=', 'booked')
-        .returning('request_id')
-        .executeTakeFirst();
-      if (!r) throw new RehomeError('stale', d.appointmentId);
-      await trx
-        .updateTable('request')
-        .set({ status: 'cancelled', closed_at: ctx.now })
-        .where('id', '=', r.request_id)
-        .execute();
-      await audit(trx, {
-        action: 'appointment_cancelled_by_team',
-        actorStaffId: ctx.actorId,
-        subjectType: 'appointment',
-        subjectId: d.appointmentId,
-        teamId: ctx.teamId,
-        detail: { reason: 'block_cancelled' },
-      });
-      await residentAppointmentMail(trx, ctx.mail, d.appointmentId, 'cancelled', null);
+      await cancelAppointment(trx, ctx, d.appointmentId);
       cancelled += 1;
     }
   }
   return { moved, cancelled };
+}
+
+interface RehomeContext {
+  mail: MailContext;
+  now: Date;
+  actorId: number;
+  teamId: number;
+  /** The blocks being emptied. */
+  leaving: number[];
+}
+
+/** Moves one appointment to its target time in another block, with the resident's and duo's mails. */
+async function moveAppointment(
+  trx: Transaction<Database>,
+  ctx: RehomeContext,
+  d: Extract<Decision, { action: 'move' }>,
+  leaving: ReadonlySet<number>,
+): Promise<void> {
+  let slot: Slot;
+  try {
+    // Only the blocks being emptied are locked (by the caller); a target is not, so this step
+    // never waits in another order than bookings do. The constraint refuses a time taken meanwhile.
+    slot = await lockSlot(trx, {
+      teamId: ctx.teamId,
+      blockId: d.target.blockId,
+      start: d.target.start,
+      now: ctx.now,
+      window: 'from-now',
+      lock: false,
+      excluded: leaving,
+    });
+  } catch (err) {
+    if (isKtError(err, 'KT_SLOT_UNAVAILABLE'))
+      throw ktError('KT_REHOME_TAKEN', { appointmentId: d.appointmentId }, 'unavailable');
+    throw err;
+  }
+  let updated: bigint;
+  try {
+    const r = await trx
+      .updateTable('appointment')
+      .set({ block_id: slot.blockId, starts_at: slot.start, ends_at: slot.end, reminder_sent_at: null })
+      .where('id', '=', d.appointmentId)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    updated = r.numUpdatedRows;
+  } catch (err) {
+    if (isConstraintViolation(err, 'appointment_no_overlap'))
+      throw ktError('KT_REHOME_TAKEN', { appointmentId: d.appointmentId }, 'taken');
+    throw err;
+  }
+  if (Number(updated) !== 1) throw ktError('KT_BLOCKS_CHANGED', `appointment ${d.appointmentId}`);
+  await audit(trx, {
+    action: 'appointment_moved_by_team',
+    actorStaffId: ctx.actorId,
+    subjectType: 'appointment',
+    subjectId: d.appointmentId,
+    teamId: ctx.teamId,
+    detail: { toBlock: slot.blockId },
+  });
+  await residentAppointmentMail(trx, ctx.mail, d.appointmentId, 'rescheduled', null);
+  await coachAppointmentMail(trx, ctx.mail, d.appointmentId, 'booked');
+}
+
+/** Cancels one appointment and its request; the resident gets a mail with a link to book again. */
+async function cancelAppointment(trx: Transaction<Database>, ctx: RehomeContext, appointmentId: number) {
+  const r = await trx
+    .updateTable('appointment')
+    .set({ status: 'cancelled', cancel_reason: 'block_cancelled', cancelled_at: ctx.now })
+    .where('id', '=', appointmentId)
+    .where('status', '=', 'booked')
+    .returning('request_id')
+    .executeTakeFirst();
+  if (!r) throw ktError('KT_BLOCKS_CHANGED', `appointment ${appointmentId}`);
+  await trx
+    .updateTable('request')
+    .set({ status: 'cancelled', closed_at: ctx.now })
+    .where('id', '=', r.request_id)
+    .execute();
+  await audit(trx, {
+    action: 'appointment_cancelled_by_team',
+    actorStaffId: ctx.actorId,
+    subjectType: 'appointment',
+    subjectId: appointmentId,
+    teamId: ctx.teamId,
+    detail: { reason: 'block_cancelled' },
+  });
+  await residentAppointmentMail(trx, ctx.mail, appointmentId, 'cancelled', null);
 }
 
 /** Reads the per-appointment choice fields of a form: choice_<id> = move|cancel, target_<id>. */

@@ -7,18 +7,11 @@
 // pages read-only; a POST of theirs gets its input checked first (400), then 403.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { isKtError, ktError } from '../../errors.js';
 import { local } from '../../domain/time.js';
 import { seriesFrom, teamCoaches, upcomingBlocks, type BlockWithCoaches } from './repository.js';
 import { checkNewBlock, checkScope, checkTimes, parseDate, type Errors, type Values } from './schemas.js';
-import {
-  AppointmentsOutsideError,
-  BlockConflictError,
-  changeBlocks,
-  createBlocks,
-  summarize,
-  TimeGapError,
-} from './service.js';
+import { changeBlocks, createBlocks, summarize } from './service.js';
 import { cancelPage, postCancel } from './cancel-routes.js';
 import { actorOf, loadBlock, mailContext, pick } from './context.js';
 
@@ -41,6 +34,15 @@ const NEW_FIELDS = [
 const EDIT_FIELDS = ['scope', 'date', 'start', 'end', 'slotMinutes', 'bufferMinutes', 'locationKind'];
 
 export default async function blocksRoutes(app: FastifyInstance) {
+  listRoute(app);
+  newBlockRoutes(app);
+  editRoutes(app);
+  app.get('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => cancelPage(app, req, reply));
+  app.post('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => postCancel(app, req, reply));
+}
+
+/** /medewerker/blokken: the upcoming blocks, with what was just done. */
+function listRoute(app: FastifyInstance) {
   app.get('/medewerker/blokken', list, async (req, reply) => {
     const staff = requireStaff(req);
     const blocks = await upcomingBlocks(app.db, staff.teamId!, app.now(), staff.role === 'teamlead' ? null : staff.id);
@@ -54,7 +56,10 @@ export default async function blocksRoutes(app: FastifyInstance) {
       doneParams: { count: count(q.n), moved: count(q.verzet), cancelled: count(q.afgezegd) },
     });
   });
+}
 
+/** /medewerker/blokken/nieuw: plan a block or a weekly series. */
+function newBlockRoutes(app: FastifyInstance) {
   async function newPage(
     reply: FastifyReply,
     staff: StaffSession,
@@ -103,14 +108,20 @@ export default async function blocksRoutes(app: FastifyInstance) {
       app.mail.kick();
       return reply.redirect(`/medewerker/blokken?klaar=aangemaakt&n=${ids.length}`, 303);
     } catch (err) {
-      if (err instanceof BlockConflictError) return newPage(reply, staff, values, {}, 409, err.conflict ?? {});
+      if (isKtError(err, 'KT_BLOCK_CONFLICT'))
+        return newPage(reply, staff, values, {}, 409, err.details.conflict ?? {});
       throw err;
     }
   });
+}
 
+type LoadedBlock = { block: BlockWithCoaches; canChange: boolean; open: boolean };
+
+/** /medewerker/blokken/:blockId/wijzigen: change one block or the rest of its series. */
+function editRoutes(app: FastifyInstance) {
   async function editPage(
     reply: FastifyReply,
-    b: { block: BlockWithCoaches; canChange: boolean; open: boolean },
+    b: LoadedBlock,
     values: Values,
     errors: Errors,
     status = 200,
@@ -157,7 +168,7 @@ export default async function blocksRoutes(app: FastifyInstance) {
     if (scope === 'series' && values.date && parseDate(values.date) !== blockDate)
       errors.date = 'blocks.errors.dateSeries';
     if (Object.keys(errors).length || !times || !scope) return editPage(reply, b, values, errors, 400);
-    if (!b.canChange) throw new DomainError('forbidden', 'not a coach of this block');
+    if (!b.canChange) throw ktError('KT_FORBIDDEN', 'not a coach of this block');
     if (!b.open) return editPage(reply, b, values, {}, 409);
     const targets = scope === 'one' ? [b.block] : await seriesFrom(app.db, b.block);
     try {
@@ -165,15 +176,13 @@ export default async function blocksRoutes(app: FastifyInstance) {
       app.mail.kick();
       return reply.redirect(`/medewerker/blokken?klaar=gewijzigd&n=${n}`, 303);
     } catch (err) {
-      if (err instanceof BlockConflictError)
-        return editPage(reply, b, values, {}, 409, { conflict: err.conflict ?? {} });
-      if (err instanceof AppointmentsOutsideError)
-        return editPage(reply, b, values, {}, 409, { outside: err.appointments });
-      if (err instanceof TimeGapError) return editPage(reply, b, values, { start: 'blocks.errors.timeGapSeries' }, 400);
+      if (isKtError(err, 'KT_BLOCK_CONFLICT'))
+        return editPage(reply, b, values, {}, 409, { conflict: err.details.conflict ?? {} });
+      if (isKtError(err, 'KT_APPOINTMENTS_OUTSIDE'))
+        return editPage(reply, b, values, {}, 409, { outside: err.details.appointments });
+      if (isKtError(err, 'KT_TIME_GAP'))
+        return editPage(reply, b, values, { start: 'blocks.errors.timeGapSeries' }, 400);
       throw err;
     }
   });
-
-  app.get('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => cancelPage(app, req, reply));
-  app.post('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => postCancel(app, req, reply));
 }

@@ -1,24 +1,22 @@
-// The rules of blocks: plan (one or a weekly series, in one transaction), change (one or the
-// rest of the series), cancel (with a decision for every booked appointment). The database
-// refuses a coach in two places; we turn that refusal into a message naming the other block.
+// The rules of blocks: plan (one or a weekly series, in one transaction) and change (one or the
+// rest of the series); cancelling is cancel.ts. The database refuses a coach in two places; we
+// turn that refusal into KT_BLOCK_CONFLICT naming the other block.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { cutSlots, overlaps } from '../../domain/slots.js';
 import { local } from '../../domain/time.js';
-import { isConstraintViolation } from '../../errors.js';
+import { isConstraintViolation, ktError, type BlockConflict } from '../../errors.js';
 import { audit } from '../../core/audit.js';
 import { coachesOfBlock } from '../../core/blocks.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import { noticeCoaches } from './notices.js';
-import { applyDecisions, RehomeError, type Decision } from './rehome.js';
 import {
   bookedTimes,
   bookedIn,
   findCoachConflict,
   insertBlock,
   lockBlocks,
-  markBlocksCancelled,
   updateBlock,
   type BlockWithCoaches,
 } from './repository.js';
@@ -30,37 +28,11 @@ export interface Actor {
   teamId: number;
 }
 
-export interface ConflictInfo {
-  blockId: number;
-  coachId: number;
-  coachName: string;
-  starts_at: Date;
-  ends_at: Date;
-  /** The other coaches of the conflicting block (empty: a solo block). */
-  partners: string[];
-}
-
-/** A coach of the block is already in another active block at that time. Nothing was saved. */
-export class BlockConflictError extends Error {
-  constructor(readonly conflict: ConflictInfo | null) {
-    super('block overlaps another block');
-  }
-}
-
-/** Booked appointments would fall outside the block's new times. Nothing was saved. */
-export class AppointmentsOutsideError extends Error {
-  constructor(readonly appointments: { starts_at: Date; ends_at: Date }[]) {
-    super('appointments outside the block');
-  }
-}
-
-/** A later block of the series has no such local time (the clock jumps that night). */
-export class TimeGapError extends Error {}
-
+/** The other block of a coach whose new period the database refused, for KT_BLOCK_CONFLICT. */
 async function describeConflict(
   db: Kysely<Database>,
   periods: { start: Date; end: Date; coachIds: number[]; exclude: number[] }[],
-): Promise<ConflictInfo | null> {
+): Promise<BlockConflict | null> {
   for (const p of periods) {
     const c = await findCoachConflict(db, p.coachIds, p.start, p.end, p.exclude);
     if (!c) continue;
@@ -116,12 +88,11 @@ export async function createBlocks(
     });
   } catch (err) {
     if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
-    throw new BlockConflictError(
-      await describeConflict(
-        db,
-        plan.periods.map((p) => ({ ...p, coachIds: plan.coachIds, exclude: [] })),
-      ),
+    const conflict = await describeConflict(
+      db,
+      plan.periods.map((p) => ({ ...p, coachIds: plan.coachIds, exclude: [] })),
     );
+    throw ktError('KT_BLOCK_CONFLICT', { conflict });
   }
 }
 
@@ -131,7 +102,7 @@ function plannedTimes(targets: BlockWithCoaches[], scope: Scope, times: BlockTim
     const date = scope === 'one' ? times.date : local(b.starts_at).toISODate()!;
     const s = localInstant(date, times.start);
     const e = localInstant(date, times.end);
-    if (!s || !e) throw new TimeGapError();
+    if (!s || !e) throw ktError('KT_TIME_GAP', date);
     return { block: b, start: s.toJSDate(), end: e.toJSDate() };
   });
 }
@@ -149,7 +120,8 @@ export async function changeBlocks(
   try {
     await db.transaction().execute(async (trx) => {
       const locked = await lockBlocks(trx, ids);
-      if (locked.length !== ids.length || locked.some((b) => b.status !== 'active')) throw new RehomeError('stale');
+      if (locked.length !== ids.length || locked.some((b) => b.status !== 'active'))
+        throw ktError('KT_BLOCKS_CHANGED', 'a block changed');
       // A repeated post finds every block as it asks: nothing to write, nobody to tell again.
       const unchanged = planned.every((p) => {
         const b = locked.find((x) => x.id === p.block.id)!;
@@ -167,7 +139,7 @@ export async function changeBlocks(
         const p = planned.find((x) => x.block.id === a.block_id)!;
         return a.starts_at < p.start || a.ends_at > p.end;
       });
-      if (outside.length) throw new AppointmentsOutsideError(outside);
+      if (outside.length) throw ktError('KT_APPOINTMENTS_OUTSIDE', { appointments: outside });
       for (const p of planned) {
         await updateBlock(trx, p.block.id, {
           start: p.start,
@@ -195,59 +167,13 @@ export async function changeBlocks(
     });
   } catch (err) {
     if (!isConstraintViolation(err, 'block_coach_no_overlap')) throw err;
-    throw new BlockConflictError(
-      await describeConflict(
-        db,
-        planned.map((p) => ({ start: p.start, end: p.end, coachIds: p.block.coaches.map((c) => c.id), exclude: ids })),
-      ),
+    const conflict = await describeConflict(
+      db,
+      planned.map((p) => ({ start: p.start, end: p.end, coachIds: p.block.coaches.map((c) => c.id), exclude: ids })),
     );
+    throw ktError('KT_BLOCK_CONFLICT', { conflict });
   }
   return ids.length;
-}
-
-/**
- * Cancels the blocks: every booked appointment in them must have a decision (move or cancel),
- * else a booking came in since the page was shown and the user must decide for it too.
- */
-export async function cancelBlocks(
-  db: Kysely<Database>,
-  targets: BlockWithCoaches[],
-  decisions: Decision[],
-  actor: Actor,
-  ctx: { mail: MailContext; now: Date },
-) {
-  const ids = targets.map((b) => b.id);
-  return db.transaction().execute(async (trx) => {
-    const locked = await lockBlocks(trx, ids);
-    if (locked.length !== ids.length || locked.some((b) => b.status !== 'active')) throw new RehomeError('stale');
-    const booked = (await bookedIn(trx, ids)).map((a) => a.id).sort();
-    const decided = decisions.map((d) => d.appointmentId).sort();
-    if (booked.join() !== decided.join()) throw new RehomeError('stale');
-    const result = await applyDecisions(
-      trx,
-      { mail: ctx.mail, now: ctx.now, actorId: actor.id, teamId: actor.teamId, leaving: ids },
-      decisions,
-    );
-    await noticeCoaches(trx, ctx.mail, {
-      kind: 'cancelled',
-      to: targets.flatMap((b) => b.coaches),
-      actorId: actor.id,
-      actorName: actor.name,
-      blocks: targets,
-      params: { moved: result.moved, cancelled: result.cancelled },
-    });
-    await markBlocksCancelled(trx, ids);
-    for (const id of ids)
-      await audit(trx, {
-        action: 'block_cancelled',
-        actorStaffId: actor.id,
-        subjectType: 'block',
-        subjectId: id,
-        teamId: actor.teamId,
-        detail: result,
-      });
-    return result;
-  });
 }
 
 export interface BlockSummary extends BlockWithCoaches {

@@ -53,15 +53,9 @@ export function signupFlow(app: FastifyInstance) {
     return d;
   }
 
-  async function ownTeam(d: Draft): Promise<Team | null> {
-    return d.teamId ? teamById(app.db, d.teamId) : null;
-  }
-
-  /** A returning resident's draft (src/features/returning): which coach they get, and why. */
-  async function returningRoute(d: Draft) {
-    const team = d.returningResidentId ? await ownTeam(d) : null;
-    return team ? { team, ...(await routeFor(app.db, team, d, app.now())) } : null;
-  }
+  const ownTeam = (d: Draft) => teamOf(app, d);
+  const returningRoute = (d: Draft) => returningOf(app, d);
+  const momentData = (d: Draft) => momentDataOf(app, d);
 
   /** A repeated submit of an already stored sign-up: show its confirmation again. */
   async function alreadyBooked(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
@@ -79,24 +73,35 @@ export function signupFlow(app: FastifyInstance) {
     return true;
   }
 
-  async function momentData(d: Draft) {
-    const team = await ownTeam(d);
-    if (!team) return null;
-    // A returning resident: only the known coach's times, else the duo partner's, else the team's.
-    const returning = await returningRoute(d);
-    if (returning && returning.slots.length > 0)
-      return { team, ownTeam: team, slots: returning.slots, full: false, returning };
-    const own = distinctTimes(await teamFreeSlots(app.db, team, app.now()));
-    if (own.length > 0) return { team, ownTeam: team, slots: own, full: false, returning };
-    // The waiting-list alarm: no free time in the horizon. Offer a neighbour's calendar.
-    for (const n of await neighbourTeams(app.db, team.id)) {
-      const theirs = distinctTimes(await teamFreeSlots(app.db, n, app.now()));
-      if (theirs.length > 0) return { team: n, ownTeam: team, slots: theirs, full: true, returning };
-    }
-    return { team, ownTeam: team, slots: [] as Slot[], full: true, returning };
-  }
-
   return { publicPost, mailCtx, requireDraft, requireBookable, ownTeam, returningRoute, alreadyBooked, momentData };
 }
 
 export type SignupFlow = ReturnType<typeof signupFlow>;
+
+async function teamOf(app: FastifyInstance, d: Draft): Promise<Team | null> {
+  return d.teamId ? teamById(app.db, d.teamId) : null;
+}
+
+/** A returning resident's draft (src/features/returning): which coach they get, and why. */
+async function returningOf(app: FastifyInstance, d: Draft) {
+  const team = d.returningResidentId ? await teamOf(app, d) : null;
+  return team ? { team, ...(await routeFor(app.db, team, d, app.now())) } : null;
+}
+
+/** The times the moment step offers, and from which team. */
+async function momentDataOf(app: FastifyInstance, d: Draft) {
+  const team = await teamOf(app, d);
+  if (!team) return null;
+  // A returning resident: only the known coach's times, else the duo partner's, else the team's.
+  const returning = await returningOf(app, d);
+  if (returning && returning.slots.length > 0)
+    return { team, ownTeam: team, slots: returning.slots, full: false, returning };
+  const own = distinctTimes(await teamFreeSlots(app.db, team, app.now()));
+  if (own.length > 0) return { team, ownTeam: team, slots: own, full: false, returning };
+  // The waiting-list alarm: no free time in the horizon. Offer a neighbour's calendar.
+  for (const n of await neighbourTeams(app.db, team.id)) {
+    const theirs = distinctTimes(await teamFreeSlots(app.db, n, app.now()));
+    if (theirs.length > 0) return { team: n, ownTeam: team, slots: theirs, full: true, returning };
+  }
+  return { team, ownTeam: team, slots: [] as Slot[], full: true, returning };
+}

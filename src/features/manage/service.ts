@@ -7,7 +7,8 @@ import { coachAppointmentMail, coachMovedAwayMail } from '../../core/mail/coach-
 import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
 import { type MailContext } from '../../core/mail/appointment-view.js';
 import { audit } from '../../core/audit.js';
-import { lockSlot, SlotUnavailableError, takenBy } from '../../core/booking-rule.js';
+import { ktError } from '../../errors.js';
+import { lockSlot, takenBy } from '../../core/booking-rule.js';
 import type { ManagedAppointment } from '../../core/managed-appointment.js';
 
 /** False when the appointment already was at that time and mode (a repeated submit): nothing changed. */
@@ -56,7 +57,7 @@ export async function reschedule(
         .where('id', '=', a.id)
         .where('status', '=', 'booked')
         .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new SlotUnavailableError();
+      if (Number(moved.numUpdatedRows) !== 1) throw ktError('KT_SLOT_UNAVAILABLE', 'appointment no longer booked');
       await audit(trx, {
         action: 'appointment_rescheduled',
         subjectType: 'appointment',

@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
 import { requireStaff } from '../../plugins/auth.js';
+import { isKtError } from '../../errors.js';
 import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
 import { slotKey, type Slot } from '../../domain/slots.js';
 import { abouts, languages, modes, topics } from '../../core/intake.js';
 import { teamById } from '../../core/teams.js';
 import { loadAppointmentByToken } from '../../core/managed-appointment.js';
 import { CALLBACK_SLOT, channels, fieldNames, formKey, parseOnBehalf, type Values } from './schemas.js';
-import { bookOnBehalf, OnBehalfSlotError, offeredTimes, resolveTeam } from './service.js';
+import { bookOnBehalf, offeredTimes, resolveTeam } from './service.js';
 import { allTeams } from './repository.js';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -38,46 +39,50 @@ function emptyValues(postcode = ''): Values {
 }
 
 export default async function onBehalfRoutes(app: FastifyInstance) {
-  const mailCtx = () => app.mailContext();
+  startRoute(app);
+  bookRoute(app);
+  confirmationRoute(app);
+}
 
-  async function formPage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    p: {
-      team: Team | null;
-      values: Values;
-      errors: Record<string, string>;
-      key: string;
-      status?: number;
-      taken?: readonly Slot[];
-      pick?: Record<string, string>;
-      posted?: boolean;
-    },
-  ) {
-    const staff = requireStaff(req);
-    const slots = p.team ? await offeredTimes(app.db, p.team, app.now()) : [];
-    return reply.code(p.status ?? 200).viewAsync('on-behalf/form', {
-      me: staff,
-      team: p.team,
-      teams: staff.role === 'frontoffice' ? await allTeams(app.db) : [],
-      pick: p.pick ?? { team: p.team ? String(p.team.id) : '', postcode: p.values.postcode },
-      values: p.values,
-      errors: p.errors,
-      key: p.key,
-      slots,
-      first: slots[0] ?? null,
-      taken: p.taken ?? null,
-      posted: p.posted ?? false,
-      slotKey,
-      callbackSlot: CALLBACK_SLOT,
-      channels,
-      topics,
-      abouts,
-      modes,
-      languages,
-    });
-  }
+interface FormPage {
+  team: Team | null;
+  values: Values;
+  errors: Record<string, string>;
+  key: string;
+  status?: number;
+  /** The nearest free times, after the chosen one turned out not to be free. */
+  taken?: readonly Slot[];
+  pick?: Record<string, string>;
+  posted?: boolean;
+}
 
+async function formPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, p: FormPage) {
+  const staff = requireStaff(req);
+  const slots = p.team ? await offeredTimes(app.db, p.team, app.now()) : [];
+  return reply.code(p.status ?? 200).viewAsync('on-behalf/form', {
+    me: staff,
+    team: p.team,
+    teams: staff.role === 'frontoffice' ? await allTeams(app.db) : [],
+    pick: p.pick ?? { team: p.team ? String(p.team.id) : '', postcode: p.values.postcode },
+    values: p.values,
+    errors: p.errors,
+    key: p.key,
+    slots,
+    first: slots[0] ?? null,
+    taken: p.taken ?? null,
+    posted: p.posted ?? false,
+    slotKey,
+    callbackSlot: CALLBACK_SLOT,
+    channels,
+    topics,
+    abouts,
+    modes,
+    languages,
+  });
+}
+
+/** GET /medewerker/namens: the front office first picks the team (or a postcode); then the form. */
+function startRoute(app: FastifyInstance) {
   app.get('/medewerker/namens', { config: { access: ROLES } }, async (req, reply) => {
     const staff = requireStaff(req);
     const q = req.query as Record<string, string | undefined>;
@@ -90,7 +95,7 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     if (staff.role === 'frontoffice' && postcode && !q.team && !team)
       errors.pickPostcode = 'onbehalf.errors.postcodeNoTeam';
     const values = emptyValues(postcode ? displayPostcode(postcode) : '');
-    return formPage(req, reply, {
+    return formPage(app, req, reply, {
       team,
       values,
       errors,
@@ -99,7 +104,10 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
       pick: { team: q.team ?? '', postcode: rawPostcode },
     });
   });
+}
 
+/** POST /medewerker/namens: books; a time no longer free shows the form again with the nearest ones. */
+function bookRoute(app: FastifyInstance) {
   app.post('/medewerker/namens', { config: { access: ROLES, lists: ['topics'] } }, async (req, reply) => {
     const staff = requireStaff(req);
     const body = req.body as Body;
@@ -108,15 +116,10 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
     const parsed = parseOnBehalf(values, app.now());
     const team = await resolveTeam(app.db, staff, str(body, 'teamId'), normalizePostcode(values.postcode));
     const errors: Record<string, string> = team ? {} : { teamId: 'onbehalf.errors.team' };
-    if (!parsed.ok || !team)
-      return formPage(req, reply, {
-        team,
-        values,
-        errors: { ...errors, ...(parsed.ok ? {} : parsed.errors) },
-        key,
-        status: 400,
-        posted: true,
-      });
+    if (!parsed.ok || !team) {
+      const all = { ...errors, ...(parsed.ok ? {} : parsed.errors) };
+      return formPage(app, req, reply, { team, values, errors: all, key, status: 400, posted: true });
+    }
     try {
       const result = await bookOnBehalf(app.db, {
         staff,
@@ -125,7 +128,7 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
         key,
         now: app.now(),
         secret: app.config.sessionSecret,
-        mail: mailCtx(),
+        mail: app.mailContext(),
       });
       app.metrics.booked(result, parsed.data.channel);
       app.mail.kick();
@@ -138,19 +141,22 @@ export default async function onBehalfRoutes(app: FastifyInstance) {
       });
       return reply.redirect('/medewerker/namens/bevestiging', 303);
     } catch (err) {
-      if (!(err instanceof OnBehalfSlotError)) throw err;
-      return formPage(req, reply, {
+      if (!isKtError(err, 'KT_SLOT_TAKEN')) throw err;
+      return formPage(app, req, reply, {
         team,
         values: { ...values, slot: '' },
         errors: { slot: 'onbehalf.errors.slotTaken' },
         key,
         status: 409,
-        taken: err.alternatives,
+        taken: err.details.alternatives,
         posted: true,
       });
     }
   });
+}
 
+/** GET /medewerker/namens/bevestiging: what to tell the resident (time, coaches, manage link). */
+function confirmationRoute(app: FastifyInstance) {
   app.get('/medewerker/namens/bevestiging', { config: { access: ROLES } }, async (req, reply) => {
     const done = req.session.get('onBehalf');
     if (!done) return reply.redirect('/medewerker/namens', 303);

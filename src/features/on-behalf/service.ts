@@ -4,20 +4,14 @@
 import type { Kysely } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
+import { isKtError, ktError } from '../../errors.js';
 import { distinctTimes, nearest, parseSlotKey, type Slot } from '../../domain/slots.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
 import { parseBirthDate } from '../../core/intake.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import { book, type BookingResult } from '../../core/booking.js';
-import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import type { Parsed } from './schemas.js';
-
-export class OnBehalfSlotError extends Error {
-  constructor(readonly alternatives: readonly Slot[]) {
-    super('slot not free');
-  }
-}
 
 /**
  * The team to book in. Coaches and team leads: always their own. Front office: the chosen
@@ -48,10 +42,16 @@ export interface OnBehalfInput {
   mail: MailContext;
 }
 
+/**
+ * Books as book() does. A chosen time that cannot be booked (taken, no longer bookable, or not a
+ * time at all) is KT_SLOT_TAKEN with the nearest free times, for the form to offer.
+ */
 export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): Promise<BookingResult> {
   const { data, team } = input;
   const chosen = data.slot ? parseSlotKey(data.slot) : null;
-  if (data.slot && !chosen) throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), input.now, 3));
+  const nearestTo = async (at: Date) => nearest(await offeredTimes(db, team, input.now), at, 3);
+  if (data.slot && !chosen)
+    throw ktError('KT_SLOT_TAKEN', { alternatives: await nearestTo(input.now) }, 'no such slot');
   const d = data.details;
   try {
     return await book(db, {
@@ -90,9 +90,9 @@ export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): 
       mail: input.mail,
     });
   } catch (err) {
-    if (err instanceof SlotTakenError) throw new OnBehalfSlotError(distinctTimes(err.alternatives));
-    if (err instanceof SlotUnavailableError)
-      throw new OnBehalfSlotError(nearest(await offeredTimes(db, team, input.now), chosen?.start ?? input.now, 3));
+    // Taken: the error already holds the nearest free times. No longer bookable: offer those.
+    if (isKtError(err, 'KT_SLOT_UNAVAILABLE'))
+      throw ktError('KT_SLOT_TAKEN', { alternatives: await nearestTo(chosen?.start ?? input.now) }, 'unavailable');
     throw err;
   }
 }

@@ -3,7 +3,7 @@
 //   POST /medewerker/aanvragen/:requestId/teruggebeld record that the team called back
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { isKtError, ktError } from '../../errors.js';
 import {
   assignable,
   assignToTeam,
@@ -12,7 +12,6 @@ import {
   loadQueue,
   markCalledBack,
   sinceText,
-  UnknownTeamError,
 } from './service.js';
 import { assignSchema, calledBackSchema, idParam } from './schemas.js';
 
@@ -59,7 +58,7 @@ export default async function queueRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const staff = requireStaff(req);
       const id = idParam(req.params.requestId);
-      if (id === null) throw new DomainError('not_found', 'bad id');
+      if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
       await assignable(app.db, staff, id);
       const body = req.body as Body;
       const field = `team-${id}`;
@@ -69,7 +68,7 @@ export default async function queueRoutes(app: FastifyInstance) {
       try {
         await assignToTeam(app.db, staff, id, parsed.data.teamId, app.now(), app.config.publicUrl);
       } catch (err) {
-        if (err instanceof UnknownTeamError)
+        if (isKtError(err, 'KT_UNKNOWN_TEAM'))
           return page(req, reply, { [field]: 'queue.errors.teamUnknown' }, { [field]: str(body, 'teamId') }, 400);
         throw err;
       }
@@ -84,7 +83,7 @@ export default async function queueRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const staff = requireStaff(req);
       const id = idParam(req.params.requestId);
-      if (id === null) throw new DomainError('not_found', 'bad id');
+      if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
       await callbackOfOwnTeam(app.db, staff, id);
       const body = req.body as Body;
       const field = `note-${id}`;

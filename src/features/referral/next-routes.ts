@@ -2,24 +2,23 @@
 //   /verwijzen/vervolg       book a time now, or let the team call the resident to plan
 //   /verwijzen/moment        a free time in the team's calendar, the place, a 3-gesprek
 //   /verwijzen/controleren   check and send (one transaction stores and mails)
-//   /verwijzen/bevestiging   what was arranged; never the resident's manage link
+//   /verwijzen/bevestiging   what was arranged; never the resident's manage link (confirmation-routes.ts)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
+import { isKtError } from '../../errors.js';
 import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
-import { isWeekend, local } from '../../domain/time.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { blockById, coachesOfBlock } from '../../core/blocks.js';
 import { teamById } from '../../core/teams.js';
 import { fieldErrors } from '../../core/forms.js';
-import { SlotTakenError, SlotUnavailableError } from '../../core/booking-rule.js';
 import { existingBooking } from '../../core/booking.js';
 import { loadReferralDraft, markReferralStored, saveReferralDraft, type ReferralDraft } from './draft.js';
-import { contactFor, hasStatusToken } from './repository.js';
+import { hasStatusToken } from './repository.js';
 import { momentSchema, nextSchema, pick, places, type Place } from './schemas.js';
 import { statusTokenFor, submitReferral } from './service.js';
 import { backFrom, isCallback, nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';
-import { STATUS_PATH } from './mails.js';
+import { confirmationRoute } from './confirmation-routes.js';
 
 type Values = Record<string, unknown>;
 type Errors = Record<string, string>;
@@ -33,8 +32,16 @@ declare module '@fastify/secure-session' {
 }
 
 export default async function nextRoutes(app: FastifyInstance) {
+  const flow = referralFlow(app);
+  nextStepRoutes(app, flow);
+  momentRoutes(app, flow);
+  checkRoutes(app, flow);
+  confirmationRoute(app);
+}
+
+/** What the last steps share: the draft guard, the team, the page with its step counter. */
+function referralFlow(app: FastifyInstance) {
   const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-  const mailCtx = () => app.mailContext();
 
   async function draftFor(req: FastifyRequest, reply: FastifyReply, index: number): Promise<ReferralDraft | null> {
     const d = (await loadReferralDraft(app, req))?.data ?? null;
@@ -50,8 +57,13 @@ export default async function nextRoutes(app: FastifyInstance) {
   const ownTeam = async (d: ReferralDraft): Promise<Team | null> => (d.teamId ? teamById(app.db, d.teamId) : null);
   const render = (reply: FastifyReply, view: string, step: number, data: Values, status = 200) =>
     reply.code(status).viewAsync(`referral/${view}`, { step, totalSteps: TOTAL_STEPS, ...data });
+  return { publicPost, draftFor, ownTeam, render };
+}
 
-  // Step 5: book now, or let the team call.
+type Flow = ReturnType<typeof referralFlow>;
+
+/** Step 5: book now, or let the team call. */
+function nextStepRoutes(app: FastifyInstance, { publicPost, draftFor, ownTeam, render }: Flow) {
   const nextPage = async (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
     render(reply, 'next', 5, { values, errors, team: await ownTeam(d) }, status);
 
@@ -71,8 +83,10 @@ export default async function nextRoutes(app: FastifyInstance) {
     const saved = await saveReferralDraft(app, req, { next: parsed.data.next });
     return reply.redirect(nextAfter(saved, 4), 303);
   });
+}
 
-  // Step 6: a time, the place, and whether the referrer joins (3-gesprek).
+/** Step 6: a time, the place, and whether the referrer joins (3-gesprek). */
+function momentRoutes(app: FastifyInstance, { publicPost, draftFor, ownTeam, render }: Flow) {
   async function momentPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
     const team = await ownTeam(d);
     const slots = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
@@ -121,56 +135,20 @@ export default async function nextRoutes(app: FastifyInstance) {
     });
     return reply.redirect('/verwijzen/controleren', 303);
   });
+}
 
-  // Step 7: check and send.
-  async function checkPage(reply: FastifyReply, d: ReferralDraft, extra: Values = {}, status = 200) {
-    const team = await ownTeam(d);
-    const chosen = !isCallback(d) && d.slot ? parseSlotKey(d.slot) : null;
-    const block = chosen ? await blockById(app.db, chosen.blockId) : null;
-    const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
-    const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
-    return render(
-      reply,
-      'check',
-      7,
-      {
-        d,
-        team,
-        chosen,
-        chosenEnd,
-        coaches,
-        callback: isCallback(d),
-        back: backFrom(d, 6),
-        slotKey,
-        postcode: d.postcode ? displayPostcode(d.postcode) : '',
-        ...extra,
-      },
-      status,
-    );
-  }
-
-  /** A repeated submit of a stored referral: its confirmation again. */
-  async function alreadyStored(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    const loaded = await loadReferralDraft(app, req);
-    if (!loaded?.data.bookedRequestId) return false;
-    const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
-    if (!found) return false;
-    const token = (await hasStatusToken(app.db, found.requestId))
-      ? statusTokenFor(app.config.sessionSecret, loaded.data.key)
-      : null;
-    req.session.set('referred', { requestId: found.requestId, appointmentId: found.appointmentId, statusToken: token });
-    await reply.redirect('/verwijzen/bevestiging', 303);
-    return true;
-  }
+/** Step 7: check and send. */
+function checkRoutes(app: FastifyInstance, flow: Flow) {
+  const { publicPost, draftFor, ownTeam } = flow;
 
   app.get('/verwijzen/controleren', async (req, reply) => {
     const d = await draftFor(req, reply, 6);
     if (!d) return reply;
-    return checkPage(reply, d);
+    return checkPage(app, flow, reply, d);
   });
 
   app.post('/verwijzen/controleren', publicPost, async (req, reply) => {
-    if (await alreadyStored(req, reply)) return reply;
+    if (await alreadyStored(app, req, reply)) return reply;
     const d = await draftFor(req, reply, 6);
     if (!d) return reply;
     // After "just taken", the referrer picks one of the nearest times on this same page.
@@ -186,7 +164,7 @@ export default async function nextRoutes(app: FastifyInstance) {
         locale: req.locale,
         now: app.now(),
         secret: app.config.sessionSecret,
-        mail: mailCtx(),
+        mail: app.mailContext(),
       });
       app.metrics.booked(result, 'referrer');
       app.mail.kick();
@@ -198,56 +176,62 @@ export default async function nextRoutes(app: FastifyInstance) {
       await markReferralStored(app, req, result.requestId);
       return reply.redirect('/verwijzen/bevestiging', 303);
     } catch (err) {
-      if (err instanceof SlotTakenError || err instanceof SlotUnavailableError) {
-        if (alternative) await saveReferralDraft(app, req, { slot: alternative });
-        const free: Slot[] =
-          err instanceof SlotTakenError
-            ? err.alternatives
-            : team
-              ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3)
-              : [];
-        return checkPage(reply, d, { taken: free }, 409);
-      }
-      throw err;
+      if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
+      if (alternative) await saveReferralDraft(app, req, { slot: alternative });
+      const free: readonly Slot[] =
+        err.code === 'KT_SLOT_TAKEN'
+          ? err.details.alternatives
+          : team
+            ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3)
+            : [];
+      return checkPage(app, flow, reply, d, { taken: free }, 409);
     }
   });
+}
 
-  app.get('/verwijzen/bevestiging', async (req, reply) => {
-    const referred = req.session.get('referred');
-    if (!referred) return reply.redirect('/verwijzen', 303);
-    const r = await app.db
-      .selectFrom('request')
-      .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
-      .leftJoin('team', 'team.id', 'request.team_id')
-      .select([
-        'request.team_id',
-        'request.urgent_24h',
-        'request.consent_feedback',
-        'referrer.organisation',
-        'team.name as team_name',
-        'team.phone as team_phone',
-      ])
-      .where('request.id', '=', referred.requestId)
-      .executeTakeFirst();
-    if (!r) return reply.redirect('/verwijzen', 303);
-    const appointment = referred.appointmentId
-      ? await app.db
-          .selectFrom('appointment')
-          .select(['id', 'starts_at', 'ends_at', 'mode', 'block_id', 'referrer_joins', 'referrer_location'])
-          .where('id', '=', referred.appointmentId)
-          .where('status', '=', 'booked')
-          .executeTakeFirst()
-      : undefined;
-    const coaches = appointment ? await coachesOfBlock(app.db, appointment.block_id) : [];
-    const contact = r.team_id ? await contactFor(app.db, r.team_id, r.organisation) : null;
-    const nowLocal = local(app.now());
-    return reply.viewAsync('referral/confirmation', {
-      r,
-      appointment: appointment ?? null,
+async function checkPage(
+  app: FastifyInstance,
+  { ownTeam, render }: Flow,
+  reply: FastifyReply,
+  d: ReferralDraft,
+  extra: Values = {},
+  status = 200,
+) {
+  const team = await ownTeam(d);
+  const chosen = !isCallback(d) && d.slot ? parseSlotKey(d.slot) : null;
+  const block = chosen ? await blockById(app.db, chosen.blockId) : null;
+  const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
+  const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
+  return render(
+    reply,
+    'check',
+    7,
+    {
+      d,
+      team,
+      chosen,
+      chosenEnd,
       coaches,
-      contact,
-      callbackToday: !isWeekend(nowLocal) && nowLocal.hour < 16,
-      statusUrl: referred.statusToken ? `${STATUS_PATH}${referred.statusToken}` : null,
-    });
-  });
+      callback: isCallback(d),
+      back: backFrom(d, 6),
+      slotKey,
+      postcode: d.postcode ? displayPostcode(d.postcode) : '',
+      ...extra,
+    },
+    status,
+  );
+}
+
+/** A repeated submit of a stored referral: its confirmation again. */
+async function alreadyStored(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  const loaded = await loadReferralDraft(app, req);
+  if (!loaded?.data.bookedRequestId) return false;
+  const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
+  if (!found) return false;
+  const token = (await hasStatusToken(app.db, found.requestId))
+    ? statusTokenFor(app.config.sessionSecret, loaded.data.key)
+    : null;
+  req.session.set('referred', { requestId: found.requestId, appointmentId: found.appointmentId, statusToken: token });
+  await reply.redirect('/verwijzen/bevestiging', 303);
+  return true;
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { markDraftBooked, type Draft } from '../../../core/signup-draft.js';
 import { callbackSchema } from '../../../core/intake.js';
 import { fieldErrors } from '../../../core/forms.js';
-import { book } from '../../../core/booking.js';
+import { book, type ResidentInput } from '../../../core/booking.js';
+import type { Locale } from '../../../core/i18n.js';
 import { returningBooking } from '../../returning/service.js';
 import { str, type Body, type SignupFlow } from '../flow.js';
 
@@ -38,33 +39,7 @@ export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
     const team = await ownTeam(d);
     const result = await book(app.db, {
       team,
-      resident: d.returningResidentId
-        ? {
-            name: parsed.data.name,
-            email: d.email || null,
-            phone: parsed.data.phone,
-            postcode: d.postcode ?? null,
-            houseNumber: d.houseNumber ?? null,
-            street: d.street || null,
-            city: d.city || null,
-            dateOfBirth: null,
-            language: d.language ?? 'nl',
-            interpreter: d.interpreter === true,
-            mailLocale: req.locale,
-          }
-        : {
-            name: parsed.data.name,
-            email: null,
-            phone: parsed.data.phone,
-            postcode: d.postcode ?? null,
-            houseNumber: d.houseNumber ?? null,
-            street: null,
-            city: null,
-            dateOfBirth: null,
-            language: 'nl',
-            interpreter: false,
-            mailLocale: req.locale,
-          },
+      resident: callbackResident(d, parsed.data, req.locale),
       request: {
         teamId: team?.id ?? null,
         channel: 'online',
@@ -95,4 +70,29 @@ export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
     await markDraftBooked(app, req, result.requestId);
     return reply.redirect('/aanmelden/bevestiging', 303);
   });
+}
+
+/**
+ * Who asks to be called back. A returning resident keeps what the team knows; anyone else gives
+ * only a name and a phone number here.
+ */
+function callbackResident(d: Draft, given: { name: string; phone: string }, locale: Locale): ResidentInput {
+  const base = {
+    name: given.name,
+    phone: given.phone,
+    postcode: d.postcode ?? null,
+    houseNumber: d.houseNumber ?? null,
+    dateOfBirth: null,
+    mailLocale: locale,
+  };
+  if (!d.returningResidentId)
+    return { ...base, email: null, street: null, city: null, language: 'nl', interpreter: false };
+  return {
+    ...base,
+    email: d.email || null,
+    street: d.street || null,
+    city: d.city || null,
+    language: d.language ?? 'nl',
+    interpreter: d.interpreter === true,
+  };
 }

@@ -1,6 +1,8 @@
 // Step 5 of the sign-up: check and confirm (one transaction books), then the confirmation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { distinctTimes, nearest, parseSlotKey, slotKey } from '../../../domain/slots.js';
+import type { Team } from '../../../db/schema.js';
+import { isKtError, type KtError } from '../../../errors.js';
+import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../../domain/slots.js';
 import { displayPostcode } from '../../../domain/postcode.js';
 import { isWeekend, local } from '../../../domain/time.js';
 import { teamFreeSlots } from '../../../core/availability.js';
@@ -8,91 +10,34 @@ import { markDraftBooked, saveDraft, type Draft } from '../../../core/signup-dra
 import { blockById, coachesOfBlock } from '../../../core/blocks.js';
 import { teamById } from '../../../core/teams.js';
 import { parseBirthDate } from '../../../core/intake.js';
-import { book } from '../../../core/booking.js';
-import { SlotTakenError, SlotUnavailableError } from '../../../core/booking-rule.js';
+import { book, type BookInput } from '../../../core/booking.js';
 import { loadAppointmentByToken } from '../../../core/managed-appointment.js';
 import { returningBooking } from '../../returning/service.js';
 import { str, type Body, type SignupFlow } from '../flow.js';
 
-export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, requireBookable, ownTeam, alreadyBooked, momentData, mailCtx } = flow;
-  // Step 5: check and confirm.
-  async function checkPage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    d: Draft,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ) {
-    const chosen = d.slot ? parseSlotKey(d.slot) : null;
-    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
-    const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
-    const block = chosen ? await blockById(app.db, chosen.blockId) : null;
-    const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
-    return reply.code(status).viewAsync('booking/check', {
-      d,
-      team,
-      chosen,
-      chosenEnd,
-      coaches,
-      slotKey,
-      postcode: d.postcode ? displayPostcode(d.postcode) : '',
-      ...extra,
-    });
-  }
+const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
 
-  const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
+export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
+  const { publicPost, requireBookable, alreadyBooked, mailCtx } = flow;
 
   app.get('/aanmelden/controleren', async (req, reply) => {
     const d = await requireBookable(req, reply, ready);
     if (!d) return reply;
-    return checkPage(req, reply, d);
+    return checkPage(app, flow, reply, d);
   });
 
   app.post('/aanmelden/controleren', publicPost, async (req, reply) => {
     if (await alreadyBooked(req, reply)) return reply;
     const d = await requireBookable(req, reply, ready);
     if (!d) return reply;
-    const body = req.body as Body;
     // After "just taken", the resident picks one of the alternatives on this same page.
-    const alternative = str(body, 'slot');
+    const alternative = str(req.body as Body, 'slot');
     if (alternative && parseSlotKey(alternative)) d.slot = alternative;
     const chosen = d.slot ? parseSlotKey(d.slot) : null;
-    const team = d.slotTeamId ? await teamById(app.db, d.slotTeamId) : await ownTeam(d);
+    const team = await slotTeam(app, flow, d);
     try {
       const result = await book(app.db, {
-        team,
-        resident: {
-          name: d.name!,
-          email: d.email || null,
-          phone: d.phone || null,
-          postcode: d.postcode ?? null,
-          houseNumber: d.houseNumber ?? null,
-          street: d.street || null,
-          city: d.city || null,
-          dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-          language: d.language ?? 'nl',
-          interpreter: d.interpreter === true,
-          mailLocale: req.locale,
-        },
-        request: {
-          teamId: team?.id ?? null,
-          channel: 'online',
-          question: d.question!,
-          topics: d.topics ?? [],
-          about: d.about ?? 'self',
-          dangerNow: false,
-          urgent24h: false,
-          companion: d.companion || null,
-          consentAt: app.now(),
-          idempotencyKey: d.key,
-        },
-        slot:
-          chosen && team && !d.outOfArea
-            ? { blockId: chosen.blockId, start: chosen.start, mode: d.mode ?? 'home' }
-            : null,
-        now: app.now(),
-        secret: app.config.sessionSecret,
+        ...bookingOf(app, req, d, team, chosen),
         mail: mailCtx(),
         ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
       });
@@ -102,27 +47,106 @@ export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
       await markDraftBooked(app, req, result.requestId);
       return reply.redirect('/aanmelden/bevestiging', 303);
     } catch (err) {
-      if (err instanceof SlotTakenError) {
-        await saveDraft(app, req, { slot: alternative || d.slot });
-        // A returning resident's alternatives come from the same coach's times.
-        const alternatives = d.returningResidentId
-          ? nearest((await momentData(d))?.slots ?? [], chosen?.start ?? app.now(), 3)
-          : err.alternatives;
-        return checkPage(req, reply, d, { taken: alternatives }, 409);
-      }
-      if (err instanceof SlotUnavailableError) {
-        const free = d.returningResidentId
-          ? ((await momentData(d))?.slots ?? [])
-          : team
-            ? distinctTimes(await teamFreeSlots(app.db, team, app.now()))
-            : [];
-        const target = chosen?.start ?? app.now();
-        return checkPage(req, reply, d, { taken: nearest(free, target, 3) }, 409);
-      }
-      throw err;
+      if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
+      if (err.code === 'KT_SLOT_TAKEN') await saveDraft(app, req, { slot: alternative || d.slot });
+      const taken = await nearestFree(app, flow, d, team, chosen?.start ?? app.now(), err);
+      return checkPage(app, flow, reply, d, { taken }, 409);
     }
   });
 
+  confirmationRoute(app);
+}
+
+/** The team of the chosen time: a neighbour's when the resident took a time there. */
+async function slotTeam(app: FastifyInstance, flow: SignupFlow, d: Draft): Promise<Team | null> {
+  return d.slotTeamId ? teamById(app.db, d.slotTeamId) : flow.ownTeam(d);
+}
+
+async function checkPage(
+  app: FastifyInstance,
+  flow: SignupFlow,
+  reply: FastifyReply,
+  d: Draft,
+  extra: Record<string, unknown> = {},
+  status = 200,
+) {
+  const chosen = d.slot ? parseSlotKey(d.slot) : null;
+  const team = await slotTeam(app, flow, d);
+  const coaches = chosen ? await coachesOfBlock(app.db, chosen.blockId) : [];
+  const block = chosen ? await blockById(app.db, chosen.blockId) : null;
+  const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
+  return reply.code(status).viewAsync('booking/check', {
+    d,
+    team,
+    chosen,
+    chosenEnd,
+    coaches,
+    slotKey,
+    postcode: d.postcode ? displayPostcode(d.postcode) : '',
+    ...extra,
+  });
+}
+
+/** The booking the draft asks for (without the mail context and the returning resident's part). */
+function bookingOf(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  d: Draft,
+  team: Team | null,
+  chosen: { blockId: number; start: Date } | null,
+): Omit<BookInput, 'mail'> {
+  return {
+    team,
+    resident: {
+      name: d.name!,
+      email: d.email || null,
+      phone: d.phone || null,
+      postcode: d.postcode ?? null,
+      houseNumber: d.houseNumber ?? null,
+      street: d.street || null,
+      city: d.city || null,
+      dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+      language: d.language ?? 'nl',
+      interpreter: d.interpreter === true,
+      mailLocale: req.locale,
+    },
+    request: {
+      teamId: team?.id ?? null,
+      channel: 'online',
+      question: d.question!,
+      topics: d.topics ?? [],
+      about: d.about ?? 'self',
+      dangerNow: false,
+      urgent24h: false,
+      companion: d.companion || null,
+      consentAt: app.now(),
+      idempotencyKey: d.key,
+    },
+    slot:
+      chosen && team && !d.outOfArea ? { blockId: chosen.blockId, start: chosen.start, mode: d.mode ?? 'home' } : null,
+    now: app.now(),
+    secret: app.config.sessionSecret,
+  };
+}
+
+/**
+ * The nearest free times after the chosen one was taken or is no longer bookable. A returning
+ * resident's come from the same coach's times; otherwise a taken time's error holds them.
+ */
+async function nearestFree(
+  app: FastifyInstance,
+  flow: SignupFlow,
+  d: Draft,
+  team: Team | null,
+  target: Date,
+  err: KtError<'KT_SLOT_TAKEN' | 'KT_SLOT_UNAVAILABLE'>,
+): Promise<readonly Slot[]> {
+  if (d.returningResidentId) return nearest((await flow.momentData(d))?.slots ?? [], target, 3);
+  if (err.code === 'KT_SLOT_TAKEN') return err.details.alternatives;
+  return team ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), target, 3) : [];
+}
+
+function confirmationRoute(app: FastifyInstance) {
   app.get('/aanmelden/bevestiging', async (req, reply) => {
     const booked = req.session.get('booked') as
       | { requestId: number; token: string | null; callback?: boolean; urgent?: boolean; teamId?: number | null }

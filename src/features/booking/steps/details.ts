@@ -5,6 +5,36 @@ import { detailsSchema, languages } from '../../../core/intake.js';
 import { fieldErrors } from '../../../core/forms.js';
 import { str, type Body, type SignupFlow } from '../flow.js';
 
+const FIELDS = [
+  'name',
+  'email',
+  'phone',
+  'street',
+  'city',
+  'language',
+  'interpreter',
+  'dateOfBirth',
+  'companion',
+  'consent',
+] as const;
+
+/** The details form as the draft fills it (a resident who comes back to this step). */
+function draftValues(d: Draft): Record<string, string> {
+  return {
+    name: d.name ?? '',
+    email: d.email ?? '',
+    phone: d.phone ?? '',
+    street: d.street ?? '',
+    city: d.city ?? '',
+    language: d.language ?? 'nl',
+    interpreter: d.interpreter ? 'yes' : '',
+    dateOfBirth: d.dateOfBirth ?? '',
+    companion: d.companion ?? '',
+    consent: d.consent ? 'yes' : '',
+    houseNumber: d.houseNumber ?? '',
+  };
+}
+
 export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
   const { publicPost, requireBookable } = flow;
   // Step 4: your details.
@@ -30,24 +60,7 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
       (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true),
     );
     if (!d) return reply;
-    return detailsPage(
-      reply,
-      d,
-      {
-        name: d.name ?? '',
-        email: d.email ?? '',
-        phone: d.phone ?? '',
-        street: d.street ?? '',
-        city: d.city ?? '',
-        language: d.language ?? 'nl',
-        interpreter: d.interpreter ? 'yes' : '',
-        dateOfBirth: d.dateOfBirth ?? '',
-        companion: d.companion ?? '',
-        consent: d.consent ? 'yes' : '',
-        houseNumber: d.houseNumber ?? '',
-      },
-      {},
-    );
+    return detailsPage(reply, d, draftValues(d), {});
   });
 
   app.post('/aanmelden/gegevens', publicPost, async (req, reply) => {
@@ -58,19 +71,7 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
     );
     if (!d) return reply;
     const body = req.body as Body;
-    const names = [
-      'name',
-      'email',
-      'phone',
-      'street',
-      'city',
-      'language',
-      'interpreter',
-      'dateOfBirth',
-      'companion',
-      'consent',
-    ] as const;
-    const values = Object.fromEntries(names.map((n) => [n, str(body, n)])) as Record<(typeof names)[number], string>;
+    const values = Object.fromEntries(FIELDS.map((n) => [n, str(body, n)])) as Record<(typeof FIELDS)[number], string>;
     const parsed = detailsSchema(d.mode === 'home', app.now()).safeParse(values);
     if (!parsed.success)
       return detailsPage(reply, d, { ...values, houseNumber: d.houseNumber ?? '' }, fieldErrors(parsed.error), 400);

@@ -1,0 +1,72 @@
+// The appointment page (/medewerker/afspraken/:appointmentId) as every route that answers with it
+// renders it: the case of the URL (404 for an unknown one or another team's) and the page itself.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { ktError } from '../../errors.js';
+import { modes } from '../../core/intake.js';
+import { loadCase, type CaseRow } from './repository.js';
+import { outcomes, results } from './schemas.js';
+import { closeRefusal, pageModel, recordView } from './service.js';
+
+export type AppointmentParams = { appointmentId: string };
+export const scoped = { access: { roles: CASE_ROLES, teamScoped: true } };
+
+/** A numeric id from the URL; anything else is a page that does not exist. */
+export function idParam(v: string): number {
+  if (!/^\d{1,9}$/.test(v)) throw ktError('KT_NOT_FOUND', 'bad id');
+  return Number(v);
+}
+
+export async function loadOwn(
+  app: FastifyInstance,
+  req: FastifyRequest<{ Params: AppointmentParams }>,
+): Promise<{ staff: StaffSession; c: CaseRow }> {
+  const staff = requireStaff(req);
+  const c = await loadCase(app.db, idParam(req.params.appointmentId));
+  if (!c) throw ktError('KT_NOT_FOUND', 'no such appointment');
+  assertOwnTeam(staff, c.team_id);
+  return { staff, c };
+}
+
+export interface PageOptions {
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+  status?: number;
+  done?: string | null;
+}
+
+/** The page; every rendering shows the question, so every rendering is audited. */
+export async function page(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  staff: StaffSession,
+  c: CaseRow,
+  opts: PageOptions = {},
+) {
+  const model = await pageModel(app.db, c);
+  await recordView(app.db, c, staff);
+  const values = {
+    callNote: c.call_note ?? '',
+    mode: c.mode,
+    solo: c.solo_coach_id === null ? '' : String(c.solo_coach_id),
+    outcome: '',
+    result: '',
+    leadCoach: c.lead_coach_id === null ? '' : String(c.lead_coach_id),
+    closeNote: '',
+    ...opts.values,
+  };
+  const asRequest = { ...c, id: c.request_id, status: c.request_status, resident_name: c.resident_name };
+  return reply.code(opts.status ?? 200).viewAsync('appointments/show', {
+    c,
+    ...model,
+    me: staff,
+    values,
+    errors: opts.errors ?? {},
+    done: opts.done ?? null,
+    now: app.now(),
+    modes,
+    outcomes,
+    results,
+    closeBlocked: closeRefusal(asRequest, staff)?.details.key ?? null,
+  });
+}
