@@ -6,7 +6,8 @@ import { DateTime } from 'luxon';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin, PASSWORD } from '../helpers/staff.js';
-import { FAILURE_DELAYS_MS, login, MAX_FAILURES } from '../../src/features/staff-auth/login.js';
+import { FAILURE_DELAYS_MS, login } from '../../src/features/staff-auth/login.js';
+import { MAX_FAILURES } from '../../src/features/staff-auth/throttle.js';
 
 let clock = DateTime.fromISO('2026-11-24T10:00', { zone: 'Europe/Amsterdam' }).toJSDate();
 const advance = (minutes: number) => (clock = new Date(clock.getTime() + minutes * 60_000));

@@ -6,6 +6,7 @@ import { enqueueMail, enqueueMails } from './outbox.js';
 import { type MailContext, type Trx, loadAppointmentView } from './appointment-view.js';
 import { residentMailOf } from './resident-mails.js';
 import { coachMailsOf } from './coach-mails.js';
+import { mailText } from './render.js';
 
 export async function bookingMails(
   trx: Trx,
@@ -36,28 +37,19 @@ export async function bookingMails(
     .select(['request.channel', 'referrer.name as referrer_name', 'referrer.organisation as referrer_organisation'])
     .where('request.id', '=', b.requestId)
     .executeTakeFirstOrThrow();
-  const t = translator(r.mail_locale as Locale);
+  const locale = r.mail_locale as Locale;
+  const t = translator(locale);
   const kind = b.status === 'callback' ? 'callback' : 'unassigned';
   if (r.email) {
     await enqueueMail(trx, {
       to: r.email,
       subject: t(`mail.resident.${kind}.subject`),
-      text: [
-        t('mail.greeting', { name: r.name }),
-        '',
-        t(`mail.resident.${kind}.intro`),
-        ...(r.referrer_name
-          ? [
-              '',
-              t('referral.mail.resident.signedUpBy', {
-                name: r.referrer_name,
-                organisation: r.referrer_organisation ?? '',
-              }),
-            ]
-          : []),
-        '',
-        t('mail.signature', { team: r.team_name ?? ctx.municipalityName }),
-      ].join('\n'),
+      text: mailText('resident/sign-up', locale, {
+        kind,
+        name: r.name,
+        referrer: r.referrer_name ? { name: r.referrer_name, organisation: r.referrer_organisation } : null,
+        team: r.team_name ?? ctx.municipalityName,
+      }),
     });
   }
   // A referral tells the team itself (src/features/referral/mails.ts).
@@ -67,13 +59,7 @@ export async function bookingMails(
     await enqueueMail(trx, {
       to: r.team_email,
       subject: staff(`mail.team.${key}.subject`),
-      text: [
-        staff(`mail.team.${key}.intro`),
-        '',
-        `${ctx.publicUrl}/medewerker/wachtrij`,
-        '',
-        staff('mail.coach.noContent'),
-      ].join('\n'),
+      text: mailText('team/callback', 'nl', { urgent: r.urgent_24h, link: `${ctx.publicUrl}/medewerker/wachtrij` }),
     });
   }
 }

@@ -2,6 +2,7 @@
 import { translator } from '../i18n.js';
 import { formatters } from '../../domain/time.js';
 import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
+import { mailText } from './render.js';
 import { coachesOfBlock } from '../blocks.js';
 import { type MailContext, type Trx, loadAppointmentView, type AppointmentView } from './appointment-view.js';
 
@@ -26,15 +27,13 @@ export function coachMailsOf(
   return a.coaches.map((coach) => ({
     to: coach.email,
     subject: t(`mail.coach.${kind}.subject`, { when }),
-    text: [
-      t('mail.greeting', { name: coach.name.split(' ')[0]! }),
-      '',
-      t(`mail.coach.${kind}.intro`, { when, mode: t(`mail.modes.${a.mode}`) }),
-      '',
-      `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
-      '',
-      t('mail.coach.noContent'),
-    ].join('\n'),
+    text: mailText('coach/appointment', 'nl', {
+      name: coach.name.split(' ')[0]!,
+      kind,
+      when,
+      mode: a.mode,
+      link: `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+    }),
   }));
 }
 
@@ -53,21 +52,17 @@ export async function coachChangedMail(
   const t = translator('nl');
   const when = formatters('nl').range(a.starts_at, a.ends_at);
   const solo = a.coaches.find((c) => c.id === soloCoachId);
-  const who = solo ? t('mail.coach.changed.solo', { name: solo.name.split(' ')[0]! }) : t('mail.coach.changed.duo');
   for (const coach of a.coaches.filter((c) => c.id !== changedBy)) {
     await enqueueMail(trx, {
       to: coach.email,
       subject: t('mail.coach.changed.subject', { when }),
-      text: [
-        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
-        '',
-        t('mail.coach.changed.intro', { when, mode: t(`mail.modes.${a.mode}`) }),
-        who,
-        '',
-        `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
-        '',
-        t('mail.coach.noContent'),
-      ].join('\n'),
+      text: mailText('coach/changed', 'nl', {
+        name: coach.name.split(' ')[0]!,
+        when,
+        mode: a.mode,
+        solo: solo ? solo.name.split(' ')[0]! : null,
+        link: `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
+      }),
     });
   }
 }
@@ -84,13 +79,10 @@ export async function coachMovedAwayMail(
     await enqueueMail(trx, {
       to: coach.email,
       subject: t('mail.coach.movedAway.subject'),
-      text: [
-        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
-        '',
-        t('mail.coach.movedAway.intro'),
-        '',
-        `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`,
-      ].join('\n'),
+      text: mailText('coach/moved-away', 'nl', {
+        name: coach.name.split(' ')[0]!,
+        link: `${ctx.publicUrl}/medewerker/afspraken/${appointmentId}`,
+      }),
     });
   }
 }

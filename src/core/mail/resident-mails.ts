@@ -3,6 +3,7 @@ import { translator, type Locale } from '../i18n.js';
 import { formatters } from '../../domain/time.js';
 import { enqueueMail, type OutgoingMail } from './outbox.js';
 import { appointmentIcs } from './ics.js';
+import { mailText } from './render.js';
 import {
   type MailContext,
   type Trx,
@@ -40,53 +41,33 @@ export function residentMailOf(
   const when = f.range(a.starts_at, a.ends_at);
   const coaches = firstNames(a.coaches);
   const place = placeText(t, a);
-  const lines = [
-    t('mail.greeting', { name: a.name }),
-    '',
-    t(`mail.resident.${kind}.intro`),
-    ...(kind === 'booked' && a.referrer_name
-      ? [
-          '',
-          t('referral.mail.resident.signedUpBy', {
-            name: a.referrer_name,
-            organisation: a.referrer_organisation ?? '',
-          }),
-        ]
-      : []),
-    '',
-    `${t('mail.when')}: ${when}`,
-    `${t('mail.where')}: ${place}`,
-    `${t('mail.who')}: ${coaches} (${a.team_name})`,
-    ...(a.referrer_joins && a.referrer_name ? [t('referral.mail.resident.joins', { name: a.referrer_name })] : []),
-  ];
-  if (kind !== 'cancelled') {
-    lines.push('', t('mail.prepare'));
-    if (manageToken) lines.push('', t('mail.manage'), `${ctx.publicUrl}/afspraak/${manageToken}`);
-    else lines.push('', t('mail.reminderManage'));
-  } else {
-    lines.push('', t('mail.bookAgain'), `${ctx.publicUrl}/aanmelden`);
-  }
-  lines.push(
-    '',
-    t('mail.questions', { team: a.team_name, phone: a.team_phone }),
-    '',
-    t('mail.signature', { team: a.team_name }),
-  );
+  const manageUrl = manageToken ? `${ctx.publicUrl}/afspraak/${manageToken}` : null;
+  const text = mailText('resident/appointment', locale, {
+    kind,
+    name: a.name,
+    referrer: a.referrer_name ? { name: a.referrer_name, organisation: a.referrer_organisation } : null,
+    referrerJoins: a.referrer_joins,
+    when,
+    place,
+    coaches,
+    team: a.team_name,
+    phone: a.team_phone,
+    manageUrl,
+    signUpUrl: `${ctx.publicUrl}/aanmelden`,
+  });
   const ics = appointmentIcs({
     uid: `appointment-${a.id}@${new URL(ctx.publicUrl).hostname}`,
     start: a.starts_at,
     end: a.ends_at,
     summary: t('mail.icsSummary', { team: a.team_name }),
-    description: `${t('mail.who')}: ${coaches}\n${manageToken ? `${ctx.publicUrl}/afspraak/${manageToken}` : ''}`,
+    description: `${t('mail.who')}: ${coaches}\n${manageUrl ?? ''}`,
     location: a.mode === 'home' || a.mode === 'office' ? place : null,
-    url: manageToken ? `${ctx.publicUrl}/afspraak/${manageToken}` : ctx.publicUrl,
+    url: manageUrl ?? ctx.publicUrl,
     method: kind === 'cancelled' ? 'CANCEL' : 'PUBLISH',
     sequence: kind === 'booked' ? 0 : Math.floor(Date.now() / 1000),
     organizerName: a.team_name,
     organizerEmail: a.team_email,
     stamp: ctx.now,
   });
-  return { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text: lines.join('\n'), ics };
+  return { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text, ics };
 }
-
-/** Each coach of the block hears that their block changed: a link, no question text. */

@@ -5,6 +5,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.js';
 import { translator } from '../../core/i18n.js';
 import { enqueueMails, type OutgoingMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 
 export type AccountChange =
   | { field: 'role'; from: Role; to: Role }
@@ -21,16 +22,40 @@ export interface AccountNotice {
   changes: AccountChange[];
 }
 
-export async function accountNotices(trx: Transaction<Database>, n: AccountNotice): Promise<void> {
-  const t = translator('nl');
+/** One line of the notice: the field, the old value (none for a new account) and the new one. */
+interface ChangeLine {
+  field: AccountChange['field'];
+  from: string | null;
+  to: string;
+}
+
+type Trx = Transaction<Database>;
+
+export async function accountNotices(trx: Trx, n: AccountNotice): Promise<void> {
   const teamIds = [...new Set(n.teams.filter((x): x is number => x !== null))];
+  const changes = changeLines(n, await teamNames(trx, teamIds));
+  const watchers = await watchersOf(trx, n, teamIds);
+  await enqueueMails(trx, [...selfMails(n, changes), ...watchers.map((w) => watcherMail(n, w, changes))]);
+}
+
+/** The names of the teams involved, by id; "no team" for none. */
+async function teamNames(trx: Trx, teamIds: number[]): Promise<(id: number | null) => string> {
+  const t = translator('nl');
   const teams = teamIds.length
     ? await trx.selectFrom('team').select(['id', 'name']).where('id', 'in', teamIds).execute()
     : [];
-  const teamName = (id: number | null) =>
-    id === null ? t('admin.notice.noTeam') : (teams.find((x) => x.id === id)?.name ?? '?');
+  return (id) => (id === null ? t('admin.notice.noTeam') : (teams.find((x) => x.id === id)?.name ?? '?'));
+}
+
+function changeLines(n: AccountNotice, teamName: (id: number | null) => string): ChangeLine[] {
+  const t = translator('nl');
   const role = (r: Role) => t(`staff.roles.${r}`);
-  const line = (c: AccountChange) => {
+  if (n.created)
+    return [
+      { field: 'role', from: null, to: role(n.created.role) },
+      { field: 'team', from: null, to: teamName(n.created.teamId) },
+    ];
+  return n.changes.map((c) => {
     const [from, to] =
       c.field === 'role'
         ? [role(c.from), role(c.to)]
@@ -39,16 +64,13 @@ export async function accountNotices(trx: Transaction<Database>, n: AccountNotic
           : c.field === 'active'
             ? [t(`admin.notice.active.${c.from}`), t(`admin.notice.active.${c.to}`)]
             : [c.from, c.to];
-    return `- ${t(`admin.notice.field.${c.field}`)}: ${from} → ${to}`;
-  };
-  const lines = n.created
-    ? [
-        `- ${t('admin.notice.field.role')}: ${role(n.created.role)}`,
-        `- ${t('admin.notice.field.team')}: ${teamName(n.created.teamId)}`,
-      ]
-    : n.changes.map(line);
+    return { field: c.field, from, to };
+  });
+}
 
-  const watchers = await trx
+/** The other active admins, and the team leads of the teams involved. */
+async function watchersOf(trx: Trx, n: AccountNotice, teamIds: number[]) {
+  return trx
     .selectFrom('staff_user')
     .select(['id', 'name', 'email'])
     .where('active', '=', true)
@@ -61,45 +83,39 @@ export async function accountNotices(trx: Transaction<Database>, n: AccountNotic
     )
     .orderBy('id')
     .execute();
+}
 
-  const mails: OutgoingMail[] = [];
-  const first = (name: string) => name.split(' ')[0]!;
-  if (!n.created) {
-    const ended = n.changes.some((c) => c.field === 'active' && !c.to)
-      ? 'admin.notice.self.deactivated'
-      : 'admin.notice.self.loggedOut';
-    const text = [
-      t('mail.greeting', { name: first(n.subject.name) }),
-      '',
-      t('admin.notice.self.intro', { actor: n.actor.name }),
-      '',
-      ...lines,
-      '',
-      t(ended),
-      '',
-      t('admin.notice.self.notRight'),
-    ].join('\n');
-    for (const to of [n.subject.email, n.subject.oldEmail])
-      if (to) mails.push({ to, subject: t('admin.notice.self.subject'), text });
-  }
-  for (const w of watchers) {
-    const intro = n.created ? 'admin.notice.others.created' : 'admin.notice.others.changed';
-    mails.push({
-      to: w.email,
-      subject: t(n.created ? 'admin.notice.others.subjectCreated' : 'admin.notice.others.subjectChanged', {
-        name: n.subject.name,
-      }),
-      text: [
-        t('mail.greeting', { name: first(w.name) }),
-        '',
-        t(intro, { actor: n.actor.name, name: n.subject.name }),
-        '',
-        ...lines,
-        '',
-        t('admin.notice.others.why'),
-        t('admin.notice.others.notRight'),
-      ].join('\n'),
-    });
-  }
-  await enqueueMails(trx, mails);
+const first = (name: string) => name.split(' ')[0]!;
+
+/** The person concerned hears of a change (a new account gets its invitation instead). */
+function selfMails(n: AccountNotice, changes: ChangeLine[]): OutgoingMail[] {
+  if (n.created) return [];
+  const text = mailText('admin/account-self', 'nl', {
+    name: first(n.subject.name),
+    actor: n.actor.name,
+    changes,
+    deactivated: n.changes.some((c) => c.field === 'active' && !c.to),
+  });
+  const t = translator('nl');
+  const subject = t('admin.notice.self.subject');
+  return [n.subject.email, n.subject.oldEmail]
+    .filter((to): to is string => Boolean(to))
+    .map((to) => ({ to, subject, text }));
+}
+
+function watcherMail(n: AccountNotice, w: { name: string; email: string }, changes: ChangeLine[]): OutgoingMail {
+  const t = translator('nl');
+  return {
+    to: w.email,
+    subject: t(n.created ? 'admin.notice.others.subjectCreated' : 'admin.notice.others.subjectChanged', {
+      name: n.subject.name,
+    }),
+    text: mailText('admin/account-others', 'nl', {
+      name: first(w.name),
+      created: n.created !== null,
+      actor: n.actor.name,
+      subject: n.subject.name,
+      changes,
+    }),
+  };
 }

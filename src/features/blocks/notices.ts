@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { formatters } from '../../domain/time.js';
 import { translator } from '../../core/i18n.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 
 export type NoticeKind = 'created' | 'changed' | 'cancelled' | 'replaced' | 'solo';
@@ -34,17 +35,13 @@ export async function noticeCoaches(trx: Transaction<Database>, ctx: MailContext
     await enqueueMail(trx, {
       to: coach.email,
       subject: t(`blocks.mail.${n.kind}.subject`, params),
-      text: [
-        t('mail.greeting', { name: coach.name.split(' ')[0]! }),
-        '',
-        t(`blocks.mail.${n.kind}.intro`, params),
-        '',
-        ...sorted.map((b) => `- ${f.range(b.starts_at, b.ends_at)}`),
-        '',
-        `${ctx.publicUrl}/medewerker/blokken`,
-        '',
-        t('mail.coach.noContent'),
-      ].join('\n'),
+      text: mailText('blocks/notice', 'nl', {
+        name: coach.name.split(' ')[0]!,
+        kind: n.kind,
+        params,
+        ranges: sorted.map((b) => f.range(b.starts_at, b.ends_at)),
+        link: `${ctx.publicUrl}/medewerker/blokken`,
+      }),
     });
   }
 }

@@ -11,12 +11,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { sameTeam } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, ktError } from '../../errors.js';
 import { isWeekend, local } from '../../domain/time.js';
 import { translator } from '../../core/i18n.js';
 import { audit } from '../../core/audit.js';
 import { teamForPostcode } from '../../core/teams.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 import {
   callbacks,
   openSignups,
@@ -99,8 +100,6 @@ export async function assignable(db: Kysely<Database>, staff: StaffSession, requ
   return r;
 }
 
-export class UnknownTeamError extends Error {}
-
 export async function assignToTeam(
   db: Kysely<Database>,
   staff: StaffSession,
@@ -115,7 +114,7 @@ export async function assignToTeam(
       .select(['id', 'name', 'email'])
       .where('id', '=', teamId)
       .executeTakeFirst();
-    if (!team) throw new UnknownTeamError();
+    if (!team) throw ktError('KT_UNKNOWN_TEAM', `team ${teamId}`);
     const r = await requestState(trx, requestId);
     if ((await setTeam(trx, requestId, teamId, now)) === 0)
       throw new DomainError('conflict', 'request already has a team');
@@ -133,13 +132,11 @@ export async function assignToTeam(
     await enqueueMail(trx, {
       to: team.email,
       subject: t(`queue.mail.${key}.subject`),
-      text: [
-        t(`queue.mail.${key}.intro`, { team: team.name }),
-        '',
-        `${publicUrl}/medewerker/wachtrij`,
-        '',
-        t('queue.mail.noContent'),
-      ].join('\n'),
+      text: mailText('queue/assigned', 'nl', {
+        urgent: Boolean(r?.urgent_24h),
+        team: team.name,
+        link: `${publicUrl}/medewerker/wachtrij`,
+      }),
     });
   });
 }

@@ -5,10 +5,10 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { translator, type Locale } from '../../core/i18n.js';
-import { formatters } from '../../domain/time.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 import { contactFor } from './repository.js';
-import { contactLines } from './mails.js';
+import { contactData } from './mails.js';
 
 export type FeedbackKind = 'held' | 'not_reached' | 'closed';
 
@@ -64,23 +64,14 @@ export async function queueReferrerFeedback(
   await enqueueMail(trx, {
     to: r.email,
     subject: t('referral.mail.feedback.subject', { team }),
-    text: [
-      t('mail.greeting', { name: r.referrer_name }),
-      '',
-      t('referral.mail.feedback.intro', {
-        resident: r.resident_name,
-        date: formatters(locale).date(r.submitted_at),
-        team,
-      }),
-      '',
-      t(`referral.mail.feedback.${kind}`),
-      '',
-      t('referral.mail.feedback.noContent'),
-      '',
-      ...contactLines(t, { name: r.team_name, phone: r.team_phone }, contact, team),
-      '',
-      t('mail.signature', { team }),
-    ].join('\n'),
+    text: mailText('referral/feedback', locale, {
+      kind,
+      name: r.referrer_name,
+      resident: r.resident_name,
+      submittedAt: r.submitted_at,
+      team,
+      contact: contactData({ name: r.team_name, phone: r.team_phone }, contact, team),
+    }),
   });
   return true;
 }

@@ -5,11 +5,18 @@
 // The resident's own mail (with the manage link and who signed them up) is in core/mail/appointment-mails.ts.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale } from '../../core/i18n.js';
+import { translator, type Locale, type Translate } from '../../core/i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail } from '../../core/mail/outbox.js';
+import { enqueueMail, type OutgoingMail } from '../../core/mail/outbox.js';
 import { appointmentIcs } from '../../core/mail/ics.js';
-import { loadAppointmentView, placeText, type MailContext } from '../../core/mail/appointment-view.js';
+import { mailText } from '../../core/mail/render.js';
+import {
+  firstNames,
+  loadAppointmentView,
+  placeText,
+  type AppointmentView,
+  type MailContext,
+} from '../../core/mail/appointment-view.js';
 import { contactFor, type Contact } from './repository.js';
 
 type Trx = Transaction<Database>;
@@ -43,23 +50,16 @@ async function requestView(trx: Trx, requestId: number) {
     .executeTakeFirstOrThrow();
 }
 
-export function contactLines(
-  t: ReturnType<typeof translator>,
+/** What the referrer reads about reaching the team (views/mail/partials/referral-contact.eta). */
+export function contactData(
   team: { name: string | null; phone: string | null },
   contact: Contact | null,
   fallback: string,
-): string[] {
-  if (contact)
-    return [
-      t('referral.mail.contact', {
-        team: team.name ?? fallback,
-        name: contact.coach_name,
-        email: contact.coach_email,
-        phone: contact.phone,
-      }),
-    ];
-  return [t('referral.mail.noContact', { team: team.name ?? fallback, phone: team.phone ?? '' })];
+) {
+  return { team: team.name ?? fallback, phone: team.phone ?? '', coach: contact };
 }
+
+type RequestView = Awaited<ReturnType<typeof requestView>>;
 
 export async function referralMails(
   trx: Trx,
@@ -68,87 +68,83 @@ export async function referralMails(
 ): Promise<void> {
   const r = await requestView(trx, b.requestId);
   const a = b.appointmentId ? await loadAppointmentView(trx, b.appointmentId) : null;
-  const contact = r.team_id ? await contactFor(trx, r.team_id, r.organisation) : null;
-  const teamName = a?.team_name ?? r.team_name ?? ctx.municipalityName;
-
-  // The referrer.
   if (r.referrer_email) {
-    const locale = r.mail_locale as Locale;
-    const t = translator(locale);
-    const f = formatters(locale);
-    const lines = [
-      t('mail.greeting', { name: r.referrer_name }),
-      '',
-      t('referral.mail.referrer.intro', { resident: r.resident_name, team: teamName }),
-      '',
-    ];
-    let ics: string | null = null;
-    if (a) {
-      const coaches = a.coaches.map((c) => c.name.split(' ')[0]).join(' & ');
-      lines.push(
-        `${t('mail.when')}: ${f.range(a.starts_at, a.ends_at)}`,
-        `${t('mail.where')}: ${placeText(t, a)}`,
-        `${t('mail.who')}: ${coaches} (${a.team_name})`,
-      );
-      if (a.referrer_joins) {
-        lines.push('', t('referral.mail.referrer.threeWay'));
-        // The referrer's own calendar entry: no manage link in it.
-        ics = appointmentIcs({
-          uid: `appointment-${a.id}-referrer@${new URL(ctx.publicUrl).hostname}`,
-          start: a.starts_at,
-          end: a.ends_at,
-          summary: t('referral.mail.referrer.icsSummary', { team: a.team_name }),
-          description: `${t('mail.who')}: ${coaches}`,
-          location: a.mode === 'home' || a.mode === 'office' ? placeText(t, a) : null,
-          url: ctx.publicUrl,
-          method: 'PUBLISH',
-          sequence: 0,
-          organizerName: a.team_name,
-          organizerEmail: a.team_email,
-          stamp: ctx.now,
-        });
-      }
-      lines.push('', t('referral.mail.referrer.residentManages'));
-    } else if (r.team_id) {
-      lines.push(t(r.urgent_24h ? 'referral.mail.referrer.callbackUrgent' : 'referral.mail.referrer.callback'));
-    } else {
-      lines.push(t('referral.mail.referrer.unassigned'));
-    }
-    lines.push('', ...contactLines(t, { name: r.team_name, phone: r.team_phone }, contact, ctx.municipalityName));
-    if (b.statusToken)
-      lines.push(
-        '',
-        t('referral.mail.referrer.status', { days: STATUS_GRACE_DAYS }),
-        `${ctx.publicUrl}${STATUS_PATH}${b.statusToken}`,
-      );
-    else lines.push('', t('referral.mail.referrer.noFeedback'));
-    lines.push('', t('referral.mail.referrer.noContent'), '', t('mail.signature', { team: teamName }));
-    await enqueueMail(trx, {
-      to: r.referrer_email,
-      subject: t('referral.mail.referrer.subject', { team: teamName }),
-      text: lines.join('\n'),
-      ics,
-    });
+    const contact = r.team_id ? await contactFor(trx, r.team_id, r.organisation) : null;
+    await enqueueMail(trx, referrerMail(r, r.referrer_email, a, contact, ctx, b.statusToken));
   }
+  if (r.team_email && r.team_id) await enqueueMail(trx, teamMail(r, r.team_email, a, ctx));
+}
 
-  // The team: a link only.
-  if (r.team_email && r.team_id) {
-    const t = translator('nl');
-    const f = formatters('nl');
-    const kind = t(`referral.kinds.${r.kind}`);
-    const key = a ? 'booked' : r.urgent_24h ? 'callbackUrgent' : 'callback';
-    const lines = [t(`referral.mail.team.${key}.intro`, { kind, when: a ? f.range(a.starts_at, a.ends_at) : '' })];
-    if (a?.referrer_joins) lines.push(t('referral.mail.team.threeWay', { place: placeText(t, a) }));
-    lines.push(
-      '',
-      a ? `${ctx.publicUrl}/medewerker/afspraken/${a.id}` : `${ctx.publicUrl}/medewerker/wachtrij`,
-      '',
-      t('mail.coach.noContent'),
-    );
-    await enqueueMail(trx, {
-      to: r.team_email,
-      subject: t(`referral.mail.team.${key}.subject`, { kind }),
-      text: lines.join('\n'),
-    });
-  }
+/** The referrer: what was arranged, their way to the team and the status link. */
+function referrerMail(
+  r: RequestView,
+  to: string,
+  a: AppointmentView | null,
+  contact: Contact | null,
+  ctx: MailContext,
+  statusToken: string | null,
+): OutgoingMail {
+  const locale = r.mail_locale as Locale;
+  const t = translator(locale);
+  const team = a?.team_name ?? r.team_name ?? ctx.municipalityName;
+  const coaches = a ? firstNames(a.coaches) : '';
+  const text = mailText('referral/referrer', locale, {
+    name: r.referrer_name,
+    resident: r.resident_name,
+    team,
+    appointment: a && {
+      when: formatters(locale).range(a.starts_at, a.ends_at),
+      place: placeText(t, a),
+      coaches,
+      team: a.team_name,
+      threeWay: a.referrer_joins,
+    },
+    hasTeam: r.team_id !== null,
+    urgent: r.urgent_24h,
+    contact: contactData({ name: r.team_name, phone: r.team_phone }, contact, ctx.municipalityName),
+    statusUrl: statusToken ? `${ctx.publicUrl}${STATUS_PATH}${statusToken}` : null,
+    statusDays: STATUS_GRACE_DAYS,
+  });
+  return {
+    to,
+    subject: t('referral.mail.referrer.subject', { team }),
+    text,
+    ics: a?.referrer_joins ? referrerIcs(a, coaches, t, ctx) : null,
+  };
+}
+
+/** The referrer's own calendar entry for a 3-gesprek: no manage link in it. */
+function referrerIcs(a: AppointmentView, coaches: string, t: Translate, ctx: MailContext): string {
+  return appointmentIcs({
+    uid: `appointment-${a.id}-referrer@${new URL(ctx.publicUrl).hostname}`,
+    start: a.starts_at,
+    end: a.ends_at,
+    summary: t('referral.mail.referrer.icsSummary', { team: a.team_name }),
+    description: `${t('mail.who')}: ${coaches}`,
+    location: a.mode === 'home' || a.mode === 'office' ? placeText(t, a) : null,
+    url: ctx.publicUrl,
+    method: 'PUBLISH',
+    sequence: 0,
+    organizerName: a.team_name,
+    organizerEmail: a.team_email,
+    stamp: ctx.now,
+  });
+}
+
+/** The team: that a referral came in, with a link only. */
+function teamMail(r: RequestView, to: string, a: AppointmentView | null, ctx: MailContext): OutgoingMail {
+  const t = translator('nl');
+  const kind = t(`referral.kinds.${r.kind}`);
+  const key = a ? 'booked' : r.urgent_24h ? 'callbackUrgent' : 'callback';
+  return {
+    to,
+    subject: t(`referral.mail.team.${key}.subject`, { kind }),
+    text: mailText('referral/team', 'nl', {
+      key,
+      kind,
+      when: a ? formatters('nl').range(a.starts_at, a.ends_at) : '',
+      threeWayPlace: a?.referrer_joins ? placeText(t, a) : null,
+      link: a ? `${ctx.publicUrl}/medewerker/afspraken/${a.id}` : `${ctx.publicUrl}/medewerker/wachtrij`,
+    }),
+  };
 }

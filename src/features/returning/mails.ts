@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { translator, type Locale } from '../../core/i18n.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 import { firstName } from '../../domain/routing.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -29,19 +30,12 @@ export async function linkMail(
   await enqueueMail(db, {
     to,
     subject: t('returning.mail.link.subject'),
-    text: [
-      t('mail.greeting', { name }),
-      '',
-      t('returning.mail.link.intro'),
-      '',
-      `${ctx.publicUrl}/opnieuw/${token}`,
-      '',
-      t('returning.mail.link.expires', { minutes }),
-      '',
-      t('returning.mail.link.notYou'),
-      '',
-      t('mail.signature', { team: ctx.municipalityName }),
-    ].join('\n'),
+    text: mailText('returning/link', locale, {
+      name,
+      link: `${ctx.publicUrl}/opnieuw/${token}`,
+      minutes,
+      municipality: ctx.municipalityName,
+    }),
   });
 }
 
@@ -51,20 +45,11 @@ export async function noMatchMail(db: Db, ctx: ReturnMailContext, to: string, lo
   await enqueueMail(db, {
     to,
     subject: t('returning.mail.noMatch.subject'),
-    text: [
-      t('returning.mail.noMatch.greeting'),
-      '',
-      t('returning.mail.noMatch.intro'),
-      '',
-      t('returning.mail.noMatch.call', { name: ctx.municipalityName, phone: ctx.municipalityPhone }),
-      '',
-      t('returning.mail.noMatch.signUp'),
-      `${ctx.publicUrl}/aanmelden`,
-      '',
-      t('returning.mail.link.notYou'),
-      '',
-      t('mail.signature', { team: ctx.municipalityName }),
-    ].join('\n'),
+    text: mailText('returning/no-match', locale, {
+      municipality: ctx.municipalityName,
+      phone: ctx.municipalityPhone,
+      signUpUrl: `${ctx.publicUrl}/aanmelden`,
+    }),
   });
 }
 
@@ -88,21 +73,13 @@ export async function coachNoticeMail(
     await enqueueMail(db, {
       to: to.email,
       subject: t(`returning.mail.coach.${kind}.subject`),
-      text: [
-        t('mail.greeting', { name: firstName(to.name) }),
-        '',
-        t(`returning.mail.coach.${kind}.intro`),
-        '',
-        link,
-        '',
-        t('mail.coach.noContent'),
-      ].join('\n'),
+      text: mailText('returning/coach', 'nl', { name: firstName(to.name), kind, link }),
     });
   } else if (teamEmail) {
     await enqueueMail(db, {
       to: teamEmail,
       subject: t('returning.mail.team.subject'),
-      text: [t('returning.mail.team.intro'), '', link, '', t('mail.coach.noContent')].join('\n'),
+      text: mailText('returning/team', 'nl', { link }),
     });
   }
 }
@@ -118,16 +95,11 @@ export async function handoverMail(
   await enqueueMail(db, {
     to: r.email,
     subject: t('returning.mail.handover.subject', { name: firstName(coachName) }),
-    text: [
-      t('mail.greeting', { name: r.name }),
-      '',
-      t('returning.mail.handover.intro', { name: firstName(coachName), team: team.name }),
-      '',
-      t('returning.mail.handover.why', { name: firstName(coachName) }),
-      '',
-      t('mail.questions', { team: team.name, phone: team.phone }),
-      '',
-      t('mail.signature', { team: team.name }),
-    ].join('\n'),
+    text: mailText('returning/handover', r.locale, {
+      name: r.name,
+      coach: firstName(coachName),
+      team: team.name,
+      phone: team.phone,
+    }),
   });
 }

@@ -1,14 +1,15 @@
 // Passwords and one-time links (password reset, invitation) stored only as hashes. Logging in
-// and the lock after wrong passwords: login.ts.
+// and the lock after wrong passwords: login.ts, throttle.ts and unlock.ts.
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
+import { mailText } from '../../core/mail/render.js';
 import { translator } from '../../core/i18n.js';
 import { audit } from '../../core/audit.js';
 import { endSessions } from '../../plugins/auth.js';
-import { liftLock, passwordCheckLocked } from './login.js';
+import { liftLock, passwordCheckLocked } from './throttle.js';
 import { newPasswordProblem } from './rules.js';
 
 export const RESET_MINUTES = 60;
@@ -66,15 +67,11 @@ export async function issueLink(
   await enqueueMail(trx, {
     to: user.email,
     subject: t(`staff.mail.${kind}.subject`),
-    text: [
-      t('mail.greeting', { name: user.name.split(' ')[0]! }),
-      '',
-      t(`staff.mail.${kind}.intro`),
-      '',
-      `${publicUrl}/medewerker/wachtwoord/${token}`,
-      '',
-      t(`staff.mail.${kind}.expires`),
-    ].join('\n'),
+    text: mailText('staff/link', 'nl', {
+      name: user.name.split(' ')[0]!,
+      kind,
+      link: `${publicUrl}/medewerker/wachtwoord/${token}`,
+    }),
   });
 }
 
@@ -188,13 +185,7 @@ export async function changePassword(
     await enqueueMail(trx, {
       to: user.email,
       subject: t('staff.mail.changed.subject'),
-      text: [
-        t('mail.greeting', { name: user.name.split(' ')[0]! }),
-        '',
-        t('staff.mail.changed.intro'),
-        '',
-        t('staff.mail.changed.notYou'),
-      ].join('\n'),
+      text: mailText('staff/password-changed', 'nl', { name: user.name.split(' ')[0]! }),
     });
     return { ok: true, sessionVersion: versions.get(staffId)! };
   });
