@@ -4,10 +4,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
-import { audit } from '../../core/audit.js';
 import { fieldErrors } from '../../core/forms.js';
 import { teamCoaches } from '../../core/teams.js';
-import { contactsOfTeam, deleteContact, organisationKey, referringOrganisations, upsertContact } from './repository.js';
+import { contactsOfTeam, organisationKey, referringOrganisations } from './repository.js';
+import { removeContact, setContact } from './contacts-service.js';
 import { phoneRule, pick } from './schemas.js';
 
 const view = { config: { access: { roles: CASE_ROLES } } };
@@ -31,37 +31,36 @@ const contactSchema = (coachIds: Set<number>) =>
       .refine((v) => v === '' || phoneRule(v), 'referral.contacts.errors.phoneFormat'),
   });
 
-export default async function contactsRoutes(app: FastifyInstance) {
-  async function page(
-    reply: FastifyReply,
-    staff: StaffSession,
-    opts: {
-      values?: Record<string, string>;
-      errors?: Record<string, string>;
-      status?: number;
-      done?: string | null;
-    } = {},
-  ) {
-    const teamId = staff.teamId!;
-    const [contacts, coaches, suggestions] = await Promise.all([
-      contactsOfTeam(app.db, teamId),
-      teamCoaches(app.db, teamId),
-      referringOrganisations(app.db, teamId),
-    ]);
-    return reply.code(opts.status ?? 200).viewAsync('referral/contacts', {
-      contacts,
-      coaches,
-      suggestions,
-      canEdit: staff.role === 'teamlead',
-      values: { organisation: '', coach: '', phone: '', ...opts.values },
-      errors: opts.errors ?? {},
-      done: opts.done ?? null,
-    });
-  }
+type PageOptions = {
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+  status?: number;
+  done?: string | null;
+};
 
+/** The list of the team's contacts, with the form for team leads. */
+async function page(app: FastifyInstance, reply: FastifyReply, staff: StaffSession, opts: PageOptions = {}) {
+  const teamId = staff.teamId!;
+  const [contacts, coaches, suggestions] = await Promise.all([
+    contactsOfTeam(app.db, teamId),
+    teamCoaches(app.db, teamId),
+    referringOrganisations(app.db, teamId),
+  ]);
+  return reply.code(opts.status ?? 200).viewAsync('referral/contacts', {
+    contacts,
+    coaches,
+    suggestions,
+    canEdit: staff.role === 'teamlead',
+    values: { organisation: '', coach: '', phone: '', ...opts.values },
+    errors: opts.errors ?? {},
+    done: opts.done ?? null,
+  });
+}
+
+export default async function contactsRoutes(app: FastifyInstance) {
   app.get('/medewerker/verwijzers', view, async (req, reply) => {
     const done = (req.query as Record<string, unknown>).klaar;
-    return page(reply, requireStaff(req), { done: done === 'opgeslagen' || done === 'verwijderd' ? done : null });
+    return page(app, reply, requireStaff(req), { done: done === 'opgeslagen' || done === 'verwijderd' ? done : null });
   });
 
   app.post('/medewerker/verwijzers', manage, async (req, reply) => {
@@ -70,50 +69,24 @@ export default async function contactsRoutes(app: FastifyInstance) {
     const values = pick(req.body, ['organisation', 'coach', 'phone']);
     const coaches = await teamCoaches(app.db, teamId);
     const parsed = contactSchema(new Set(coaches.map((c) => c.id))).safeParse(values);
-    if (!parsed.success) return page(reply, staff, { values, errors: fieldErrors(parsed.error), status: 400 });
+    if (!parsed.success) return page(app, reply, staff, { values, errors: fieldErrors(parsed.error), status: 400 });
     const v = parsed.data;
-    await app.db.transaction().execute(async (trx) => {
-      await upsertContact(trx, {
-        teamId,
-        organisation: v.organisation,
-        coachId: v.coach,
-        phone: v.phone || null,
-        staffId: staff.id,
-      });
-      await audit(trx, {
-        action: 'referrer_contact_set',
-        actorStaffId: staff.id,
-        subjectType: 'team',
-        subjectId: teamId,
-        teamId,
-        detail: { organisation: organisationKey(v.organisation), coachId: v.coach },
-      });
+    await setContact(app.db, {
+      teamId,
+      organisation: v.organisation,
+      coachId: v.coach,
+      phone: v.phone || null,
+      staffId: staff.id,
     });
     return reply.redirect('/medewerker/verwijzers?klaar=opgeslagen', 303);
   });
 
   app.post('/medewerker/verwijzers/verwijderen', manage, async (req, reply) => {
     const staff = requireStaff(req);
-    const teamId = staff.teamId!;
     const key = organisationKey(pick(req.body, ['organisation']).organisation!);
-    const removed =
-      key === ''
-        ? 0
-        : await app.db.transaction().execute(async (trx) => {
-            const n = await deleteContact(trx, teamId, key);
-            if (n > 0)
-              await audit(trx, {
-                action: 'referrer_contact_removed',
-                actorStaffId: staff.id,
-                subjectType: 'team',
-                subjectId: teamId,
-                teamId,
-                detail: { organisation: key },
-              });
-            return n;
-          });
+    const removed = await removeContact(app.db, { teamId: staff.teamId!, key, staffId: staff.id });
     if (removed === 0)
-      return page(reply, staff, { errors: { organisation: 'referral.contacts.errors.notFound' }, status: 400 });
+      return page(app, reply, staff, { errors: { organisation: 'referral.contacts.errors.notFound' }, status: 400 });
     return reply.redirect('/medewerker/verwijzers?klaar=verwijderd', 303);
   });
 }

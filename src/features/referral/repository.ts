@@ -1,9 +1,9 @@
 // SQL for referrals. Every function takes the executor first, so it runs inside the caller's
 // transaction when given one.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { ExpressionBuilder, Transaction } from 'kysely';
+import type { AppointmentStatus, Database } from '../../db/schema.js';
+import type { Db } from '../../core/db.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
 type Trx = Transaction<Database>;
 
 /** How a typed organisation name is matched: case and spacing do not matter. */
@@ -103,6 +103,17 @@ export async function contactFor(db: Db, teamId: number, organisation: string): 
   return row ? { coach_name: row.coach_name, coach_email: row.coach_email, phone: row.phone ?? row.team_phone } : null;
 }
 
+/** Whether the request has an appointment in this state. */
+function hasAppointment(eb: ExpressionBuilder<Database, 'request'>, status: AppointmentStatus) {
+  return eb.exists(
+    eb
+      .selectFrom('appointment')
+      .select('appointment.id')
+      .whereRef('appointment.request_id', '=', 'request.id')
+      .where('appointment.status', '=', status),
+  );
+}
+
 /** What the referrer's status page may know of a request: its state, nothing of its content. */
 export async function requestByStatusToken(db: Db, tokenHash: string) {
   const row = await db
@@ -112,24 +123,8 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
       'request.status',
       'request.submitted_at',
       'request.closed_at',
-      eb
-        .exists(
-          eb
-            .selectFrom('appointment')
-            .select('appointment.id')
-            .whereRef('appointment.request_id', '=', 'request.id')
-            .where('appointment.status', '=', 'booked'),
-        )
-        .as('has_booked'),
-      eb
-        .exists(
-          eb
-            .selectFrom('appointment')
-            .select('appointment.id')
-            .whereRef('appointment.request_id', '=', 'request.id')
-            .where('appointment.status', '=', 'held'),
-        )
-        .as('has_held'),
+      hasAppointment(eb, 'booked').as('has_booked'),
+      hasAppointment(eb, 'held').as('has_held'),
     ])
     .where('request.referrer_token_hash', '=', tokenHash)
     .executeTakeFirst();

@@ -4,14 +4,14 @@
 // random key, so a repeated submit shows the same link; only its hash is stored, and only when
 // the resident agreed to feedback.
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import type { AppointmentMode, Database, Team } from '../../db/schema.js';
 import { hashToken } from '../../domain/tokens.js';
 import { local, ZONE } from '../../domain/time.js';
 import { audit } from '../../core/audit.js';
 import { parseBirthDate } from '../../core/intake.js';
-import { book, type BookingResult } from '../../core/booking.js';
+import { book, type BookingResult, type ResidentInput } from '../../core/booking.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import type { ReferralDraft } from './draft.js';
 import { hasStatusToken, insertReferrer, markThreeWay, recordReferral, requestByStatusToken } from './repository.js';
@@ -46,30 +46,10 @@ export function modeOf(place: ReferralDraft['place']): AppointmentMode {
 
 export async function submitReferral(db: Kysely<Database>, input: ReferralInput): Promise<ReferralResult> {
   const { d, now } = input;
-  const withConsent = d.consent === 'yes';
-  const feedback = withConsent && d.feedback === true;
-  const statusToken = feedback ? statusTokenFor(input.secret, d.key) : null;
-  const consentDay =
-    withConsent && d.consentDate
-      ? DateTime.fromISO(parseDate(d.consentDate)!, { zone: ZONE }).startOf('day').toJSDate()
-      : null;
-  const threeWay = d.place === 'referrer' || d.threeWay === true;
+  const consent = consentOf(input);
   const result = await book(db, {
     team: input.team,
-    resident: {
-      name: d.name!,
-      email: d.email || null,
-      phone: d.phone || null,
-      postcode: d.postcode ?? null,
-      houseNumber: d.houseNumber ?? null,
-      street: d.street || null,
-      city: d.city || null,
-      dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-      language: d.language ?? 'nl',
-      interpreter: d.interpreter === true,
-      // The resident's mail follows the resident's language, not the referrer's screen.
-      mailLocale: d.language === 'en' ? 'en' : 'nl',
-    },
+    resident: referredResident(d),
     request: {
       teamId: input.team?.id ?? null,
       channel: 'referrer',
@@ -88,49 +68,109 @@ export async function submitReferral(db: Kysely<Database>, input: ReferralInput)
     now,
     secret: input.secret,
     mail: input.mail,
-    within: async (trx, ids) => {
-      const referrerId = await insertReferrer(trx, {
-        kind: d.kind!,
-        schoolRole: d.kind === 'school' ? ((d.schoolRole as 'ib' | 'teacher' | 'care_coordinator') ?? null) : null,
-        organisation: d.organisation!,
-        name: d.referrerName!,
-        phone: d.referrerPhone!,
-        email: d.referrerEmail!,
-        agbCode: d.agbCode || null,
-        mailLocale: input.locale,
-      });
-      await recordReferral(trx, ids.requestId, {
-        referrerId,
-        consentForm: withConsent ? d.consentForm! : 'none_veilig_thuis',
-        consentAt: consentDay,
-        consentFeedback: feedback,
-        noConsentReason: withConsent ? null : d.noConsentReason!,
-        consentProcessingAt: withConsent ? now : null,
-        statusTokenHash: statusToken ? hashToken(statusToken) : null,
-        done: d.done || null,
-      });
-      if (ids.appointmentId && threeWay)
-        await markThreeWay(trx, ids.appointmentId, d.place === 'referrer' ? d.location! : null);
-      await audit(trx, {
-        action: 'referral_created',
-        subjectType: 'request',
-        subjectId: ids.requestId,
-        teamId: input.team?.id ?? null,
-        detail: {
-          kind: d.kind,
-          consentForm: withConsent ? d.consentForm : 'none_veilig_thuis',
-          feedback,
-          next: ids.appointmentId ? 'book' : 'callback',
-          threeWay: Boolean(ids.appointmentId) && threeWay,
-        },
-      });
-      await referralMails(trx, input.mail, { requestId: ids.requestId, appointmentId: ids.appointmentId, statusToken });
-    },
+    within: (trx, ids) => recordReferrer(trx, input, ids, consent),
   });
   return {
     ...result,
-    statusToken: result.repeated ? await repeatedToken(db, input.secret, d.key, result.requestId) : statusToken,
+    statusToken: result.repeated ? await repeatedToken(db, input.secret, d.key, result.requestId) : consent.statusToken,
   };
+}
+
+/** The consent as the referrer stated it, and what follows from it. */
+interface Consent {
+  withConsent: boolean;
+  /** The resident agreed that the referrer hears how it went (then the referrer gets a status link). */
+  feedback: boolean;
+  statusToken: string | null;
+  /** The day consent was given, as typed. */
+  consentDay: Date | null;
+  /** The referrer joins the conversation (3-gesprek). */
+  threeWay: boolean;
+}
+
+function consentOf({ d, secret }: ReferralInput): Consent {
+  const withConsent = d.consent === 'yes';
+  const feedback = withConsent && d.feedback === true;
+  return {
+    withConsent,
+    feedback,
+    statusToken: feedback ? statusTokenFor(secret, d.key) : null,
+    consentDay:
+      withConsent && d.consentDate
+        ? DateTime.fromISO(parseDate(d.consentDate)!, { zone: ZONE }).startOf('day').toJSDate()
+        : null,
+    threeWay: d.place === 'referrer' || d.threeWay === true,
+  };
+}
+
+/** The resident as the referrer typed them. */
+function referredResident(d: ReferralDraft): ResidentInput {
+  return {
+    name: d.name!,
+    email: d.email || null,
+    phone: d.phone || null,
+    postcode: d.postcode ?? null,
+    houseNumber: d.houseNumber ?? null,
+    street: d.street || null,
+    city: d.city || null,
+    dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+    language: d.language ?? 'nl',
+    interpreter: d.interpreter === true,
+    // The resident's mail follows the resident's language, not the referrer's screen.
+    mailLocale: d.language === 'en' ? 'en' : 'nl',
+  };
+}
+
+/**
+ * The referral's part of the booking's transaction, once the request (and appointment) are
+ * written: the referrer, the consent, the 3-gesprek, the audit event and the referrer's mails.
+ */
+async function recordReferrer(
+  trx: Transaction<Database>,
+  { d, now, team, locale, mail }: ReferralInput,
+  ids: { requestId: number; appointmentId: number | null },
+  c: Consent,
+): Promise<void> {
+  const referrerId = await insertReferrer(trx, {
+    kind: d.kind!,
+    schoolRole: d.kind === 'school' ? ((d.schoolRole as 'ib' | 'teacher' | 'care_coordinator') ?? null) : null,
+    organisation: d.organisation!,
+    name: d.referrerName!,
+    phone: d.referrerPhone!,
+    email: d.referrerEmail!,
+    agbCode: d.agbCode || null,
+    mailLocale: locale,
+  });
+  await recordReferral(trx, ids.requestId, {
+    referrerId,
+    consentForm: c.withConsent ? d.consentForm! : 'none_veilig_thuis',
+    consentAt: c.consentDay,
+    consentFeedback: c.feedback,
+    noConsentReason: c.withConsent ? null : d.noConsentReason!,
+    consentProcessingAt: c.withConsent ? now : null,
+    statusTokenHash: c.statusToken ? hashToken(c.statusToken) : null,
+    done: d.done || null,
+  });
+  if (ids.appointmentId && c.threeWay)
+    await markThreeWay(trx, ids.appointmentId, d.place === 'referrer' ? d.location! : null);
+  await audit(trx, {
+    action: 'referral_created',
+    subjectType: 'request',
+    subjectId: ids.requestId,
+    teamId: team?.id ?? null,
+    detail: {
+      kind: d.kind,
+      consentForm: c.withConsent ? d.consentForm : 'none_veilig_thuis',
+      feedback: c.feedback,
+      next: ids.appointmentId ? 'book' : 'callback',
+      threeWay: Boolean(ids.appointmentId) && c.threeWay,
+    },
+  });
+  await referralMails(trx, mail, {
+    requestId: ids.requestId,
+    appointmentId: ids.appointmentId,
+    statusToken: c.statusToken,
+  });
 }
 
 async function repeatedToken(

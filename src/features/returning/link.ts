@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
-import { ActionError } from '../../core/forms.js';
+import { actionError } from '../../core/forms.js';
 import { lastRequestOf, residentById, staffById } from './repository.js';
 import { markAsReturning, tellLead } from './service.js';
 import { possibleMatches, type CaseForMatch } from './staff.js';
@@ -32,13 +32,13 @@ export async function linkToResident(
   residentId: number,
   publicUrl: string,
 ): Promise<void> {
-  if (residentId === c.resident_id) throw new ActionError('residentId', 'returning.errors.sameResident', 409);
+  if (residentId === c.resident_id) throw actionError('residentId', 'returning.errors.sameResident', 409);
   if (!(await possibleMatches(db, c)).some((m) => m.id === residentId))
-    throw new ActionError('residentId', 'returning.errors.residentId');
+    throw actionError('residentId', 'returning.errors.residentId');
   await db.transaction().execute(async (trx) => {
     const target = (await residentById(trx, residentId))!;
     const current = await residentById(trx, c.resident_id);
-    if (!current) throw new ActionError('residentId', 'returning.errors.sameResident', 409);
+    if (!current) throw actionError('residentId', 'returning.errors.sameResident', 409);
     // The lead coach carries over when the request has none, if that coach still works in the team.
     let lead = c.lead_coach_id;
     if (lead === null) {
@@ -52,7 +52,7 @@ export async function linkToResident(
       .where('id', '=', c.request_id)
       .where('resident_id', '=', c.resident_id)
       .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) throw new ActionError('residentId', 'returning.errors.sameResident', 409);
+    if (Number(moved.numUpdatedRows) !== 1) throw actionError('residentId', 'returning.errors.sameResident', 409);
     await markAsReturning(trx, residentId, c.request_id, c.submitted_at);
     // The details of the new sign-up are the newest; what it left empty keeps what we knew.
     await trx

@@ -196,3 +196,13 @@ export async function markReturning(
     .where('id', '=', requestId)
     .execute();
 }
+
+/** The resident's lead coach, unless they already have one. */
+export async function setLeadIfNone(db: Db, residentId: number, coachId: number): Promise<void> {
+  await db
+    .updateTable('resident')
+    .set({ lead_coach_id: coachId })
+    .where('id', '=', residentId)
+    .where('lead_coach_id', 'is', null)
+    .execute();
+}

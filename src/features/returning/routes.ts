@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { discardDraft, saveDraft } from '../../core/signup-draft.js';
 import { fieldErrors } from '../../core/forms.js';
 import { askSchema } from './schemas.js';
-import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './service.js';
+import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './return-link.js';
 import { publicScope } from '../../plugins/access.js';
 
 type Body = Record<string, string | string[] | undefined>;
