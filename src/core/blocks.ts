@@ -1,4 +1,6 @@
 // Blocks (the time coaches reserve for first conversations) and who is in them.
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { BlockForSlots, Busy } from '../domain/slots.js';
 import type { Db } from './db.js';
 
@@ -30,19 +32,21 @@ export async function blocksBetween(
     .where('block.status', '=', 'active')
     .where('block.starts_at', '<', to)
     .where('block.ends_at', '>', from);
-  if (coachId !== undefined) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('block_coach')
-          .select('block_coach.block_id')
-          .whereRef('block_coach.block_id', '=', 'block.id')
-          .where('block_coach.coach_id', '=', coachId)
-          .where('block_coach.active', '=', true),
-      ),
-    );
-  }
+  if (coachId !== undefined) q = q.where(coachIsIn(coachId));
   return q.orderBy('block.starts_at').execute();
+}
+
+/** A condition on `block`: the coach is one of its active coaches. */
+export function coachIsIn(coachId: number) {
+  return (eb: ExpressionBuilder<Database, 'block'>) =>
+    eb.exists(
+      eb
+        .selectFrom('block_coach')
+        .select('block_coach.block_id')
+        .whereRef('block_coach.block_id', '=', 'block.id')
+        .where('block_coach.coach_id', '=', coachId)
+        .where('block_coach.active', '=', true),
+    );
 }
 
 export async function busyInBlocks(db: Db, blockIds: number[]): Promise<Busy[]> {

@@ -1,14 +1,20 @@
 // The rules of booking: one transaction writes the resident, the request, the appointment and
-// the mail to send. The database refuses a taken slot; we turn that into SlotTakenError with
+// the mail to send. The database refuses a taken slot; we turn that into KT_SLOT_TAKEN with
 // the nearest free times, and a repeated submit into the booking it already made.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../db/schema.js';
 import { hashToken } from '../domain/tokens.js';
-import { DomainError, isConstraintViolation } from '../errors.js';
+import { isConstraintViolation } from '../errors.js';
 import { audit } from './audit.js';
 import { lockSlot, takenBy } from './booking-rule.js';
-import { coachesOfBlock } from './blocks.js';
+import {
+  insertAppointment,
+  insertRequest,
+  writeResident,
+  type RequestInput,
+  type ResidentInput,
+} from './booking-rows.js';
 import { bookingMails } from './mail/appointment-mails.js';
 import { type MailContext } from './mail/appointment-view.js';
 
@@ -20,33 +26,7 @@ export function manageTokenFor(secret: string, idempotencyKey: string): string {
   return createHmac('sha256', secret).update(`manage:${idempotencyKey}`).digest('base64url');
 }
 
-export interface ResidentInput {
-  name: string;
-  email: string | null;
-  phone: string | null;
-  postcode: string | null;
-  houseNumber: string | null;
-  street: string | null;
-  city: string | null;
-  dateOfBirth: string | null;
-  language: string;
-  interpreter: boolean;
-  mailLocale: 'nl' | 'en';
-}
-
-export interface RequestInput {
-  teamId: number | null;
-  channel: 'online' | 'phone' | 'walkin' | 'referrer';
-  question: string;
-  topics: string[];
-  about: 'self' | 'child' | 'partner' | 'parent' | 'other';
-  dangerNow: boolean;
-  urgent24h: boolean;
-  companion: string | null;
-  consentAt: Date;
-  idempotencyKey: string;
-  referrerId?: number | null;
-}
+export type { RequestInput, ResidentInput };
 
 export interface BookingResult {
   requestId: number;
@@ -109,103 +89,7 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
   const before = await existingBooking(db, input.secret, key);
   if (before) return before;
   try {
-    return await db.transaction().execute(async (trx) => {
-      const slot =
-        input.slot && input.team
-          ? await lockSlot(trx, {
-              teamId: input.team.id,
-              blockId: input.slot.blockId,
-              start: input.slot.start,
-              now: input.now,
-              window: input.team,
-            })
-          : null;
-      const r = input.resident;
-      const details = {
-        name: r.name,
-        email: r.email,
-        phone: r.phone,
-        postcode: r.postcode,
-        house_number: r.houseNumber,
-        street: r.street,
-        city: r.city,
-        date_of_birth: r.dateOfBirth,
-        language: r.language,
-        interpreter: r.interpreter,
-        mail_locale: r.mailLocale,
-      };
-      const resident = input.residentId
-        ? await trx
-            .updateTable('resident')
-            // A birth date left empty keeps the one we know.
-            .set((eb) => ({ ...details, date_of_birth: eb.fn.coalesce(eb.val(r.dateOfBirth), 'date_of_birth') }))
-            .where('id', '=', input.residentId)
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        : await trx.insertInto('resident').values(details).returning('id').executeTakeFirstOrThrow();
-      const q = input.request;
-      const request = await trx
-        .insertInto('request')
-        .values({
-          resident_id: resident.id,
-          team_id: q.teamId,
-          referrer_id: q.referrerId ?? null,
-          channel: q.channel,
-          question: q.question,
-          topics: q.topics,
-          about: q.about,
-          danger_now: q.dangerNow,
-          urgent_24h: q.urgent24h,
-          safety_flag: q.dangerNow || q.urgent24h,
-          status: slot ? 'scheduled' : (input.status ?? 'new'),
-          companion: q.companion,
-          consent_processing_at: q.consentAt,
-          // Stored hashed: with the raw key and the session secret one could derive the manage link.
-          idempotency_key: hashToken(key),
-          submitted_at: input.now,
-          assigned_at: q.teamId ? input.now : null,
-          lead_coach_id: input.leadCoachId ?? null,
-          scheduled_at: slot ? input.now : null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      let appointmentId: number | null = null;
-      let token: string | null = null;
-      if (slot && input.slot) {
-        token = manageTokenFor(input.secret, key);
-        const appt = await trx
-          .insertInto('appointment')
-          .values({
-            request_id: request.id,
-            block_id: slot.blockId,
-            starts_at: slot.start,
-            ends_at: slot.end,
-            mode: input.slot.mode,
-            manage_token_hash: hashToken(token),
-            created_at: input.now,
-            booked_by: input.bookedBy ?? null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        appointmentId = appt.id;
-      }
-      if (input.within) await input.within(trx, { requestId: request.id, appointmentId });
-      await audit(trx, {
-        actorStaffId: input.bookedBy ?? null,
-        action: slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned',
-        subjectType: 'request',
-        subjectId: request.id,
-        teamId: q.teamId,
-        detail: { channel: q.channel },
-      });
-      await bookingMails(trx, input.mail, {
-        requestId: request.id,
-        appointmentId,
-        manageToken: token,
-        status: input.status ?? 'new',
-      });
-      return { requestId: request.id, appointmentId, manageToken: token, repeated: false };
-    });
+    return await db.transaction().execute((trx) => bookWithin(trx, input));
   } catch (err) {
     if (isConstraintViolation(err, 'request_idempotency_key_key')) {
       const again = await existingBooking(db, input.secret, key);
@@ -217,8 +101,65 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
   }
 }
 
-export { DomainError };
-export type { Team };
-export async function coachFirstNames(db: Kysely<Database>, blockId: number): Promise<string[]> {
-  return (await coachesOfBlock(db, blockId)).map((c) => c.name.split(' ')[0]!);
+/**
+ * The booking's statements, in this order: lock the slot, the resident, the request, the
+ * appointment, the caller's own part (`within`), the audit event and the mails.
+ */
+async function bookWithin(trx: Transaction<Database>, input: BookInput): Promise<BookingResult> {
+  const slot =
+    input.slot && input.team
+      ? await lockSlot(trx, {
+          teamId: input.team.id,
+          blockId: input.slot.blockId,
+          start: input.slot.start,
+          now: input.now,
+          window: input.team,
+        })
+      : null;
+  const residentId = await writeResident(trx, input.resident, input.residentId ?? null);
+  const requestId = await insertRequest(trx, input.request, {
+    residentId,
+    status: slot ? 'scheduled' : (input.status ?? 'new'),
+    leadCoachId: input.leadCoachId ?? null,
+    now: input.now,
+  });
+  let appointmentId: number | null = null;
+  let token: string | null = null;
+  if (slot && input.slot) {
+    token = manageTokenFor(input.secret, input.request.idempotencyKey);
+    appointmentId = await insertAppointment(trx, {
+      requestId,
+      slot,
+      mode: input.slot.mode,
+      token,
+      bookedBy: input.bookedBy ?? null,
+      now: input.now,
+    });
+  }
+  if (input.within) await input.within(trx, { requestId, appointmentId });
+  await auditAndMail(trx, input, { requestId, appointmentId, token }, slot !== null);
+  return { requestId, appointmentId, manageToken: token, repeated: false };
+}
+
+/** The audit event of the booking (or sign-up) and the mails it sends. */
+async function auditAndMail(
+  trx: Transaction<Database>,
+  input: BookInput,
+  ids: { requestId: number; appointmentId: number | null; token: string | null },
+  scheduled: boolean,
+): Promise<void> {
+  await audit(trx, {
+    actorStaffId: input.bookedBy ?? null,
+    action: scheduled ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned',
+    subjectType: 'request',
+    subjectId: ids.requestId,
+    teamId: input.request.teamId,
+    detail: { channel: input.request.channel },
+  });
+  await bookingMails(trx, input.mail, {
+    requestId: ids.requestId,
+    appointmentId: ids.appointmentId,
+    manageToken: ids.token,
+    status: input.status ?? 'new',
+  });
 }

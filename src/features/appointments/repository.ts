@@ -1,9 +1,8 @@
 // SQL for the staff appointment page and its actions. Every function takes the executor first.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { ExpressionBuilder, Updateable } from 'kysely';
+import type { AppointmentTable, Database } from '../../db/schema.js';
 import { appointmentsInContext, placeColumns } from '../../core/appointment-query.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../core/db.js';
 
 /** Everything the appointment page shows, or null. The team is the team of the block. */
 export async function loadCase(db: Db, appointmentId: number) {
@@ -66,11 +65,24 @@ export async function loadCase(db: Db, appointmentId: number) {
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCase>>>;
 
-/** The active coaches and team leads of a team: who may hold the lead (regie). */
+/** The names of staff members, by id. */
 export async function staffNames(db: Db, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('staff_user').select(['id', 'name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** One column of the request's latest appointment (by start), as a subquery. */
+function latestAppointment<C extends 'appointment.id' | 'appointment.outcome' | 'appointment.result'>(
+  eb: ExpressionBuilder<Database, 'request' | 'team'>,
+  column: C,
+) {
+  return eb
+    .selectFrom('appointment')
+    .select(column)
+    .whereRef('appointment.request_id', '=', 'request.id')
+    .orderBy('appointment.starts_at', 'desc')
+    .limit(1);
 }
 
 /** The resident's other requests, newest first, each with its latest appointment. */
@@ -87,27 +99,9 @@ export async function earlierRequests(db: Db, residentId: number, exceptRequestI
       'request.submitted_at',
       'request.closed_at',
       'request.lead_coach_id',
-      eb
-        .selectFrom('appointment')
-        .select('appointment.id')
-        .whereRef('appointment.request_id', '=', 'request.id')
-        .orderBy('appointment.starts_at', 'desc')
-        .limit(1)
-        .as('appointment_id'),
-      eb
-        .selectFrom('appointment')
-        .select('appointment.outcome')
-        .whereRef('appointment.request_id', '=', 'request.id')
-        .orderBy('appointment.starts_at', 'desc')
-        .limit(1)
-        .as('outcome'),
-      eb
-        .selectFrom('appointment')
-        .select('appointment.result')
-        .whereRef('appointment.request_id', '=', 'request.id')
-        .orderBy('appointment.starts_at', 'desc')
-        .limit(1)
-        .as('result'),
+      latestAppointment(eb, 'appointment.id').as('appointment_id'),
+      latestAppointment(eb, 'appointment.outcome').as('outcome'),
+      latestAppointment(eb, 'appointment.result').as('result'),
     ])
     .where('request.resident_id', '=', residentId)
     .where('request.id', '!=', exceptRequestId)
@@ -160,4 +154,91 @@ export async function hasUpcomingAppointment(db: Db, requestId: number, now: Dat
     .where('starts_at', '>', now)
     .executeTakeFirst();
   return Boolean(row);
+}
+
+// The actions of the appointment page; the service runs them in its transactions.
+
+/** Changes an appointment that is still booked; false when it no longer is (a double submit). */
+export async function updateBookedAppointment(
+  db: Db,
+  appointmentId: number,
+  set: Updateable<AppointmentTable>,
+): Promise<boolean> {
+  const done = await db
+    .updateTable('appointment')
+    .set(set)
+    .where('id', '=', appointmentId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+  return Number(done.numUpdatedRows) === 1;
+}
+
+/**
+ * The first conversation took place: the request is held, and its first contact (and, with a
+ * plan made, its plan) is the conversation's start, unless one was recorded before.
+ */
+export async function markRequestHeld(db: Db, requestId: number, startsAt: Date, planMade: boolean): Promise<void> {
+  await db
+    .updateTable('request')
+    .set({ status: 'held' })
+    .where('id', '=', requestId)
+    .where('status', 'in', ['new', 'callback', 'scheduled'])
+    .execute();
+  await db
+    .updateTable('request')
+    .set((eb) => ({
+      first_contact_at: eb.fn.coalesce('first_contact_at', eb.val(startsAt)),
+      ...(planMade ? { plan_at: eb.fn.coalesce('plan_at', eb.val(startsAt)) } : {}),
+    }))
+    .where('id', '=', requestId)
+    .execute();
+}
+
+/** The lead coach (regie) of the request and of the resident; a note is kept for the new coach. */
+export async function setLead(
+  db: Db,
+  ids: { requestId: number; residentId: number },
+  coachId: number,
+  note: string | null | undefined,
+): Promise<void> {
+  await db
+    .updateTable('request')
+    .set({ lead_coach_id: coachId, ...(note ? { lead_note: note } : {}) })
+    .where('id', '=', ids.requestId)
+    .execute();
+  await db.updateTable('resident').set({ lead_coach_id: coachId }).where('id', '=', ids.residentId).execute();
+}
+
+/** Who a mail to the resident goes to, in which language. */
+export async function residentAddressee(db: Db, residentId: number) {
+  return db
+    .selectFrom('resident')
+    .select(['email', 'name', 'mail_locale'])
+    .where('id', '=', residentId)
+    .executeTakeFirstOrThrow();
+}
+
+/** The team's name and phone, as a mail to the resident signs with them. */
+export async function teamSignature(db: Db, teamId: number) {
+  return db.selectFrom('team').select(['name', 'phone']).where('id', '=', teamId).executeTakeFirstOrThrow();
+}
+
+/**
+ * Closes a request that is still open (a safety-flagged one only with `flaggedToo`); false when
+ * it was not (closed meanwhile, or flagged).
+ */
+export async function closeOpenRequest(
+  db: Db,
+  requestId: number,
+  close: { now: Date; staffId: number; note: string },
+  flaggedToo: boolean,
+): Promise<boolean> {
+  let q = db
+    .updateTable('request')
+    .set({ status: 'closed', closed_at: close.now, closed_by: close.staffId, close_note: close.note })
+    .where('id', '=', requestId)
+    .where('status', 'not in', ['closed', 'cancelled']);
+  if (!flaggedToo) q = q.where('safety_flag', '=', false);
+  const done = await q.executeTakeFirst();
+  return Number(done.numUpdatedRows) === 1;
 }

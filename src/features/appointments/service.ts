@@ -1,7 +1,7 @@
 // The rules of the appointment page: who sees what, and the actions a coach takes around a
 // keukentafelgesprek. Every action runs in one transaction with its audit event (and mail);
 // updates are guarded by the state they expect, so a double submit changes nothing twice.
-import { ActionError } from '../../core/forms.js';
+import { actionError, type ActionError } from '../../core/forms.js';
 import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
@@ -11,9 +11,15 @@ import { coachChangedMail } from '../../core/mail/coach-mails.js';
 import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
 import { type MailContext } from '../../core/mail/appointment-view.js';
 import {
+  closeOpenRequest,
   earlierRequests,
   hasUpcomingAppointment,
+  markRequestHeld,
+  residentAddressee,
+  setLead,
   staffNames,
+  teamSignature,
+  updateBookedAppointment,
   type CaseRow,
   type RequestForClose,
 } from './repository.js';
@@ -70,15 +76,10 @@ export async function markCalled(
   note: string,
   now: Date,
 ): Promise<void> {
-  if (c.status !== 'booked') throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
+  if (c.status !== 'booked') throw actionError('callNote', 'appointments.errors.notBooked', 409);
   await db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('appointment')
-      .set({ called_at: now, call_note: note })
-      .where('id', '=', c.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('callNote', 'appointments.errors.notBooked', 409);
+    if (!(await updateBookedAppointment(trx, c.id, { called_at: now, call_note: note })))
+      throw actionError('callNote', 'appointments.errors.notBooked', 409);
     await audit(trx, {
       action: 'appointment_called',
       actorStaffId: staff.id,
@@ -101,24 +102,18 @@ export async function changeMode(
   now: Date,
   mail: MailContext,
 ): Promise<{ residentMailed: boolean }> {
-  if (c.status !== 'booked') throw new ActionError('mode', 'appointments.errors.notBooked', 409);
-  if (c.starts_at <= now) throw new ActionError('mode', 'appointments.errors.modePast', 409);
+  if (c.status !== 'booked') throw actionError('mode', 'appointments.errors.notBooked', 409);
+  if (c.starts_at <= now) throw actionError('mode', 'appointments.errors.modePast', 409);
   if (input.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === input.solo))
-    throw new ActionError('solo', 'appointments.errors.solo');
+    throw actionError('solo', 'appointments.errors.solo');
   const modeChanged = input.mode !== c.mode;
-  if (!modeChanged && input.solo === c.solo_coach_id)
-    throw new ActionError('mode', 'appointments.errors.nothingChanged');
-  if (modeChanged && input.mode === 'home' && !c.street) throw new ActionError('mode', 'appointments.errors.noAddress');
-  if (modeChanged && input.mode === 'phone' && !c.phone) throw new ActionError('mode', 'appointments.errors.noPhone');
-  if (modeChanged && input.mode === 'video' && !c.email) throw new ActionError('mode', 'appointments.errors.noEmail');
+  if (!modeChanged && input.solo === c.solo_coach_id) throw actionError('mode', 'appointments.errors.nothingChanged');
+  if (modeChanged && input.mode === 'home' && !c.street) throw actionError('mode', 'appointments.errors.noAddress');
+  if (modeChanged && input.mode === 'phone' && !c.phone) throw actionError('mode', 'appointments.errors.noPhone');
+  if (modeChanged && input.mode === 'video' && !c.email) throw actionError('mode', 'appointments.errors.noEmail');
   await db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('appointment')
-      .set({ mode: input.mode, solo_coach_id: input.solo })
-      .where('id', '=', c.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('mode', 'appointments.errors.notBooked', 409);
+    if (!(await updateBookedAppointment(trx, c.id, { mode: input.mode, solo_coach_id: input.solo })))
+      throw actionError('mode', 'appointments.errors.notBooked', 409);
     await audit(trx, {
       action: 'appointment_mode_changed',
       actorStaffId: staff.id,
@@ -140,42 +135,23 @@ export async function registerOutcome(
   input: { outcome: (typeof outcomes)[number]; result: (typeof results)[number] | '' },
   now: Date,
 ): Promise<void> {
-  if (c.status !== 'booked') throw new ActionError('outcome', 'appointments.errors.outcomeDone', 409);
-  if (c.starts_at > now) throw new ActionError('outcome', 'appointments.errors.outcomeTooEarly');
+  if (c.status !== 'booked') throw actionError('outcome', 'appointments.errors.outcomeDone', 409);
+  if (c.starts_at > now) throw actionError('outcome', 'appointments.errors.outcomeTooEarly');
   // A result belongs to a conversation that took place.
   const result = input.outcome === 'held' && input.result !== '' ? input.result : null;
   await db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('appointment')
-      .set({
-        status: input.outcome,
-        outcome: input.outcome,
-        result,
-        outcome_at: now,
-        ...(input.outcome === 'cancelled' ? { cancelled_at: now } : {}),
-      })
-      .where('id', '=', c.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('outcome', 'appointments.errors.outcomeDone', 409);
-    if (input.outcome === 'held') {
-      // The first conversation is the first contact: its start is when it took place, which
-      // is what the waiting-time figure (sign-up → first conversation) measures.
-      await trx
-        .updateTable('request')
-        .set({ status: 'held' })
-        .where('id', '=', c.request_id)
-        .where('status', 'in', ['new', 'callback', 'scheduled'])
-        .execute();
-      await trx
-        .updateTable('request')
-        .set((eb) => ({
-          first_contact_at: eb.fn.coalesce('first_contact_at', eb.val(c.starts_at)),
-          ...(result === 'plan_made' ? { plan_at: eb.fn.coalesce('plan_at', eb.val(c.starts_at)) } : {}),
-        }))
-        .where('id', '=', c.request_id)
-        .execute();
-    }
+    const outcome = {
+      status: input.outcome,
+      outcome: input.outcome,
+      result,
+      outcome_at: now,
+      ...(input.outcome === 'cancelled' ? { cancelled_at: now } : {}),
+    };
+    if (!(await updateBookedAppointment(trx, c.id, outcome)))
+      throw actionError('outcome', 'appointments.errors.outcomeDone', 409);
+    // The first conversation is the first contact: its start is when it took place, which
+    // is what the waiting-time figure (sign-up → first conversation) measures.
+    if (input.outcome === 'held') await markRequestHeld(trx, c.request_id, c.starts_at, result === 'plan_made');
     await audit(trx, {
       action: 'appointment_outcome',
       actorStaffId: staff.id,
@@ -202,16 +178,11 @@ export async function setLeadCoach(
 ): Promise<{ residentMailed: boolean }> {
   const coaches = await teamCoaches(db, c.team_id);
   const coach = coaches.find((x) => x.id === coachId);
-  if (!coach) throw new ActionError('leadCoach', 'appointments.errors.leadCoach');
+  if (!coach) throw actionError('leadCoach', 'appointments.errors.leadCoach');
   const changed = (c.lead_coach_id ?? c.resident_lead_coach_id) !== coachId;
   const mailResident = changed && Boolean(c.email) && opts.mail !== undefined;
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('request')
-      .set({ lead_coach_id: coachId, ...(opts.note ? { lead_note: opts.note } : {}) })
-      .where('id', '=', c.request_id)
-      .execute();
-    await trx.updateTable('resident').set({ lead_coach_id: coachId }).where('id', '=', c.resident_id).execute();
+    await setLead(trx, { requestId: c.request_id, residentId: c.resident_id }, coachId, opts.note);
     await audit(trx, {
       action: 'lead_coach_set',
       actorStaffId: staff.id,
@@ -221,16 +192,8 @@ export async function setLeadCoach(
       detail: { from: c.lead_coach_id, to: coachId, note: Boolean(opts.note), residentMailed: mailResident },
     });
     if (mailResident) {
-      const r = await trx
-        .selectFrom('resident')
-        .select(['email', 'name', 'mail_locale'])
-        .where('id', '=', c.resident_id)
-        .executeTakeFirstOrThrow();
-      const team = await trx
-        .selectFrom('team')
-        .select(['name', 'phone'])
-        .where('id', '=', c.team_id)
-        .executeTakeFirstOrThrow();
+      const r = await residentAddressee(trx, c.resident_id);
+      const team = await teamSignature(trx, c.team_id);
       await handoverMail(trx, { email: r.email!, name: r.name, locale: r.mail_locale }, coach.name, team);
     }
   });
@@ -240,9 +203,9 @@ export async function setLeadCoach(
 /** Safety-flagged requests are closed by a team lead only (never by a coach, never automatically). */
 export function closeRefusal(r: RequestForClose, staff: StaffSession): ActionError | null {
   if (r.safety_flag && staff.role !== 'teamlead')
-    return new ActionError('closeNote', 'appointments.errors.closeSafety', 403);
+    return actionError('closeNote', 'appointments.errors.closeSafety', 403);
   if (r.status === 'closed' || r.status === 'cancelled')
-    return new ActionError('closeNote', 'appointments.errors.closeDone', 409);
+    return actionError('closeNote', 'appointments.errors.closeDone', 409);
   return null;
 }
 
@@ -256,16 +219,10 @@ export async function closeRequest(
   const refused = closeRefusal(r, staff);
   if (refused) throw refused;
   if (await hasUpcomingAppointment(db, r.id, now))
-    throw new ActionError('closeNote', 'appointments.errors.closeUpcoming', 409);
+    throw actionError('closeNote', 'appointments.errors.closeUpcoming', 409);
   await db.transaction().execute(async (trx) => {
-    let q = trx
-      .updateTable('request')
-      .set({ status: 'closed', closed_at: now, closed_by: staff.id, close_note: note })
-      .where('id', '=', r.id)
-      .where('status', 'not in', ['closed', 'cancelled']);
-    if (staff.role !== 'teamlead') q = q.where('safety_flag', '=', false);
-    const done = await q.executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw new ActionError('closeNote', 'appointments.errors.closeDone', 409);
+    const closed = await closeOpenRequest(trx, r.id, { now, staffId: staff.id, note }, staff.role === 'teamlead');
+    if (!closed) throw actionError('closeNote', 'appointments.errors.closeDone', 409);
     await audit(trx, {
       action: 'request_closed',
       actorStaffId: staff.id,

@@ -1,6 +1,13 @@
+// SQL for blocks and their coaches: writing a block, reading it with its coaches, changing and
+// cancelling it, and finding a coach's other block at a time. The booked appointments of blocks
+// are read in booked-repository.ts (re-exported here). Every function takes the executor first.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, LocationKind } from '../../db/schema.js';
 import { periodLiteral } from '../../db/period.js';
+import { coachIsIn } from '../../core/blocks.js';
+import type { Db } from '../../core/db.js';
+
+export { bookedIn, bookedTimes, type BookedAppointment } from './booked-repository.js';
 
 export interface NewBlock {
   teamId: number;
@@ -45,8 +52,6 @@ export async function insertBlock(trx: Transaction<Database> | Kysely<Database>,
     .execute();
   return id;
 }
-
-type Db = Transaction<Database> | Kysely<Database>;
 
 export interface CoachRef {
   id: number;
@@ -136,18 +141,7 @@ export async function upcomingBlocks(
     .where('block.team_id', '=', teamId)
     .where('block.status', '=', 'active')
     .where('block.ends_at', '>', now);
-  if (coachId !== null) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('block_coach')
-          .select('block_coach.block_id')
-          .whereRef('block_coach.block_id', '=', 'block.id')
-          .where('block_coach.coach_id', '=', coachId)
-          .where('block_coach.active', '=', true),
-      ),
-    );
-  }
+  if (coachId !== null) q = q.where(coachIsIn(coachId));
   return withCoaches(db, await q.orderBy('block.starts_at').orderBy('block.id').limit(limit).execute());
 }
 
@@ -181,60 +175,6 @@ export async function lockBlocks(trx: Transaction<Database>, ids: number[]) {
     .orderBy('id')
     .forUpdate()
     .execute();
-}
-
-export interface BookedAppointment {
-  id: number;
-  block_id: number;
-  request_id: number;
-  starts_at: Date;
-  ends_at: Date;
-  mode: string;
-  resident_name: string;
-  resident_email: string | null;
-  resident_phone: string | null;
-}
-
-/** The booked appointments in the given blocks, by time. */
-export async function bookedIn(db: Db, blockIds: number[]): Promise<BookedAppointment[]> {
-  if (blockIds.length === 0) return [];
-  return db
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .select([
-      'appointment.id',
-      'appointment.block_id',
-      'appointment.request_id',
-      'appointment.starts_at',
-      'appointment.ends_at',
-      'appointment.mode',
-      'resident.name as resident_name',
-      'resident.email as resident_email',
-      'resident.phone as resident_phone',
-    ])
-    .where('appointment.block_id', 'in', blockIds)
-    .where('appointment.status', '=', 'booked')
-    .orderBy('appointment.starts_at')
-    .orderBy('appointment.id')
-    .execute();
-}
-
-/** The times of the booked appointments, per block. */
-export async function bookedTimes(
-  db: Db,
-  blockIds: number[],
-): Promise<Map<number, { starts_at: Date; ends_at: Date }[]>> {
-  const out = new Map<number, { starts_at: Date; ends_at: Date }[]>(blockIds.map((id) => [id, []]));
-  if (blockIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('appointment')
-    .select(['block_id', 'starts_at', 'ends_at'])
-    .where('block_id', 'in', blockIds)
-    .where('status', '=', 'booked')
-    .execute();
-  for (const r of rows) out.get(r.block_id)!.push(r);
-  return out;
 }
 
 /** New times and shape of a block; the coaches' periods follow in the same statement batch. */

@@ -1,0 +1,121 @@
+// The rows a booking writes, each one step of core/booking.ts's transaction: the resident (a new
+// one, or a returning resident's row updated), the request and the appointment.
+import type { Transaction } from 'kysely';
+import type { AppointmentMode, Database } from '../db/schema.js';
+import type { Slot } from '../domain/slots.js';
+import { hashToken } from '../domain/tokens.js';
+
+export interface ResidentInput {
+  name: string;
+  email: string | null;
+  phone: string | null;
+  postcode: string | null;
+  houseNumber: string | null;
+  street: string | null;
+  city: string | null;
+  dateOfBirth: string | null;
+  language: string;
+  interpreter: boolean;
+  mailLocale: 'nl' | 'en';
+}
+
+export interface RequestInput {
+  teamId: number | null;
+  channel: 'online' | 'phone' | 'walkin' | 'referrer';
+  question: string;
+  topics: string[];
+  about: 'self' | 'child' | 'partner' | 'parent' | 'other';
+  dangerNow: boolean;
+  urgent24h: boolean;
+  companion: string | null;
+  consentAt: Date;
+  idempotencyKey: string;
+  referrerId?: number | null;
+}
+
+/** A new resident, or a returning resident's row updated with what was typed. */
+export async function writeResident(
+  trx: Transaction<Database>,
+  r: ResidentInput,
+  residentId: number | null,
+): Promise<number> {
+  const details = {
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    postcode: r.postcode,
+    house_number: r.houseNumber,
+    street: r.street,
+    city: r.city,
+    date_of_birth: r.dateOfBirth,
+    language: r.language,
+    interpreter: r.interpreter,
+    mail_locale: r.mailLocale,
+  };
+  const resident = residentId
+    ? await trx
+        .updateTable('resident')
+        // A birth date left empty keeps the one we know.
+        .set((eb) => ({ ...details, date_of_birth: eb.fn.coalesce(eb.val(r.dateOfBirth), 'date_of_birth') }))
+        .where('id', '=', residentId)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    : await trx.insertInto('resident').values(details).returning('id').executeTakeFirstOrThrow();
+  return resident.id;
+}
+
+/** The request, in the status it starts with (scheduled when it has an appointment). */
+export async function insertRequest(
+  trx: Transaction<Database>,
+  q: RequestInput,
+  r: { residentId: number; status: 'scheduled' | 'new' | 'callback'; leadCoachId: number | null; now: Date },
+): Promise<number> {
+  const request = await trx
+    .insertInto('request')
+    .values({
+      resident_id: r.residentId,
+      team_id: q.teamId,
+      referrer_id: q.referrerId ?? null,
+      channel: q.channel,
+      question: q.question,
+      topics: q.topics,
+      about: q.about,
+      danger_now: q.dangerNow,
+      urgent_24h: q.urgent24h,
+      safety_flag: q.dangerNow || q.urgent24h,
+      status: r.status,
+      companion: q.companion,
+      consent_processing_at: q.consentAt,
+      // Stored hashed: with the raw key and the session secret one could derive the manage link.
+      idempotency_key: hashToken(q.idempotencyKey),
+      submitted_at: r.now,
+      assigned_at: q.teamId ? r.now : null,
+      lead_coach_id: r.leadCoachId,
+      scheduled_at: r.status === 'scheduled' ? r.now : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return request.id;
+}
+
+/** The appointment in the locked slot, with the hash of its manage link. */
+export async function insertAppointment(
+  trx: Transaction<Database>,
+  a: { requestId: number; slot: Slot; mode: AppointmentMode; token: string; bookedBy: number | null; now: Date },
+): Promise<number> {
+  const appt = await trx
+    .insertInto('appointment')
+    .values({
+      request_id: a.requestId,
+      block_id: a.slot.blockId,
+      starts_at: a.slot.start,
+      ends_at: a.slot.end,
+      mode: a.mode,
+      manage_token_hash: hashToken(a.token),
+      created_at: a.now,
+      booked_by: a.bookedBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return appt.id;
+}
