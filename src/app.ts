@@ -18,7 +18,8 @@ import errors from './plugins/errors.js';
 import jobs, { type PeriodicTask } from './plugins/jobs.js';
 import { queueDueReminders } from './features/booking/reminders.js';
 import { forgetExpiredDrafts } from './core/drafts.js';
-import { forgetOldAttempts } from './features/staff-auth/login.js';
+import { deleteExpiredDrafts } from './core/draft-rows.js';
+import { forgetOldAttempts } from './features/staff-auth/throttle.js';
 import auth from './plugins/auth.js';
 import input from './plugins/input.js';
 import access, { publicScope } from './plugins/access.js';
@@ -71,9 +72,9 @@ const periodicTasks: Record<string, PeriodicTask> = {
     return queued;
   },
   drafts: async (app, now) => {
-    const { numDeletedRows } = await app.db.deleteFrom('draft').where('expires_at', '<=', now).executeTakeFirst();
+    const deleted = await deleteExpiredDrafts(app.db, now);
     forgetExpiredDrafts(app, now);
-    return Number(numDeletedRows);
+    return deleted;
   },
   loginAttempts: async (app, now) => {
     await forgetOldAttempts(app.db, now);
@@ -91,7 +92,24 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
+  await registerInfrastructure(app, config, deps);
+  // From here on every route must declare who may use it (plugins/access.ts).
+  await app.register(access, { metricsToken: config.metricsToken });
+  await app.register(metrics, { expose: config.metricsToken !== null });
+  await app.register(async (assets) => registerAssets(assets, config));
 
+  app.decorate('config', config);
+  await app.register(jobs, {
+    intervalMs: 60_000,
+    autoStart: deps.mailWorker ?? config.env !== 'test',
+    tasks: periodicTasks,
+  });
+  await registerFeatures(app);
+  return app;
+}
+
+/** The database (opened here unless given), then cookies, bodies, texts, security, pages, mail, errors and who is logged in. */
+async function registerInfrastructure(app: FastifyInstance, config: AppConfig, deps: AppDeps): Promise<void> {
   let db = deps.db;
   let close: (() => Promise<void>) | undefined;
   if (!db) {
@@ -123,33 +141,29 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   });
   await app.register(errors);
   await app.register(auth);
-  // From here on every route must declare who may use it (plugins/access.ts).
-  await app.register(access, { metricsToken: config.metricsToken });
-  await app.register(metrics, { expose: config.metricsToken !== null });
-  await app.register(async (assets) => {
-    publicScope(assets);
-    await assets.register(fastifyStatic, {
-      root: publicDir,
-      prefix: '/static/',
-      maxAge: config.env === 'production' ? '1d' : 0,
-    });
-    await assets.register(fastifyStatic, {
-      root: [
-        path.join(nodeModulesDir, '@utrecht/component-library-css/dist'),
-        path.join(nodeModulesDir, '@utrecht/design-tokens/dist'),
-      ],
-      prefix: '/static/nlds/',
-      decorateReply: false,
-      allowedPath: (p) => p === '/index.css' || p === '/root.css',
-    });
-  });
+}
 
-  app.decorate('config', config);
-  await app.register(jobs, {
-    intervalMs: 60_000,
-    autoStart: deps.mailWorker ?? config.env !== 'test',
-    tasks: periodicTasks,
+/** Our css and images under /static/, and the two NL Design System style sheets under /static/nlds/. */
+async function registerAssets(assets: FastifyInstance, config: AppConfig): Promise<void> {
+  publicScope(assets);
+  await assets.register(fastifyStatic, {
+    root: publicDir,
+    prefix: '/static/',
+    maxAge: config.env === 'production' ? '1d' : 0,
   });
+  await assets.register(fastifyStatic, {
+    root: [
+      path.join(nodeModulesDir, '@utrecht/component-library-css/dist'),
+      path.join(nodeModulesDir, '@utrecht/design-tokens/dist'),
+    ],
+    prefix: '/static/nlds/',
+    decorateReply: false,
+    allowedPath: (p) => p === '/index.css' || p === '/root.css',
+  });
+}
+
+/** The features, public pages first, then the staff's. */
+async function registerFeatures(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
   await app.register(bookingRoutes);
@@ -165,7 +179,6 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   await app.register(queueRoutes);
   await app.register(onBehalfRoutes);
   await app.register(adminRoutes);
-  return app;
 }
 
 declare module 'fastify' {

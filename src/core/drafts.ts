@@ -9,8 +9,9 @@
 // server's write (the session names a version this process never saw) is read from the database.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { deleteDraft, insertDraft, readDraft, replaceDraftData, updateDraft, writeWith } from './draft-rows.js';
 
 export interface DraftBase {
   /** Random idempotency key: a repeated submit finds what the flow already stored. */
@@ -104,13 +105,8 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       // A copy: callers may change what they got without changing the kept draft.
       return { id, data: structuredClone(kept.data) };
     }
-    const row = await app.db
-      .selectFrom('draft')
-      .select(['id', 'data'])
-      .where('id', '=', id)
-      .where('expires_at', '>', app.now())
-      .executeTakeFirst();
-    return row ? { id: row.id, data: row.data as unknown as T } : null;
+    const row = await readDraft(app.db, id, app.now());
+    return row ? { id: row.id, data: row.data as T } : null;
   };
   return {
     load,
@@ -118,33 +114,15 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       const current = await load(app, req);
       const expires = new Date(app.now().getTime() + TTL_HOURS * 3600_000);
       // With `also`, one transaction; the draft is kept in memory only after it committed.
-      const write = async (w: (db: Kysely<Database>) => Promise<unknown>) => {
-        if (!also) return w(app.db);
-        return app.db.transaction().execute(async (trx) => {
-          await w(trx);
-          await also(trx);
-        });
-      };
       if (current && !current.data.bookedRequestId) {
         const data = { ...current.data, ...patch };
-        await write((db) =>
-          db
-            .updateTable('draft')
-            .set({ data: JSON.stringify(data), expires_at: expires })
-            .where('id', '=', current.id)
-            .execute(),
-        );
+        await writeWith(app.db, also, (db) => updateDraft(db, current.id, data, expires));
         keep(app, req, current.id, data, expires);
         return data;
       }
       const id = randomUUID();
       const data = { key: randomBytes(32).toString('hex'), ...patch } as T;
-      await write((db) =>
-        db
-          .insertInto('draft')
-          .values({ id, data: JSON.stringify(data), expires_at: expires })
-          .execute(),
-      );
+      await writeWith(app.db, also, (db) => insertDraft(db, id, data, expires));
       req.session.set(sessionKey, id);
       keep(app, req, id, data, expires);
       return data;
@@ -153,19 +131,14 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       const current = await load(app, req);
       if (!current) return;
       const data = { key: current.data.key, bookedRequestId: requestId } as T;
-      const row = await app.db
-        .updateTable('draft')
-        .set({ data: JSON.stringify(data) })
-        .where('id', '=', current.id)
-        .returning('expires_at')
-        .executeTakeFirst();
-      if (row) keep(app, req, current.id, data, row.expires_at);
+      const expires = await replaceDraftData(app.db, current.id, data);
+      if (expires) keep(app, req, current.id, data, expires);
       else keptOf<T>(app, sessionKey).delete(current.id);
     },
     async discard(app, req) {
       const id = req.session.get(sessionKey);
       if (typeof id === 'string') {
-        await app.db.deleteFrom('draft').where('id', '=', id).execute();
+        await deleteDraft(app.db, id);
         keptOf<T>(app, sessionKey).delete(id);
       }
       req.session.set(sessionKey, undefined);

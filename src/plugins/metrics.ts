@@ -69,132 +69,159 @@ function setTotal(counter: Counter<string>, total: number, labels: Record<string
   counter.inc(labels, total);
 }
 
+/** Makes the metrics of one registry, each name with our prefix. */
+function metricsOf(registry: Registry) {
+  const registers = [registry];
+  return {
+    registers,
+    counter: (name: string, help: string, labelNames: string[] = []) =>
+      new Counter({ name: METRICS_PREFIX + name, help, labelNames, registers }),
+    gauge: (name: string, help: string) => new Gauge({ name: METRICS_PREFIX + name, help, registers }),
+  };
+}
+type Make = ReturnType<typeof metricsOf>;
+
+/** The counts of bookings, moves and cancellations that services report through `app.metrics`. */
+function decorateBookingCounts(app: FastifyInstance, make: Make): void {
+  const bookings = make.counter(
+    'bookings_total',
+    'Appointments booked (by residents online, by staff on the phone or at the desk, by referrers).',
+    ['channel'],
+  );
+  const reschedules = make.counter('reschedules_total', 'Appointments moved to another time.', ['by']);
+  const cancellations = make.counter(
+    'cancellations_total',
+    'Appointments cancelled, by the resident (manage link) or by staff (appointment page).',
+    ['by'],
+  );
+  // Every series from the start, so rate() and increase() see the first event.
+  for (const channel of CHANNELS) bookings.inc({ channel }, 0);
+  reschedules.inc({ by: 'resident' }, 0);
+  for (const by of ['resident', 'staff']) cancellations.inc({ by }, 0);
+  app.decorate<AppMetrics>('metrics', {
+    booked(result, channel) {
+      if (result.appointmentId !== null && !result.repeated) bookings.inc({ channel });
+    },
+    rescheduled: (by) => reschedules.inc({ by }),
+    cancelled: (by) => cancellations.inc({ by }),
+  });
+}
+
+/** Traffic and latency per route, and requests that failed on the database, measured by hooks. */
+function measureRequests(app: FastifyInstance, make: Make): void {
+  const labelNames = ['route', 'method', 'status_class'];
+  const requests = make.counter(
+    'http_requests_total',
+    'HTTP requests answered, by route pattern, method and status class.',
+    labelNames,
+  );
+  const duration = new Histogram({
+    name: `${METRICS_PREFIX}http_request_duration_seconds`,
+    help: 'Time to answer HTTP requests, by route pattern, method and status class.',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: make.registers,
+  });
+  const databaseErrors = make.counter(
+    'database_errors_total',
+    "Requests that failed on a database error: 'unavailable' (unreachable, restarting, too many connections) or 'query'.",
+    ['kind'],
+  );
+  for (const kind of ['unavailable', 'query']) databaseErrors.inc({ kind }, 0);
+
+  // The pattern of the route that matched, never the URL: a URL holds tokens and ids, and
+  // would make a new series for every one.
+  app.addHook('onResponse', (req, reply, done) => {
+    const labels = {
+      route: req.routeOptions.url ?? '(none)',
+      method: METHODS.has(req.method) ? req.method : 'other',
+      status_class: `${Math.floor(reply.statusCode / 100)}xx`,
+    };
+    requests.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
+    done();
+  });
+  app.addHook('onError', (_req, _reply, err, done) => {
+    if (isDatabaseUnavailable(err)) databaseErrors.inc({ kind: 'unavailable' });
+    else if (isRefusedStatement(err)) databaseErrors.inc({ kind: 'query' });
+    done();
+  });
+}
+
+/**
+ * The figures read at scrape time: the outbox, the pool and the kept reads. The answer is a
+ * function that reads them; it never fails on the database: its gauges go missing.
+ */
+function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
+  const databaseUp = make.gauge('database_up', '1 when the database answered the last scrape, else 0.');
+  const outboxPending = make.gauge(
+    'outbox_pending_messages',
+    'Mails waiting to be sent (absent when the database is unreachable).',
+  );
+  const outboxOldest = make.gauge(
+    'outbox_oldest_pending_age_seconds',
+    'Age of the oldest mail not yet sent; 0 when none wait (absent when the database is unreachable).',
+  );
+  const poolTotal = make.gauge('database_pool_connections', 'Open connections in the pool (PostgreSQL server only).');
+  const poolIdle = make.gauge(
+    'database_pool_idle_connections',
+    'Open connections not in use (PostgreSQL server only).',
+  );
+  const poolWaiting = make.gauge(
+    'database_pool_waiting_requests',
+    'Queries waiting for a free connection (PostgreSQL server only).',
+  );
+  const connectionErrors = make.counter(
+    'database_connection_errors_total',
+    'Connections the server or network dropped (PostgreSQL server only).',
+  );
+  const keptReads = make.counter(
+    'kept_reads_total',
+    "Calendar reads answered from memory ('hit') or from the database ('miss').",
+    ['result'],
+  );
+  const changesHeard = make.counter(
+    'calendar_changes_heard_total',
+    'Notifications of a changed calendar heard from the database (src/db/changes.ts).',
+  );
+  for (const metric of [poolTotal, poolIdle, poolWaiting, connectionErrors]) metric.remove({});
+
+  return async () => {
+    try {
+      const backlog = await withinTime(outboxBacklog(app.db), DATABASE_WAIT_MS);
+      databaseUp.set(1);
+      outboxPending.set(backlog.pending);
+      outboxOldest.set(backlog.oldest ? Math.max(0, (app.now().getTime() - backlog.oldest.getTime()) / 1000) : 0);
+    } catch (err) {
+      app.log.warn({ reason: (err as Error).message }, 'metrics: database unreachable');
+      databaseUp.set(0);
+      outboxPending.remove({});
+      outboxOldest.remove({});
+    }
+    const pool = poolStats(app.db);
+    if (pool) {
+      poolTotal.set(pool.total);
+      poolIdle.set(pool.idle);
+      poolWaiting.set(pool.waiting);
+      setTotal(connectionErrors, pool.connectionErrors);
+    }
+    const feed = feedOf(app.db);
+    setTotal(keptReads, feed?.hits ?? 0, { result: 'hit' });
+    setTotal(keptReads, feed?.misses ?? 0, { result: 'miss' });
+    setTotal(changesHeard, feed?.heard ?? 0);
+  };
+}
+
 export default fp<MetricsOptions>(
   async (app: FastifyInstance, opts) => {
     const registry = new Registry();
-    const registers = [registry];
-    const counter = (name: string, help: string, labelNames: string[] = []) =>
-      new Counter({ name: METRICS_PREFIX + name, help, labelNames, registers });
-    const gauge = (name: string, help: string) => new Gauge({ name: METRICS_PREFIX + name, help, registers });
-
-    const bookings = counter(
-      'bookings_total',
-      'Appointments booked (by residents online, by staff on the phone or at the desk, by referrers).',
-      ['channel'],
-    );
-    const reschedules = counter('reschedules_total', 'Appointments moved to another time.', ['by']);
-    const cancellations = counter(
-      'cancellations_total',
-      'Appointments cancelled, by the resident (manage link) or by staff (appointment page).',
-      ['by'],
-    );
-    // Every series from the start, so rate() and increase() see the first event.
-    for (const channel of CHANNELS) bookings.inc({ channel }, 0);
-    reschedules.inc({ by: 'resident' }, 0);
-    for (const by of ['resident', 'staff']) cancellations.inc({ by }, 0);
-    app.decorate<AppMetrics>('metrics', {
-      booked(result, channel) {
-        if (result.appointmentId !== null && !result.repeated) bookings.inc({ channel });
-      },
-      rescheduled: (by) => reschedules.inc({ by }),
-      cancelled: (by) => cancellations.inc({ by }),
-    });
+    const make = metricsOf(registry);
+    decorateBookingCounts(app, make);
     if (!opts.expose) return;
 
     collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
-
-    const labelNames = ['route', 'method', 'status_class'];
-    const requests = counter(
-      'http_requests_total',
-      'HTTP requests answered, by route pattern, method and status class.',
-      labelNames,
-    );
-    const duration = new Histogram({
-      name: `${METRICS_PREFIX}http_request_duration_seconds`,
-      help: 'Time to answer HTTP requests, by route pattern, method and status class.',
-      labelNames,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    const databaseErrors = counter(
-      'database_errors_total',
-      "Requests that failed on a database error: 'unavailable' (unreachable, restarting, too many connections) or 'query'.",
-      ['kind'],
-    );
-    for (const kind of ['unavailable', 'query']) databaseErrors.inc({ kind }, 0);
-    const databaseUp = gauge('database_up', '1 when the database answered the last scrape, else 0.');
-    const outboxPending = gauge(
-      'outbox_pending_messages',
-      'Mails waiting to be sent (absent when the database is unreachable).',
-    );
-    const outboxOldest = gauge(
-      'outbox_oldest_pending_age_seconds',
-      'Age of the oldest mail not yet sent; 0 when none wait (absent when the database is unreachable).',
-    );
-    const poolTotal = gauge('database_pool_connections', 'Open connections in the pool (PostgreSQL server only).');
-    const poolIdle = gauge('database_pool_idle_connections', 'Open connections not in use (PostgreSQL server only).');
-    const poolWaiting = gauge(
-      'database_pool_waiting_requests',
-      'Queries waiting for a free connection (PostgreSQL server only).',
-    );
-    const connectionErrors = counter(
-      'database_connection_errors_total',
-      'Connections the server or network dropped (PostgreSQL server only).',
-    );
-    const keptReads = counter(
-      'kept_reads_total',
-      "Calendar reads answered from memory ('hit') or from the database ('miss').",
-      ['result'],
-    );
-    const changesHeard = counter(
-      'calendar_changes_heard_total',
-      'Notifications of a changed calendar heard from the database (src/db/changes.ts).',
-    );
-    for (const metric of [poolTotal, poolIdle, poolWaiting, connectionErrors]) metric.remove({});
-
-    // The pattern of the route that matched, never the URL: a URL holds tokens and ids, and
-    // would make a new series for every one.
-    app.addHook('onResponse', (req, reply, done) => {
-      const labels = {
-        route: req.routeOptions.url ?? '(none)',
-        method: METHODS.has(req.method) ? req.method : 'other',
-        status_class: `${Math.floor(reply.statusCode / 100)}xx`,
-      };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
-      done();
-    });
-    app.addHook('onError', (_req, _reply, err, done) => {
-      if (isDatabaseUnavailable(err)) databaseErrors.inc({ kind: 'unavailable' });
-      else if (isRefusedStatement(err)) databaseErrors.inc({ kind: 'query' });
-      done();
-    });
-
-    /** What is read at scrape time. The answer never fails on the database: its gauges go missing. */
-    async function collect(): Promise<void> {
-      try {
-        const backlog = await withinTime(outboxBacklog(app.db), DATABASE_WAIT_MS);
-        databaseUp.set(1);
-        outboxPending.set(backlog.pending);
-        outboxOldest.set(backlog.oldest ? Math.max(0, (app.now().getTime() - backlog.oldest.getTime()) / 1000) : 0);
-      } catch (err) {
-        app.log.warn({ reason: (err as Error).message }, 'metrics: database unreachable');
-        databaseUp.set(0);
-        outboxPending.remove({});
-        outboxOldest.remove({});
-      }
-      const pool = poolStats(app.db);
-      if (pool) {
-        poolTotal.set(pool.total);
-        poolIdle.set(pool.idle);
-        poolWaiting.set(pool.waiting);
-        setTotal(connectionErrors, pool.connectionErrors);
-      }
-      const feed = feedOf(app.db);
-      setTotal(keptReads, feed?.hits ?? 0, { result: 'hit' });
-      setTotal(keptReads, feed?.misses ?? 0, { result: 'miss' });
-      setTotal(changesHeard, feed?.heard ?? 0);
-    }
+    measureRequests(app, make);
+    const collect = scrapeReadings(app, make);
 
     app.get('/metrics', { config: { access: METRICS_ACCESS } }, async (_req, reply) => {
       await collect();

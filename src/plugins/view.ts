@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import { randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatters } from '../domain/time.js';
 import { groupByDay, slotInputId, slotKey, type Slot } from '../domain/slots.js';
 import { staffMenu } from '../core/staff-menu.js';
@@ -38,35 +38,82 @@ function withLang(url: string, lang: string): string {
   return u.pathname + u.search;
 }
 
+/** The list of free times as HTML for the calendar page (reply.locals.slotDays). */
+function slotDaysRenderer(eta: Eta) {
+  // The list of free times (views/partials/slot-days.eta) is most of the calendar page. For a
+  // frozen list of slots (a kept read, see src/core/availability.ts) its HTML is
+  // kept per language and chosen time, and goes when the list does.
+  const keptLists = new WeakMap<readonly Slot[], Map<string, string>>();
+  const slotDays = (slots: readonly Slot[], locale: string, checked: string): string => {
+    const render = () =>
+      eta.render('/partials/slot-days', {
+        days: groupByDay(slots),
+        values: { slot: checked },
+        slotKey,
+        slotInputId,
+        fmt: formatters(locale),
+      });
+    if (!Object.isFrozen(slots)) return render();
+    let perList = keptLists.get(slots);
+    if (!perList) keptLists.set(slots, (perList = new Map()));
+    const key = `${locale}|${checked}`;
+    let html = perList.get(key);
+    if (html === undefined) {
+      // Bounded: one entry per chosen time at most, cleared if a list lives very long.
+      if (perList.size > 200) perList.clear();
+      perList.set(key, (html = render()));
+    }
+    return html;
+  };
+  return slotDays;
+}
+
+/** reply.viewKept (see the declaration below). */
+function decorateKeptPages(app: FastifyInstance, opts: ViewOptions): void {
+  // Whole pages kept in memory (reply.viewKept): rendered once with a mark where the form's
+  // CSRF token goes, which each request fills with its own token.
+  const csrfMark = `kt-csrf-${randomBytes(12).toString('hex')}`;
+  // Kept as bytes: sending them is a copy, where a string would be encoded again each time.
+  const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string }>>();
+  app.decorateReply(
+    'viewKept',
+    async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- a name for the reply in the closures below
+      const reply = this;
+      // A logged-in staff member sees their menu on every page: never kept.
+      if (reply.locals?.staff) return reply.viewAsync(page, data);
+      let perOwner = keptPages.get(owner);
+      if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
+      const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
+      let kept = perOwner.get(fullKey);
+      if (kept && opts.verifyKept) {
+        const fresh = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+        if (fresh !== kept.parts.map((p) => p.toString('utf8')).join(csrfMark)) throw new KeptPageLeakError(page);
+      }
+      if (!kept) {
+        const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+        kept = {
+          parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')),
+          type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+        };
+        // Bounded: the key holds the URL, which a visitor can vary.
+        if (perOwner.size > 100) perOwner.clear();
+        perOwner.set(fullKey, kept);
+      }
+      reply.type(kept.type);
+      if (kept.parts.length === 1) return kept.parts[0]!;
+      const token = Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
+      const out: Buffer[] = [kept.parts[0]!];
+      for (const p of kept.parts.slice(1)) out.push(token, p);
+      return Buffer.concat(out);
+    },
+  );
+}
+
 export default fp<ViewOptions>(
   async (app, opts) => {
     const eta = new Eta({ views: viewsDir, cache: opts.production, autoEscape: true, autoTrim: false });
-
-    // The list of free times (views/partials/slot-days.eta) is most of the calendar page. For a
-    // frozen list of slots (a kept read, see src/core/availability.ts) its HTML is
-    // kept per language and chosen time, and goes when the list does.
-    const keptLists = new WeakMap<readonly Slot[], Map<string, string>>();
-    const slotDays = (slots: readonly Slot[], locale: string, checked: string): string => {
-      const render = () =>
-        eta.render('/partials/slot-days', {
-          days: groupByDay(slots),
-          values: { slot: checked },
-          slotKey,
-          slotInputId,
-          fmt: formatters(locale),
-        });
-      if (!Object.isFrozen(slots)) return render();
-      let perList = keptLists.get(slots);
-      if (!perList) keptLists.set(slots, (perList = new Map()));
-      const key = `${locale}|${checked}`;
-      let html = perList.get(key);
-      if (html === undefined) {
-        // Bounded: one entry per chosen time at most, cleared if a list lives very long.
-        if (perList.size > 200) perList.clear();
-        perList.set(key, (html = render()));
-      }
-      return html;
-    };
+    const slotDays = slotDaysRenderer(eta);
 
     await app.register(view, {
       engine: { eta },
@@ -75,44 +122,7 @@ export default fp<ViewOptions>(
       viewExt: 'eta',
       defaultContext: { municipality: opts.municipality },
     });
-    // Whole pages kept in memory (reply.viewKept): rendered once with a mark where the form's
-    // CSRF token goes, which each request fills with its own token.
-    const csrfMark = `kt-csrf-${randomBytes(12).toString('hex')}`;
-    // Kept as bytes: sending them is a copy, where a string would be encoded again each time.
-    const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string }>>();
-    app.decorateReply(
-      'viewKept',
-      async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
-        // eslint-disable-next-line @typescript-eslint/no-this-alias -- a name for the reply in the closures below
-        const reply = this;
-        // A logged-in staff member sees their menu on every page: never kept.
-        if (reply.locals?.staff) return reply.viewAsync(page, data);
-        let perOwner = keptPages.get(owner);
-        if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
-        const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
-        let kept = perOwner.get(fullKey);
-        if (kept && opts.verifyKept) {
-          const fresh = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
-          if (fresh !== kept.parts.map((p) => p.toString('utf8')).join(csrfMark)) throw new KeptPageLeakError(page);
-        }
-        if (!kept) {
-          const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
-          kept = {
-            parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')),
-            type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
-          };
-          // Bounded: the key holds the URL, which a visitor can vary.
-          if (perOwner.size > 100) perOwner.clear();
-          perOwner.set(fullKey, kept);
-        }
-        reply.type(kept.type);
-        if (kept.parts.length === 1) return kept.parts[0]!;
-        const token = Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
-        const out: Buffer[] = [kept.parts[0]!];
-        for (const p of kept.parts.slice(1)) out.push(token, p);
-        return Buffer.concat(out);
-      },
-    );
+    decorateKeptPages(app, opts);
 
     app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       let token: string | null = null;

@@ -11,7 +11,8 @@ import {
   setPassword,
 } from './service.js';
 import { newPasswordProblem } from './rules.js';
-import { login, unlockLinkIsUsable, useUnlockLink } from './login.js';
+import { login } from './login.js';
+import { unlockLinkIsUsable, useUnlockLink } from './unlock.js';
 import { setTimeout } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { DomainError } from '../../errors.js';
@@ -19,6 +20,8 @@ import { formatters } from '../../domain/time.js';
 
 type Body = Record<string, string | undefined>;
 const publicPage = { access: 'public' as const };
+/** The rate limit of every form that takes a password or a link. */
+type Limit = { max: number; timeWindow: string };
 
 function safeBack(v: unknown): string {
   return typeof v === 'string' && v.startsWith('/medewerker') && !v.startsWith('//') ? v : '/medewerker';
@@ -26,7 +29,18 @@ function safeBack(v: unknown): string {
 
 export default async function staffAuthRoutes(app: FastifyInstance) {
   const loginLimit = { max: Math.min(app.config.publicPostLimit, 20), timeWindow: '1 minute' };
+  loginRoutes(app, loginLimit);
+  passwordChangeRoutes(app, loginLimit);
+  passwordLinkRoutes(app, loginLimit);
+  // The staff start page.
+  app.get('/medewerker', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
+    const staff = requireStaff(req);
+    return reply.viewAsync('staff/home', { me: staff });
+  });
+}
 
+/** Logging in (and the link that lifts the lock of an account), and logging out. */
+function loginRoutes(app: FastifyInstance, loginLimit: Limit) {
   app.get('/medewerker/inloggen', { config: publicPage }, async (req, reply) => {
     const q = req.query as Record<string, string>;
     return reply.viewAsync('staff/login', {
@@ -97,7 +111,10 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
     forgetSession(req);
     return reply.redirect('/medewerker/inloggen', 303);
   });
+}
 
+/** Changing one's own password. */
+function passwordChangeRoutes(app: FastifyInstance, loginLimit: Limit) {
   app.get('/medewerker/wachtwoord-wijzigen', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
     const done = (req.query as Record<string, unknown>).klaar === '1';
     return reply.viewAsync('staff/change-password', { errors: {}, done });
@@ -121,7 +138,10 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
       return reply.redirect('/medewerker/wachtwoord-wijzigen?klaar=1', 303);
     },
   );
+}
 
+/** A forgotten password: the mailed link, and setting a password with it (also an invitation's). */
+function passwordLinkRoutes(app: FastifyInstance, loginLimit: Limit) {
   app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) =>
     reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }),
   );
@@ -177,9 +197,4 @@ export default async function staffAuthRoutes(app: FastifyInstance) {
       return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);
     },
   );
-
-  app.get('/medewerker', { config: { access: { roles: ALL_STAFF } } }, async (req, reply) => {
-    const staff = requireStaff(req);
-    return reply.viewAsync('staff/home', { me: staff });
-  });
 }
