@@ -7,18 +7,24 @@
 // (a bounded number). Each write gets a new random version, kept next to the id in the session:
 // a kept draft is used only when its version is the one the browser's session names, so another
 // server's write (the session names a version this process never saw) is read from the database.
+//
+// What is read from the database is parsed with the flow's schema: a draft written by an older
+// version of the portal that no longer fits counts as no draft, and the flow starts again.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/schema.js';
 import { deleteDraft, insertDraft, readDraft, replaceDraftData, updateDraft, writeWith } from './draft-rows.js';
 
-export interface DraftBase {
+/** What every draft has; a flow's schema extends it (`draftBase.extend({...})`). */
+export const draftBase = z.object({
   /** Random idempotency key: a repeated submit finds what the flow already stored. */
-  key: string;
+  key: z.string(),
   /** Set once the flow stored its request; the draft then keeps only its key. */
-  bookedRequestId?: number;
-}
+  bookedRequestId: z.number().int().optional(),
+});
+export type DraftBase = z.infer<typeof draftBase>;
 
 const TTL_HOURS = 24;
 /** Drafts kept in memory per flow: a few MB at most. */
@@ -82,7 +88,10 @@ export function keptDraftCount(app: FastifyInstance): number {
   return n;
 }
 
-export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<T> {
+export function draftStore<T extends DraftBase>(
+  sessionKey: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+): DraftStore<T> {
   const versionKey = `${sessionKey}:v`;
   const keep = (app: FastifyInstance, req: FastifyRequest, id: string, data: T, expires: Date) => {
     const version = randomBytes(9).toString('base64url');
@@ -106,7 +115,16 @@ export function draftStore<T extends DraftBase>(sessionKey: string): DraftStore<
       return { id, data: structuredClone(kept.data) };
     }
     const row = await readDraft(app.db, id, app.now());
-    return row ? { id: row.id, data: row.data as T } : null;
+    if (!row) return null;
+    const parsed = schema.safeParse(row.data);
+    if (!parsed.success) {
+      req.log.info(
+        { draft: sessionKey, issues: parsed.error.issues.length },
+        'stored draft no longer fits; starting again',
+      );
+      return null;
+    }
+    return { id: row.id, data: parsed.data };
   };
   return {
     load,

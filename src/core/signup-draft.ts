@@ -1,47 +1,48 @@
 // A sign-up in progress, kept in the database (never in a cookie: questions can be long and
 // personal). The encrypted session cookie holds only the draft's id. Drafts expire after a day.
-import { draftStore } from './drafts.js';
-import type { AppointmentMode } from '../db/schema.js';
+// The schema is the draft's type and the check of what comes back from the database.
+import { z } from 'zod';
+import { draftBase, draftStore } from './drafts.js';
+import { abouts, modes } from './intake.js';
 
-export interface Draft {
-  /** Random idempotency key of this sign-up: a resubmit finds the booking it made. */
-  key: string;
-  postcode?: string;
-  houseNumber?: string;
-  teamId?: number | null;
-  outOfArea?: boolean;
-  question?: string;
-  topics?: string[];
-  about?: 'self' | 'child' | 'partner' | 'parent' | 'other';
-  dangerNow?: boolean;
-  urgent24h?: boolean;
-  slot?: string;
-  mode?: AppointmentMode;
+const id = z.number().int();
+
+export const draftSchema = draftBase.extend({
+  postcode: z.string().optional(),
+  houseNumber: z.string().optional(),
+  teamId: id.nullable().optional(),
+  outOfArea: z.boolean().optional(),
+  question: z.string().optional(),
+  topics: z.array(z.string()).optional(),
+  about: z.enum(abouts).optional(),
+  dangerNow: z.boolean().optional(),
+  urgent24h: z.boolean().optional(),
+  slot: z.string().optional(),
+  mode: z.enum(modes).optional(),
   /** The team whose calendar the slot came from (a neighbour when the own team is full). */
-  slotTeamId?: number;
-  noCapacityLogged?: boolean;
-  /** Set once the sign-up is stored; the draft then keeps only its key until it expires. */
-  bookedRequestId?: number;
-  name?: string;
-  email?: string;
-  phone?: string;
-  street?: string;
-  city?: string;
-  language?: string;
-  interpreter?: boolean;
-  dateOfBirth?: string;
-  companion?: string;
-  consent?: boolean;
+  slotTeamId: id.optional(),
+  noCapacityLogged: z.boolean().optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  street: z.string().optional(),
+  city: z.string().optional(),
+  language: z.string().optional(),
+  interpreter: z.boolean().optional(),
+  dateOfBirth: z.string().optional(),
+  companion: z.string().optional(),
+  consent: z.boolean().optional(),
   /**
    * A returning resident (src/features/returning): set only by opening a one-time /opnieuw link,
    * never from form input. The known coach and their duo partner were found then; which of them
    * is offered is decided again at each step (absence, free time).
    */
-  returningResidentId?: number;
-  knownCoachId?: number | null;
-  partnerCoachId?: number | null;
-  previousRequestId?: number | null;
-}
+  returningResidentId: id.optional(),
+  knownCoachId: id.nullable().optional(),
+  partnerCoachId: id.nullable().optional(),
+  previousRequestId: id.nullable().optional(),
+});
+export type Draft = z.infer<typeof draftSchema>;
 
 declare module '@fastify/secure-session' {
   interface SessionData {
@@ -51,8 +52,8 @@ declare module '@fastify/secure-session' {
   }
 }
 
-const store = draftStore<Draft>('signupDraft');
-export const loadDraft = store.load;
-export const saveDraft = store.save;
-export const markDraftBooked = store.markStored;
-export const discardDraft = store.discard;
+export const signupDrafts = draftStore<Draft>('signupDraft', draftSchema);
+export const loadDraft = signupDrafts.load;
+export const saveDraft = signupDrafts.save;
+export const markDraftBooked = signupDrafts.markStored;
+export const discardDraft = signupDrafts.discard;

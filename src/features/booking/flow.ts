@@ -3,77 +3,58 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
 import { distinctTimes, type Slot } from '../../domain/slots.js';
 import { teamFreeSlots } from '../../core/availability.js';
-import { loadDraft, type Draft } from '../../core/signup-draft.js';
+import { loadDraft, signupDrafts, type Draft } from '../../core/signup-draft.js';
+import { draftWizard, type WizardTable } from '../../core/wizard.js';
 import { neighbourTeams, teamById } from '../../core/teams.js';
 import { existingBooking } from '../../core/booking.js';
 import { routeFor } from '../returning/service.js';
 
-export type Body = Record<string, string | string[] | undefined>;
+/** The sign-up's steps (the call-back page beside them), shared with the tests. */
+export const signupSteps: WizardTable<Draft> = {
+  home: '/',
+  steps: [
+    { url: '/aanmelden', done: (d) => Boolean(d.postcode) },
+    {
+      url: '/aanmelden/vraag',
+      done: (d) => Boolean(d.question),
+      // Never a calendar when the safety answers say danger (112) or urgent (the team calls).
+      detour: (d) => (d.dangerNow ? '/aanmelden/gevaar' : d.urgent24h ? '/aanmelden/terugbellen' : null),
+    },
+    { url: '/aanmelden/moment', done: (d) => Boolean(d.slot), skip: (d) => d.outOfArea === true },
+    { url: '/aanmelden/gegevens', done: (d) => d.consent === true },
+    { url: '/aanmelden/controleren', done: () => false },
+  ],
+  // Urgent, or no free time (the calendar links here): only the question must be answered.
+  pages: { '/aanmelden/terugbellen': { after: '/aanmelden/vraag' } },
+};
 
-export function str(body: Body, name: string): string {
-  const v = body[name];
-  return typeof v === 'string' ? v : '';
-}
-
-/** What every step of the sign-up shares: the draft guards, the team, the returning route, the free times. */
+/** What every step of the sign-up shares: the wizard, the team, the returning route, the free times. */
 export function signupFlow(app: FastifyInstance) {
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
-  const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
+  const publicPost = { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } };
   const mailCtx = () => app.mailContext();
-
-  async function requireDraft(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    need: (d: Draft) => boolean,
-  ): Promise<Draft | null> {
-    const d = await loadDraft(app, req);
-    if (!d || !need(d.data)) {
-      await reply.redirect('/aanmelden', 303);
-      return null;
-    }
-    return d.data;
-  }
-
-  /** Steps after the question: never reachable when the safety answers say danger or urgent. */
-  async function requireBookable(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    need: (d: Draft) => boolean,
-  ): Promise<Draft | null> {
-    const d = await requireDraft(req, reply, (x) => x.dangerNow === true || x.urgent24h === true || need(x));
-    if (!d) return null;
-    if (d.dangerNow) {
-      await reply.redirect('/aanmelden/gevaar', 303);
-      return null;
-    }
-    if (d.urgent24h) {
-      await reply.redirect('/aanmelden/terugbellen', 303);
-      return null;
-    }
-    return d;
-  }
+  const steps = draftWizard(app, signupSteps, signupDrafts);
 
   const ownTeam = (d: Draft) => teamOf(app, d);
   const returningRoute = (d: Draft) => returningOf(app, d);
   const momentData = (d: Draft) => momentDataOf(app, d);
 
-  /** A repeated submit of an already stored sign-up: show its confirmation again. */
-  async function alreadyBooked(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  /** A repeated submit of an already stored sign-up (a hook before the guard): its confirmation again. */
+  async function alreadyBooked(req: FastifyRequest, reply: FastifyReply) {
     const loaded = await loadDraft(app, req);
-    if (!loaded?.data.bookedRequestId) return false;
+    if (!loaded?.data.bookedRequestId) return;
     const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
-    if (!found) return false;
+    if (!found) return;
     const previous = req.session.get('booked');
     req.session.set('booked', {
       ...(previous?.requestId === found.requestId ? previous : {}),
       requestId: found.requestId,
       token: found.manageToken,
     });
-    await reply.redirect('/aanmelden/bevestiging', 303);
-    return true;
+    return reply.redirect('/aanmelden/bevestiging', 303);
   }
 
-  return { publicPost, mailCtx, requireDraft, requireBookable, ownTeam, returningRoute, alreadyBooked, momentData };
+  return { publicPost, mailCtx, steps, ownTeam, returningRoute, alreadyBooked, momentData };
 }
 
 export type SignupFlow = ReturnType<typeof signupFlow>;

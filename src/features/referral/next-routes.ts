@@ -4,24 +4,21 @@
 //   /verwijzen/controleren   check and send (one transaction stores and mails)
 //   /verwijzen/bevestiging   what was arranged; never the resident's manage link (confirmation-routes.ts)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Team } from '../../db/schema.js';
+import { z } from 'zod';
 import { isKtError } from '../../errors.js';
 import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { blockById, coachesOfBlock } from '../../core/blocks.js';
-import { teamById } from '../../core/teams.js';
-import { fieldErrors } from '../../core/forms.js';
+import { formBody, type Form } from '../../core/forms.js';
 import { existingBooking } from '../../core/booking.js';
 import { loadReferralDraft, markReferralStored, saveReferralDraft, type ReferralDraft } from './draft.js';
 import { hasStatusToken } from './repository.js';
-import { momentSchema, nextSchema, pick, places, type Place } from './schemas.js';
+import { momentSchema, nextSchema, places, type Place } from './schemas.js';
 import { statusTokenFor, submitReferral } from './service.js';
-import { backFrom, isCallback, nextAfter, redirectFor, TOTAL_STEPS } from './steps.js';
+import { isCallback } from './steps.js';
+import { referralFlow, type Errors, type ReferralFlow as Flow, type Values } from './pages.js';
 import { confirmationRoute } from './confirmation-routes.js';
-
-type Values = Record<string, unknown>;
-type Errors = Record<string, string>;
 
 declare module '@fastify/secure-session' {
   interface SessionData {
@@ -32,6 +29,7 @@ declare module '@fastify/secure-session' {
 }
 
 export default async function nextRoutes(app: FastifyInstance) {
+  // Its own plugin scope, so its own wizard instance (the guard and draft() of one route match).
   const flow = referralFlow(app);
   nextStepRoutes(app, flow);
   momentRoutes(app, flow);
@@ -39,70 +37,51 @@ export default async function nextRoutes(app: FastifyInstance) {
   confirmationRoute(app);
 }
 
-/** What the last steps share: the draft guard, the team, the page with its step counter. */
-function referralFlow(app: FastifyInstance) {
-  const publicPost = { config: { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } } };
-
-  async function draftFor(req: FastifyRequest, reply: FastifyReply, index: number): Promise<ReferralDraft | null> {
-    const d = (await loadReferralDraft(app, req))?.data ?? null;
-    const live = d && !d.bookedRequestId ? d : null;
-    const to = redirectFor(live, index);
-    if (to) {
-      await reply.redirect(to, 303);
-      return null;
-    }
-    return live;
-  }
-
-  const ownTeam = async (d: ReferralDraft): Promise<Team | null> => (d.teamId ? teamById(app.db, d.teamId) : null);
-  const render = (reply: FastifyReply, view: string, step: number, data: Values, status = 200) =>
-    reply.code(status).viewAsync(`referral/${view}`, { step, totalSteps: TOTAL_STEPS, ...data });
-  return { publicPost, draftFor, ownTeam, render };
-}
-
-type Flow = ReturnType<typeof referralFlow>;
-
 /** Step 5: book now, or let the team call. */
-function nextStepRoutes(app: FastifyInstance, { publicPost, draftFor, ownTeam, render }: Flow) {
+function nextStepRoutes(app: FastifyInstance, { publicPost, steps, ownTeam, render }: Flow) {
+  const URL = '/verwijzen/vervolg';
   const nextPage = async (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
-    render(reply, 'next', 5, { values, errors, team: await ownTeam(d) }, status);
+    render(reply, 'next', d, URL, { values, errors, team: await ownTeam(d) }, status);
 
-  app.get('/verwijzen/vervolg', async (req, reply) => {
-    const d = await draftFor(req, reply, 4);
-    if (!d) return reply;
-    if (d.urgent24h || d.outOfArea) return reply.redirect('/verwijzen/controleren', 303);
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return nextPage(reply, d, { next: d.next ?? '' }, {});
   });
 
-  app.post('/verwijzen/vervolg', publicPost, async (req, reply) => {
-    const d = await draftFor(req, reply, 4);
-    if (!d) return reply;
-    const values = pick(req.body, ['next']);
-    const parsed = nextSchema.safeParse(values);
-    if (!parsed.success) return nextPage(reply, d, values, fieldErrors(parsed.error), 400);
-    const saved = await saveReferralDraft(app, req, { next: parsed.data.next });
-    return reply.redirect(nextAfter(saved, 4), 303);
-  });
+  const invalid = formBody(nextSchema, (req, reply, input, errors) =>
+    nextPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<typeof nextSchema>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const saved = await saveReferralDraft(app, req, { next: req.body.next });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 }
 
 /** Step 6: a time, the place, and whether the referrer joins (3-gesprek). */
-function momentRoutes(app: FastifyInstance, { publicPost, draftFor, ownTeam, render }: Flow) {
+function momentRoutes(app: FastifyInstance, { publicPost, steps, ownTeam, render }: Flow) {
+  const URL = '/verwijzen/moment';
   async function momentPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
     const team = await ownTeam(d);
     const slots = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
-    return render(
-      reply,
-      'moment',
-      6,
-      { values, errors, team, slots, first: slots[0] ?? null, slotKey, places, organisation: d.organisation },
-      status,
-    );
+    const data = {
+      values,
+      errors,
+      team,
+      slots,
+      first: slots[0] ?? null,
+      slotKey,
+      places,
+      organisation: d.organisation,
+    };
+    return render(reply, 'moment', d, URL, data, status);
   }
 
-  app.get('/verwijzen/moment', async (req, reply) => {
-    const d = await draftFor(req, reply, 5);
-    if (!d) return reply;
-    if (isCallback(d)) return reply.redirect('/verwijzen/controleren', 303);
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return momentPage(
       reply,
       d,
@@ -111,82 +90,88 @@ function momentRoutes(app: FastifyInstance, { publicPost, draftFor, ownTeam, ren
     );
   });
 
-  app.post('/verwijzen/moment', publicPost, async (req, reply) => {
-    const d = await draftFor(req, reply, 5);
-    if (!d) return reply;
-    if (isCallback(d)) return reply.redirect('/verwijzen/controleren', 303);
-    const values = pick(req.body, ['slot', 'place', 'threeWay', 'location']);
-    const parsed = momentSchema.safeParse(values);
-    const team = await ownTeam(d);
-    const chosen = parsed.success ? parseSlotKey(parsed.data.slot) : null;
-    const free = chosen && team ? await teamFreeSlots(app.db, team, app.now()) : [];
-    const offered =
-      chosen && free.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
-    if (!parsed.success || !offered) {
-      const errors = parsed.success ? { slot: 'referral.errors.slotGone' } : fieldErrors(parsed.error);
-      return momentPage(reply, d, values, errors, 400);
-    }
-    const v = parsed.data;
-    await saveReferralDraft(app, req, {
-      slot: v.slot,
-      place: v.place as Place,
-      threeWay: v.place === 'referrer' || v.threeWay === 'yes',
-      location: v.place === 'referrer' ? v.location : undefined,
-    });
-    return reply.redirect('/verwijzen/controleren', 303);
-  });
+  const invalid = formBody(momentSchema, (req, reply, input, errors) =>
+    momentPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<typeof momentSchema>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const v = req.body;
+      const team = await ownTeam(d);
+      const chosen = parseSlotKey(v.slot);
+      const free = chosen && team ? await teamFreeSlots(app.db, team, app.now()) : [];
+      const offered =
+        chosen && free.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
+      if (!offered) return momentPage(reply, d, v, { slot: 'referral.errors.slotGone' }, 400);
+      const saved = await saveReferralDraft(app, req, {
+        slot: v.slot,
+        place: v.place as Place,
+        threeWay: v.place === 'referrer' || v.threeWay === 'yes',
+        location: v.place === 'referrer' ? v.location : undefined,
+      });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 }
 
 /** Step 7: check and send. */
+const CHECK = '/verwijzen/controleren';
+/** After "just taken", the referrer may pick one of the nearest times on this same page. */
+const checkSchema = z.object({ slot: z.string() });
+
 function checkRoutes(app: FastifyInstance, flow: Flow) {
-  const { publicPost, draftFor, ownTeam } = flow;
+  const { publicPost, steps, ownTeam } = flow;
 
-  app.get('/verwijzen/controleren', async (req, reply) => {
-    const d = await draftFor(req, reply, 6);
-    if (!d) return reply;
-    return checkPage(app, flow, reply, d);
-  });
+  app.get(CHECK, { preValidation: steps.guard(CHECK) }, async (req, reply) =>
+    checkPage(app, flow, reply, steps.draft(req)),
+  );
 
-  app.post('/verwijzen/controleren', publicPost, async (req, reply) => {
-    if (await alreadyStored(app, req, reply)) return reply;
-    const d = await draftFor(req, reply, 6);
-    if (!d) return reply;
-    // After "just taken", the referrer picks one of the nearest times on this same page.
-    const alternative = pick(req.body, ['slot']).slot!;
-    if (alternative && parseSlotKey(alternative) && !isCallback(d)) d.slot = alternative;
-    const team = await ownTeam(d);
-    const chosen = !isCallback(d) && d.slot ? parseSlotKey(d.slot) : null;
-    try {
-      const result = await submitReferral(app.db, {
-        d,
-        team,
-        slot: chosen,
-        locale: req.locale,
-        now: app.now(),
-        secret: app.config.sessionSecret,
-        mail: app.mailContext(),
-      });
-      app.metrics.booked(result, 'referrer');
-      app.mail.kick();
-      req.session.set('referred', {
-        requestId: result.requestId,
-        appointmentId: result.appointmentId,
-        statusToken: result.statusToken,
-      });
-      await markReferralStored(app, req, result.requestId);
-      return reply.redirect('/verwijzen/bevestiging', 303);
-    } catch (err) {
-      if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
-      if (alternative) await saveReferralDraft(app, req, { slot: alternative });
-      const free: readonly Slot[] =
-        err.code === 'KT_SLOT_TAKEN'
-          ? err.details.alternatives
-          : team
-            ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3)
-            : [];
-      return checkPage(app, flow, reply, d, { taken: free }, 409);
-    }
-  });
+  // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
+  const invalid = formBody(checkSchema, (req, reply) => checkPage(app, flow, reply, steps.draft(req), {}, 400));
+  const alreadyStoredHook = (req: FastifyRequest, reply: FastifyReply) => alreadyStored(app, req, reply);
+  app.post<Form<typeof checkSchema>>(
+    CHECK,
+    { config: publicPost, preValidation: [alreadyStoredHook, steps.guard(CHECK), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const alternative = req.body.slot;
+      if (alternative && parseSlotKey(alternative) && !isCallback(d)) d.slot = alternative;
+      const team = await ownTeam(d);
+      const chosen = !isCallback(d) && d.slot ? parseSlotKey(d.slot) : null;
+      try {
+        const result = await submitReferral(app.db, {
+          d,
+          team,
+          slot: chosen,
+          locale: req.locale,
+          now: app.now(),
+          secret: app.config.sessionSecret,
+          mail: app.mailContext(),
+        });
+        app.metrics.booked(result, 'referrer');
+        app.mail.kick();
+        req.session.set('referred', {
+          requestId: result.requestId,
+          appointmentId: result.appointmentId,
+          statusToken: result.statusToken,
+        });
+        await markReferralStored(app, req, result.requestId);
+        return reply.redirect('/verwijzen/bevestiging', 303);
+      } catch (err) {
+        if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
+        if (alternative) await saveReferralDraft(app, req, { slot: alternative });
+        const free: readonly Slot[] =
+          err.code === 'KT_SLOT_TAKEN'
+            ? err.details.alternatives
+            : team
+              ? nearest(distinctTimes(await teamFreeSlots(app.db, team, app.now())), chosen?.start ?? app.now(), 3)
+              : [];
+        return checkPage(app, flow, reply, d, { taken: free }, 409);
+      }
+    },
+  );
 }
 
 async function checkPage(
@@ -205,7 +190,8 @@ async function checkPage(
   return render(
     reply,
     'check',
-    7,
+    d,
+    CHECK,
     {
       d,
       team,
@@ -213,7 +199,6 @@ async function checkPage(
       chosenEnd,
       coaches,
       callback: isCallback(d),
-      back: backFrom(d, 6),
       slotKey,
       postcode: d.postcode ? displayPostcode(d.postcode) : '',
       ...extra,
@@ -222,16 +207,15 @@ async function checkPage(
   );
 }
 
-/** A repeated submit of a stored referral: its confirmation again. */
-async function alreadyStored(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+/** A repeated submit of a stored referral (a hook before the guard): its confirmation again. */
+async function alreadyStored(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
   const loaded = await loadReferralDraft(app, req);
-  if (!loaded?.data.bookedRequestId) return false;
+  if (!loaded?.data.bookedRequestId) return;
   const found = await existingBooking(app.db, app.config.sessionSecret, loaded.data.key);
-  if (!found) return false;
+  if (!found) return;
   const token = (await hasStatusToken(app.db, found.requestId))
     ? statusTokenFor(app.config.sessionSecret, loaded.data.key)
     : null;
   req.session.set('referred', { requestId: found.requestId, appointmentId: found.appointmentId, statusToken: token });
-  await reply.redirect('/verwijzen/bevestiging', 303);
-  return true;
+  return reply.redirect('/verwijzen/bevestiging', 303);
 }

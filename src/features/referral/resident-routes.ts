@@ -3,36 +3,24 @@
 // page, where nothing is stored.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { displayPostcode } from '../../domain/postcode.js';
-import { teamById, teamForPostcode } from '../../core/teams.js';
-import { fieldErrors } from '../../core/forms.js';
+import { teamForPostcode } from '../../core/teams.js';
+import { formBody, type Form } from '../../core/forms.js';
 import { languages } from '../../core/intake.js';
 import { loadReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
-import { draftFor, publicPost, render, type Errors, type Values } from './pages.js';
-import { pick, questionSchema, residentSchema } from './schemas.js';
-import { nextAfter } from './steps.js';
+import type { Errors, ReferralFlow, Values } from './pages.js';
+import { questionSchema, residentSchema } from './schemas.js';
 
 /** Step 3: about the resident. The postcode finds the team, as in the resident flow. */
-export function residentRoutes(app: FastifyInstance) {
-  const residentFields = [
-    'name',
-    'phone',
-    'email',
-    'postcode',
-    'houseNumber',
-    'street',
-    'city',
-    'language',
-    'interpreter',
-    'dateOfBirth',
-  ] as const;
-  const residentPage = (reply: FastifyReply, values: Values, errors: Errors, status = 200) =>
-    render(reply, 'resident', 3, { values, errors, languages }, status);
+export function residentRoutes(app: FastifyInstance, { steps, render, publicPost }: ReferralFlow) {
+  const URL = '/verwijzen/inwoner';
+  const residentPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
+    render(reply, 'resident', d, URL, { values, errors, languages }, status);
 
-  app.get('/verwijzen/inwoner', async (req, reply) => {
-    const d = await draftFor(app, req, reply, 2);
-    if (!d) return reply;
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return residentPage(
       reply,
+      d,
       {
         name: d.name ?? '',
         phone: d.phone ?? '',
@@ -49,58 +37,55 @@ export function residentRoutes(app: FastifyInstance) {
     );
   });
 
-  app.post('/verwijzen/inwoner', publicPost(app), async (req, reply) => {
-    const d = await draftFor(app, req, reply, 2);
-    if (!d) return reply;
-    const values = pick(req.body, residentFields);
-    const parsed = residentSchema(app.now()).safeParse(values);
-    if (!parsed.success) return residentPage(reply, values, fieldErrors(parsed.error), 400);
-    const v = parsed.data;
-    const team = await teamForPostcode(app.db, v.postcode);
-    // A new postcode may mean another team: a time chosen before is forgotten.
-    const moved = (team?.id ?? null) !== (d.teamId ?? null);
-    const saved = await saveReferralDraft(app, req, {
-      name: v.name,
-      phone: v.phone,
-      email: v.email,
-      postcode: v.postcode,
-      houseNumber: v.houseNumber,
-      street: v.street,
-      city: v.city,
-      language: v.language,
-      interpreter: v.interpreter,
-      dateOfBirth: v.dateOfBirth,
-      teamId: team?.id ?? null,
-      outOfArea: !team,
-      ...(moved ? { slot: undefined } : {}),
-    });
-    return reply.redirect(nextAfter(saved, 2), 303);
-  });
+  const schemaFor = () => residentSchema(app.now());
+  const invalid = formBody(schemaFor, (req, reply, input, errors) =>
+    residentPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<ReturnType<typeof schemaFor>>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const v = req.body;
+      const team = await teamForPostcode(app.db, v.postcode);
+      // A new postcode may mean another team: a time chosen before is forgotten.
+      const moved = (team?.id ?? null) !== (d.teamId ?? null);
+      const saved = await saveReferralDraft(app, req, {
+        name: v.name,
+        phone: v.phone,
+        email: v.email,
+        postcode: v.postcode,
+        houseNumber: v.houseNumber,
+        street: v.street,
+        city: v.city,
+        language: v.language,
+        interpreter: v.interpreter,
+        dateOfBirth: v.dateOfBirth,
+        teamId: team?.id ?? null,
+        outOfArea: !team,
+        ...(moved ? { slot: undefined } : {}),
+      });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 }
 
 /** Step 4: the question as the referrer sees it, and the same safety questions as residents get; the danger page. */
-export function questionRoutes(app: FastifyInstance) {
-  const questionFields = ['question', 'done', 'dangerNow', 'urgent24h'] as const;
+export function questionRoutes(app: FastifyInstance, { steps, render, ownTeam, publicPost }: ReferralFlow) {
+  const URL = '/verwijzen/vraag';
   async function questionPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
-    const team = d.teamId ? await teamById(app.db, d.teamId) : null;
-    return render(
-      reply,
-      'question',
-      4,
-      {
-        values,
-        errors,
-        team,
-        outOfArea: d.outOfArea === true,
-        postcode: d.postcode ? displayPostcode(d.postcode) : '',
-      },
-      status,
-    );
+    const data = {
+      values,
+      errors,
+      team: await ownTeam(d),
+      outOfArea: d.outOfArea === true,
+      postcode: d.postcode ? displayPostcode(d.postcode) : '',
+    };
+    return render(reply, 'question', d, URL, data, status);
   }
 
-  app.get('/verwijzen/vraag', async (req, reply) => {
-    const d = await draftFor(app, req, reply, 3);
-    if (!d) return reply;
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     const yn = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
     return questionPage(
       reply,
@@ -110,27 +95,28 @@ export function questionRoutes(app: FastifyInstance) {
     );
   });
 
-  app.post('/verwijzen/vraag', publicPost(app), async (req, reply) => {
-    const d = await draftFor(app, req, reply, 3);
-    if (!d) return reply;
-    const values = pick(req.body, questionFields);
-    const parsed = questionSchema.safeParse(values);
-    if (!parsed.success) return questionPage(reply, d, values, fieldErrors(parsed.error), 400);
-    const v = parsed.data;
-    const saved = await saveReferralDraft(app, req, {
-      question: v.question,
-      done: v.done,
-      dangerNow: v.dangerNow === 'yes',
-      urgent24h: v.urgent24h === 'yes',
-    });
-    if (saved.dangerNow) return reply.redirect('/verwijzen/gevaar', 303);
-    return reply.redirect(nextAfter(saved, 3), 303);
-  });
+  const invalid = formBody(questionSchema, (req, reply, input, errors) =>
+    questionPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<typeof questionSchema>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const v = req.body;
+      const saved = await saveReferralDraft(app, req, {
+        question: v.question,
+        done: v.done,
+        dangerNow: v.dangerNow === 'yes',
+        urgent24h: v.urgent24h === 'yes',
+      });
+      // Danger now: the wizard's detour to the 112 page.
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 
   // Danger now: no sign-up through the website; 112 and Veilig Thuis. Nothing is stored.
   app.get('/verwijzen/gevaar', async (req, reply) => {
     const d = (await loadReferralDraft(app, req))?.data;
-    const team = d?.teamId ? await teamById(app.db, d.teamId) : null;
-    return reply.viewAsync('referral/danger', { team });
+    return reply.viewAsync('referral/danger', { team: d ? await ownTeam(d) : null });
   });
 }

@@ -10,13 +10,12 @@
 //   /verwijzen/vervolg ...      next step, time, check, confirmation (next-routes.ts)
 //   /verwijzen/status/:token    the referrer's status page (status-routes.ts)
 //   /medewerker/verwijzers      contact coach per organisation (contacts-routes.ts)
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { local } from '../../domain/time.js';
-import { fieldErrors } from '../../core/forms.js';
+import { formBody, type Form } from '../../core/forms.js';
 import { discardReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
-import { draftFor, publicPost, render, type Errors, type Values } from './pages.js';
-import { aboutYouSchema, consentSchema, kinds, pick, schoolRoles, type Kind } from './schemas.js';
-import { nextAfter } from './steps.js';
+import { referralFlow, type Errors, type ReferralFlow, type Values } from './pages.js';
+import { aboutYouSchema, consentSchema, kinds, schoolRoles } from './schemas.js';
 import { questionRoutes, residentRoutes } from './resident-routes.js';
 import nextRoutes from './next-routes.js';
 import statusRoutes from './status-routes.js';
@@ -26,17 +25,19 @@ import { publicScope } from '../../plugins/access.js';
 export default async function referralRoutes(app: FastifyInstance) {
   // The referral pages are public (staff pages below declare their own rule).
   publicScope(app);
-  aboutYouRoutes(app);
-  consentRoutes(app);
-  residentRoutes(app);
-  questionRoutes(app);
+  const flow = referralFlow(app);
+  aboutYouRoutes(app, flow);
+  consentRoutes(app, flow);
+  residentRoutes(app, flow);
+  questionRoutes(app, flow);
   await app.register(nextRoutes);
   await app.register(statusRoutes);
   await app.register(contactsRoutes);
 }
 
 /** Step 1: about you (the referrer). */
-function aboutYouRoutes(app: FastifyInstance) {
+function aboutYouRoutes(app: FastifyInstance, { steps, render, publicPost }: ReferralFlow) {
+  const URL = '/verwijzen';
   const aboutFields = [
     'kind',
     'schoolRole',
@@ -46,50 +47,51 @@ function aboutYouRoutes(app: FastifyInstance) {
     'referrerEmail',
     'agbCode',
   ] as const;
-  app.get('/verwijzen', async (req, reply) => {
-    const d = (await draftFor(app, req, reply, 0))!;
-    return render(reply, 'about-you', 1, {
-      values: Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])),
-      errors: {},
-      kinds,
-      schoolRoles,
-    });
+  const aboutPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
+    render(reply, 'about-you', d, URL, { values, errors, kinds, schoolRoles }, status);
+
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
+    return aboutPage(reply, d, Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])), {});
   });
 
-  app.post('/verwijzen', publicPost(app), async (req, reply) => {
-    const values = pick(req.body, aboutFields);
-    const parsed = aboutYouSchema.safeParse(values);
-    if (!parsed.success)
-      return render(reply, 'about-you', 1, { values, errors: fieldErrors(parsed.error), kinds, schoolRoles }, 400);
-    const v = parsed.data;
-    const d = await saveReferralDraft(app, req, {
-      kind: v.kind,
-      schoolRole: v.schoolRole,
-      organisation: v.organisation,
-      referrerName: v.referrerName,
-      referrerPhone: v.referrerPhone,
-      referrerEmail: v.referrerEmail,
-      agbCode: v.agbCode,
-    });
-    return reply.redirect(nextAfter(d, 0), 303);
-  });
+  const invalid = formBody(aboutYouSchema, (req, reply, input, errors) =>
+    aboutPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<typeof aboutYouSchema>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const v = req.body;
+      const d = await saveReferralDraft(app, req, {
+        kind: v.kind,
+        schoolRole: v.schoolRole,
+        organisation: v.organisation,
+        referrerName: v.referrerName,
+        referrerPhone: v.referrerPhone,
+        referrerEmail: v.referrerEmail,
+        agbCode: v.agbCode,
+      });
+      return reply.redirect(steps.forward(d, URL), 303);
+    },
+  );
 }
 
 /** Step 2: consent. Without it (other than Veilig Thuis) the flow stops and keeps nothing. */
-function consentRoutes(app: FastifyInstance) {
-  const consentFields = ['consent', 'consentForm', 'consentDate', 'feedback', 'noConsentReason'] as const;
+function consentRoutes(app: FastifyInstance, { steps, render, publicPost }: ReferralFlow) {
+  const URL = '/verwijzen/toestemming';
   const consentPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
     render(
       reply,
       'consent',
-      2,
+      d,
+      URL,
       { values, errors, veiligThuis: d.kind === 'veilig_thuis', today: local(app.now()).toFormat('dd-MM-yyyy') },
       status,
     );
 
-  app.get('/verwijzen/toestemming', async (req, reply) => {
-    const d = await draftFor(app, req, reply, 1);
-    if (!d) return reply;
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return consentPage(
       reply,
       d,
@@ -104,35 +106,40 @@ function consentRoutes(app: FastifyInstance) {
     );
   });
 
-  app.post('/verwijzen/toestemming', publicPost(app), async (req, reply) => {
-    const d = await draftFor(app, req, reply, 1);
-    if (!d) return reply;
-    const values = pick(req.body, consentFields);
-    const parsed = consentSchema(app.now(), d.kind as Kind).safeParse(values);
-    if (!parsed.success) return consentPage(reply, d, values, fieldErrors(parsed.error), 400);
-    const v = parsed.data;
-    if (v.consent === 'no' && d.kind !== 'veilig_thuis') {
-      await discardReferralDraft(app, req);
-      return reply.redirect('/verwijzen/geen-toestemming', 303);
-    }
-    const saved =
-      v.consent === 'yes'
-        ? await saveReferralDraft(app, req, {
-            consent: 'yes',
-            consentForm: v.consentForm as 'spoken' | 'written',
-            consentDate: v.consentDate,
-            feedback: v.feedback === 'yes',
-            noConsentReason: undefined,
-          })
-        : await saveReferralDraft(app, req, {
-            consent: 'no',
-            noConsentReason: v.noConsentReason,
-            consentForm: undefined,
-            consentDate: undefined,
-            feedback: false,
-          });
-    return reply.redirect(nextAfter(saved, 1), 303);
-  });
+  // The rules depend on who refers: Veilig Thuis may go on without consent.
+  const schemaFor = (req: FastifyRequest) => consentSchema(app.now(), steps.draft(req).kind ?? 'other');
+  const invalid = formBody(schemaFor, (req, reply, input, errors) =>
+    consentPage(reply, steps.draft(req), input, errors, 400),
+  );
+  app.post<Form<ReturnType<typeof schemaFor>>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const v = req.body;
+      if (v.consent === 'no' && d.kind !== 'veilig_thuis') {
+        await discardReferralDraft(app, req);
+        return reply.redirect('/verwijzen/geen-toestemming', 303);
+      }
+      const saved =
+        v.consent === 'yes'
+          ? await saveReferralDraft(app, req, {
+              consent: 'yes',
+              consentForm: v.consentForm as 'spoken' | 'written',
+              consentDate: v.consentDate,
+              feedback: v.feedback === 'yes',
+              noConsentReason: undefined,
+            })
+          : await saveReferralDraft(app, req, {
+              consent: 'no',
+              noConsentReason: v.noConsentReason,
+              consentForm: undefined,
+              consentDate: undefined,
+              feedback: false,
+            });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 
   app.get('/verwijzen/geen-toestemming', async (_req, reply) => reply.viewAsync('referral/no-consent', {}));
 }

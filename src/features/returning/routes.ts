@@ -7,15 +7,12 @@
 // before the resident does, and would otherwise use up a link that works only once.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { discardDraft, saveDraft } from '../../core/signup-draft.js';
-import { fieldErrors } from '../../core/forms.js';
+import { formBody, type Form } from '../../core/forms.js';
 import { askSchema } from './schemas.js';
 import { linkIsUsable, LINK_MINUTES, openLink, requestLink } from './return-link.js';
 import { publicScope } from '../../plugins/access.js';
 
-type Body = Record<string, string | string[] | undefined>;
 type Params = { token: string };
-
-const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
 export default async function returningRoutes(app: FastifyInstance) {
   // Every page here is for residents, referrers and anyone else: no login.
@@ -32,14 +29,13 @@ export default async function returningRoutes(app: FastifyInstance) {
 
   app.get('/opnieuw', async (_req, reply) => formPage(reply, { email: '', postcode: '' }, {}));
 
-  app.post('/opnieuw', publicPost, async (req, reply) => {
-    const body = (req.body ?? {}) as Body;
-    const values = { email: str(body, 'email'), postcode: str(body, 'postcode') };
-    const parsed = askSchema.safeParse(values);
-    if (!parsed.success) return formPage(reply, values, fieldErrors(parsed.error), 400);
+  const invalid = formBody(askSchema, (_req, reply, input, errors) =>
+    formPage(reply, input as Record<string, string>, errors, 400),
+  );
+  app.post<Form<typeof askSchema>>('/opnieuw', { ...publicPost, preValidation: invalid }, async (req, reply) => {
     await requestLink(app.db, {
-      email: parsed.data.email,
-      postcode: parsed.data.postcode,
+      email: req.body.email,
+      postcode: req.body.postcode,
       now: app.now(),
       locale: req.locale,
       ctx: {

@@ -2,14 +2,16 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { markDraftBooked, type Draft } from '../../../core/signup-draft.js';
 import { callbackSchema } from '../../../core/intake.js';
-import { fieldErrors } from '../../../core/forms.js';
+import { formBody, type Form } from '../../../core/forms.js';
 import { book, type ResidentInput } from '../../../core/booking.js';
 import type { Locale } from '../../../core/i18n.js';
 import { returningBooking } from '../../returning/service.js';
-import { str, type Body, type SignupFlow } from '../flow.js';
+import type { SignupFlow } from '../flow.js';
+
+const URL = '/aanmelden/terugbellen';
 
 export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, requireDraft, ownTeam, alreadyBooked, mailCtx } = flow;
+  const { publicPost, steps, ownTeam, alreadyBooked, mailCtx } = flow;
   // Urgent within 24 hours, or no free time anywhere: the team calls back. No calendar.
   const callbackPage = async (
     reply: FastifyReply,
@@ -22,54 +24,54 @@ export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
       .code(status)
       .viewAsync('booking/callback', { team: await ownTeam(d), urgent: d.urgent24h === true, values, errors });
 
-  app.get('/aanmelden/terugbellen', async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question));
-    if (!d) return reply;
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return callbackPage(reply, d, { name: d.name ?? '', phone: d.phone ?? '' }, {});
   });
 
-  app.post('/aanmelden/terugbellen', publicPost, async (req, reply) => {
-    if (await alreadyBooked(req, reply)) return reply;
-    const d = await requireDraft(req, reply, (x) => Boolean(x.question));
-    if (!d) return reply;
-    const body = req.body as Body;
-    const values = { name: str(body, 'name'), phone: str(body, 'phone') };
-    const parsed = callbackSchema.safeParse(values);
-    if (!parsed.success) return callbackPage(reply, d, values, fieldErrors(parsed.error), 400);
-    const team = await ownTeam(d);
-    const result = await book(app.db, {
-      team,
-      resident: callbackResident(d, parsed.data, req.locale),
-      request: {
+  const invalid = formBody(callbackSchema, (req, reply, input, errors) =>
+    callbackPage(reply, steps.draft(req), input as Record<string, string>, errors, 400),
+  );
+  app.post<Form<typeof callbackSchema>>(
+    URL,
+    { config: publicPost, preValidation: [alreadyBooked, steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const team = await ownTeam(d);
+      const result = await book(app.db, {
+        team,
+        resident: callbackResident(d, req.body, req.locale),
+        request: {
+          teamId: team?.id ?? null,
+          channel: 'online',
+          question: d.question!,
+          topics: d.topics ?? [],
+          about: d.about ?? 'self',
+          dangerNow: false,
+          urgent24h: d.urgent24h === true,
+          companion: null,
+          consentAt: app.now(),
+          idempotencyKey: d.key,
+        },
+        slot: null,
+        status: 'callback',
+        now: app.now(),
+        secret: app.config.sessionSecret,
+        mail: mailCtx(),
+        ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
+      });
+      app.mail.kick();
+      req.session.set('booked', {
+        requestId: result.requestId,
+        token: null,
+        callback: true,
+        urgent: d.urgent24h === true,
         teamId: team?.id ?? null,
-        channel: 'online',
-        question: d.question!,
-        topics: d.topics ?? [],
-        about: d.about ?? 'self',
-        dangerNow: false,
-        urgent24h: d.urgent24h === true,
-        companion: null,
-        consentAt: app.now(),
-        idempotencyKey: d.key,
-      },
-      slot: null,
-      status: 'callback',
-      now: app.now(),
-      secret: app.config.sessionSecret,
-      mail: mailCtx(),
-      ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
-    });
-    app.mail.kick();
-    req.session.set('booked', {
-      requestId: result.requestId,
-      token: null,
-      callback: true,
-      urgent: d.urgent24h === true,
-      teamId: team?.id ?? null,
-    });
-    await markDraftBooked(app, req, result.requestId);
-    return reply.redirect('/aanmelden/bevestiging', 303);
-  });
+      });
+      await markDraftBooked(app, req, result.requestId);
+      return reply.redirect('/aanmelden/bevestiging', 303);
+    },
+  );
 }
 
 /**

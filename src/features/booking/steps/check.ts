@@ -1,5 +1,6 @@
 // Step 5 of the sign-up: check and confirm (one transaction books), then the confirmation.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Team } from '../../../db/schema.js';
 import { isKtError, type KtError } from '../../../errors.js';
 import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../../domain/slots.js';
@@ -13,46 +14,50 @@ import { parseBirthDate } from '../../../core/intake.js';
 import { book, type BookInput } from '../../../core/booking.js';
 import { loadAppointmentByToken } from '../../../core/managed-appointment.js';
 import { returningBooking } from '../../returning/service.js';
-import { str, type Body, type SignupFlow } from '../flow.js';
+import { formBody, type Form } from '../../../core/forms.js';
+import type { SignupFlow } from '../flow.js';
 
-const ready = (x: Draft) => Boolean(x.question) && x.consent === true && (Boolean(x.slot) || x.outOfArea === true);
+const URL = '/aanmelden/controleren';
+/** After "just taken", the resident may pick one of the alternatives on this same page. */
+const checkSchema = z.object({ slot: z.string() });
 
 export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, requireBookable, alreadyBooked, mailCtx } = flow;
+  const { publicPost, steps, alreadyBooked, mailCtx } = flow;
 
-  app.get('/aanmelden/controleren', async (req, reply) => {
-    const d = await requireBookable(req, reply, ready);
-    if (!d) return reply;
-    return checkPage(app, flow, reply, d);
-  });
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) =>
+    checkPage(app, flow, reply, steps.draft(req)),
+  );
 
-  app.post('/aanmelden/controleren', publicPost, async (req, reply) => {
-    if (await alreadyBooked(req, reply)) return reply;
-    const d = await requireBookable(req, reply, ready);
-    if (!d) return reply;
-    // After "just taken", the resident picks one of the alternatives on this same page.
-    const alternative = str(req.body as Body, 'slot');
-    if (alternative && parseSlotKey(alternative)) d.slot = alternative;
-    const chosen = d.slot ? parseSlotKey(d.slot) : null;
-    const team = await slotTeam(app, flow, d);
-    try {
-      const result = await book(app.db, {
-        ...bookingOf(app, req, d, team, chosen),
-        mail: mailCtx(),
-        ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
-      });
-      app.metrics.booked(result, 'online');
-      app.mail.kick();
-      req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
-      await markDraftBooked(app, req, result.requestId);
-      return reply.redirect('/aanmelden/bevestiging', 303);
-    } catch (err) {
-      if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
-      if (err.code === 'KT_SLOT_TAKEN') await saveDraft(app, req, { slot: alternative || d.slot });
-      const taken = await nearestFree(app, flow, d, team, chosen?.start ?? app.now(), err);
-      return checkPage(app, flow, reply, d, { taken }, 409);
-    }
-  });
+  // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
+  const invalid = formBody(checkSchema, (req, reply) => checkPage(app, flow, reply, steps.draft(req), {}, 400));
+  app.post<Form<typeof checkSchema>>(
+    URL,
+    { config: publicPost, preValidation: [alreadyBooked, steps.guard(URL), invalid] },
+    async (req, reply) => {
+      const d = steps.draft(req);
+      const alternative = req.body.slot;
+      if (alternative && parseSlotKey(alternative)) d.slot = alternative;
+      const chosen = d.slot ? parseSlotKey(d.slot) : null;
+      const team = await slotTeam(app, flow, d);
+      try {
+        const result = await book(app.db, {
+          ...bookingOf(app, req, d, team, chosen),
+          mail: mailCtx(),
+          ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
+        });
+        app.metrics.booked(result, 'online');
+        app.mail.kick();
+        req.session.set('booked', { requestId: result.requestId, token: result.manageToken });
+        await markDraftBooked(app, req, result.requestId);
+        return reply.redirect('/aanmelden/bevestiging', 303);
+      } catch (err) {
+        if (!isKtError(err, 'KT_SLOT_TAKEN', 'KT_SLOT_UNAVAILABLE')) throw err;
+        if (err.code === 'KT_SLOT_TAKEN') await saveDraft(app, req, { slot: alternative || d.slot });
+        const taken = await nearestFree(app, flow, d, team, chosen?.start ?? app.now(), err);
+        return checkPage(app, flow, reply, d, { taken }, 409);
+      }
+    },
+  );
 
   confirmationRoute(app);
 }
@@ -76,6 +81,7 @@ async function checkPage(
   const block = chosen ? await blockById(app.db, chosen.blockId) : null;
   const chosenEnd = chosen && block ? new Date(chosen.start.getTime() + block.slot_minutes * 60_000) : null;
   return reply.code(status).viewAsync('booking/check', {
+    ...flow.steps.view(d, URL),
     d,
     team,
     chosen,

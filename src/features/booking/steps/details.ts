@@ -1,22 +1,11 @@
 // Step 4 of the sign-up: your details.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { saveDraft, type Draft } from '../../../core/signup-draft.js';
 import { detailsSchema, languages } from '../../../core/intake.js';
-import { fieldErrors } from '../../../core/forms.js';
-import { str, type Body, type SignupFlow } from '../flow.js';
+import { formBody, type Form } from '../../../core/forms.js';
+import type { SignupFlow } from '../flow.js';
 
-const FIELDS = [
-  'name',
-  'email',
-  'phone',
-  'street',
-  'city',
-  'language',
-  'interpreter',
-  'dateOfBirth',
-  'companion',
-  'consent',
-] as const;
+const URL = '/aanmelden/gegevens';
 
 /** The details form as the draft fills it (a resident who comes back to this step). */
 function draftValues(d: Draft): Record<string, string> {
@@ -36,7 +25,7 @@ function draftValues(d: Draft): Record<string, string> {
 }
 
 export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, requireBookable } = flow;
+  const { publicPost, steps } = flow;
   // Step 4: your details.
   const detailsPage = async (
     reply: FastifyReply,
@@ -46,6 +35,7 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
     status = 200,
   ) =>
     reply.code(status).viewAsync('booking/details', {
+      ...steps.view(d, URL),
       needsAddress: d.mode === 'home',
       outOfArea: d.outOfArea,
       values,
@@ -53,41 +43,47 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
       languages,
     });
 
-  app.get('/aanmelden/gegevens', async (req, reply) => {
-    const d = await requireBookable(
-      req,
-      reply,
-      (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true),
-    );
-    if (!d) return reply;
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
     return detailsPage(reply, d, draftValues(d), {});
   });
 
-  app.post('/aanmelden/gegevens', publicPost, async (req, reply) => {
-    const d = await requireBookable(
-      req,
+  // A visit at home needs the street.
+  const schemaFor = (req: FastifyRequest) => detailsSchema(steps.draft(req).mode === 'home', app.now());
+  const invalid = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    input: Record<string, unknown>,
+    errors: Record<string, string>,
+  ) => {
+    const d = steps.draft(req);
+    return detailsPage(
       reply,
-      (x) => Boolean(x.question) && (Boolean(x.slot) || x.outOfArea === true),
+      d,
+      { ...(input as Record<string, string>), houseNumber: d.houseNumber ?? '' },
+      errors,
+      400,
     );
-    if (!d) return reply;
-    const body = req.body as Body;
-    const values = Object.fromEntries(FIELDS.map((n) => [n, str(body, n)])) as Record<(typeof FIELDS)[number], string>;
-    const parsed = detailsSchema(d.mode === 'home', app.now()).safeParse(values);
-    if (!parsed.success)
-      return detailsPage(reply, d, { ...values, houseNumber: d.houseNumber ?? '' }, fieldErrors(parsed.error), 400);
-    const v = parsed.data;
-    await saveDraft(app, req, {
-      name: v.name,
-      email: v.email,
-      phone: v.phone,
-      street: v.street,
-      city: v.city,
-      language: v.language,
-      interpreter: v.interpreter,
-      dateOfBirth: v.dateOfBirth,
-      companion: v.companion,
-      consent: true,
-    });
-    return reply.redirect('/aanmelden/controleren', 303);
-  });
+  };
+
+  app.post<Form<ReturnType<typeof schemaFor>>>(
+    URL,
+    { config: publicPost, preValidation: [steps.guard(URL), formBody(schemaFor, invalid)] },
+    async (req, reply) => {
+      const v = req.body;
+      const saved = await saveDraft(app, req, {
+        name: v.name,
+        email: v.email,
+        phone: v.phone,
+        street: v.street,
+        city: v.city,
+        language: v.language,
+        interpreter: v.interpreter,
+        dateOfBirth: v.dateOfBirth,
+        companion: v.companion,
+        consent: true,
+      });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 }

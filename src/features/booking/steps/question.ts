@@ -1,14 +1,17 @@
 // Step 2 of the sign-up: the question and the safety questions; danger now leads to 112 and Veilig Thuis.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { displayPostcode } from '../../../domain/postcode.js';
 import { loadDraft, saveDraft, type Draft } from '../../../core/signup-draft.js';
 import { questionSchema, topics, abouts } from '../../../core/intake.js';
-import { fieldErrors } from '../../../core/forms.js';
-import { str, type Body, type SignupFlow } from '../flow.js';
+import { formBody, type Form } from '../../../core/forms.js';
+import type { SignupFlow } from '../flow.js';
+
+const URL = '/aanmelden/vraag';
+const yn = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
 
 export function questionStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, requireDraft, ownTeam, returningRoute } = flow;
-  // Step 2: the question and the safety questions.
+  const { publicPost, steps, ownTeam, returningRoute } = flow;
   const questionPage = async (
     reply: FastifyReply,
     d: Draft,
@@ -17,6 +20,7 @@ export function questionStep(app: FastifyInstance, flow: SignupFlow): void {
     status = 200,
   ) =>
     reply.code(status).viewAsync('booking/question', {
+      ...steps.view(d, URL),
       team: await ownTeam(d),
       outOfArea: d.outOfArea,
       postcode: d.postcode ? displayPostcode(d.postcode) : '',
@@ -27,56 +31,47 @@ export function questionStep(app: FastifyInstance, flow: SignupFlow): void {
       returning: d.returningResidentId ? { route: await returningRoute(d), name: d.name ?? '' } : null,
     });
 
-  app.get('/aanmelden/vraag', async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
-    if (!d) return reply;
-    return questionPage(
-      reply,
-      d,
-      {
-        question: d.question ?? '',
-        topics: d.topics ?? [],
-        about: d.about ?? 'self',
-        dangerNow: d.dangerNow === undefined ? '' : d.dangerNow ? 'yes' : 'no',
-        urgent24h: d.urgent24h === undefined ? '' : d.urgent24h ? 'yes' : 'no',
-      },
-      {},
-    );
+  // A returning resident is asked only the new question and the safety questions.
+  const schemaFor = (req: FastifyRequest) => {
+    const d = steps.draft(req);
+    if (!d.returningResidentId) return questionSchema;
+    const known = d.about ?? 'self';
+    return questionSchema.extend({ about: z.preprocess((v) => v || known, questionSchema.shape.about) });
+  };
+
+  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
+    const d = steps.draft(req);
+    const values = {
+      question: d.question ?? '',
+      topics: d.topics ?? [],
+      about: d.about ?? 'self',
+      dangerNow: yn(d.dangerNow),
+      urgent24h: yn(d.urgent24h),
+    };
+    return questionPage(reply, d, values, {});
   });
 
-  app.post('/aanmelden/vraag', { config: { ...publicPost.config, lists: ['topics'] } }, async (req, reply) => {
-    const d = await requireDraft(req, reply, (x) => Boolean(x.postcode));
-    if (!d) return reply;
-    const body = req.body as Body;
-    // A returning resident is asked only the new question and the safety questions.
-    const about = str(body, 'about') || (d.returningResidentId ? (d.about ?? 'self') : '');
-    const input = {
-      question: str(body, 'question'),
-      topics: body.topics,
-      about,
-      dangerNow: str(body, 'dangerNow'),
-      urgent24h: str(body, 'urgent24h'),
-    };
-    const parsed = questionSchema.safeParse(input);
-    if (!parsed.success) {
-      const kept = {
-        ...input,
-        topics: Array.isArray(input.topics) ? input.topics : input.topics ? [input.topics] : [],
-      };
-      return questionPage(reply, d, kept, fieldErrors(parsed.error), 400);
-    }
-    const v = parsed.data;
-    await saveDraft(app, req, {
-      question: v.question,
-      topics: v.topics,
-      about: v.about,
-      dangerNow: v.dangerNow === 'yes',
-      urgent24h: v.urgent24h === 'yes',
-    });
-    if (v.dangerNow === 'yes') return reply.redirect('/aanmelden/gevaar', 303);
-    if (v.urgent24h === 'yes') return reply.redirect('/aanmelden/terugbellen', 303);
-    return reply.redirect(d.outOfArea ? '/aanmelden/gegevens' : '/aanmelden/moment', 303);
-  });
+  app.post<Form<ReturnType<typeof schemaFor>>>(
+    URL,
+    {
+      config: { ...publicPost, lists: ['topics'] },
+      preValidation: [
+        steps.guard(URL),
+        formBody(schemaFor, (req, reply, input, errors) => questionPage(reply, steps.draft(req), input, errors, 400)),
+      ],
+    },
+    async (req, reply) => {
+      const v = req.body;
+      const saved = await saveDraft(app, req, {
+        question: v.question,
+        topics: v.topics,
+        about: v.about,
+        dangerNow: v.dangerNow === 'yes',
+        urgent24h: v.urgent24h === 'yes',
+      });
+      return reply.redirect(steps.forward(saved, URL), 303);
+    },
+  );
 
   app.get('/aanmelden/gevaar', async (req, reply) => {
     const d = (await loadDraft(app, req))?.data;
