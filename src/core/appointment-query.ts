@@ -1,4 +1,4 @@
-// The join every appointment page, mail, reminder and calendar entry starts from: the appointment
+// The joins every appointment page, mail, reminder and calendar entry starts from: the appointment
 // with its request and resident, and its block with the team. Each caller adds the columns its
 // audience may see (a calendar entry never the question or the resident's contact details).
 import type { Db } from './db.js';
@@ -12,6 +12,27 @@ export function appointmentsInContext(db: Db) {
     .innerJoin('team', 'team.id', 'block.team_id');
 }
 
+/** The same, with the referrer who signed the resident up (none: a sign-up of their own). */
+export function appointmentsWithReferrer(db: Db) {
+  return appointmentsInContext(db).leftJoin('referrer', 'referrer.id', 'request.referrer_id');
+}
+
+/** The appointments of these blocks, by start; the caller picks the statuses and columns. */
+export function appointmentsOfBlocks(db: Db, blockIds: number[]) {
+  return appointmentsInContext(db).where('appointment.block_id', 'in', blockIds).orderBy('appointment.starts_at');
+}
+
+/**
+ * A request with its resident and, when it has one, its team: where the queues and the mails
+ * about a sign-up start. Each caller adds the people it needs (referrer, caller) and its columns.
+ */
+export function requestsInContext(db: Db) {
+  return db
+    .selectFrom('request')
+    .innerJoin('resident', 'resident.id', 'request.resident_id')
+    .leftJoin('team', 'team.id', 'request.team_id');
+}
+
 /** Where the conversation takes place: the mode and the addresses it may need (home or office). */
 export const placeColumns = [
   'appointment.mode',
@@ -20,4 +41,14 @@ export const placeColumns = [
   'resident.postcode',
   'resident.city',
   'team.office_address',
+] as const;
+
+/** When and where, and whether it still stands: what every view of an appointment shows. */
+export const whenWhereColumns = [
+  'appointment.id',
+  'appointment.block_id',
+  'appointment.starts_at',
+  'appointment.ends_at',
+  ...placeColumns,
+  'appointment.status',
 ] as const;

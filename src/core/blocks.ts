@@ -9,6 +9,15 @@ export interface BlockRow extends BlockForSlots {
   location_kind: string;
 }
 
+/** Active blocks that overlap [from, to): the base of every "blocks in a period" read. */
+export function activeBlocksBetween(db: Db, from: Date, to: Date) {
+  return db
+    .selectFrom('block')
+    .where('block.status', '=', 'active')
+    .where('block.starts_at', '<', to)
+    .where('block.ends_at', '>', from);
+}
+
 /** Active blocks of a team that overlap [from, to), optionally only those with one coach. */
 export async function blocksBetween(
   db: Db,
@@ -17,8 +26,7 @@ export async function blocksBetween(
   to: Date,
   coachId?: number,
 ): Promise<BlockRow[]> {
-  let q = db
-    .selectFrom('block')
+  let q = activeBlocksBetween(db, from, to)
     .select([
       'block.id',
       'block.team_id',
@@ -28,10 +36,7 @@ export async function blocksBetween(
       'block.buffer_minutes',
       'block.location_kind',
     ])
-    .where('block.team_id', '=', teamId)
-    .where('block.status', '=', 'active')
-    .where('block.starts_at', '<', to)
-    .where('block.ends_at', '>', from);
+    .where('block.team_id', '=', teamId);
   if (coachId !== undefined) q = q.where(coachIsIn(coachId));
   return q.orderBy('block.starts_at').execute();
 }
@@ -80,13 +85,19 @@ export interface CoachName {
   email: string;
 }
 
-export async function coachesOfBlock(db: Db, blockId: number): Promise<CoachName[]> {
+/** The active coaches of the given blocks, by name: one row per block and coach. */
+export async function coachesOfBlocks(db: Db, blockIds: number[]): Promise<(CoachName & { block_id: number })[]> {
+  if (blockIds.length === 0) return [];
   return db
     .selectFrom('block_coach')
     .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
-    .select(['staff_user.id', 'staff_user.name', 'staff_user.email'])
-    .where('block_coach.block_id', '=', blockId)
+    .select(['block_coach.block_id', 'staff_user.id', 'staff_user.name', 'staff_user.email'])
+    .where('block_coach.block_id', 'in', blockIds)
     .where('block_coach.active', '=', true)
     .orderBy('staff_user.name')
     .execute();
+}
+
+export async function coachesOfBlock(db: Db, blockId: number): Promise<CoachName[]> {
+  return (await coachesOfBlocks(db, [blockId])).map(({ id, name, email }) => ({ id, name, email }));
 }

@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import type { AppointmentMode, Database } from '../db/schema.js';
 import type { Slot } from '../domain/slots.js';
 import { hashToken } from '../domain/tokens.js';
+import { parseBirthDate } from './intake.js';
 
 export interface ResidentInput {
   name: string;
@@ -17,6 +18,37 @@ export interface ResidentInput {
   language: string;
   interpreter: boolean;
   mailLocale: 'nl' | 'en';
+}
+
+/** The resident's details as a sign-up's draft holds them (typed by the resident or a referrer). */
+export interface DraftResident {
+  name?: string;
+  email?: string;
+  phone?: string;
+  postcode?: string;
+  houseNumber?: string;
+  street?: string;
+  city?: string;
+  dateOfBirth?: string;
+  language?: string;
+  interpreter?: boolean;
+}
+
+/** The resident row a finished draft writes; empty fields are stored as null. */
+export function residentFromDraft(d: DraftResident, mailLocale: 'nl' | 'en'): ResidentInput {
+  return {
+    name: d.name!,
+    email: d.email || null,
+    phone: d.phone || null,
+    postcode: d.postcode ?? null,
+    houseNumber: d.houseNumber ?? null,
+    street: d.street || null,
+    city: d.city || null,
+    dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+    language: d.language ?? 'nl',
+    interpreter: d.interpreter === true,
+    mailLocale,
+  };
 }
 
 export interface RequestInput {
@@ -118,4 +150,31 @@ export async function insertAppointment(
     .returning('id')
     .executeTakeFirstOrThrow();
   return appt.id;
+}
+
+/**
+ * Cancels a booked appointment and with it its request (a first conversation that will not take
+ * place ends the sign-up; booking again makes a new one). Null when the appointment was no longer
+ * booked: nothing changed.
+ */
+export async function cancelBooked(
+  trx: Transaction<Database>,
+  appointmentId: number,
+  reason: string | null,
+  now: Date,
+): Promise<{ request_id: number } | null> {
+  const r = await trx
+    .updateTable('appointment')
+    .set({ status: 'cancelled', cancel_reason: reason, cancelled_at: now })
+    .where('id', '=', appointmentId)
+    .where('status', '=', 'booked')
+    .returning('request_id')
+    .executeTakeFirst();
+  if (!r) return null;
+  await trx
+    .updateTable('request')
+    .set({ status: 'cancelled', closed_at: now })
+    .where('id', '=', r.request_id)
+    .execute();
+  return r;
 }

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { hashToken } from '../domain/tokens.js';
 import { coachesOfBlock } from './blocks.js';
-import { appointmentsInContext, placeColumns } from './appointment-query.js';
+import { appointmentsInContext, whenWhereColumns } from './appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -11,12 +11,7 @@ export async function loadAppointmentByToken(db: Db, token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await appointmentsInContext(db)
     .select([
-      'appointment.id',
-      'appointment.starts_at',
-      'appointment.ends_at',
-      ...placeColumns,
-      'appointment.status',
-      'appointment.block_id',
+      ...whenWhereColumns,
       'appointment.request_id',
       'appointment.referrer_location',
       'resident.name',

@@ -45,11 +45,11 @@ export async function neighbourTeams(db: Db, teamId: number): Promise<readonly T
   });
 }
 
-/** The active coaches and team leads of a team, by name. */
-export async function teamCoaches(db: Db, teamId: number): Promise<{ id: number; name: string }[]> {
+/** The active coaches and team leads of a team (who can be in a block), by name. */
+export async function teamCoaches(db: Db, teamId: number): Promise<{ id: number; name: string; email: string }[]> {
   return db
     .selectFrom('staff_user')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'email'])
     .where('team_id', '=', teamId)
     .where('active', '=', true)
     .where('role', 'in', ['coach', 'teamlead'])

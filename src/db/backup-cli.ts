@@ -3,31 +3,18 @@
 // takes the data folder's lock and reads the folder itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { configOrFail, fail, stopWith } from './cli-start.js';
 import { NoChannelError, requestSnapshot } from './backup-channel.js';
 import { describeSummary, dumpFolder, inspectBackup } from './backup.js';
 import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
 // Ctrl-C: end through process.exit, so the lock, the copy and a half-written file are removed.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => fail('Backup stopped; nothing was written.'));
-}
+stopWith('Backup stopped; nothing was written.');
 
 const args = process.argv.slice(2);
 if (args.length > 1 || args.some((a) => a.startsWith('-'))) fail('Usage: npm run backup -- [FILE]');
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
-  throw err;
-}
+const config = configOrFail();
 if (config.database.kind !== 'embedded' || !config.database.dataDir || !config.dataDir) {
   fail('npm run backup is for the embedded database; back up a PostgreSQL server with pg_dump -Fc (see README).');
 }

@@ -3,31 +3,19 @@
 // and never deletes a database: with --force the one that is there is moved aside.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { configOrFail, fail, stopWith } from './cli-start.js';
 import { describeSummary, restoreInto } from './backup.js';
 import { lockEmbeddedOrExit } from './data-dir-lock.js';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => fail('Restore stopped; the data folder was not changed.'));
-}
+// Ctrl-C: end through process.exit, so the lock is released by its exit handler.
+stopWith('Restore stopped; the data folder was not changed.');
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const files = args.filter((a) => a !== '--force');
 if (files.length !== 1 || files[0]!.startsWith('-')) fail('Usage: npm run restore -- FILE [--force]');
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) fail(err.message);
-  throw err;
-}
+const config = configOrFail();
 if (config.database.kind !== 'embedded' || !config.database.dataDir) {
   fail('npm run restore is for the embedded database; restore a PostgreSQL server with pg_restore (see README).');
 }

@@ -17,15 +17,20 @@ export function isWeekend(d: DateTime): boolean {
   return d.weekday >= 6;
 }
 
+/** `n` working days (Monday to Friday) after `from`, at the same local time. */
+export function addWorkingDays(from: DateTime, n: number): DateTime {
+  let d = from;
+  let left = n;
+  while (left > 0) {
+    d = d.plus({ days: 1 });
+    if (!isWeekend(d)) left -= 1;
+  }
+  return d;
+}
+
 /** The first moment bookable: the start of the day `days` working days after `now`. */
 export function earliestBookable(now: Date, minNoticeDays: number): DateTime {
-  let day = local(now).startOf('day');
-  let left = minNoticeDays;
-  while (left > 0) {
-    day = day.plus({ days: 1 });
-    if (!isWeekend(day)) left -= 1;
-  }
-  return day;
+  return addWorkingDays(local(now).startOf('day'), minNoticeDays);
 }
 
 /** The end of the booking horizon: the end of the day `days` calendar days after `now`. */

@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Role } from '../db/schema.js';
-import { DomainError } from '../errors.js';
+import { ktError } from '../errors.js';
 
 /**
  * Who may use a route. 'public': anyone, logged in or not (a secret link in the URL may still
@@ -132,7 +132,7 @@ export default fp<AccessOptions>(
       if (access === undefined) {
         // No route matched (404, or a method the route does not have). Under the staff area the
         // visitor must still be logged in, so a stranger cannot map which staff URLs exist.
-        if (req.routeOptions.url !== undefined) throw new DomainError('forbidden', 'route without an access rule');
+        if (req.routeOptions.url !== undefined) throw ktError('KT_FORBIDDEN', 'route without an access rule');
         if (!isStaffPath(req.url) || req.staff) return;
         return toLogin(req, reply);
       }
@@ -150,7 +150,7 @@ export default fp<AccessOptions>(
           .send('401 Unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
       }
       if (!req.staff) return toLogin(req, reply);
-      if (!access.roles.includes(req.staff.role)) throw new DomainError('forbidden', 'role not allowed');
+      if (!access.roles.includes(req.staff.role)) throw ktError('KT_FORBIDDEN', 'role not allowed');
     });
   },
   { name: 'access', dependencies: ['auth'] },

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
-import { DomainError } from '../errors.js';
+import { ktError } from '../errors.js';
 import { ROLES } from './access.js';
 
 export { STAFF_PREFIX, type Access } from './access.js';
@@ -48,11 +48,22 @@ export function sameTeam(staff: StaffSession, teamId: number | null): boolean {
 
 /** Throws not_found (never "forbidden") so other teams' records stay invisible. */
 export function assertOwnTeam(staff: StaffSession, teamId: number | null): void {
-  if (!sameTeam(staff, teamId)) throw new DomainError('not_found', 'record of another team');
+  if (!sameTeam(staff, teamId)) throw ktError('KT_NOT_FOUND', 'record of another team');
+}
+
+/** The record when it exists and is of the staff member's team; else a page that does not exist. */
+export function ownTeamRecord<T extends { team_id: number | null }>(
+  staff: StaffSession,
+  row: T | null | undefined,
+  what: string,
+): T {
+  if (!row) throw ktError('KT_NOT_FOUND', `no such ${what}`);
+  assertOwnTeam(staff, row.team_id);
+  return row;
 }
 
 export function requireStaff(req: FastifyRequest): StaffSession {
-  if (!req.staff) throw new DomainError('forbidden', 'not logged in');
+  if (!req.staff) throw ktError('KT_FORBIDDEN', 'not logged in');
   return req.staff;
 }
 

@@ -7,6 +7,7 @@ import { type MailContext, type Trx, loadAppointmentView } from './appointment-v
 import { residentMailOf } from './resident-mails.js';
 import { coachMailsOf } from './coach-mails.js';
 import { mailText } from './render.js';
+import { requestsInContext } from '../appointment-query.js';
 
 export async function bookingMails(
   trx: Trx,
@@ -20,10 +21,7 @@ export async function bookingMails(
     await enqueueMails(trx, [...(resident ? [resident] : []), ...coachMailsOf(a, ctx, 'booked')]);
     return;
   }
-  const r = await trx
-    .selectFrom('request')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .leftJoin('team', 'team.id', 'request.team_id')
+  const r = await requestsInContext(trx)
     .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
       'resident.name',

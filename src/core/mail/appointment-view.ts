@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { translator } from '../i18n.js';
 import { coachesOfBlock } from '../blocks.js';
-import { appointmentsInContext, placeColumns } from '../appointment-query.js';
+import { appointmentsWithReferrer, whenWhereColumns } from '../appointment-query.js';
 
 export interface MailContext {
   publicUrl: string;
@@ -16,19 +16,13 @@ export interface MailContext {
 export type Trx = Transaction<Database>;
 
 export async function loadAppointmentView(trx: Trx, appointmentId: number) {
-  const row = await appointmentsInContext(trx)
-    .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
+  const row = await appointmentsWithReferrer(trx)
     .select([
+      ...whenWhereColumns,
       'appointment.referrer_joins',
       'appointment.referrer_location',
       'referrer.name as referrer_name',
       'referrer.organisation as referrer_organisation',
-      'appointment.id',
-      'appointment.starts_at',
-      'appointment.ends_at',
-      ...placeColumns,
-      'appointment.status',
-      'appointment.block_id',
       'request.id as request_id',
       'resident.name',
       'resident.email',

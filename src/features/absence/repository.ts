@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { activeBlocksBetween, coachIsIn } from '../../core/blocks.js';
 import { blockWithCoaches, type BlockWithCoaches, type CoachRef } from '../blocks/repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -93,15 +94,9 @@ export async function blocksDuring(
   end: Date,
   now: Date,
 ): Promise<BlockWithCoaches[]> {
-  const rows = await db
-    .selectFrom('block_coach')
-    .innerJoin('block', 'block.id', 'block_coach.block_id')
+  const rows = await activeBlocksBetween(db, start, end)
     .select('block.id')
-    .where('block_coach.coach_id', '=', staffId)
-    .where('block_coach.active', '=', true)
-    .where('block.status', '=', 'active')
-    .where('block.starts_at', '<', end)
-    .where('block.ends_at', '>', start)
+    .where(coachIsIn(staffId))
     .where('block.starts_at', '>', now)
     .orderBy('block.starts_at')
     .execute();
@@ -124,26 +119,24 @@ export async function freeColleagues(
     .where('s.team_id', '=', teamId)
     .where('s.active', '=', true)
     .where('s.role', 'in', ['coach', 'teamlead'])
-    .where(({ not, exists, selectFrom }) =>
+    .where(({ not, or, exists, selectFrom }) =>
       not(
-        exists(
-          selectFrom('block_coach as bc')
-            .select('bc.block_id')
-            .whereRef('bc.coach_id', '=', 's.id')
-            .where('bc.active', '=', true)
-            .where(sql<boolean>`bc.period && ${period}`),
-        ),
-      ),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('absence as a')
-            .select('a.id')
-            .whereRef('a.staff_id', '=', 's.id')
-            .where('a.starts_at', '<', block.ends_at)
-            .where('a.ends_at', '>', block.starts_at),
-        ),
+        or([
+          exists(
+            selectFrom('block_coach as bc')
+              .select('bc.block_id')
+              .whereRef('bc.coach_id', '=', 's.id')
+              .where('bc.active', '=', true)
+              .where(sql<boolean>`bc.period && ${period}`),
+          ),
+          exists(
+            selectFrom('absence as a')
+              .select('a.id')
+              .whereRef('a.staff_id', '=', 's.id')
+              .where('a.starts_at', '<', block.ends_at)
+              .where('a.ends_at', '>', block.starts_at),
+          ),
+        ]),
       ),
     );
   const skip = [...exclude, ...block.coaches.map((c) => c.id)];

@@ -5,14 +5,14 @@
 // The absent coach and the team lead may handle an absence; other coaches of the team see it
 // read-only, and a POST of theirs gets its input checked first (400), then 403.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { ownTeamRecord, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { isKtError, ktError } from '../../errors.js';
 import { parseSlotKey } from '../../domain/slots.js';
 import { audit } from '../../core/audit.js';
-import { teamCoaches } from '../blocks/repository.js';
+import { teamCoaches } from '../../core/teams.js';
 import { field, parseId, type Errors, type Values } from '../blocks/schemas.js';
 import type { Decision } from '../blocks/rehome.js';
-import { actorOf, mailContext, pick } from '../blocks/context.js';
+import { actorOf, mailContext, pick, teamFormContext } from '../blocks/context.js';
 import { absenceById, currentAbsences, insertAbsence, isAbsent } from './repository.js';
 import { checkAbsence } from './schemas.js';
 import { handleAbsence, type BlockChoice } from './service.js';
@@ -64,13 +64,7 @@ function newAbsenceRoutes(app: FastifyInstance) {
   app.post('/medewerker/afwezigheid/nieuw', list, async (req, reply) => {
     const staff = requireStaff(req);
     const values = pick(req.body as Body, FIELDS);
-    const colleagues = await teamCoaches(app.db, staff.teamId!);
-    const { errors, plan } = checkAbsence(values, {
-      now: app.now(),
-      selfId: staff.id,
-      isTeamlead: staff.role === 'teamlead',
-      teamStaffIds: new Set(colleagues.map((c) => c.id)),
-    });
+    const { errors, plan } = checkAbsence(values, await teamFormContext(app, staff));
     if (!plan) return newPage(reply, staff, values, errors, 400);
     const id = await app.db.transaction().execute(async (trx) => {
       const { id, created } = await insertAbsence(trx, { ...plan, createdBy: staff.id });
@@ -93,9 +87,7 @@ function newAbsenceRoutes(app: FastifyInstance) {
 async function loadAbsence(app: FastifyInstance, req: FastifyRequest) {
   const staff = requireStaff(req);
   const id = parseId((req.params as { absenceId?: string }).absenceId);
-  const absence = id === null ? null : await absenceById(app.db, id);
-  if (!absence) throw ktError('KT_NOT_FOUND', 'no such absence');
-  assertOwnTeam(staff, absence.team_id);
+  const absence = ownTeamRecord(staff, id === null ? null : await absenceById(app.db, id), 'absence');
   return { staff, absence, canHandle: staff.role === 'teamlead' || absence.staff_id === staff.id };
 }
 

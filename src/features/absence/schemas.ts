@@ -2,7 +2,15 @@
 // makes it part of a day (ill from 13:00, back at 12:00).
 import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/time.js';
-import { localInstant, parseDate, parseId, parseTime, type Errors, type Values } from '../blocks/schemas.js';
+import {
+  localInstant,
+  parseDate,
+  parseId,
+  parseTime,
+  type Errors,
+  type TeamFormContext,
+  type Values,
+} from '../blocks/schemas.js';
 
 export const absenceKinds = ['leave', 'sick', 'other'] as const;
 export type AbsenceKind = (typeof absenceKinds)[number];
@@ -33,16 +41,13 @@ function dateAndTime(v: Values, errors: Errors, dateName: string, timeName: stri
   return at;
 }
 
-export function checkAbsence(
-  v: Values,
-  ctx: { now: Date; selfId: number; isTeamlead: boolean; teamStaffIds: Set<number> },
-): { errors: Errors; plan: AbsencePlan | null } {
+export function checkAbsence(v: Values, ctx: TeamFormContext): { errors: Errors; plan: AbsencePlan | null } {
   const errors: Errors = {};
   let staffId: number | null = ctx.selfId;
   if (ctx.isTeamlead) {
     staffId = parseId(v.staff);
     if (!v.staff) errors.staff = 'absence.errors.staffEmpty';
-    else if (staffId === null || !ctx.teamStaffIds.has(staffId)) errors.staff = 'absence.errors.staffInvalid';
+    else if (staffId === null || !ctx.teamCoachIds.has(staffId)) errors.staff = 'absence.errors.staffInvalid';
   }
   const start = dateAndTime(v, errors, 'fromDate', 'fromTime', '00:00');
   // No end time: the absence lasts until the end of the last day.

@@ -2,21 +2,18 @@
 // staff-routes.ts. Admins manage configuration; they read no case content. Every write and its
 // audit row are one transaction.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Role, Team } from '../../db/schema.js';
+import type { Team } from '../../db/schema.js';
 import { idParam, ktError } from '../../errors.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { fieldErrors } from '../../core/forms.js';
+import { listField, textField, type PostedForm } from '../../core/posted-form.js';
+import { adminOnly } from './access.js';
 import { areasOfTeam, neighbourIds, teamById, teamNames, teamsWithAreas } from './repository.js';
 import { areaSchema, teamSchema } from './schemas.js';
 import { addArea, removeArea, saveTeam } from './team-service.js';
 import adminStaffRoutes from './staff-routes.js';
 
-type Body = Record<string, string | string[] | undefined>;
-const adminOnly = { config: { access: { roles: ['admin'] as Role[] } } };
 const teamForm = { config: { ...adminOnly.config, lists: ['neighbours'] } };
-const s = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-const list = (b: Body, k: string) =>
-  Array.isArray(b[k]) ? (b[k] as string[]) : typeof b[k] === 'string' ? [b[k] as string] : [];
 const teamFields = [
   'name',
   'slug',
@@ -123,9 +120,9 @@ function teamRoutes(app: FastifyInstance) {
 
 /** A posted team form: saved, or the form again with the messages. */
 async function postTeam(req: FastifyRequest, reply: FastifyReply, teamId: number | null) {
-  const body = req.body as Body;
-  const values: Values = Object.fromEntries(teamFields.map((f) => [f, s(body, f)]));
-  values.neighbours = list(body, 'neighbours');
+  const body = req.body as PostedForm;
+  const values: Values = Object.fromEntries(teamFields.map((f) => [f, textField(body, f)]));
+  values.neighbours = listField(body, 'neighbours');
   const parsed = teamSchema.safeParse(values);
   if (!parsed.success) return teamPage(reply, teamId, values, fieldErrors(parsed.error), 400);
   const v = parsed.data;
@@ -155,8 +152,8 @@ async function postTeam(req: FastifyRequest, reply: FastifyReply, teamId: number
 function areaRoutes(app: FastifyInstance) {
   app.post<TeamParams>('/medewerker/beheer/teams/:teamId/gebieden', adminOnly, async (req, reply) => {
     const t = await teamOf(app, req.params.teamId);
-    const body = req.body as Body;
-    const areaValues = { from: s(body, 'from'), to: s(body, 'to') };
+    const body = req.body as PostedForm;
+    const areaValues = { from: textField(body, 'from'), to: textField(body, 'to') };
     const parsed = areaSchema.safeParse(areaValues);
     if (!parsed.success) return storedTeamPage(reply, t, 400, { areaValues, areaErrors: fieldErrors(parsed.error) });
     const overlaps = await addArea(app.db, t.id, parsed.data, { staffId: requireStaff(req).id, now: app.now() });

@@ -5,14 +5,13 @@ import type { Role } from '../../db/schema.js';
 import { idParam, ktError } from '../../errors.js';
 import { requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { fieldErrors } from '../../core/forms.js';
+import { textField, type PostedForm } from '../../core/posted-form.js';
+import { adminOnly } from './access.js';
 import { staffById, staffList, teamNames } from './repository.js';
 import { roles, staffSchema } from './schemas.js';
 import { createStaff, reinvite, updateStaff, type StaffInput } from './staff-service.js';
 
-type Body = Record<string, string | string[] | undefined>;
 type Values = Record<string, string>;
-const adminOnly = { config: { access: { roles: ['admin'] as Role[] } } };
-const s = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
 
 type StaffParams = { Params: { staffId: string } };
 type Account = NonNullable<Awaited<ReturnType<typeof staffById>>>;
@@ -48,7 +47,7 @@ function staffWriteRoutes(app: FastifyInstance) {
   });
 
   app.post('/medewerker/beheer/medewerkers/nieuw', adminOnly, async (req, reply) => {
-    const { values, input, errors } = parse(req.body as Body, null);
+    const { values, input, errors } = parse(req.body as PostedForm, null);
     if (!input) return staffPage(reply, null, values, errors, 400);
     const result = await createStaff(app.db, { ...input, active: true }, ctx(requireStaff(req)));
     if (!result.ok) return staffPage(reply, null, values, result.errors, 400);
@@ -59,7 +58,7 @@ function staffWriteRoutes(app: FastifyInstance) {
   app.post<StaffParams>('/medewerker/beheer/medewerkers/:staffId', adminOnly, async (req, reply) => {
     const u = await accountOf(app, req.params.staffId);
     const me = requireStaff(req);
-    const { values, input, errors } = parse(req.body as Body, u.id === me.id ? valuesOf(u) : null);
+    const { values, input, errors } = parse(req.body as PostedForm, u.id === me.id ? valuesOf(u) : null);
     const pending = u.password_hash === null;
     if (!input) return staffPage(reply, u.id, values, errors, 400, { pending });
     const result = await updateStaff(app.db, u.id, input, ctx(me));
@@ -108,16 +107,16 @@ async function staffPage(
 
 /** The typed values, checked; for one's own account the fields not on the form stay as they are. */
 function parse(
-  body: Body,
+  body: PostedForm,
   keep: Values | null,
 ): { values: Values; input: StaffInput | null; errors: Record<string, string> } {
-  const posted = (k: string) => (keep && body[k] === undefined ? keep[k]! : s(body, k));
+  const posted = (k: string) => (keep && body[k] === undefined ? keep[k]! : textField(body, k));
   const values = {
-    name: s(body, 'name'),
+    name: textField(body, 'name'),
     email: posted('email'),
     role: posted('role'),
     teamId: posted('teamId'),
-    expertise: s(body, 'expertise'),
+    expertise: textField(body, 'expertise'),
     active: posted('active'),
   };
   const parsed = staffSchema.safeParse(values);

@@ -11,10 +11,10 @@
 // Each write and its audit row and mails are one transaction.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.js';
-import { DomainError, isConstraintViolation } from '../../errors.js';
+import { isConstraintViolation, ktError } from '../../errors.js';
 import { endSessions } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
-import { closeLinks, issueLink } from '../staff-auth/service.js';
+import { closeLinks, issueLink } from '../../core/staff-links.js';
 import { accountNotices, type AccountChange } from './notices.js';
 
 export interface StaffInput {
@@ -177,8 +177,7 @@ export async function updateStaff(
 export async function reinvite(db: Kysely<Database>, staffId: number, ctx: Ctx): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const u = await lockStaff(trx, staffId);
-    if (!u.active || u.password_hash !== null)
-      throw new DomainError('conflict', 'account is not waiting for an invitation');
+    if (!u.active || u.password_hash !== null) throw ktError('KT_CONFLICT', 'account is not waiting for an invitation');
     await issueLink(trx, u, 'invite', ctx.now, ctx.publicUrl);
     await audit(trx, {
       action: 'staff_invited',
@@ -201,6 +200,6 @@ async function lockStaff(trx: Transaction<Database>, staffId: number): Promise<S
     .where('id', '=', staffId)
     .forNoKeyUpdate()
     .executeTakeFirst();
-  if (!row) throw new DomainError('not_found', 'no such staff member');
+  if (!row) throw ktError('KT_NOT_FOUND', 'no such staff member');
   return row;
 }

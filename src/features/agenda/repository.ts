@@ -3,7 +3,8 @@
 // (solo_coach_id set to someone else).
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, AppointmentStatus, Database } from '../../db/schema.js';
-import { appointmentsInContext, placeColumns } from '../../core/appointment-query.js';
+import { appointmentsInContext, appointmentsOfBlocks, whenWhereColumns } from '../../core/appointment-query.js';
+import { activeBlocksBetween, coachIsIn } from '../../core/blocks.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,9 +20,7 @@ export interface MyBlock {
 
 /** My active blocks that overlap [from, to), by start. */
 export async function myBlocksBetween(db: Db, coachId: number, from: Date, to: Date): Promise<MyBlock[]> {
-  return db
-    .selectFrom('block')
-    .innerJoin('block_coach', 'block_coach.block_id', 'block.id')
+  return activeBlocksBetween(db, from, to)
     .select([
       'block.id',
       'block.starts_at',
@@ -31,27 +30,8 @@ export async function myBlocksBetween(db: Db, coachId: number, from: Date, to: D
       'block.location_kind',
       'block.solo',
     ])
-    .where('block_coach.coach_id', '=', coachId)
-    .where('block_coach.active', '=', true)
-    .where('block.status', '=', 'active')
-    .where('block.starts_at', '<', to)
-    .where('block.ends_at', '>', from)
+    .where(coachIsIn(coachId))
     .orderBy('block.starts_at')
-    .execute();
-}
-
-export async function coachesOfBlocks(
-  db: Db,
-  blockIds: number[],
-): Promise<{ block_id: number; id: number; name: string }[]> {
-  if (blockIds.length === 0) return [];
-  return db
-    .selectFrom('block_coach')
-    .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
-    .select(['block_coach.block_id', 'staff_user.id', 'staff_user.name'])
-    .where('block_coach.block_id', 'in', blockIds)
-    .where('block_coach.active', '=', true)
-    .orderBy('staff_user.name')
     .execute();
 }
 
@@ -70,10 +50,7 @@ export interface AgendaAppointment {
 /** Appointments that still take (or took) time in these blocks: everything but cancelled ones. */
 export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<AgendaAppointment[]> {
   if (blockIds.length === 0) return [];
-  return db
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
+  return appointmentsOfBlocks(db, blockIds)
     .select([
       'appointment.id',
       'appointment.block_id',
@@ -85,9 +62,7 @@ export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<
       'appointment.called_at',
       'resident.name as resident_name',
     ])
-    .where('appointment.block_id', 'in', blockIds)
     .where('appointment.status', '!=', 'cancelled')
-    .orderBy('appointment.starts_at')
     .execute();
 }
 
@@ -112,25 +87,8 @@ export interface FeedAppointment {
  */
 export async function myFeedAppointments(db: Db, coachId: number, from: Date, to: Date): Promise<FeedAppointment[]> {
   return appointmentsInContext(db)
-    .select([
-      'appointment.id',
-      'appointment.starts_at',
-      'appointment.ends_at',
-      ...placeColumns,
-      'appointment.status',
-      'appointment.solo_coach_id',
-      'team.name as team_name',
-    ])
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('block_coach')
-          .select('block_coach.block_id')
-          .whereRef('block_coach.block_id', '=', 'appointment.block_id')
-          .where('block_coach.coach_id', '=', coachId)
-          .where('block_coach.active', '=', true),
-      ),
-    )
+    .select([...whenWhereColumns, 'appointment.solo_coach_id', 'team.name as team_name'])
+    .where(coachIsIn(coachId))
     .where((eb) => eb.or([eb('appointment.solo_coach_id', 'is', null), eb('appointment.solo_coach_id', '=', coachId)]))
     .where('appointment.status', 'in', ['booked', 'held', 'no_show'])
     .where('appointment.starts_at', '<', to)

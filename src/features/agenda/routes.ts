@@ -2,7 +2,7 @@
 // itself at /agenda/<token>.ics: public, no session, secret by its 256-bit token.
 import type { FastifyInstance } from 'fastify';
 import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
-import { DomainError } from '../../errors.js';
+import { ktError } from '../../errors.js';
 import { local } from '../../domain/time.js';
 import { hasIcalToken } from './repository.js';
 import { feedForToken, parseWeek, rotateFeedToken, weekView } from './service.js';
@@ -50,7 +50,7 @@ export default async function agendaRoutes(app: FastifyInstance) {
   // Public: the secret token in the URL is the key (calendar apps cannot log in).
   app.get<{ Params: { token: string } }>('/agenda/:token.ics', { config: { access: 'public' } }, async (req, reply) => {
     const ics = await feedForToken(app.db, req.params.token, app.now(), app.config.publicUrl);
-    if (ics === null) throw new DomainError('not_found', 'unknown feed token');
+    if (ics === null) throw ktError('KT_NOT_FOUND', 'unknown feed token');
     reply.header('cache-control', 'private, no-store');
     reply.header('x-robots-tag', 'noindex');
     return reply.type('text/calendar; charset=utf-8').send(ics);

@@ -8,10 +8,10 @@ import { cutSlots, overlaps } from '../../domain/slots.js';
 import { horizonEnd, local, ZONE } from '../../domain/time.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
 import { audit } from '../../core/audit.js';
+import { coachesOfBlocks } from '../../core/blocks.js';
 import { agendaFeed } from './feed.js';
 import {
   appointmentsInBlocks,
-  coachesOfBlocks,
   myBlocksBetween,
   myFeedAppointments,
   setIcalTokenHash,

@@ -2,8 +2,7 @@
 // page (appointmentId in the form) or, for a request without an appointment, on its own small
 // page; a refusal answers on the page the form was on.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireStaff, assertOwnTeam, type StaffSession } from '../../plugins/auth.js';
-import { ktError } from '../../errors.js';
+import { requireStaff, ownTeamRecord, type StaffSession } from '../../plugins/auth.js';
 import { fieldErrors, isActionError } from '../../core/forms.js';
 import { latestAppointmentOf, loadCase, requestForClose, staffNames, type RequestForClose } from './repository.js';
 import { closeSchema, keepValues } from './schemas.js';
@@ -12,15 +11,9 @@ import { idParam, page, scoped } from './page.js';
 
 type RequestParams = { requestId: string };
 
-async function loadRequest(
-  app: FastifyInstance,
-  req: FastifyRequest<{ Params: RequestParams }>,
-): Promise<{ staff: StaffSession; r: RequestForClose }> {
+async function loadRequest(app: FastifyInstance, req: FastifyRequest<{ Params: RequestParams }>) {
   const staff = requireStaff(req);
-  const r = await requestForClose(app.db, idParam(req.params.requestId));
-  if (!r) throw ktError('KT_NOT_FOUND', 'no such request');
-  assertOwnTeam(staff, r.team_id);
-  return { staff, r };
+  return { staff, r: ownTeamRecord(staff, await requestForClose(app.db, idParam(req.params.requestId)), 'request') };
 }
 
 async function closePage(

@@ -1,7 +1,7 @@
 // The appointment page (/medewerker/afspraken/:appointmentId) as every route that answers with it
 // renders it: the case of the URL (404 for an unknown one or another team's) and the page itself.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { assertOwnTeam, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { ownTeamRecord, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { ktError } from '../../errors.js';
 import { modes } from '../../core/intake.js';
 import { loadCase, type CaseRow } from './repository.js';
@@ -17,15 +17,9 @@ export function idParam(v: string): number {
   return Number(v);
 }
 
-export async function loadOwn(
-  app: FastifyInstance,
-  req: FastifyRequest<{ Params: AppointmentParams }>,
-): Promise<{ staff: StaffSession; c: CaseRow }> {
+export async function loadOwn(app: FastifyInstance, req: FastifyRequest<{ Params: AppointmentParams }>) {
   const staff = requireStaff(req);
-  const c = await loadCase(app.db, idParam(req.params.appointmentId));
-  if (!c) throw ktError('KT_NOT_FOUND', 'no such appointment');
-  assertOwnTeam(staff, c.team_id);
-  return { staff, c };
+  return { staff, c: ownTeamRecord(staff, await loadCase(app.db, idParam(req.params.appointmentId)), 'appointment') };
 }
 
 export interface PageOptions {

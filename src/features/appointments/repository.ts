@@ -1,20 +1,14 @@
 // SQL for the staff appointment page and its actions. Every function takes the executor first.
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { AppointmentTable, Database } from '../../db/schema.js';
-import { appointmentsInContext, placeColumns } from '../../core/appointment-query.js';
+import { appointmentsWithReferrer, whenWhereColumns } from '../../core/appointment-query.js';
 import type { Db } from '../../core/db.js';
 
 /** Everything the appointment page shows, or null. The team is the team of the block. */
 export async function loadCase(db: Db, appointmentId: number) {
-  const row = await appointmentsInContext(db)
-    .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
+  const row = await appointmentsWithReferrer(db)
     .select([
-      'appointment.id',
-      'appointment.block_id',
-      'appointment.starts_at',
-      'appointment.ends_at',
-      ...placeColumns,
-      'appointment.status',
+      ...whenWhereColumns,
       'appointment.called_at',
       'appointment.call_note',
       'appointment.solo_coach_id',

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AppointmentMode, Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
+import type { Db } from '../../core/db.js';
 import { coachesOfBlock } from '../../core/blocks.js';
 import { coachChangedMail } from '../../core/mail/coach-mails.js';
 import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
@@ -31,6 +32,18 @@ import { returningPanel } from '../returning/staff.js';
 import { handoverMail } from '../returning/mails.js';
 
 /** What the page needs besides the case row. Earlier questions of other teams stay hidden. */
+/** An audit event of a staff member on the appointment of the page. */
+async function auditCase(db: Db, staff: StaffSession, c: CaseRow, action: string, detail?: Record<string, unknown>) {
+  await audit(db, {
+    action,
+    actorStaffId: staff.id,
+    subjectType: 'appointment',
+    subjectId: c.id,
+    teamId: c.team_id,
+    detail,
+  });
+}
+
 export async function pageModel(db: Kysely<Database>, c: CaseRow) {
   const coaches = await coachesOfBlock(db, c.block_id);
   const earlier = (await earlierRequests(db, c.resident_id, c.request_id)).map((r) => ({
@@ -59,14 +72,7 @@ export async function pageModel(db: Kysely<Database>, c: CaseRow) {
 }
 
 export async function recordView(db: Kysely<Database>, c: CaseRow, staff: StaffSession): Promise<void> {
-  await audit(db, {
-    action: 'view_question',
-    actorStaffId: staff.id,
-    subjectType: 'appointment',
-    subjectId: c.id,
-    teamId: c.team_id,
-    detail: { requestId: c.request_id },
-  });
+  await auditCase(db, staff, c, 'view_question', { requestId: c.request_id });
 }
 
 export async function markCalled(
@@ -80,13 +86,7 @@ export async function markCalled(
   await db.transaction().execute(async (trx) => {
     if (!(await updateBookedAppointment(trx, c.id, { called_at: now, call_note: note })))
       throw actionError('callNote', 'appointments.errors.notBooked', 409);
-    await audit(trx, {
-      action: 'appointment_called',
-      actorStaffId: staff.id,
-      subjectType: 'appointment',
-      subjectId: c.id,
-      teamId: c.team_id,
-    });
+    await auditCase(trx, staff, c, 'appointment_called');
   });
 }
 
@@ -114,13 +114,11 @@ export async function changeMode(
   await db.transaction().execute(async (trx) => {
     if (!(await updateBookedAppointment(trx, c.id, { mode: input.mode, solo_coach_id: input.solo })))
       throw actionError('mode', 'appointments.errors.notBooked', 409);
-    await audit(trx, {
-      action: 'appointment_mode_changed',
-      actorStaffId: staff.id,
-      subjectType: 'appointment',
-      subjectId: c.id,
-      teamId: c.team_id,
-      detail: { from: c.mode, to: input.mode, soloFrom: c.solo_coach_id, soloTo: input.solo },
+    await auditCase(trx, staff, c, 'appointment_mode_changed', {
+      from: c.mode,
+      to: input.mode,
+      soloFrom: c.solo_coach_id,
+      soloTo: input.solo,
     });
     if (modeChanged) await residentAppointmentMail(trx, mail, c.id, 'changed', null);
     await coachChangedMail(trx, mail, c.id, staff.id, input.solo);
@@ -152,14 +150,7 @@ export async function registerOutcome(
     // The first conversation is the first contact: its start is when it took place, which
     // is what the waiting-time figure (sign-up → first conversation) measures.
     if (input.outcome === 'held') await markRequestHeld(trx, c.request_id, c.starts_at, result === 'plan_made');
-    await audit(trx, {
-      action: 'appointment_outcome',
-      actorStaffId: staff.id,
-      subjectType: 'appointment',
-      subjectId: c.id,
-      teamId: c.team_id,
-      detail: { outcome: input.outcome, result },
-    });
+    await auditCase(trx, staff, c, 'appointment_outcome', { outcome: input.outcome, result });
     // A referrer hears the status (never the content), if the resident agreed to feedback.
     await queueReferrerFeedback(trx, c.request_id, feedbackForOutcome(input.outcome), now);
   });

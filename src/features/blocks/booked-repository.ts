@@ -1,6 +1,6 @@
 // SQL for the booked appointments of blocks: who is booked in them (for the pages that move or
 // cancel them), and when (for the checks on a block's new times).
-import { appointmentsInContext } from '../../core/appointment-query.js';
+import { appointmentsOfBlocks } from '../../core/appointment-query.js';
 import { busyInBlocks } from '../../core/blocks.js';
 import type { Db } from '../../core/db.js';
 
@@ -19,7 +19,7 @@ export interface BookedAppointment {
 /** The booked appointments in the given blocks, by time. */
 export async function bookedIn(db: Db, blockIds: number[]): Promise<BookedAppointment[]> {
   if (blockIds.length === 0) return [];
-  return appointmentsInContext(db)
+  return appointmentsOfBlocks(db, blockIds)
     .select([
       'appointment.id',
       'appointment.block_id',
@@ -31,9 +31,7 @@ export async function bookedIn(db: Db, blockIds: number[]): Promise<BookedAppoin
       'resident.email as resident_email',
       'resident.phone as resident_phone',
     ])
-    .where('appointment.block_id', 'in', blockIds)
     .where('appointment.status', '=', 'booked')
-    .orderBy('appointment.starts_at')
     .orderBy('appointment.id')
     .execute();
 }

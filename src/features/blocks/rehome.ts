@@ -9,6 +9,7 @@ import { isConstraintViolation, isKtError, ktError } from '../../errors.js';
 import { audit } from '../../core/audit.js';
 import { blocksBetween, busyInBlocks } from '../../core/blocks.js';
 import { lockSlot } from '../../core/booking-rule.js';
+import { cancelBooked } from '../../core/booking-rows.js';
 import { teamById } from '../../core/teams.js';
 import { coachAppointmentMail } from '../../core/mail/coach-mails.js';
 import { residentAppointmentMail } from '../../core/mail/resident-mails.js';
@@ -202,19 +203,8 @@ async function moveAppointment(
 
 /** Cancels one appointment and its request; the resident gets a mail with a link to book again. */
 async function cancelAppointment(trx: Transaction<Database>, ctx: RehomeContext, appointmentId: number) {
-  const r = await trx
-    .updateTable('appointment')
-    .set({ status: 'cancelled', cancel_reason: 'block_cancelled', cancelled_at: ctx.now })
-    .where('id', '=', appointmentId)
-    .where('status', '=', 'booked')
-    .returning('request_id')
-    .executeTakeFirst();
-  if (!r) throw ktError('KT_BLOCKS_CHANGED', `appointment ${appointmentId}`);
-  await trx
-    .updateTable('request')
-    .set({ status: 'cancelled', closed_at: ctx.now })
-    .where('id', '=', r.request_id)
-    .execute();
+  if (!(await cancelBooked(trx, appointmentId, 'block_cancelled', ctx.now)))
+    throw ktError('KT_BLOCKS_CHANGED', `appointment ${appointmentId}`);
   await audit(trx, {
     action: 'appointment_cancelled_by_team',
     actorStaffId: ctx.actorId,

@@ -4,7 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, LocationKind } from '../../db/schema.js';
 import { periodLiteral } from '../../db/period.js';
-import { coachIsIn } from '../../core/blocks.js';
+import { coachesOfBlocks, coachIsIn } from '../../core/blocks.js';
 import type { Db } from '../../core/db.js';
 
 export { bookedIn, bookedTimes, type BookedAppointment } from './booked-repository.js';
@@ -59,18 +59,6 @@ export interface CoachRef {
   email: string;
 }
 
-/** The coaches (and team leads, who may go along) of a team who can be in a block. */
-export async function teamCoaches(db: Db, teamId: number): Promise<CoachRef[]> {
-  return db
-    .selectFrom('staff_user')
-    .select(['id', 'name', 'email'])
-    .where('team_id', '=', teamId)
-    .where('active', '=', true)
-    .where('role', 'in', ['coach', 'teamlead'])
-    .orderBy('name')
-    .execute();
-}
-
 export interface BlockWithCoaches {
   id: number;
   team_id: number;
@@ -101,15 +89,7 @@ const blockColumns = [
 /** The active coaches of the given blocks, by block id. */
 export async function coachesByBlock(db: Db, blockIds: number[]): Promise<Map<number, CoachRef[]>> {
   const out = new Map<number, CoachRef[]>(blockIds.map((id) => [id, []]));
-  if (blockIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('block_coach')
-    .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
-    .select(['block_coach.block_id', 'staff_user.id', 'staff_user.name', 'staff_user.email'])
-    .where('block_coach.block_id', 'in', blockIds)
-    .where('block_coach.active', '=', true)
-    .orderBy('staff_user.name')
-    .execute();
+  const rows = await coachesOfBlocks(db, blockIds);
   for (const r of rows) out.get(r.block_id)!.push({ id: r.id, name: r.name, email: r.email });
   return out;
 }

@@ -9,11 +9,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { isKtError, ktError } from '../../errors.js';
 import { local } from '../../domain/time.js';
-import { seriesFrom, teamCoaches, upcomingBlocks, type BlockWithCoaches } from './repository.js';
+import { teamCoaches } from '../../core/teams.js';
+import { seriesFrom, upcomingBlocks, type BlockWithCoaches } from './repository.js';
 import { checkNewBlock, checkScope, checkTimes, parseDate, type Errors, type Values } from './schemas.js';
 import { changeBlocks, createBlocks, summarize } from './service.js';
 import { cancelPage, postCancel } from './cancel-routes.js';
-import { actorOf, loadBlock, mailContext, pick } from './context.js';
+import { actorOf, loadBlock, mailContext, pick, teamFormContext } from './context.js';
 
 type Body = Record<string, unknown>;
 const list = { config: { access: { roles: CASE_ROLES } } };
@@ -95,13 +96,7 @@ function newBlockRoutes(app: FastifyInstance) {
   app.post('/medewerker/blokken/nieuw', list, async (req, reply) => {
     const staff = requireStaff(req);
     const values = pick(req.body as Body, NEW_FIELDS);
-    const coaches = await teamCoaches(app.db, staff.teamId!);
-    const { errors, plan } = checkNewBlock(values, {
-      now: app.now(),
-      selfId: staff.id,
-      isTeamlead: staff.role === 'teamlead',
-      teamCoachIds: new Set(coaches.map((c) => c.id)),
-    });
+    const { errors, plan } = checkNewBlock(values, await teamFormContext(app, staff));
     if (!plan) return newPage(reply, staff, values, errors, 400);
     try {
       const ids = await createBlocks(app.db, plan, actorOf(staff), { mail: mailContext(app) });

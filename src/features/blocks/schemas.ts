@@ -127,13 +127,21 @@ export interface NewBlockPlan extends BlockTimes {
 }
 
 /**
+ * What a form that names team members is checked against: a coach enters for themself, a team
+ * lead for any of the team's active coaches and team leads.
+ */
+export interface TeamFormContext {
+  now: Date;
+  selfId: number;
+  isTeamlead: boolean;
+  teamCoachIds: Set<number>;
+}
+
+/**
  * The new-block form. A coach plans with a partner from the team (or ticks solo); a team lead
  * picks the coach as well. A weekly series runs until a date at most 26 weeks on.
  */
-export function checkNewBlock(
-  v: Values,
-  ctx: { now: Date; selfId: number; isTeamlead: boolean; teamCoachIds: Set<number> },
-): { errors: Errors; plan: NewBlockPlan | null } {
+export function checkNewBlock(v: Values, ctx: TeamFormContext): { errors: Errors; plan: NewBlockPlan | null } {
   const errors: Errors = {};
   const times = checkTimes(v, errors, { now: ctx.now, dateRequired: true, fallbackDate: '' });
   let coachId: number | null = ctx.selfId;

@@ -8,6 +8,7 @@ import { cutSlots, overlaps } from '../../domain/slots.js';
 import { local } from '../../domain/time.js';
 import { isConstraintViolation, ktError, type BlockConflict } from '../../errors.js';
 import { audit } from '../../core/audit.js';
+import type { Db } from '../../core/db.js';
 import { coachesOfBlock } from '../../core/blocks.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import { noticeCoaches } from './notices.js';
@@ -26,6 +27,18 @@ export interface Actor {
   id: number;
   name: string;
   teamId: number;
+}
+
+/** An audit event of a change to blocks, recorded on the first of them. */
+async function auditBlocks(db: Db, actor: Actor, action: string, ids: number[], detail: Record<string, unknown>) {
+  await audit(db, {
+    action,
+    actorStaffId: actor.id,
+    subjectType: 'block',
+    subjectId: ids[0]!,
+    teamId: actor.teamId,
+    detail,
+  });
 }
 
 /** The other block of a coach whose new period the database refused, for KT_BLOCK_CONFLICT. */
@@ -68,14 +81,7 @@ export async function createBlocks(
           }),
         );
       }
-      await audit(trx, {
-        action: 'block_created',
-        actorStaffId: actor.id,
-        subjectType: 'block',
-        subjectId: ids[0]!,
-        teamId: actor.teamId,
-        detail: { count: ids.length, seriesId },
-      });
+      await auditBlocks(trx, actor, 'block_created', ids, { count: ids.length, seriesId });
       const coaches = await coachesOfBlock(trx, ids[0]!);
       await noticeCoaches(trx, ctx.mail, {
         kind: 'created',
@@ -149,14 +155,7 @@ export async function changeBlocks(
           locationKind: times.locationKind,
         });
       }
-      await audit(trx, {
-        action: 'block_changed',
-        actorStaffId: actor.id,
-        subjectType: 'block',
-        subjectId: ids[0]!,
-        teamId: actor.teamId,
-        detail: { scope, count: ids.length },
-      });
+      await auditBlocks(trx, actor, 'block_changed', ids, { scope, count: ids.length });
       await noticeCoaches(trx, ctx.mail, {
         kind: 'changed',
         to: targets.flatMap((b) => b.coaches),

@@ -10,8 +10,15 @@ import { audit } from '../../core/audit.js';
 import { ktError } from '../../errors.js';
 import { lockSlot, takenBy } from '../../core/booking-rule.js';
 import type { ManagedAppointment } from '../../core/managed-appointment.js';
+import { cancelBooked } from '../../core/booking-rows.js';
+import type { Db } from '../../core/db.js';
 
 /** False when the appointment already was at that time and mode (a repeated submit): nothing changed. */
+/** An audit event of the resident's own change (through the manage link: no staff member). */
+async function auditByResident(db: Db, action: string, appointmentId: number, teamId: number) {
+  await audit(db, { action, subjectType: 'appointment', subjectId: appointmentId, teamId, detail: { by: 'resident' } });
+}
+
 export async function reschedule(
   db: Kysely<Database>,
   a: ManagedAppointment,
@@ -58,13 +65,7 @@ export async function reschedule(
         .where('status', '=', 'booked')
         .executeTakeFirst();
       if (Number(moved.numUpdatedRows) !== 1) throw ktError('KT_SLOT_UNAVAILABLE', 'appointment no longer booked');
-      await audit(trx, {
-        action: 'appointment_rescheduled',
-        subjectType: 'appointment',
-        subjectId: a.id,
-        teamId: team.id,
-        detail: { by: 'resident' },
-      });
+      await auditByResident(trx, 'appointment_rescheduled', a.id, team.id);
       await residentAppointmentMail(trx, ctx.mail, a.id, 'rescheduled', ctx.token);
       if (oldBlock !== slot.blockId) {
         // The old duo loses the appointment, the new duo gains it.
@@ -88,25 +89,8 @@ export async function cancel(
   ctx: { now: Date; mail: MailContext },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const done = await trx
-      .updateTable('appointment')
-      .set({ status: 'cancelled', cancel_reason: reason, cancelled_at: ctx.now })
-      .where('id', '=', a.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) return false;
-    await trx
-      .updateTable('request')
-      .set({ status: 'cancelled', closed_at: ctx.now })
-      .where('id', '=', a.request_id)
-      .execute();
-    await audit(trx, {
-      action: 'appointment_cancelled',
-      subjectType: 'appointment',
-      subjectId: a.id,
-      teamId: a.team_id,
-      detail: { by: 'resident' },
-    });
+    if (!(await cancelBooked(trx, a.id, reason, ctx.now))) return false;
+    await auditByResident(trx, 'appointment_cancelled', a.id, a.team_id);
     await residentAppointmentMail(trx, ctx.mail, a.id, 'cancelled', null);
     await coachAppointmentMail(trx, ctx.mail, a.id, 'cancelled');
     return true;

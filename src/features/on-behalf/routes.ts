@@ -15,8 +15,8 @@ import { loadAppointmentByToken } from '../../core/managed-appointment.js';
 import { CALLBACK_SLOT, channels, fieldNames, formKey, parseOnBehalf, type Values } from './schemas.js';
 import { bookOnBehalf, offeredTimes, resolveTeam } from './service.js';
 import { allTeams } from './repository.js';
+import { textField, type PostedForm } from '../../core/posted-form.js';
 
-type Body = Record<string, string | string[] | undefined>;
 const ROLES = { roles: ['coach', 'teamlead', 'frontoffice'] as const };
 
 declare module '@fastify/secure-session' {
@@ -24,8 +24,6 @@ declare module '@fastify/secure-session' {
     onBehalf: { requestId: number; token: string | null; teamId: number; urgent: boolean; repeated: boolean };
   }
 }
-
-const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
 function formValues(pick: (name: string) => string, topics: string[]): Values {
   return {
@@ -110,11 +108,11 @@ function startRoute(app: FastifyInstance) {
 function bookRoute(app: FastifyInstance) {
   app.post('/medewerker/namens', { config: { access: ROLES, lists: ['topics'] } }, async (req, reply) => {
     const staff = requireStaff(req);
-    const body = req.body as Body;
-    const values = formValues((n) => str(body, n), ([] as string[]).concat(body.topics ?? []));
+    const body = req.body as PostedForm;
+    const values = formValues((n) => textField(body, n), ([] as string[]).concat(body.topics ?? []));
     const key = formKey(body.key) ?? randomUUID();
     const parsed = parseOnBehalf(values, app.now());
-    const team = await resolveTeam(app.db, staff, str(body, 'teamId'), normalizePostcode(values.postcode));
+    const team = await resolveTeam(app.db, staff, textField(body, 'teamId'), normalizePostcode(values.postcode));
     const errors: Record<string, string> = team ? {} : { teamId: 'onbehalf.errors.team' };
     if (!parsed.ok || !team) {
       const all = { ...errors, ...(parsed.ok ? {} : parsed.errors) };

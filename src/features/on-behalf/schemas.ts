@@ -11,13 +11,14 @@ export type StaffChannel = (typeof channels)[number];
 /** The slot value for "no time now: put the resident on the call-back list". */
 export const CALLBACK_SLOT = 'callback';
 
+/** The form's fields in the order of the page (topics, a list, aside). */
 export const fieldNames = [
   'channel',
-  'postcode',
-  'houseNumber',
   'name',
   'phone',
   'email',
+  'postcode',
+  'houseNumber',
   'street',
   'city',
   'language',
@@ -46,29 +47,8 @@ export interface Parsed {
   urgent: boolean;
 }
 
-/** The order of the fields on the page, so the error summary reads top to bottom. */
-const pageOrder = [
-  'teamId',
-  'channel',
-  'name',
-  'phone',
-  'email',
-  'postcode',
-  'houseNumber',
-  'street',
-  'city',
-  'language',
-  'dateOfBirth',
-  'companion',
-  'question',
-  'topics',
-  'about',
-  'dangerNow',
-  'urgent24h',
-  'slot',
-  'mode',
-  'consent',
-];
+/** The order of the fields on the page (the team first), so the error summary reads top to bottom. */
+const pageOrder: string[] = ['teamId', ...fieldNames.flatMap((n) => (n === 'question' ? [n, 'topics'] : [n]))];
 
 const staffWording = (errors: FieldErrors): FieldErrors =>
   Object.fromEntries(
@@ -81,13 +61,8 @@ export function parseOnBehalf(v: Values, now: Date): { ok: true; data: Parsed } 
   const errors: FieldErrors = {};
   if (!(channels as readonly string[]).includes(v.channel)) errors.channel = 'onbehalf.errors.channel';
 
-  const question = questionSchema.safeParse({
-    question: v.question,
-    topics: v.topics,
-    about: v.about,
-    dangerNow: v.dangerNow,
-    urgent24h: v.urgent24h,
-  });
+  // The schemas read their own fields of the form and leave the others.
+  const question = questionSchema.safeParse(v);
   if (!question.success) Object.assign(errors, fieldErrors(question.error));
   if (v.dangerNow === 'yes') errors.dangerNow = 'onbehalf.errors.dangerYes';
   const urgent = v.urgent24h === 'yes';
@@ -105,18 +80,7 @@ export function parseOnBehalf(v: Values, now: Date): { ok: true; data: Parsed } 
   if (v.houseNumber.trim() && !houseNumber) errors.houseNumber = 'onbehalf.errors.houseNumberFormat';
   if (!v.houseNumber.trim() && needsAddress) errors.houseNumber = 'onbehalf.errors.houseNumberEmpty';
 
-  const details = detailsSchema(needsAddress, now).safeParse({
-    name: v.name,
-    email: v.email,
-    phone: v.phone,
-    street: v.street,
-    city: v.city,
-    language: v.language,
-    interpreter: v.interpreter,
-    dateOfBirth: v.dateOfBirth,
-    companion: v.companion,
-    consent: v.consent,
-  });
+  const details = detailsSchema(needsAddress, now).safeParse(v);
   if (!details.success) Object.assign(errors, fieldErrors(details.error));
 
   if (Object.keys(errors).length || !question.success || !details.success)

@@ -2,6 +2,7 @@
 // no team has yet. Every function takes the executor first.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { requestsInContext } from '../../core/appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -9,10 +10,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const LIST_LIMIT = 200;
 
 function base(db: Db) {
-  return db
-    .selectFrom('request')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .leftJoin('team', 'team.id', 'request.team_id')
+  return requestsInContext(db)
     .leftJoin('staff_user as caller', 'caller.id', 'request.callback_by')
     .select([
       'request.id',

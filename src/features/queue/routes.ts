@@ -2,7 +2,7 @@
 //   POST /medewerker/aanvragen/:requestId/toewijzen   give an unassigned sign-up a team
 //   POST /medewerker/aanvragen/:requestId/teruggebeld record that the team called back
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
+import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { isKtError, ktError } from '../../errors.js';
 import {
   assignable,
@@ -14,11 +14,10 @@ import {
   sinceText,
 } from './service.js';
 import { assignSchema, calledBackSchema, idParam } from './schemas.js';
+import { textField, type PostedForm } from '../../core/posted-form.js';
 
-type Body = Record<string, string | string[] | undefined>;
 type Params = { Params: { requestId: string } };
 
-const str = (body: Body, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 const notices = { toegewezen: 'queue.done.assigned', teruggebeld: 'queue.done.calledBack' } as const;
 
 export default async function queueRoutes(app: FastifyInstance) {
@@ -44,6 +43,21 @@ export default async function queueRoutes(app: FastifyInstance) {
     });
   }
 
+  // The request of the URL, once the service's check says this user may act on it, and the one
+  // field its form posts (shown again at `<prefix>-<id>` when it does not pass).
+  async function target(
+    req: FastifyRequest<Params>,
+    check: (db: FastifyInstance['db'], staff: StaffSession, id: number) => Promise<unknown>,
+    name: string,
+    prefix: string,
+  ) {
+    const staff = requireStaff(req);
+    const id = idParam(req.params.requestId);
+    if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
+    await check(app.db, staff, id);
+    return { staff, id, field: `${prefix}-${id}`, value: textField(req.body as PostedForm, name) };
+  }
+
   app.get(
     '/medewerker/wachtrij',
     { config: { access: { roles: ['coach', 'teamlead', 'frontoffice'] } } },
@@ -56,20 +70,15 @@ export default async function queueRoutes(app: FastifyInstance) {
     '/medewerker/aanvragen/:requestId/toewijzen',
     { config: { access: { roles: ['frontoffice', 'teamlead'] } } },
     async (req, reply) => {
-      const staff = requireStaff(req);
-      const id = idParam(req.params.requestId);
-      if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
-      await assignable(app.db, staff, id);
-      const body = req.body as Body;
-      const field = `team-${id}`;
-      const parsed = assignSchema.safeParse({ teamId: str(body, 'teamId') });
+      const { staff, id, field, value } = await target(req, assignable, 'teamId', 'team');
+      const parsed = assignSchema.safeParse({ teamId: value });
       if (!parsed.success)
-        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'teamId') }, 400);
+        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: value }, 400);
       try {
         await assignToTeam(app.db, staff, id, parsed.data.teamId, app.now(), app.config.publicUrl);
       } catch (err) {
         if (isKtError(err, 'KT_UNKNOWN_TEAM'))
-          return page(req, reply, { [field]: 'queue.errors.teamUnknown' }, { [field]: str(body, 'teamId') }, 400);
+          return page(req, reply, { [field]: 'queue.errors.teamUnknown' }, { [field]: value }, 400);
         throw err;
       }
       app.mail.kick();
@@ -81,15 +90,10 @@ export default async function queueRoutes(app: FastifyInstance) {
     '/medewerker/aanvragen/:requestId/teruggebeld',
     { config: { access: { roles: CASE_ROLES, teamScoped: true } } },
     async (req, reply) => {
-      const staff = requireStaff(req);
-      const id = idParam(req.params.requestId);
-      if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
-      await callbackOfOwnTeam(app.db, staff, id);
-      const body = req.body as Body;
-      const field = `note-${id}`;
-      const parsed = calledBackSchema.safeParse({ note: str(body, 'note') });
+      const { staff, id, field, value } = await target(req, callbackOfOwnTeam, 'note', 'note');
+      const parsed = calledBackSchema.safeParse({ note: value });
       if (!parsed.success)
-        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: str(body, 'note') }, 400);
+        return page(req, reply, { [field]: parsed.error.issues[0]!.message }, { [field]: value }, 400);
       await markCalledBack(app.db, staff, id, parsed.data.note, app.now());
       return reply.redirect('/medewerker/wachtrij?klaar=teruggebeld', 303);
     },

@@ -11,8 +11,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { sameTeam } from '../../plugins/auth.js';
-import { DomainError, ktError } from '../../errors.js';
-import { isWeekend, local } from '../../domain/time.js';
+import { ktError } from '../../errors.js';
+import { addWorkingDays, local } from '../../domain/time.js';
 import { translator } from '../../core/i18n.js';
 import { audit } from '../../core/audit.js';
 import { teamForPostcode } from '../../core/teams.js';
@@ -32,15 +32,7 @@ import {
 export const CALLBACK_WORKING_DAYS = 2;
 export const URGENT_HOURS = 24;
 
-export function addWorkingDays(from: DateTime, n: number): DateTime {
-  let d = from;
-  let left = n;
-  while (left > 0) {
-    d = d.plus({ days: 1 });
-    if (!isWeekend(d)) left -= 1;
-  }
-  return d;
-}
+export { addWorkingDays };
 
 /** When a call-back is due: urgent within 24 hours, otherwise within 2 working days. */
 export function callbackDue(submittedAt: Date, urgent: boolean): Date {
@@ -66,8 +58,7 @@ export function canAssign(staff: StaffSession): boolean {
 export async function loadQueue(db: Kysely<Database>, staff: StaffSession, now: Date) {
   // Front office: all teams; coaches and team leads: their own team only.
   const teamId = staff.role === 'frontoffice' ? null : staff.teamId;
-  if (teamId === null && staff.role !== 'frontoffice')
-    throw new DomainError('not_found', 'staff member without a team');
+  if (teamId === null && staff.role !== 'frontoffice') throw ktError('KT_NOT_FOUND', 'staff member without a team');
   const open = (await callbacks(db, teamId, false)).map((r) => item(r, now));
   const withoutTeam = canAssign(staff)
     ? await Promise.all(
@@ -90,12 +81,12 @@ export async function loadQueue(db: Kysely<Database>, staff: StaffSession, now: 
 /** The request may be assigned by this user: it exists, has no team yet. */
 export async function assignable(db: Kysely<Database>, staff: StaffSession, requestId: number) {
   const r = await requestState(db, requestId);
-  if (!r) throw new DomainError('not_found', 'no such request');
+  if (!r) throw ktError('KT_NOT_FOUND', 'no such request');
   if (r.team_id !== null) {
     // A team lead must not learn about other teams' requests; the front office sees all.
     if (staff.role === 'teamlead' && !sameTeam(staff, r.team_id))
-      throw new DomainError('not_found', 'request of another team');
-    throw new DomainError('conflict', 'request already has a team');
+      throw ktError('KT_NOT_FOUND', 'request of another team');
+    throw ktError('KT_CONFLICT', 'request already has a team');
   }
   return r;
 }
@@ -116,8 +107,7 @@ export async function assignToTeam(
       .executeTakeFirst();
     if (!team) throw ktError('KT_UNKNOWN_TEAM', `team ${teamId}`);
     const r = await requestState(trx, requestId);
-    if ((await setTeam(trx, requestId, teamId, now)) === 0)
-      throw new DomainError('conflict', 'request already has a team');
+    if ((await setTeam(trx, requestId, teamId, now)) === 0) throw ktError('KT_CONFLICT', 'request already has a team');
     await audit(trx, {
       action: 'request_assigned',
       actorStaffId: staff.id,
@@ -144,9 +134,8 @@ export async function assignToTeam(
 /** Checks that a call-back of the user's own team can be marked as called back. */
 export async function callbackOfOwnTeam(db: Kysely<Database>, staff: StaffSession, requestId: number) {
   const r = await requestState(db, requestId);
-  if (!r || !sameTeam(staff, r.team_id)) throw new DomainError('not_found', 'no such request in this team');
-  if (r.status !== 'callback' || r.first_contact_at !== null)
-    throw new DomainError('conflict', 'not an open call-back');
+  if (!r || !sameTeam(staff, r.team_id)) throw ktError('KT_NOT_FOUND', 'no such request in this team');
+  if (r.status !== 'callback' || r.first_contact_at !== null) throw ktError('KT_CONFLICT', 'not an open call-back');
   return r;
 }
 
@@ -159,7 +148,7 @@ export async function markCalledBack(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if ((await setCalledBack(trx, requestId, staff.id, note, now)) === 0)
-      throw new DomainError('conflict', 'call-back already recorded');
+      throw ktError('KT_CONFLICT', 'call-back already recorded');
     await audit(trx, {
       action: 'callback_handled',
       actorStaffId: staff.id,

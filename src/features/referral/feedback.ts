@@ -8,7 +8,7 @@ import { translator, type Locale } from '../../core/i18n.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { mailText } from '../../core/mail/render.js';
 import { contactFor } from './repository.js';
-import { contactData } from './mails.js';
+import { contactData, referralsInContext } from './mails.js';
 
 export type FeedbackKind = 'held' | 'not_reached' | 'closed';
 
@@ -28,27 +28,12 @@ export async function queueReferrerFeedback(
   now: Date,
 ): Promise<boolean> {
   if (!kind) return false;
-  const r = await trx
-    .selectFrom('request')
-    .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
-    .leftJoin('team', 'team.id', 'request.team_id')
-    .select([
-      'request.team_id',
-      'request.submitted_at',
-      'resident.name as resident_name',
-      'referrer.name as referrer_name',
-      'referrer.email',
-      'referrer.organisation',
-      'referrer.mail_locale',
-      'team.name as team_name',
-      'team.phone as team_phone',
-    ])
+  const r = await referralsInContext(trx)
     .where('request.id', '=', requestId)
     .where('request.consent_feedback', '=', true)
     .where('request.referrer_feedback_at', 'is', null)
     .executeTakeFirst();
-  if (!r?.email) return false;
+  if (!r?.referrer_email) return false;
   // Guarded by the state it expects: two coaches registering at once send one mail.
   const done = await trx
     .updateTable('request')
@@ -62,7 +47,7 @@ export async function queueReferrerFeedback(
   const team = r.team_name ?? '';
   const contact = r.team_id ? await contactFor(trx, r.team_id, r.organisation) : null;
   await enqueueMail(trx, {
-    to: r.email,
+    to: r.referrer_email,
     subject: t('referral.mail.feedback.subject', { team }),
     text: mailText('referral/feedback', locale, {
       kind,

@@ -17,6 +17,7 @@ import {
   type AppointmentView,
   type MailContext,
 } from '../../core/mail/appointment-view.js';
+import { requestsInContext } from '../../core/appointment-query.js';
 import { contactFor, type Contact } from './repository.js';
 
 type Trx = Transaction<Database>;
@@ -25,12 +26,10 @@ export const STATUS_PATH = '/verwijzen/status/';
 /** How long the status link keeps working after the request is closed. */
 export const STATUS_GRACE_DAYS = 30;
 
-async function requestView(trx: Trx, requestId: number) {
-  return trx
-    .selectFrom('request')
-    .innerJoin('resident', 'resident.id', 'request.resident_id')
+/** A referral as its mails tell it: the request, its resident, referrer and team. */
+export function referralsInContext(trx: Trx) {
+  return requestsInContext(trx)
     .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
-    .leftJoin('team', 'team.id', 'request.team_id')
     .select([
       'request.id',
       'request.team_id',
@@ -45,9 +44,11 @@ async function requestView(trx: Trx, requestId: number) {
       'team.name as team_name',
       'team.phone as team_phone',
       'team.email as team_email',
-    ])
-    .where('request.id', '=', requestId)
-    .executeTakeFirstOrThrow();
+    ]);
+}
+
+async function requestView(trx: Trx, requestId: number) {
+  return referralsInContext(trx).where('request.id', '=', requestId).executeTakeFirstOrThrow();
 }
 
 /** What the referrer reads about reaching the team (views/mail/partials/referral-contact.eta). */

@@ -3,6 +3,7 @@
 import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { AppointmentStatus, Database } from '../../db/schema.js';
 import type { Db } from '../../core/db.js';
+import { appointmentsWithReferrer } from '../../core/appointment-query.js';
 
 type Trx = Transaction<Database>;
 
@@ -83,11 +84,17 @@ export interface Contact {
   phone: string;
 }
 
-/** The team's contact coach for a referring organisation, if named and still active. */
-export async function contactFor(db: Db, teamId: number, organisation: string): Promise<Contact | null> {
-  const row = await db
+/** A team's contacts for referring organisations, with their coaches. */
+function contactsOf(db: Db, teamId: number) {
+  return db
     .selectFrom('referrer_contact')
     .innerJoin('staff_user', 'staff_user.id', 'referrer_contact.coach_id')
+    .where('referrer_contact.team_id', '=', teamId);
+}
+
+/** The team's contact coach for a referring organisation, if named and still active. */
+export async function contactFor(db: Db, teamId: number, organisation: string): Promise<Contact | null> {
+  const row = await contactsOf(db, teamId)
     .innerJoin('team', 'team.id', 'referrer_contact.team_id')
     .select([
       'staff_user.name as coach_name',
@@ -95,7 +102,6 @@ export async function contactFor(db: Db, teamId: number, organisation: string): 
       'referrer_contact.phone',
       'team.phone as team_phone',
     ])
-    .where('referrer_contact.team_id', '=', teamId)
     .where('referrer_contact.organisation_key', '=', organisationKey(organisation))
     .where('staff_user.active', '=', true)
     .where('staff_user.team_id', '=', teamId)
@@ -143,9 +149,7 @@ export async function hasStatusToken(db: Db, requestId: number): Promise<boolean
 // The team's contact coaches (staff page).
 
 export async function contactsOfTeam(db: Db, teamId: number) {
-  return db
-    .selectFrom('referrer_contact')
-    .innerJoin('staff_user', 'staff_user.id', 'referrer_contact.coach_id')
+  return contactsOf(db, teamId)
     .select([
       'referrer_contact.organisation',
       'referrer_contact.organisation_key',
@@ -153,7 +157,6 @@ export async function contactsOfTeam(db: Db, teamId: number) {
       'staff_user.name as coach_name',
       'staff_user.active as coach_active',
     ])
-    .where('referrer_contact.team_id', '=', teamId)
     .orderBy('referrer_contact.organisation_key')
     .execute();
 }
@@ -205,10 +208,7 @@ export async function deleteContact(trx: Trx, teamId: number, key: string): Prom
 
 /** What the staff appointment page shows of a referral: the 3-gesprek and what the referrer already did. */
 export async function referralOfAppointment(db: Db, appointmentId: number) {
-  const row = await db
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .leftJoin('referrer', 'referrer.id', 'request.referrer_id')
+  const row = await appointmentsWithReferrer(db)
     .select([
       'appointment.referrer_joins',
       'appointment.referrer_location',

@@ -10,8 +10,8 @@ import type { AppointmentMode, Database, Team } from '../../db/schema.js';
 import { hashToken } from '../../domain/tokens.js';
 import { local, ZONE } from '../../domain/time.js';
 import { audit } from '../../core/audit.js';
-import { parseBirthDate } from '../../core/intake.js';
 import { book, type BookingResult, type ResidentInput } from '../../core/booking.js';
+import { residentFromDraft } from '../../core/booking-rows.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import type { ReferralDraft } from './draft.js';
 import { hasStatusToken, insertReferrer, markThreeWay, recordReferral, requestByStatusToken } from './repository.js';
@@ -105,20 +105,8 @@ function consentOf({ d, secret }: ReferralInput): Consent {
 
 /** The resident as the referrer typed them. */
 function referredResident(d: ReferralDraft): ResidentInput {
-  return {
-    name: d.name!,
-    email: d.email || null,
-    phone: d.phone || null,
-    postcode: d.postcode ?? null,
-    houseNumber: d.houseNumber ?? null,
-    street: d.street || null,
-    city: d.city || null,
-    dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-    language: d.language ?? 'nl',
-    interpreter: d.interpreter === true,
-    // The resident's mail follows the resident's language, not the referrer's screen.
-    mailLocale: d.language === 'en' ? 'en' : 'nl',
-  };
+  // The resident's mail follows the resident's language, not the referrer's screen.
+  return residentFromDraft(d, d.language === 'en' ? 'en' : 'nl');
 }
 
 /**

@@ -15,7 +15,7 @@ import { login } from './login.js';
 import { unlockLinkIsUsable, useUnlockLink } from './unlock.js';
 import { setTimeout } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { DomainError } from '../../errors.js';
+import { ktError } from '../../errors.js';
 import { formatters } from '../../domain/time.js';
 
 type Body = Record<string, string | undefined>;
@@ -89,7 +89,7 @@ function loginRoutes(app: FastifyInstance, loginLimit: Limit) {
     { config: publicPage },
     async (req, reply) => {
       if (!(await unlockLinkIsUsable(app.db, req.params.token, app.now())))
-        throw new DomainError('gone', 'unlock link used or expired');
+        throw ktError('KT_GONE', 'unlock link used or expired');
       return reply.viewAsync('staff/unlock', { token: req.params.token });
     },
   );
@@ -99,7 +99,7 @@ function loginRoutes(app: FastifyInstance, loginLimit: Limit) {
     { config: { ...publicPage, rateLimit: loginLimit } },
     async (req, reply) => {
       const done = await useUnlockLink(app.db, req.params.token, app.now());
-      if (!done) throw new DomainError('gone', 'unlock link used or expired');
+      if (!done) throw ktError('KT_GONE', 'unlock link used or expired');
       logIn(req, { id: done.staffId, sessionVersion: done.sessionVersion }, app.now());
       return reply.redirect('/medewerker', 303);
     },
@@ -142,6 +142,13 @@ function passwordChangeRoutes(app: FastifyInstance, loginLimit: Limit) {
 
 /** A forgotten password: the mailed link, and setting a password with it (also an invitation's). */
 function passwordLinkRoutes(app: FastifyInstance, loginLimit: Limit) {
+  // A password link (reset or invitation) not used and not expired; a page saying so otherwise.
+  const usableLink = async (token: string) => {
+    const t = await findValidToken(app.db, token, app.now());
+    if (!t) throw ktError('KT_GONE', 'link used or expired');
+    return t;
+  };
+
   app.get('/medewerker/wachtwoord-vergeten', { config: publicPage }, async (_req, reply) =>
     reply.viewAsync('staff/forgot', { values: { email: '' }, errors: {}, sent: false }),
   );
@@ -170,8 +177,7 @@ function passwordLinkRoutes(app: FastifyInstance, loginLimit: Limit) {
     '/medewerker/wachtwoord/:token',
     { config: publicPage },
     async (req, reply) => {
-      const t = await findValidToken(app.db, req.params.token, app.now());
-      if (!t) throw new DomainError('gone', 'link used or expired');
+      const t = await usableLink(req.params.token);
       return reply.viewAsync('staff/password', { token: req.params.token, kind: t.kind, name: t.name, errors: {} });
     },
   );
@@ -180,8 +186,7 @@ function passwordLinkRoutes(app: FastifyInstance, loginLimit: Limit) {
     '/medewerker/wachtwoord/:token',
     { config: { ...publicPage, rateLimit: loginLimit } },
     async (req, reply) => {
-      const t = await findValidToken(app.db, req.params.token, app.now());
-      if (!t) throw new DomainError('gone', 'link used or expired');
+      const t = await usableLink(req.params.token);
       const body = req.body as Body;
       const password = body.password ?? '';
       const problem = await newPasswordProblem(password, body.repeat ?? '');
@@ -193,7 +198,7 @@ function passwordLinkRoutes(app: FastifyInstance, loginLimit: Limit) {
           errors: { [problem.field]: problem.message },
         });
       const staffId = await setPassword(app.db, req.params.token, password, app.now());
-      if (!staffId) throw new DomainError('gone', 'link used or expired');
+      if (!staffId) throw ktError('KT_GONE', 'link used or expired');
       return reply.redirect('/medewerker/inloggen?klaar=wachtwoord', 303);
     },
   );

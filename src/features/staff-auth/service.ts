@@ -1,9 +1,9 @@
-// Passwords and one-time links (password reset, invitation) stored only as hashes. Logging in
-// and the lock after wrong passwords: login.ts, throttle.ts and unlock.ts.
+// Passwords and one-time links (password reset, invitation; made in core/staff-links.ts), stored
+// only as hashes. Logging in and the lock after wrong passwords: login.ts, throttle.ts, unlock.ts.
 import { hash, verify } from '@node-rs/argon2';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { hashToken, newToken } from '../../domain/tokens.js';
+import { hashToken } from '../../domain/tokens.js';
 import { enqueueMail } from '../../core/mail/outbox.js';
 import { mailText } from '../../core/mail/render.js';
 import { translator } from '../../core/i18n.js';
@@ -11,9 +11,8 @@ import { audit } from '../../core/audit.js';
 import { endSessions } from '../../plugins/auth.js';
 import { liftLock, passwordCheckLocked } from './throttle.js';
 import { newPasswordProblem } from './rules.js';
+import { closeLinks, issueLink } from '../../core/staff-links.js';
 
-export const RESET_MINUTES = 60;
-export const INVITE_DAYS = 7;
 /** Reset mails per account an hour: more requests get the same answer and no mail. */
 export const RESETS_PER_HOUR = 3;
 /** The reset form answers after this long, known address or not (npm run bench:answers). */
@@ -43,38 +42,6 @@ export async function sendResetLink(db: Kysely<Database>, email: string, now: Da
   });
 }
 
-/** Stores a one-time link (only its hash) and queues the mail; run inside a transaction. */
-export async function issueLink(
-  trx: Transaction<Database>,
-  user: { id: number; name: string; email: string },
-  kind: 'reset' | 'invite',
-  now: Date,
-  publicUrl: string,
-): Promise<void> {
-  const token = newToken();
-  const minutes = kind === 'reset' ? RESET_MINUTES : INVITE_DAYS * 24 * 60;
-  const t = translator('nl');
-  await trx
-    .insertInto('staff_token')
-    .values({
-      staff_id: user.id,
-      kind,
-      token_hash: hashToken(token),
-      expires_at: new Date(now.getTime() + minutes * 60_000),
-      created_at: now,
-    })
-    .execute();
-  await enqueueMail(trx, {
-    to: user.email,
-    subject: t(`staff.mail.${kind}.subject`),
-    text: mailText('staff/link', 'nl', {
-      name: user.name.split(' ')[0]!,
-      kind,
-      link: `${publicUrl}/medewerker/wachtwoord/${token}`,
-    }),
-  });
-}
-
 export async function findValidToken(db: Kysely<Database>, token: string, now: Date) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await db
@@ -88,16 +55,6 @@ export async function findValidToken(db: Kysely<Database>, token: string, now: D
     .where('staff_user.active', '=', true)
     .executeTakeFirst();
   return row ?? null;
-}
-
-/** Every link of this person that is still open stops working (run inside a transaction). */
-export async function closeLinks(trx: Transaction<Database>, staffId: number, now: Date): Promise<void> {
-  await trx
-    .updateTable('staff_token')
-    .set({ used_at: now })
-    .where('staff_id', '=', staffId)
-    .where('used_at', 'is', null)
-    .execute();
 }
 
 /**
