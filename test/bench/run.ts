@@ -39,6 +39,7 @@ const LOAD = { connections: 32, seconds: 10 };
 const PGBENCH = { clients: 8, threads: 2, seconds: 10 };
 const BOOKING = { perTeam: 40, concurrency: Number(process.env.BENCH_BOOKING_CONCURRENCY ?? 8), prepareConcurrency: 4 };
 const RACE = { clients: 200, slots: 20 };
+const STEADY = { bookingsPerSec: 5 };
 const TIME_LIMIT_MS = 20 * 60_000;
 
 const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
@@ -211,10 +212,19 @@ async function main(): Promise<number> {
     `calendar: ${fixed(calendarLoad.requestsPerSec)} req/s, p50 ${calendarLoad.p50Ms} ms, p99 ${calendarLoad.p99Ms} ms, non-2xx ${calendarLoad.non2xx}`,
   );
 
+  // 2b. the same calendar while residents book at 5 a second, spread over every team as in real
+  // life (the calendar's own team gets its share): each booking makes the database notify that
+  // team's change, and only that team's kept free times are read again.
+  const steady = await calendarWhileBooking(base, agent, teams, calendarTeam, cal.cookie);
+  rssMb.afterCalendarWhileBooking = Math.round(memoryOf(pid).rssMb);
+  log(
+    `calendar while ${fixed(steady.bookingsPerSec)} bookings/s: ${fixed(steady.load.requestsPerSec)} req/s (${percent(steady.load.requestsPerSec / calendarLoad.requestsPerSec)} of calm), p50 ${steady.load.p50Ms} ms, p99 ${steady.load.p99Ms} ms`,
+  );
+
   if (process.env.BENCH_ONLY === 'calendar') {
     // For working on the calendar (with BENCH_PROFILE): no other steps, no results file.
     log(
-      `calendar / hello: ${percent(calendarLoad.requestsPerSec / helloLoad.requestsPerSec)}; RSS ${rssMb.afterCalendar} MB`,
+      `calendar / hello: ${percent(calendarLoad.requestsPerSec / helloLoad.requestsPerSec)}; while booking / calm: ${percent(steady.load.requestsPerSec / calendarLoad.requestsPerSec)}; RSS ${rssMb.afterCalendar} MB`,
     );
     agent.destroy();
     await server.stop();
@@ -373,11 +383,13 @@ async function main(): Promise<number> {
 
   // The table and results.json.
   const calendarRatio = calendarLoad.requestsPerSec / helloLoad.requestsPerSec;
+  const steadyRatio = steady.load.requestsPerSec / calendarLoad.requestsPerSec;
   const bookingRatio = booking.bookingsPerSec / pgb.tps;
   const pass = {
     calendar:
       calendarRatio >= 0.1 && calendarLoad.p99Ms <= 25 && calendarLoad.non2xx === 0 && calendarLoad.errors === 0,
     booking: bookingRatio >= 0.3 && booking.booked === booking.attempts && booking.createdInDatabase === booking.booked,
+    calendarWhileBooking: steadyRatio >= 0.8,
     race: raceOk,
     memory: memory.rssMb <= 200,
     coldStart: coldFirst <= 10,
@@ -407,6 +419,24 @@ async function main(): Promise<number> {
       value: `${calendarLoad.non2xx} / ${calendarLoad.errors}`,
       target: '0 / 0',
       ok: calendarLoad.non2xx === 0 && calendarLoad.errors === 0,
+    },
+    {
+      measure: `calendar while ${STEADY.bookingsPerSec} bookings/s arrive`,
+      value: `${fixed(steady.load.requestsPerSec)} req/s (${steady.booked} booked)`,
+      target: '',
+      ok: null,
+    },
+    {
+      measure: '  while booking / calm',
+      value: percent(steadyRatio),
+      target: '>= 80%',
+      ok: steadyRatio >= 0.8,
+    },
+    {
+      measure: '  while booking p50 / p99',
+      value: `${steady.load.p50Ms} / ${steady.load.p99Ms} ms`,
+      target: '',
+      ok: null,
     },
     { measure: 'pgbench -N (8 clients, 10 s)', value: `${fixed(pgb.tps)} tps`, target: 'ceiling', ok: null },
     {
@@ -490,6 +520,13 @@ async function main(): Promise<number> {
         ...calendarLoad,
         ratioToHello: calendarRatio,
       },
+      calendarWhileBooking: {
+        bookingsPerSec: steady.bookingsPerSec,
+        booked: steady.booked,
+        attempts: steady.attempts,
+        ...steady.load,
+        ratioToCalm: steadyRatio,
+      },
       pgbench: pgb,
       booking: { ...booking, seconds: bookingSeconds, ratioToPgbench: bookingRatio },
       race,
@@ -510,6 +547,54 @@ async function main(): Promise<number> {
   if (missed.length) log(`targets missed: ${missed.join(', ')}`);
   // Speed varies with the machine and its load; correctness does not: a failed race fails the run.
   return pass.race ? 0 : 1;
+}
+
+/**
+ * The calendar under LOAD while one booking is confirmed every 1/STEADY.bookingsPerSec seconds,
+ * round-robin over the teams (sessions walked to the check page beforehand, not counted).
+ */
+async function calendarWhileBooking(
+  base: string,
+  agent: http.Agent,
+  teams: TeamEntry[],
+  calendarTeam: TeamEntry,
+  cookie: string,
+) {
+  const needed = Math.ceil(STEADY.bookingsPerSec * (LOAD.seconds + 3)) + 5;
+  const byTeam = new Map<TeamEntry, string[]>();
+  // From the end of each team's list: the booking step takes the first ones.
+  for (const team of teams) byTeam.set(team, (await calendarSession(base, agent, team)).slots.slice().reverse());
+  const plan: { team: TeamEntry; slot: string }[] = [];
+  for (let i = 0; plan.length < needed && i < needed * teams.length; i++) {
+    const team = teams[i % teams.length]!;
+    const slot = byTeam.get(team)!.shift();
+    if (slot) plan.push({ team, slot });
+  }
+  log(
+    `calendar while booking: preparing ${plan.length} sessions (the calendar's team has ${plan.filter((p) => p.team === calendarTeam).length})`,
+  );
+  const sessions = await prepare(base, plan, BOOKING.prepareConcurrency, 20_000);
+  const fireAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const fired: Promise<Awaited<ReturnType<typeof confirm>>>[] = [];
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const s = sessions[fired.length];
+    if (s) fired.push(confirm(base, fireAgent, s));
+  }, 1000 / STEADY.bookingsPerSec);
+  try {
+    const l = await load(`${base}/aanmelden/moment`, {
+      ...LOAD,
+      headers: { cookie, 'accept-language': 'nl' },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(timer);
+    const results = await Promise.all(fired);
+    const booked = results.filter((c) => c.status === 303 && c.location === '/aanmelden/bevestiging').length;
+    return { load: l, attempts: results.length, booked, bookingsPerSec: results.length / seconds };
+  } finally {
+    clearInterval(timer);
+    fireAgent.destroy();
+  }
 }
 
 async function poolConfirm(
