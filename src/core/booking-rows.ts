@@ -51,6 +51,21 @@ export function residentFromDraft(d: DraftResident, mailLocale: 'nl' | 'en'): Re
   };
 }
 
+/** The draft's details as a form shows them again ('' for what the draft does not hold). */
+export function residentFormValues(d: DraftResident): Record<string, string> {
+  return {
+    name: d.name ?? '',
+    email: d.email ?? '',
+    phone: d.phone ?? '',
+    houseNumber: d.houseNumber ?? '',
+    street: d.street ?? '',
+    city: d.city ?? '',
+    language: d.language ?? 'nl',
+    interpreter: d.interpreter ? 'yes' : '',
+    dateOfBirth: d.dateOfBirth ?? '',
+  };
+}
+
 export interface RequestInput {
   teamId: number | null;
   channel: 'online' | 'phone' | 'walkin' | 'referrer';

@@ -1,7 +1,7 @@
-// Form helpers shared by every form: zod issues as one message per field, and the typed body of
-// a form post (formBody).
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+// Form helpers shared by every form: zod issues as one message per field, the typed body of a
+// form post (formBody), and the two routes of a wizard's step with a form (formStep).
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { isKtError, ktError, type KtError } from '../errors.js';
 
 export type FieldErrors = Record<string, string>;
@@ -31,6 +31,14 @@ export function actionError(field: string, key: string, status: keyof typeof act
 export function isActionError(err: unknown): err is ActionError {
   return isKtError(err, ...Object.values(actionCodes));
 }
+
+/** A record chosen in a form (a select's value): its id, digits only, as a number. */
+export const idField = (key: string) =>
+  z
+    .string()
+    .default('')
+    .refine((v) => /^\d{1,9}$/.test(v), key)
+    .transform(Number);
 
 /** A form as posted: each field as typed ('' when absent; a list for the route's `lists`). */
 export type FormInput = Record<string, string | string[]>;
@@ -88,4 +96,74 @@ export function formBody<S extends z.ZodTypeAny>(schema: S | ((req: FastifyReque
     if (!reply.sent) reply.send(page);
     return reply;
   };
+}
+
+type Hook = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** A step's form page: the values shown (stored or as typed), the errors next to the fields. */
+export type StepPage<D> = (
+  reply: FastifyReply,
+  d: D,
+  values: Record<string, unknown>,
+  errors: FieldErrors,
+  status?: number,
+) => Promise<unknown>;
+
+/** A wizard's step with a form, as formStep takes it. */
+export interface FormStep<D, S extends z.ZodTypeAny> {
+  schema: S | ((req: FastifyRequest) => S);
+  page: StepPage<D>;
+  /** The form as the draft fills it (someone who comes back to this step). */
+  values: (d: D) => Record<string, unknown>;
+  /** The form shown again after a post that does not fit (default: as typed). */
+  retyped?: (d: D, input: FormInput) => Record<string, unknown>;
+  /** Hooks before the wizard's guard (a repeated submit of a stored sign-up). */
+  before?: Hook[];
+  /** The route's config besides the rate limit (such as `lists`). */
+  config?: FastifyContextConfig;
+  /** Handles a post that fits, or (`store`) stores it and goes on to the next step (303). */
+  save?: (req: FastifyRequest<Form<S>>, reply: FastifyReply) => Promise<unknown>;
+  store?: (req: FastifyRequest<Form<S>>) => Promise<D>;
+}
+
+/** What formStep takes of a wizard (core/wizard.ts) and its flow. */
+interface StepFlow<D> {
+  guard: (url: string) => Hook;
+  draft: (req: FastifyRequest) => D;
+  forward: (d: D, url: string) => string;
+  publicPost: FastifyContextConfig;
+}
+
+/**
+ * The two routes of a wizard's step with a form: GET shows the form filled from the draft; a
+ * post passes the hooks before the guard, the guard, and the schema (the form again, 400, when
+ * it does not fit), and then `save` handles it, or `store` stores it and the user goes on.
+ */
+export function formStep<D, S extends z.ZodTypeAny>(
+  app: FastifyInstance,
+  url: string,
+  flow: StepFlow<D>,
+  step: FormStep<D, S>,
+): void {
+  const { guard, draft } = flow;
+  app.get(url, { preValidation: guard(url) }, async (req, reply) => {
+    const d = draft(req);
+    return step.page(reply, d, step.values(d), {});
+  });
+  const invalid = formBody(step.schema, (req, reply, input, errors) => {
+    const d = draft(req);
+    return step.page(reply, d, step.retyped ? step.retyped(d, input) : input, errors, 400);
+  });
+  app.post<Form<S>>(
+    url,
+    {
+      config: { ...flow.publicPost, ...step.config },
+      preValidation: [...(step.before ?? []), guard(url), invalid],
+    },
+    async (req, reply) => {
+      if (step.save) return step.save(req, reply);
+      const saved = await step.store!(req);
+      return reply.redirect(flow.forward(saved, url), 303);
+    },
+  );
 }

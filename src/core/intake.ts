@@ -12,39 +12,51 @@ export const languages = ['nl', 'en', 'ar', 'tr', 'pl', 'uk', 'ti', 'other'] as 
 const text = (max: number, key: string) => z.string().trim().max(max, key);
 const yesNo = (key: string) => z.enum(['yes', 'no'], { errorMap: () => ({ message: key }) });
 
-export const whereSchema = z.object({
-  postcode: z
+/** A required field stored normalised (a postcode, a house number); the messages are locale keys. */
+const normalisedField = (normalise: (v: string) => string | null) => (empty: string, format: string) =>
+  z
     .string()
     .trim()
-    .min(1, 'booking.errors.postcodeEmpty')
+    .min(1, empty)
     .transform((v, ctx) => {
-      const pc = normalizePostcode(v);
-      if (!pc) ctx.addIssue({ code: 'custom', message: 'booking.errors.postcodeFormat' });
-      return pc ?? '';
-    }),
-  houseNumber: z
-    .string()
-    .trim()
-    .min(1, 'booking.errors.houseNumberEmpty')
-    .transform((v, ctx) => {
-      const n = normalizeHouseNumber(v);
-      if (!n) ctx.addIssue({ code: 'custom', message: 'booking.errors.houseNumberFormat' });
+      const n = normalise(v);
+      if (!n) ctx.addIssue({ code: 'custom', message: format });
       return n ?? '';
-    }),
+    });
+/** A postcode ("1234 AB"), stored as "1234AB". */
+export const postcodeField = normalisedField(normalizePostcode);
+/** A house number ("12 a"), stored normalised. */
+export const houseNumberField = normalisedField(normalizeHouseNumber);
+
+/** The question in the resident's (or referrer's) own words. */
+export const questionField = (empty: string, long: string) => z.string().trim().min(1, empty).max(QUESTION_MAX, long);
+
+export const whereSchema = z.object({
+  postcode: postcodeField('booking.errors.postcodeEmpty', 'booking.errors.postcodeFormat'),
+  houseNumber: houseNumberField('booking.errors.houseNumberEmpty', 'booking.errors.houseNumberFormat'),
 });
 
 const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export const questionSchema = z.object({
-  question: z
-    .string()
-    .trim()
-    .min(1, 'booking.errors.questionEmpty')
-    .max(QUESTION_MAX, 'booking.errors.questionTooLong'),
+  question: questionField('booking.errors.questionEmpty', 'booking.errors.questionTooLong'),
   topics: z.preprocess(asArray, z.array(z.enum(topics, { errorMap: () => ({ message: 'booking.errors.topic' }) }))),
   about: z.enum(abouts, { errorMap: () => ({ message: 'booking.errors.about' }) }),
   dangerNow: yesNo('booking.errors.dangerNow'),
   urgent24h: yesNo('booking.errors.urgent24h'),
+});
+
+/** The safety questions' answers as a draft keeps them, from the form's "yes"/"no". */
+export const safetyAnswers = (v: { dangerNow: string; urgent24h: string }) => ({
+  dangerNow: v.dangerNow === 'yes',
+  urgent24h: v.urgent24h === 'yes',
+});
+
+const yn = (b: boolean | undefined) => (b === undefined ? '' : b ? 'yes' : 'no');
+/** The safety questions as the form shows them again ('' when not answered yet). */
+export const safetyValues = (d: { dangerNow?: boolean; urgent24h?: boolean }) => ({
+  dangerNow: yn(d.dangerNow),
+  urgent24h: yn(d.urgent24h),
 });
 
 const phoneRule = (v: string) => /^\+?[0-9][0-9 ()-]{7,18}$/.test(v) && v.replace(/\D/g, '').length >= 9;

@@ -1,12 +1,14 @@
 // The sign-up flow's shared parts: every step (steps/*.ts) gets them from signupFlow(app).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { Team } from '../../db/schema.js';
 import { distinctTimes, type Slot } from '../../domain/slots.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { loadDraft, signupDrafts, type Draft } from '../../core/signup-draft.js';
 import { draftWizard, type WizardTable } from '../../core/wizard.js';
 import { neighbourTeams, teamById } from '../../core/teams.js';
-import { existingBooking } from '../../core/booking.js';
+import { existingBooking, type RequestInput } from '../../core/booking.js';
+import { formStep, type FormStep } from '../../core/forms.js';
 import { routeFor } from '../returning/service.js';
 
 /** The sign-up's steps (the call-back page beside them), shared with the tests. */
@@ -28,7 +30,7 @@ export const signupSteps: WizardTable<Draft> = {
   pages: { '/aanmelden/terugbellen': { after: '/aanmelden/vraag' } },
 };
 
-/** What every step of the sign-up shares: the wizard, the team, the returning route, the free times. */
+/** What every step of the sign-up shares: the wizard, the team, the returning route, the free times, a form step. */
 export function signupFlow(app: FastifyInstance) {
   // Rate limit per IP on every public form post (PUBLIC_POST_LIMIT a minute).
   const publicPost = { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } };
@@ -54,7 +56,24 @@ export function signupFlow(app: FastifyInstance) {
     return reply.redirect('/aanmelden/bevestiging', 303);
   }
 
-  return { publicPost, mailCtx, steps, ownTeam, returningRoute, alreadyBooked, momentData };
+  /** A step with a form: its page, guarded, rate limited, shown again when the post does not fit. */
+  const form = <S extends z.ZodTypeAny>(url: string, step: FormStep<Draft, S>) =>
+    formStep(app, url, { ...steps, publicPost }, step);
+
+  /** The request a sign-up's draft makes (danger now never gets this far: the 112 page). */
+  const request = (d: Draft, team: Team | null, o: Pick<RequestInput, 'urgent24h' | 'companion'>): RequestInput => ({
+    teamId: team?.id ?? null,
+    channel: 'online',
+    question: d.question!,
+    topics: d.topics ?? [],
+    about: d.about ?? 'self',
+    dangerNow: false,
+    ...o,
+    consentAt: app.now(),
+    idempotencyKey: d.key,
+  });
+
+  return { publicPost, mailCtx, steps, ownTeam, returningRoute, alreadyBooked, momentData, form, request };
 }
 
 export type SignupFlow = ReturnType<typeof signupFlow>;

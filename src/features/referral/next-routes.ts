@@ -10,14 +10,13 @@ import { distinctTimes, nearest, parseSlotKey, slotKey, type Slot } from '../../
 import { displayPostcode } from '../../domain/postcode.js';
 import { teamFreeSlots } from '../../core/availability.js';
 import { blockById, coachesOfBlock } from '../../core/blocks.js';
-import { formBody, type Form } from '../../core/forms.js';
 import { existingBooking } from '../../core/booking.js';
 import { loadReferralDraft, markReferralStored, saveReferralDraft, type ReferralDraft } from './draft.js';
 import { hasStatusToken } from './repository.js';
 import { momentSchema, nextSchema, places, type Place } from './schemas.js';
 import { statusTokenFor, submitReferral } from './service.js';
 import { isCallback } from './steps.js';
-import { referralFlow, type Errors, type ReferralFlow as Flow, type Values } from './pages.js';
+import { referralFlow, type ReferralFlow as Flow, type Values } from './pages.js';
 import { confirmationRoute } from './confirmation-routes.js';
 
 declare module '@fastify/secure-session' {
@@ -38,65 +37,35 @@ export default async function nextRoutes(app: FastifyInstance) {
 }
 
 /** Step 5: book now, or let the team call. */
-function nextStepRoutes(app: FastifyInstance, { publicPost, steps, ownTeam, render }: Flow) {
+function nextStepRoutes(app: FastifyInstance, { form, ownTeam, formPage }: Flow) {
   const URL = '/verwijzen/vervolg';
-  const nextPage = async (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
-    render(reply, 'next', d, URL, { values, errors, team: await ownTeam(d) }, status);
-
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return nextPage(reply, d, { next: d.next ?? '' }, {});
+  form(URL, {
+    schema: nextSchema,
+    page: formPage('next', URL, async (d) => ({ team: await ownTeam(d) })),
+    values: (d) => ({ next: d.next ?? '' }),
+    store: (req) => saveReferralDraft(app, req, { next: req.body.next }),
   });
-
-  const invalid = formBody(nextSchema, (req, reply, input, errors) =>
-    nextPage(reply, steps.draft(req), input, errors, 400),
-  );
-  app.post<Form<typeof nextSchema>>(
-    URL,
-    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
-    async (req, reply) => {
-      const saved = await saveReferralDraft(app, req, { next: req.body.next });
-      return reply.redirect(steps.forward(saved, URL), 303);
-    },
-  );
 }
 
 /** Step 6: a time, the place, and whether the referrer joins (3-gesprek). */
-function momentRoutes(app: FastifyInstance, { publicPost, steps, ownTeam, render }: Flow) {
+function momentRoutes(app: FastifyInstance, { form, steps, ownTeam, formPage }: Flow) {
   const URL = '/verwijzen/moment';
-  async function momentPage(reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) {
+  const momentPage = formPage('moment', URL, async (d) => {
     const team = await ownTeam(d);
     const slots = team ? distinctTimes(await teamFreeSlots(app.db, team, app.now())) : [];
-    const data = {
-      values,
-      errors,
-      team,
-      slots,
-      first: slots[0] ?? null,
-      slotKey,
-      places,
-      organisation: d.organisation,
-    };
-    return render(reply, 'moment', d, URL, data, status);
-  }
-
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return momentPage(
-      reply,
-      d,
-      { slot: d.slot ?? '', place: d.place ?? 'home', threeWay: d.threeWay ? 'yes' : '', location: d.location ?? '' },
-      {},
-    );
+    return { team, slots, first: slots[0] ?? null, slotKey, places, organisation: d.organisation };
   });
 
-  const invalid = formBody(momentSchema, (req, reply, input, errors) =>
-    momentPage(reply, steps.draft(req), input, errors, 400),
-  );
-  app.post<Form<typeof momentSchema>>(
-    URL,
-    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
-    async (req, reply) => {
+  form(URL, {
+    schema: momentSchema,
+    page: momentPage,
+    values: (d) => ({
+      slot: d.slot ?? '',
+      place: d.place ?? 'home',
+      threeWay: d.threeWay ? 'yes' : '',
+      location: d.location ?? '',
+    }),
+    save: async (req, reply) => {
       const d = steps.draft(req);
       const v = req.body;
       const team = await ownTeam(d);
@@ -113,7 +82,7 @@ function momentRoutes(app: FastifyInstance, { publicPost, steps, ownTeam, render
       });
       return reply.redirect(steps.forward(saved, URL), 303);
     },
-  );
+  });
 }
 
 /** Step 7: check and send. */
@@ -122,19 +91,15 @@ const CHECK = '/verwijzen/controleren';
 const checkSchema = z.object({ slot: z.string() });
 
 function checkRoutes(app: FastifyInstance, flow: Flow) {
-  const { publicPost, steps, ownTeam } = flow;
+  const { form, steps, ownTeam } = flow;
 
-  app.get(CHECK, { preValidation: steps.guard(CHECK) }, async (req, reply) =>
-    checkPage(app, flow, reply, steps.draft(req)),
-  );
-
-  // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
-  const invalid = formBody(checkSchema, (req, reply) => checkPage(app, flow, reply, steps.draft(req), {}, 400));
-  const alreadyStoredHook = (req: FastifyRequest, reply: FastifyReply) => alreadyStored(app, req, reply);
-  app.post<Form<typeof checkSchema>>(
-    CHECK,
-    { config: publicPost, preValidation: [alreadyStoredHook, steps.guard(CHECK), invalid] },
-    async (req, reply) => {
+  form(CHECK, {
+    schema: checkSchema,
+    // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
+    page: (reply, d, _values, _errors, status) => checkPage(app, flow, reply, d, {}, status),
+    values: () => ({}),
+    before: [(req, reply) => alreadyStored(app, req, reply)],
+    save: async (req, reply) => {
       const d = steps.draft(req);
       const alternative = req.body.slot;
       if (alternative && parseSlotKey(alternative) && !isCallback(d)) d.slot = alternative;
@@ -171,7 +136,7 @@ function checkRoutes(app: FastifyInstance, flow: Flow) {
         return checkPage(app, flow, reply, d, { taken: free }, 409);
       }
     },
-  );
+  });
 }
 
 async function checkPage(

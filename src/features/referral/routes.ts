@@ -10,11 +10,10 @@
 //   /verwijzen/vervolg ...      next step, time, check, confirmation (next-routes.ts)
 //   /verwijzen/status/:token    the referrer's status page (status-routes.ts)
 //   /medewerker/verwijzers      contact coach per organisation (contacts-routes.ts)
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { local } from '../../domain/time.js';
-import { formBody, type Form } from '../../core/forms.js';
-import { discardReferralDraft, saveReferralDraft, type ReferralDraft } from './draft.js';
-import { referralFlow, type Errors, type ReferralFlow, type Values } from './pages.js';
+import { discardReferralDraft, saveReferralDraft } from './draft.js';
+import { referralFlow, type ReferralFlow } from './pages.js';
 import { aboutYouSchema, consentSchema, kinds, schoolRoles } from './schemas.js';
 import { questionRoutes, residentRoutes } from './resident-routes.js';
 import nextRoutes from './next-routes.js';
@@ -36,7 +35,7 @@ export default async function referralRoutes(app: FastifyInstance) {
 }
 
 /** Step 1: about you (the referrer). */
-function aboutYouRoutes(app: FastifyInstance, { steps, render, publicPost }: ReferralFlow) {
+function aboutYouRoutes(app: FastifyInstance, { formPage, form }: ReferralFlow) {
   const URL = '/verwijzen';
   const aboutFields = [
     'kind',
@@ -47,74 +46,32 @@ function aboutYouRoutes(app: FastifyInstance, { steps, render, publicPost }: Ref
     'referrerEmail',
     'agbCode',
   ] as const;
-  const aboutPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
-    render(reply, 'about-you', d, URL, { values, errors, kinds, schoolRoles }, status);
-
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return aboutPage(reply, d, Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])), {});
+  form(URL, {
+    schema: aboutYouSchema,
+    page: formPage('about-you', URL, () => ({ kinds, schoolRoles })),
+    values: (d) => Object.fromEntries(aboutFields.map((f) => [f, d[f] ?? ''])),
+    store: (req) => saveReferralDraft(app, req, req.body),
   });
-
-  const invalid = formBody(aboutYouSchema, (req, reply, input, errors) =>
-    aboutPage(reply, steps.draft(req), input, errors, 400),
-  );
-  app.post<Form<typeof aboutYouSchema>>(
-    URL,
-    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
-    async (req, reply) => {
-      const v = req.body;
-      const d = await saveReferralDraft(app, req, {
-        kind: v.kind,
-        schoolRole: v.schoolRole,
-        organisation: v.organisation,
-        referrerName: v.referrerName,
-        referrerPhone: v.referrerPhone,
-        referrerEmail: v.referrerEmail,
-        agbCode: v.agbCode,
-      });
-      return reply.redirect(steps.forward(d, URL), 303);
-    },
-  );
 }
 
 /** Step 2: consent. Without it (other than Veilig Thuis) the flow stops and keeps nothing. */
-function consentRoutes(app: FastifyInstance, { steps, render, publicPost }: ReferralFlow) {
+function consentRoutes(app: FastifyInstance, { steps, formPage, form }: ReferralFlow) {
   const URL = '/verwijzen/toestemming';
-  const consentPage = (reply: FastifyReply, d: ReferralDraft, values: Values, errors: Errors, status = 200) =>
-    render(
-      reply,
-      'consent',
-      d,
-      URL,
-      { values, errors, veiligThuis: d.kind === 'veilig_thuis', today: local(app.now()).toFormat('dd-MM-yyyy') },
-      status,
-    );
-
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return consentPage(
-      reply,
-      d,
-      {
-        consent: d.consent ?? '',
-        consentForm: d.consentForm ?? '',
-        feedback: d.feedback === undefined ? '' : d.feedback ? 'yes' : 'no',
-        consentDate: d.consentDate ?? '',
-        noConsentReason: d.noConsentReason ?? '',
-      },
-      {},
-    );
-  });
-
-  // The rules depend on who refers: Veilig Thuis may go on without consent.
-  const schemaFor = (req: FastifyRequest) => consentSchema(app.now(), steps.draft(req).kind ?? 'other');
-  const invalid = formBody(schemaFor, (req, reply, input, errors) =>
-    consentPage(reply, steps.draft(req), input, errors, 400),
-  );
-  app.post<Form<ReturnType<typeof schemaFor>>>(
-    URL,
-    { config: publicPost, preValidation: [steps.guard(URL), invalid] },
-    async (req, reply) => {
+  form(URL, {
+    // The rules depend on who refers: Veilig Thuis may go on without consent.
+    schema: (req) => consentSchema(app.now(), steps.draft(req).kind ?? 'other'),
+    page: formPage('consent', URL, (d) => ({
+      veiligThuis: d.kind === 'veilig_thuis',
+      today: local(app.now()).toFormat('dd-MM-yyyy'),
+    })),
+    values: (d) => ({
+      consent: d.consent ?? '',
+      consentForm: d.consentForm ?? '',
+      feedback: d.feedback === undefined ? '' : d.feedback ? 'yes' : 'no',
+      consentDate: d.consentDate ?? '',
+      noConsentReason: d.noConsentReason ?? '',
+    }),
+    save: async (req, reply) => {
       const d = steps.draft(req);
       const v = req.body;
       if (v.consent === 'no' && d.kind !== 'veilig_thuis') {
@@ -139,7 +96,7 @@ function consentRoutes(app: FastifyInstance, { steps, render, publicPost }: Refe
             });
       return reply.redirect(steps.forward(saved, URL), 303);
     },
-  );
+  });
 
   app.get('/verwijzen/geen-toestemming', async (_req, reply) => reply.viewAsync('referral/no-consent', {}));
 }

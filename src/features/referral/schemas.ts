@@ -3,9 +3,8 @@
 // sees every problem of a page in one go.
 import { z } from 'zod';
 import { DateTime } from 'luxon';
-import { normalizeHouseNumber, normalizePostcode } from '../../domain/postcode.js';
 import { local } from '../../domain/time.js';
-import { languages, parseBirthDate, QUESTION_MAX } from '../../core/intake.js';
+import { houseNumberField, languages, parseBirthDate, postcodeField, questionField } from '../../core/intake.js';
 
 export const kinds = [
   'huisarts',
@@ -114,24 +113,8 @@ export function residentSchema(now: Date) {
         (v) => v === '' || emailRule(v),
         'referral.errors.emailFormat',
       ),
-      postcode: z
-        .string()
-        .trim()
-        .min(1, 'referral.errors.postcodeEmpty')
-        .transform((v, ctx) => {
-          const pc = normalizePostcode(v);
-          if (!pc) ctx.addIssue({ code: 'custom', message: 'referral.errors.postcodeFormat' });
-          return pc ?? '';
-        }),
-      houseNumber: z
-        .string()
-        .trim()
-        .min(1, 'referral.errors.houseNumberEmpty')
-        .transform((v, ctx) => {
-          const n = normalizeHouseNumber(v);
-          if (!n) ctx.addIssue({ code: 'custom', message: 'referral.errors.houseNumberFormat' });
-          return n ?? '';
-        }),
+      postcode: postcodeField('referral.errors.postcodeEmpty', 'referral.errors.postcodeFormat'),
+      houseNumber: houseNumberField('referral.errors.houseNumberEmpty', 'referral.errors.houseNumberFormat'),
       street: required(200, 'referral.errors.streetEmpty', 'referral.errors.streetTooLong'),
       city: optional(100, 'referral.errors.cityTooLong'),
       language: oneOf(languages, 'referral.errors.language'),
@@ -158,11 +141,7 @@ function validBirthDate(v: string, now: Date): boolean {
 }
 
 export const questionSchema = z.object({
-  question: z
-    .string()
-    .trim()
-    .min(1, 'referral.errors.questionEmpty')
-    .max(QUESTION_MAX, 'referral.errors.questionTooLong'),
+  question: questionField('referral.errors.questionEmpty', 'referral.errors.questionTooLong'),
   done: optional(DONE_MAX, 'referral.errors.doneTooLong'),
   dangerNow: yesNo('referral.errors.dangerNow'),
   urgent24h: yesNo('referral.errors.urgent24h'),

@@ -6,17 +6,13 @@ import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
-import { actionError } from '../../core/forms.js';
+import { actionError, idField } from '../../core/forms.js';
 import { lastRequestOf, residentById, staffById } from './repository.js';
 import { markAsReturning, tellLead } from './service.js';
 import { possibleMatches, type CaseForMatch } from './staff.js';
 
 export const linkSchema = z.object({
-  residentId: z
-    .string()
-    .default('')
-    .refine((v) => /^\d{1,9}$/.test(v), 'returning.errors.residentId')
-    .transform(Number),
+  residentId: idField('returning.errors.residentId'),
 });
 
 export interface CaseForLink extends CaseForMatch {

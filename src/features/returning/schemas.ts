@@ -1,6 +1,6 @@
 // Input rules of the /opnieuw form. Messages are locale keys shown next to the field.
 import { z } from 'zod';
-import { normalizePostcode } from '../../domain/postcode.js';
+import { postcodeField } from '../../core/intake.js';
 
 export const askSchema = z.object({
   email: z
@@ -9,13 +9,6 @@ export const askSchema = z.object({
     .min(1, 'returning.errors.emailEmpty')
     .max(254, 'returning.errors.emailFormat')
     .refine((v) => v === '' || z.string().email().safeParse(v).success, 'returning.errors.emailFormat'),
-  postcode: z
-    .string()
-    .trim()
-    .min(1, 'returning.errors.postcodeEmpty')
-    .transform((v, ctx) => {
-      const pc = normalizePostcode(v);
-      if (v !== '' && !pc) ctx.addIssue({ code: 'custom', message: 'returning.errors.postcodeFormat' });
-      return pc ?? '';
-    }),
+  // An empty postcode stops at min(1): the transform (the format check) runs only on a typed one.
+  postcode: postcodeField('returning.errors.postcodeEmpty', 'returning.errors.postcodeFormat'),
 });

@@ -1,8 +1,8 @@
 // Urgent within 24 hours, or no free time anywhere: the team calls back. No calendar.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { StepPage } from '../../../core/forms.js';
 import { markDraftBooked, type Draft } from '../../../core/signup-draft.js';
 import { callbackSchema } from '../../../core/intake.js';
-import { formBody, type Form } from '../../../core/forms.js';
 import { book, type ResidentInput } from '../../../core/booking.js';
 import type { Locale } from '../../../core/i18n.js';
 import { returningBooking } from '../../returning/service.js';
@@ -11,48 +11,25 @@ import type { SignupFlow } from '../flow.js';
 const URL = '/aanmelden/terugbellen';
 
 export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, steps, ownTeam, alreadyBooked, mailCtx } = flow;
+  const { form, steps, ownTeam, alreadyBooked, mailCtx } = flow;
   // Urgent within 24 hours, or no free time anywhere: the team calls back. No calendar.
-  const callbackPage = async (
-    reply: FastifyReply,
-    d: Draft,
-    values: Record<string, string>,
-    errors: Record<string, string>,
-    status = 200,
-  ) =>
+  const callbackPage: StepPage<Draft> = async (reply, d, values, errors, status = 200) =>
     reply
       .code(status)
       .viewAsync('booking/callback', { team: await ownTeam(d), urgent: d.urgent24h === true, values, errors });
 
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return callbackPage(reply, d, { name: d.name ?? '', phone: d.phone ?? '' }, {});
-  });
-
-  const invalid = formBody(callbackSchema, (req, reply, input, errors) =>
-    callbackPage(reply, steps.draft(req), input as Record<string, string>, errors, 400),
-  );
-  app.post<Form<typeof callbackSchema>>(
-    URL,
-    { config: publicPost, preValidation: [alreadyBooked, steps.guard(URL), invalid] },
-    async (req, reply) => {
+  form(URL, {
+    schema: callbackSchema,
+    page: callbackPage,
+    values: (d) => ({ name: d.name ?? '', phone: d.phone ?? '' }),
+    before: [alreadyBooked],
+    save: async (req, reply) => {
       const d = steps.draft(req);
       const team = await ownTeam(d);
       const result = await book(app.db, {
         team,
         resident: callbackResident(d, req.body, req.locale),
-        request: {
-          teamId: team?.id ?? null,
-          channel: 'online',
-          question: d.question!,
-          topics: d.topics ?? [],
-          about: d.about ?? 'self',
-          dangerNow: false,
-          urgent24h: d.urgent24h === true,
-          companion: null,
-          consentAt: app.now(),
-          idempotencyKey: d.key,
-        },
+        request: flow.request(d, team, { urgent24h: d.urgent24h === true, companion: null }),
         slot: null,
         status: 'callback',
         now: app.now(),
@@ -71,7 +48,7 @@ export function callbackStep(app: FastifyInstance, flow: SignupFlow): void {
       await markDraftBooked(app, req, result.requestId);
       return reply.redirect('/aanmelden/bevestiging', 303);
     },
-  );
+  });
 }
 
 /**

@@ -10,11 +10,10 @@ import { teamFreeSlots } from '../../../core/availability.js';
 import { markDraftBooked, saveDraft, type Draft } from '../../../core/signup-draft.js';
 import { blockById, coachesOfBlock } from '../../../core/blocks.js';
 import { teamById } from '../../../core/teams.js';
-import { parseBirthDate } from '../../../core/intake.js';
+import { residentFromDraft } from '../../../core/booking-rows.js';
 import { book, type BookInput } from '../../../core/booking.js';
 import { loadAppointmentByToken } from '../../../core/managed-appointment.js';
 import { returningBooking } from '../../returning/service.js';
-import { formBody, type Form } from '../../../core/forms.js';
 import type { SignupFlow } from '../flow.js';
 
 const URL = '/aanmelden/controleren';
@@ -22,18 +21,15 @@ const URL = '/aanmelden/controleren';
 const checkSchema = z.object({ slot: z.string() });
 
 export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, steps, alreadyBooked, mailCtx } = flow;
+  const { form, steps, alreadyBooked, mailCtx } = flow;
 
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) =>
-    checkPage(app, flow, reply, steps.draft(req)),
-  );
-
-  // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
-  const invalid = formBody(checkSchema, (req, reply) => checkPage(app, flow, reply, steps.draft(req), {}, 400));
-  app.post<Form<typeof checkSchema>>(
-    URL,
-    { config: publicPost, preValidation: [alreadyBooked, steps.guard(URL), invalid] },
-    async (req, reply) => {
+  form(URL, {
+    schema: checkSchema,
+    // The one field cannot be wrong (an unknown time is ignored): the page is never shown again for it.
+    page: (reply, d, _values, _errors, status) => checkPage(app, flow, reply, d, {}, status),
+    values: () => ({}),
+    before: [alreadyBooked],
+    save: async (req, reply) => {
       const d = steps.draft(req);
       const alternative = req.body.slot;
       if (alternative && parseSlotKey(alternative)) d.slot = alternative;
@@ -41,7 +37,7 @@ export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
       const team = await slotTeam(app, flow, d);
       try {
         const result = await book(app.db, {
-          ...bookingOf(app, req, d, team, chosen),
+          ...bookingOf(app, flow, req, d, team, chosen),
           mail: mailCtx(),
           ...(await returningBooking(app.db, d, team?.id ?? null, app.now(), app.config.publicUrl)),
         });
@@ -57,7 +53,7 @@ export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
         return checkPage(app, flow, reply, d, { taken }, 409);
       }
     },
-  );
+  });
 
   confirmationRoute(app);
 }
@@ -96,6 +92,7 @@ async function checkPage(
 /** The booking the draft asks for (without the mail context and the returning resident's part). */
 function bookingOf(
   app: FastifyInstance,
+  flow: SignupFlow,
   req: FastifyRequest,
   d: Draft,
   team: Team | null,
@@ -103,31 +100,8 @@ function bookingOf(
 ): Omit<BookInput, 'mail'> {
   return {
     team,
-    resident: {
-      name: d.name!,
-      email: d.email || null,
-      phone: d.phone || null,
-      postcode: d.postcode ?? null,
-      houseNumber: d.houseNumber ?? null,
-      street: d.street || null,
-      city: d.city || null,
-      dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-      language: d.language ?? 'nl',
-      interpreter: d.interpreter === true,
-      mailLocale: req.locale,
-    },
-    request: {
-      teamId: team?.id ?? null,
-      channel: 'online',
-      question: d.question!,
-      topics: d.topics ?? [],
-      about: d.about ?? 'self',
-      dangerNow: false,
-      urgent24h: false,
-      companion: d.companion || null,
-      consentAt: app.now(),
-      idempotencyKey: d.key,
-    },
+    resident: residentFromDraft(d, req.locale),
+    request: flow.request(d, team, { urgent24h: false, companion: d.companion || null }),
     slot:
       chosen && team && !d.outOfArea ? { blockId: chosen.blockId, start: chosen.start, mode: d.mode ?? 'home' } : null,
     now: app.now(),

@@ -1,39 +1,22 @@
 // Step 4 of the sign-up: your details.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { saveDraft, type Draft } from '../../../core/signup-draft.js';
 import { detailsSchema, languages } from '../../../core/intake.js';
-import { formBody, type Form } from '../../../core/forms.js';
+import type { StepPage } from '../../../core/forms.js';
+import { residentFormValues } from '../../../core/booking-rows.js';
 import type { SignupFlow } from '../flow.js';
 
 const URL = '/aanmelden/gegevens';
 
 /** The details form as the draft fills it (a resident who comes back to this step). */
 function draftValues(d: Draft): Record<string, string> {
-  return {
-    name: d.name ?? '',
-    email: d.email ?? '',
-    phone: d.phone ?? '',
-    street: d.street ?? '',
-    city: d.city ?? '',
-    language: d.language ?? 'nl',
-    interpreter: d.interpreter ? 'yes' : '',
-    dateOfBirth: d.dateOfBirth ?? '',
-    companion: d.companion ?? '',
-    consent: d.consent ? 'yes' : '',
-    houseNumber: d.houseNumber ?? '',
-  };
+  return { ...residentFormValues(d), companion: d.companion ?? '', consent: d.consent ? 'yes' : '' };
 }
 
 export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { publicPost, steps } = flow;
+  const { form, steps } = flow;
   // Step 4: your details.
-  const detailsPage = async (
-    reply: FastifyReply,
-    d: Draft,
-    values: Record<string, string>,
-    errors: Record<string, string>,
-    status = 200,
-  ) =>
+  const detailsPage: StepPage<Draft> = async (reply, d, values, errors, status = 200) =>
     reply.code(status).viewAsync('booking/details', {
       ...steps.view(d, URL),
       needsAddress: d.mode === 'home',
@@ -43,47 +26,14 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
       languages,
     });
 
-  app.get(URL, { preValidation: steps.guard(URL) }, async (req, reply) => {
-    const d = steps.draft(req);
-    return detailsPage(reply, d, draftValues(d), {});
+  form(URL, {
+    // A visit at home needs the street.
+    schema: (req) => detailsSchema(steps.draft(req).mode === 'home', app.now()),
+    page: detailsPage,
+    values: draftValues,
+    // The house number is not on this form: the one from the first step is shown.
+    retyped: (d, input) => ({ ...input, houseNumber: d.houseNumber ?? '' }),
+    // Every field of the form is stored as checked; the consent as given.
+    store: (req) => saveDraft(app, req, { ...req.body, consent: true }),
   });
-
-  // A visit at home needs the street.
-  const schemaFor = (req: FastifyRequest) => detailsSchema(steps.draft(req).mode === 'home', app.now());
-  const invalid = (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    input: Record<string, unknown>,
-    errors: Record<string, string>,
-  ) => {
-    const d = steps.draft(req);
-    return detailsPage(
-      reply,
-      d,
-      { ...(input as Record<string, string>), houseNumber: d.houseNumber ?? '' },
-      errors,
-      400,
-    );
-  };
-
-  app.post<Form<ReturnType<typeof schemaFor>>>(
-    URL,
-    { config: publicPost, preValidation: [steps.guard(URL), formBody(schemaFor, invalid)] },
-    async (req, reply) => {
-      const v = req.body;
-      const saved = await saveDraft(app, req, {
-        name: v.name,
-        email: v.email,
-        phone: v.phone,
-        street: v.street,
-        city: v.city,
-        language: v.language,
-        interpreter: v.interpreter,
-        dateOfBirth: v.dateOfBirth,
-        companion: v.companion,
-        consent: true,
-      });
-      return reply.redirect(steps.forward(saved, URL), 303);
-    },
-  );
 }
