@@ -33,6 +33,18 @@ export function requestsInContext(db: Db) {
     .leftJoin('team', 'team.id', 'request.team_id');
 }
 
+/** A request's id, team and whether it is urgent: what every list and mail about requests starts with. */
+export const requestHeadColumns = [
+  'request.id',
+  'request.team_id',
+  'team.name as team_name',
+  'request.urgent_24h',
+  'request.submitted_at',
+] as const;
+
+/** Where a request stands: open or closed, and since when. */
+export const requestStateColumns = ['request.status', 'request.submitted_at', 'request.closed_at'] as const;
+
 /** Where the conversation takes place: the mode and the addresses it may need (home or office). */
 export const placeColumns = [
   'appointment.mode',

@@ -162,15 +162,16 @@ function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
     'outbox_oldest_pending_age_seconds',
     'Age of the oldest mail not yet sent; 0 when none wait (absent when the database is unreachable).',
   );
-  const poolTotal = make.gauge('database_pool_connections', 'Open connections in the pool (PostgreSQL server only).');
-  const poolIdle = make.gauge(
-    'database_pool_idle_connections',
-    'Open connections not in use (PostgreSQL server only).',
-  );
-  const poolWaiting = make.gauge(
-    'database_pool_waiting_requests',
-    'Queries waiting for a free connection (PostgreSQL server only).',
-  );
+  // The pool's figures (PostgreSQL server only), set from poolStats at each scrape.
+  const poolGauges = Object.fromEntries(
+    (
+      [
+        ['total', 'database_pool_connections', 'Open connections in the pool'],
+        ['idle', 'database_pool_idle_connections', 'Open connections not in use'],
+        ['waiting', 'database_pool_waiting_requests', 'Queries waiting for a free connection'],
+      ] as const
+    ).map(([key, name, help]) => [key, make.gauge(name, `${help} (PostgreSQL server only).`)]),
+  ) as Record<'total' | 'idle' | 'waiting', Gauge>;
   const connectionErrors = make.counter(
     'database_connection_errors_total',
     'Connections the server or network dropped (PostgreSQL server only).',
@@ -184,7 +185,7 @@ function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
     'calendar_changes_heard_total',
     'Notifications of a changed calendar heard from the database (src/db/changes.ts).',
   );
-  for (const metric of [poolTotal, poolIdle, poolWaiting, connectionErrors]) metric.remove({});
+  for (const metric of [...Object.values(poolGauges), connectionErrors]) metric.remove({});
 
   return async () => {
     try {
@@ -200,9 +201,7 @@ function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
     }
     const pool = poolStats(app.db);
     if (pool) {
-      poolTotal.set(pool.total);
-      poolIdle.set(pool.idle);
-      poolWaiting.set(pool.waiting);
+      for (const key of ['total', 'idle', 'waiting'] as const) poolGauges[key].set(pool[key]);
       setTotal(connectionErrors, pool.connectionErrors);
     }
     const feed = feedOf(app.db);

@@ -1,7 +1,7 @@
 // SQL for the staff appointment page and its actions. Every function takes the executor first.
 import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { AppointmentTable, Database } from '../../db/schema.js';
-import { appointmentsWithReferrer, whenWhereColumns } from '../../core/appointment-query.js';
+import { appointmentsWithReferrer, requestStateColumns, whenWhereColumns } from '../../core/appointment-query.js';
 import type { Db } from '../../core/db.js';
 
 /** Everything the appointment page shows, or null. The team is the team of the block. */
@@ -89,9 +89,7 @@ export async function earlierRequests(db: Db, residentId: number, exceptRequestI
       'request.team_id',
       'team.name as team_name',
       'request.question',
-      'request.status',
-      'request.submitted_at',
-      'request.closed_at',
+      ...requestStateColumns,
       'request.lead_coach_id',
       latestAppointment(eb, 'appointment.id').as('appointment_id'),
       latestAppointment(eb, 'appointment.outcome').as('outcome'),

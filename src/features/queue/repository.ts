@@ -2,7 +2,7 @@
 // no team has yet. Every function takes the executor first.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { requestsInContext } from '../../core/appointment-query.js';
+import { requestHeadColumns, requestsInContext } from '../../core/appointment-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,13 +13,9 @@ function base(db: Db) {
   return requestsInContext(db)
     .leftJoin('staff_user as caller', 'caller.id', 'request.callback_by')
     .select([
-      'request.id',
-      'request.team_id',
-      'team.name as team_name',
+      ...requestHeadColumns,
       'request.channel',
       'request.status',
-      'request.urgent_24h',
-      'request.submitted_at',
       'request.first_contact_at',
       'request.callback_note',
       'caller.name as caller_name',

@@ -3,36 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import { isWeekend, local } from '../../domain/time.js';
 import { coachesOfBlock } from '../../core/blocks.js';
-import { contactFor } from './repository.js';
+import { bookedAppointment, confirmationOf, contactFor } from './repository.js';
 import { STATUS_PATH } from './mails.js';
 
 export function confirmationRoute(app: FastifyInstance) {
   app.get('/verwijzen/bevestiging', async (req, reply) => {
     const referred = req.session.get('referred');
     if (!referred) return reply.redirect('/verwijzen', 303);
-    const r = await app.db
-      .selectFrom('request')
-      .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
-      .leftJoin('team', 'team.id', 'request.team_id')
-      .select([
-        'request.team_id',
-        'request.urgent_24h',
-        'request.consent_feedback',
-        'referrer.organisation',
-        'team.name as team_name',
-        'team.phone as team_phone',
-      ])
-      .where('request.id', '=', referred.requestId)
-      .executeTakeFirst();
+    const r = await confirmationOf(app.db, referred.requestId);
     if (!r) return reply.redirect('/verwijzen', 303);
-    const appointment = referred.appointmentId
-      ? await app.db
-          .selectFrom('appointment')
-          .select(['id', 'starts_at', 'ends_at', 'mode', 'block_id', 'referrer_joins', 'referrer_location'])
-          .where('id', '=', referred.appointmentId)
-          .where('status', '=', 'booked')
-          .executeTakeFirst()
-      : undefined;
+    const appointment = referred.appointmentId ? await bookedAppointment(app.db, referred.appointmentId) : undefined;
     const coaches = appointment ? await coachesOfBlock(app.db, appointment.block_id) : [];
     const contact = r.team_id ? await contactFor(app.db, r.team_id, r.organisation) : null;
     const nowLocal = local(app.now());

@@ -17,7 +17,7 @@ import {
   type AppointmentView,
   type MailContext,
 } from '../../core/mail/appointment-view.js';
-import { requestsInContext } from '../../core/appointment-query.js';
+import { requestHeadColumns, requestsInContext } from '../../core/appointment-query.js';
 import { contactFor, type Contact } from './repository.js';
 
 type Trx = Transaction<Database>;
@@ -31,17 +31,13 @@ export function referralsInContext(trx: Trx) {
   return requestsInContext(trx)
     .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
     .select([
-      'request.id',
-      'request.team_id',
-      'request.urgent_24h',
-      'request.submitted_at',
+      ...requestHeadColumns,
       'resident.name as resident_name',
       'referrer.name as referrer_name',
       'referrer.email as referrer_email',
       'referrer.organisation',
       'referrer.kind',
       'referrer.mail_locale',
-      'team.name as team_name',
       'team.phone as team_phone',
       'team.email as team_email',
     ]);

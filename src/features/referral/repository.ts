@@ -3,7 +3,7 @@
 import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { AppointmentStatus, Database } from '../../db/schema.js';
 import type { Db } from '../../core/db.js';
-import { appointmentsWithReferrer } from '../../core/appointment-query.js';
+import { appointmentsWithReferrer, requestStateColumns, requestsInContext } from '../../core/appointment-query.js';
 
 type Trx = Transaction<Database>;
 
@@ -126,9 +126,7 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
     .selectFrom('request')
     .select((eb) => [
       'request.id',
-      'request.status',
-      'request.submitted_at',
-      'request.closed_at',
+      ...requestStateColumns,
       hasAppointment(eb, 'booked').as('has_booked'),
       hasAppointment(eb, 'held').as('has_held'),
     ])
@@ -221,4 +219,24 @@ export async function referralOfAppointment(db: Db, appointmentId: number) {
     .where('appointment.id', '=', appointmentId)
     .executeTakeFirst();
   return row && row.name ? row : null;
+}
+
+/** What the confirmation page after a referral shows of its request: the team and the referrer. */
+export async function confirmationOf(db: Db, requestId: number) {
+  return requestsInContext(db)
+    .innerJoin('referrer', 'referrer.id', 'request.referrer_id')
+    .select(['request.team_id', 'request.urgent_24h', 'request.consent_feedback', 'referrer.organisation'])
+    .select(['team.name as team_name', 'team.phone as team_phone'])
+    .where('request.id', '=', requestId)
+    .executeTakeFirst();
+}
+
+/** The appointment a referral booked, while it still stands. */
+export async function bookedAppointment(db: Db, appointmentId: number) {
+  return db
+    .selectFrom('appointment')
+    .select(['id', 'starts_at', 'ends_at', 'mode', 'block_id', 'referrer_joins', 'referrer_location'])
+    .where('id', '=', appointmentId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
 }
