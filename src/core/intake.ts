@@ -1,7 +1,8 @@
 // Input rules of each sign-up step. Messages are locale keys, shown next to the field.
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import { normalizeHouseNumber, normalizePostcode } from '../domain/postcode.js';
+import { isPhoneNumber } from '../domain/phone.js';
+import { isBirthDate, parseTypedDate } from '../domain/typed-date.js';
 
 export const QUESTION_MAX = 5000;
 export const topics = ['parenting', 'money', 'housing', 'health', 'loneliness', 'work', 'care', 'other'] as const;
@@ -59,11 +60,9 @@ export const safetyValues = (d: { dangerNow?: boolean; urgent24h?: boolean }) =>
   urgent24h: yn(d.urgent24h),
 });
 
-const phoneRule = (v: string) => /^\+?[0-9][0-9 ()-]{7,18}$/.test(v) && v.replace(/\D/g, '').length >= 9;
-
 export const callbackSchema = z.object({
   name: text(200, 'booking.errors.nameTooLong').pipe(z.string().min(1, 'booking.errors.nameEmpty')),
-  phone: z.string().trim().min(1, 'booking.errors.phoneEmpty').refine(phoneRule, 'booking.errors.phoneFormat'),
+  phone: z.string().trim().min(1, 'booking.errors.phoneEmpty').refine(isPhoneNumber, 'booking.errors.phoneFormat'),
 });
 
 export const momentSchema = z.object({
@@ -80,7 +79,7 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
         'booking.errors.emailFormat',
       ),
       phone: text(30, 'booking.errors.phoneFormat').refine(
-        (v) => v === '' || phoneRule(v),
+        (v) => v === '' || isPhoneNumber(v),
         'booking.errors.phoneFormat',
       ),
       street: text(200, 'booking.errors.streetTooLong'),
@@ -94,8 +93,8 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
           'booking.errors.language',
         ),
       interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
-      dateOfBirth: text(10, 'booking.errors.dateOfBirth').refine(
-        (v) => v === '' || validBirthDate(v, now),
+      dateOfBirth: text(40, 'booking.errors.dateOfBirth').refine(
+        (v) => v === '' || isBirthDate(v, now),
         'booking.errors.dateOfBirth',
       ),
       companion: text(200, 'booking.errors.companionTooLong'),
@@ -111,18 +110,5 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
     });
 }
 
-/** "dd-mm-jjjj" (also with / or .), a real date in the past, at most 120 years ago. */
-export function parseBirthDate(v: string): string | null {
-  const m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(v.trim());
-  if (!m) return null;
-  const d = DateTime.fromObject({ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]) });
-  return d.isValid ? d.toISODate() : null;
-}
-
-function validBirthDate(v: string, now: Date): boolean {
-  const iso = parseBirthDate(v);
-  if (!iso) return false;
-  const d = DateTime.fromISO(iso);
-  const today = DateTime.fromJSDate(now);
-  return d <= today && d >= today.minus({ years: 120 });
-}
+/** A typed date as 'yyyy-mm-dd' (src/domain/typed-date.ts). */
+export const parseBirthDate = parseTypedDate;

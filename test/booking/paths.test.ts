@@ -92,7 +92,7 @@ describe('sign-up paths', () => {
     expect((await c.get('/aanmelden/moment')).headers.location).toBe('/aanmelden/terugbellen');
     const bad = await c.submit('/aanmelden/terugbellen', { name: 'Piet', phone: '12' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('Vul een telefoonnummer in met 10 cijfers');
+    expect(bad.body).toContain('Vul een telefoonnummer in, bijvoorbeeld 06 12345678');
     expect(bad.body).toContain('value="Piet"');
     expect(await count('request')).toBe(before);
     const ok = await c.submit('/aanmelden/terugbellen', { name: 'Piet', phone: '06 12345678' });

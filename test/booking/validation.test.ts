@@ -37,10 +37,11 @@ const MSG = {
   contactEmpty: 'Vul een telefoonnummer of een e-mailadres in, zodat we u kunnen bereiken.',
   emailFormat: 'Vul een e-mailadres in zoals naam@voorbeeld.nl.',
   phoneEmpty: 'Vul uw telefoonnummer in.',
-  phoneFormat: 'Vul een telefoonnummer in met 10 cijfers, bijvoorbeeld 06 12345678.',
+  phoneFormat:
+    'Vul een telefoonnummer in, bijvoorbeeld 06 12345678 of 026 377 2001. Een nummer uit het buitenland begint met +.',
   streetEmpty: 'Vul uw straat in. Dan weten we waar we naartoe gaan.',
   language: 'Kies een taal uit de lijst.',
-  dateOfBirth: 'Vul een geboortedatum in zoals 31-12-1980, of laat het veld leeg.',
+  dateOfBirth: 'Vul een geboortedatum in zoals 31-12-1980 of 31 december 1980, of laat het veld leeg.',
   consent:
     'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
   reasonTooLong: 'Uw reden is te lang. Gebruik maximaal 1000 tekens.',
@@ -724,7 +725,7 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
 
     it.each([
       ['31-02-1980', 'no such day'],
-      ['1980-12-31', 'wrong order'],
+      ['1980-31-12', 'year, day, month'],
       ['gisteren', 'not a date'],
       ['31-12-80', 'two-digit year'],
       ['25-11-2026', 'tomorrow'],
@@ -737,11 +738,35 @@ describe('sign-up steps refuse bad input clearly and store nothing', () => {
       expectKept(html, values);
     });
 
-    it('a real date of birth in the past is accepted (also written with / or .)', async () => {
-      for (const dateOfBirth of ['31-12-1980', '1/2/1975', '24.11.2026']) {
+    it('a real date of birth in the past is accepted, in every common notation', async () => {
+      for (const dateOfBirth of [
+        '31-12-1980',
+        '1/2/1975',
+        '24.11.2026',
+        '1980-12-31',
+        ' 31-12-1980 ',
+        '31 december 1980',
+        '31 dec. 1980',
+        'December 31, 1980',
+      ]) {
         const c = await atDetails(w);
         const res = await c.submit('/aanmelden/gegevens', { ...VALID_DETAILS, dateOfBirth });
         expect(res.statusCode, dateOfBirth).toBe(303);
+      }
+      await nothingStored();
+    });
+
+    it('a phone number is accepted as people write it: brackets, dashes, +31, 0031 and from abroad', async () => {
+      for (const phone of [
+        '(026) 377 2001',
+        '026-3772001',
+        '+31 (0)6 1234 5678',
+        '0031 26 377 2001',
+        '+32 2 123 45 67',
+      ]) {
+        const c = await atDetails(w);
+        const res = await c.submit('/aanmelden/gegevens', { ...VALID_DETAILS, phone });
+        expect(res.statusCode, phone).toBe(303);
       }
       await nothingStored();
     });

@@ -116,7 +116,7 @@ describe('contact coach per referring organisation', () => {
       [
         { organisation: 'Basisschool De Regenboog', coach: String(sanneId), phone: 'bel mij' },
         'phone',
-        'Vul een telefoonnummer in met 10 cijfers, bijvoorbeeld 026 123 4567, of laat het veld leeg.',
+        'Vul een telefoonnummer in, bijvoorbeeld 026 377 2001 of 06 12345678, of laat het veld leeg.',
       ],
     ];
     for (const [fields, field, message] of cases) {

@@ -95,6 +95,10 @@ describe('referral input rules', () => {
     const ok = await c.submit('/verwijzen', { ...aboutHuisarts, agbCode: '0123 45.67' });
     expect(ok.statusCode).toBe(303);
     expect((await draft()).agbCode).toBe('01234567');
+    // A practice's number as it is printed on its letters.
+    const practice = await c.submit('/verwijzen', { ...aboutHuisarts, referrerPhone: '(026) 377 2001' });
+    expect(practice.statusCode).toBe(303);
+    expect((await draft()).referrerPhone).toBe('(026) 377 2001');
     // All problems of the page at once.
     const all = await c.submit('/verwijzen', {
       kind: '',
@@ -133,6 +137,9 @@ describe('referral input rules', () => {
     expect((await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: '24/11/2025' })).statusCode).toBe(
       303,
     );
+    expect(
+      (await c.submit('/verwijzen/toestemming', { ...consentYes, consentDate: ' 1 november 2026 ' })).statusCode,
+    ).toBe(303);
 
     const vt = new Client(app.app);
     await vt.submit('/verwijzen', { ...aboutHuisarts, kind: 'veilig_thuis', agbCode: '' });

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { local } from '../../domain/time.js';
 import { houseNumberField, languages, parseBirthDate, postcodeField, questionField } from '../../core/intake.js';
+import { isPhoneNumber } from '../../domain/phone.js';
+import { isBirthDate } from '../../domain/typed-date.js';
 
 export const kinds = [
   'huisarts',
@@ -35,7 +37,7 @@ const required = (max: number, empty: string, long: string) =>
 const optional = (max: number, long: string) => z.string().trim().max(max, long);
 const yesNo = (key: string) => oneOf(['yes', 'no'] as const, key);
 
-export const phoneRule = (v: string) => /^\+?[0-9][0-9 ()-]{7,18}$/.test(v) && v.replace(/\D/g, '').length >= 9;
+export const phoneRule = isPhoneNumber;
 const emailRule = (v: string) => z.string().email().safeParse(v).success;
 
 export const aboutYouSchema = z
@@ -119,8 +121,8 @@ export function residentSchema(now: Date) {
       city: optional(100, 'referral.errors.cityTooLong'),
       language: oneOf(languages, 'referral.errors.language'),
       interpreter: z.preprocess((v) => v === 'yes', z.boolean()),
-      dateOfBirth: optional(10, 'referral.errors.dateOfBirth').refine(
-        (v) => v === '' || validBirthDate(v, now),
+      dateOfBirth: optional(40, 'referral.errors.dateOfBirth').refine(
+        (v) => v === '' || isBirthDate(v, now),
         'referral.errors.dateOfBirth',
       ),
     })
@@ -130,14 +132,6 @@ export function residentSchema(now: Date) {
         ctx.addIssue({ code: 'custom', path: ['email'], message: 'referral.errors.contactEmpty' });
       }
     });
-}
-
-function validBirthDate(v: string, now: Date): boolean {
-  const iso = parseDate(v);
-  if (!iso) return false;
-  const d = DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' });
-  const today = local(now).startOf('day');
-  return d <= today && d >= today.minus({ years: 120 });
 }
 
 export const questionSchema = z.object({
