@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { messages } from '../src/core/i18n.js';
+import { messages, translator } from '../src/core/i18n.js';
 
 const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
@@ -38,6 +38,38 @@ describe('locale files', () => {
       for (const m of text.matchAll(/'([a-z][\w-]*\.errors\.[\w-]+)'/g)) used.add(m[1]!);
     }
     expect(used.size).toBeGreaterThan(200);
-    expect([...used].filter((k) => !messages.nl.has(k)).sort()).toEqual([]);
+    // A text that depends on a number is a group of plural forms (src/core/i18n.ts).
+    expect([...used].filter((k) => !messages.nl.has(k) && !messages.nl.has(`${k}.other`)).sort()).toEqual([]);
+  });
+
+  it('give every plural group the forms Dutch and English need, each with the count in it', () => {
+    // A group is a key whose texts are exactly "one" and "other".
+    const children = new Map<string, string[]>();
+    for (const k of messages.nl.keys()) {
+      const at = k.lastIndexOf('.');
+      children.set(k.slice(0, at), [...(children.get(k.slice(0, at)) ?? []), k.slice(at + 1)]);
+    }
+    const groups = [...children].filter(([, c]) => c.sort().join() === 'one,other').map(([g]) => g);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) {
+      for (const locale of ['nl', 'en'] as const) {
+        for (const form of ['one', 'other']) {
+          expect(messages[locale].get(`${g}.${form}`), `${locale} ${g}.${form}`).toContain('{count}');
+        }
+      }
+    }
+  });
+
+  it('choose the plural form by the count', () => {
+    const nl = translator('nl');
+    const en = translator('en');
+    expect(nl('absence.detail.intro', { count: 1 })).toBe(
+      'In deze tijd staat 1 blok. Kies wat er met dit blok gebeurt.',
+    );
+    expect(nl('absence.detail.intro', { count: 3 })).toMatch(/^In deze tijd staan 3 blokken\./);
+    expect(nl('absence.detail.intro', { count: 0 })).toMatch(/^In deze tijd staan 0 blokken\./);
+    expect(en('capacity.notice', { date: '1 December', count: 1 })).toContain('at least 1 working day ahead');
+    expect(en('capacity.notice', { date: '1 December', count: 2 })).toContain('at least 2 working days ahead');
+    expect(() => nl('absence.detail.intro')).toThrow('Missing text');
   });
 });

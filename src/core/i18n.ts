@@ -1,5 +1,8 @@
 // Every text comes from locale files: src/locales/<locale>/<namespace>.json. A key is
 // "<namespace>.<path>", e.g. t('home.title'). Placeholders are written {name}.
+// A text that depends on a number is a group with one text per plural form of the language
+// ("one", "other"; Intl.PluralRules), chosen by the `count` parameter:
+//   "intro": { "one": "Er staat {count} blok.", "other": "Er staan {count} blokken." }
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { localesDir } from '../paths.js';
@@ -46,8 +49,13 @@ export function translator(locale: Locale): Translate {
 
 function makeTranslator(locale: Locale): Translate {
   const table = messages[locale];
+  const plural = new Intl.PluralRules(locale);
+  const lookup = (key: string) => table.get(key) ?? messages.nl.get(key);
   return (key, params) => {
-    const text = table.get(key) ?? messages.nl.get(key);
+    const count = params?.count;
+    const text =
+      lookup(key) ??
+      (typeof count === 'number' ? (lookup(`${key}.${plural.select(count)}`) ?? lookup(`${key}.other`)) : undefined);
     if (text === undefined) throw new Error(`Missing text: ${key}`);
     if (!params) return text;
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
