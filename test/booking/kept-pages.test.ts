@@ -27,6 +27,39 @@ function checkedSlot(html: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** A resident's session that has given a postcode and a question: at the calendar page. */
+async function atCalendar(app: TestApp['app'], postcode: string, question = 'Hulp bij post'): Promise<Client> {
+  const c = new Client(app);
+  await c.submit('/aanmelden', { postcode, houseNumber: '1' });
+  const res = await c.submit('/aanmelden/vraag', {
+    question,
+    topics: ['money'],
+    about: 'self',
+    dangerNow: 'no',
+    urgent24h: 'no',
+  });
+  expect(res.headers.location).toBe('/aanmelden/moment');
+  return c;
+}
+
+/** Books `slot` for the resident at the calendar page, through the details and check steps. */
+async function book(c: Client, slot: string, name = 'Bea Bewoner'): Promise<void> {
+  expect((await c.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
+  await c.submit('/aanmelden/gegevens', {
+    name,
+    email: 'bea@example.nl',
+    phone: '',
+    street: 'Steenstraat',
+    city: 'Arnhem',
+    language: 'nl',
+    dateOfBirth: '',
+    companion: '',
+    consent: 'yes',
+  });
+  const res = await c.submit('/aanmelden/controleren', {});
+  expect(res.headers.location).toBe('/aanmelden/bevestiging');
+}
+
 describe('the calendar page kept in memory', () => {
   let t: TestApp;
   let teamId: number;
@@ -49,36 +82,7 @@ describe('the calendar page kept in memory', () => {
   });
   afterAll(async () => t.close());
 
-  async function atMoment(app = t.app): Promise<Client> {
-    const c = new Client(app);
-    await c.submit('/aanmelden', { postcode: '6811AB', houseNumber: '1' });
-    const res = await c.submit('/aanmelden/vraag', {
-      question: 'Hulp bij post',
-      topics: ['money'],
-      about: 'self',
-      dangerNow: 'no',
-      urgent24h: 'no',
-    });
-    expect(res.headers.location).toBe('/aanmelden/moment');
-    return c;
-  }
-
-  async function book(c: Client, slot: string) {
-    expect((await c.submit('/aanmelden/moment', { slot, mode: 'home' })).headers.location).toBe('/aanmelden/gegevens');
-    await c.submit('/aanmelden/gegevens', {
-      name: 'Bea Bewoner',
-      email: 'bea@example.nl',
-      phone: '',
-      street: 'Steenstraat',
-      city: 'Arnhem',
-      language: 'nl',
-      dateOfBirth: '',
-      companion: '',
-      consent: 'yes',
-    });
-    const res = await c.submit('/aanmelden/controleren', {});
-    expect(res.headers.location).toBe('/aanmelden/bevestiging');
-  }
+  const atMoment = (app = t.app) => atCalendar(app, '6811AB');
 
   it('gives every visitor their own CSRF token, which works', async () => {
     const anna = await atMoment();
@@ -104,18 +108,7 @@ describe('the calendar page kept in memory', () => {
 
   it('never shows one resident’s answers to another: the kept page holds only what its key names', async () => {
     // Two residents with nothing in common but the team and the free times.
-    const visit = async (postcode: string, question: string) => {
-      const c = new Client(t.app);
-      await c.submit('/aanmelden', { postcode, houseNumber: '7' });
-      await c.submit('/aanmelden/vraag', {
-        question,
-        topics: ['money'],
-        about: 'self',
-        dangerNow: 'no',
-        urgent24h: 'no',
-      });
-      return c;
-    };
+    const visit = (postcode: string, question: string) => atCalendar(t.app, postcode, question);
     const anna = await visit('6811AB', 'Schulden bij de energieleverancier van Anna');
     const ben = await visit('6814ZA', 'Ben zoekt hulp bij zijn buurman');
     const pageA = await anna.get('/aanmelden/moment');
@@ -288,45 +281,14 @@ describe.runIf(onServer)('the calendar on two portal processes sharing one datab
     await one?.close();
   });
 
-  async function calendar(app: TestApp): Promise<Client> {
-    const c = new Client(app.app);
-    await c.submit('/aanmelden', { postcode: '6824AB', houseNumber: '2' });
-    await c.submit('/aanmelden/vraag', {
-      question: 'Hulp bij formulieren',
-      topics: ['money'],
-      about: 'self',
-      dangerNow: 'no',
-      urgent24h: 'no',
-    });
-    return c;
-  }
+  const calendar = (app: TestApp) => atCalendar(app.app, '6824AB', 'Hulp bij formulieren');
 
   it('stops offering a time on the second process within milliseconds of a booking on the first', async () => {
     const watcher = await calendar(two);
     expect(offered((await watcher.get('/aanmelden/moment')).body)).toContain('10-12 10:30');
     // Kept in the second process's memory now.
     expect(offered((await watcher.get('/aanmelden/moment')).body)).toContain('10-12 10:30');
-    const booker = await calendar(one);
-    expect(
-      (
-        await booker.submit('/aanmelden/moment', {
-          slot: `${blockId}_${at('2026-12-10T10:30').toISOString()}`,
-          mode: 'home',
-        })
-      ).headers.location,
-    ).toBe('/aanmelden/gegevens');
-    await booker.submit('/aanmelden/gegevens', {
-      name: 'Cas Bewoner',
-      email: 'cas@example.nl',
-      phone: '',
-      street: 'Rijnstraat',
-      city: 'Arnhem',
-      language: 'nl',
-      dateOfBirth: '',
-      companion: '',
-      consent: 'yes',
-    });
-    expect((await booker.submit('/aanmelden/controleren', {})).headers.location).toBe('/aanmelden/bevestiging');
+    await book(await calendar(one), `${blockId}_${at('2026-12-10T10:30').toISOString()}`, 'Cas Bewoner');
     const started = performance.now();
     while (offered((await watcher.get('/aanmelden/moment')).body).includes('10-12 10:30')) {
       expect(performance.now() - started).toBeLessThan(2_000);
