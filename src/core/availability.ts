@@ -6,6 +6,7 @@ import { freeSlots, type Slot } from '../domain/slots.js';
 import { earliestBookable, horizonEnd, local } from '../domain/time.js';
 import { blocksBetween, busyInBlocks } from './blocks.js';
 import { cachedRead } from '../db/changes.js';
+import type { Db } from './db.js';
 
 export interface Window {
   from: Date;
@@ -66,7 +67,7 @@ export async function teamFreeSlots(
     // A read covering this window serves it: the window only moves forward as time passes.
     { ttlMs: FREE_TIMES_TTL_MS, valid: (k) => k.from <= from && k.to >= to },
     async () => {
-      const blocks = await blocksBetween(db, team.id, w.from, w.to, opts.coachId);
+      const blocks = await staffedBlocks(db, await blocksBetween(db, team.id, w.from, w.to, opts.coachId));
       const busy = await busyInBlocks(
         db,
         blocks.map((b) => b.id),
@@ -78,4 +79,39 @@ export async function teamFreeSlots(
   );
   if (kept.from === from && kept.to === to) return kept.slots;
   return Object.freeze(kept.slots.filter((s) => s.start.getTime() >= from && s.end.getTime() <= to));
+}
+
+/**
+ * The blocks none of whose coaches has left: a coach who was deactivated or moved to another
+ * team is not offered, from the moment of the change (the change forgets the kept reads), even
+ * before anyone has handled their blocks.
+ */
+async function staffedBlocks<B extends { id: number; team_id: number }>(db: Db, blocks: B[]): Promise<B[]> {
+  if (blocks.length === 0) return blocks;
+  const leftBy = await blocksLeftByACoach(
+    db,
+    blocks.map((b) => b.id),
+  );
+  return blocks.filter((b) => !leftBy.has(b.id));
+}
+
+/** Of these blocks, those with a coach who was deactivated or moved to another team. */
+export async function blocksLeftByACoach(db: Db, blockIds: number[]): Promise<Set<number>> {
+  if (blockIds.length === 0) return new Set();
+  const gone = await db
+    .selectFrom('block_coach')
+    .innerJoin('block', 'block.id', 'block_coach.block_id')
+    .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
+    .select('block_coach.block_id')
+    .where('block_coach.block_id', 'in', blockIds)
+    .where('block_coach.active', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('staff_user.active', '=', false),
+        eb('staff_user.team_id', 'is', null),
+        eb('staff_user.team_id', '!=', eb.ref('block.team_id')),
+      ]),
+    )
+    .execute();
+  return new Set(gone.map((g) => g.block_id));
 }

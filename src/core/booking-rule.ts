@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Team } from '../db/schema.js';
 import { cutSlots, distinctTimes, nearest, type Slot } from '../domain/slots.js';
 import { isConstraintViolation, ktError, type KtError } from '../errors.js';
-import { bookingWindow, teamFreeSlots } from './availability.js';
+import { blocksLeftByACoach, bookingWindow, teamFreeSlots } from './availability.js';
 import { blockById } from './blocks.js';
 import type { Db } from './db.js';
 
@@ -32,7 +32,7 @@ export interface SlotRequest {
 /**
  * Locks the block (writers of one block take turns, see blockById) and returns the slot that
  * starts at `start`, or throws KT_SLOT_UNAVAILABLE: the time is not (or no longer) one that may
- * be booked (block gone, cancelled, another team's, outside the window).
+ * be booked (block gone, cancelled, another team's, a coach left, outside the window).
  */
 export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   const lock = r.lock ?? true;
@@ -44,6 +44,8 @@ export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   const block = await blockById(trx, r.blockId);
   if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id))
     throw ktError('KT_SLOT_UNAVAILABLE', 'block');
+  // A page opened before a coach left still offers their time: it is no longer bookable.
+  if ((await blocksLeftByACoach(trx, [block.id])).size > 0) throw ktError('KT_SLOT_UNAVAILABLE', 'coach left');
   const slot = cutSlots(block).find((s) => s.start.getTime() === r.start.getTime());
   if (!slot) throw ktError('KT_SLOT_UNAVAILABLE', 'no such slot');
   if (r.window === 'from-now') {

@@ -7,16 +7,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ownTeamRecord, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { isKtError, ktError } from '../../errors.js';
-import { parseSlotKey } from '../../domain/slots.js';
 import { audit } from '../../core/audit.js';
 import { teamCoaches } from '../../core/teams.js';
-import { field, parseId, type Errors, type Values } from '../blocks/schemas.js';
-import type { Decision } from '../blocks/rehome.js';
+import { parseId, type Errors, type Values } from '../blocks/schemas.js';
 import { actorOf, mailContext, pick, teamFormContext } from '../blocks/context.js';
-import { absenceById, currentAbsences, insertAbsence, isAbsent } from './repository.js';
+import { absenceById, currentAbsences, insertAbsence } from './repository.js';
 import { checkAbsence } from './schemas.js';
-import { handleAbsence, type BlockChoice } from './service.js';
-import { absenceBlocks, periodText, type AbsenceBlock } from './view.js';
+import { handleAbsence } from './service.js';
+import { absenceBlocks, periodText } from './view.js';
+import { choiceValues, readChoices } from './choices.js';
+import departureRoutes from './departure-routes.js';
 
 type Body = Record<string, unknown>;
 const list = { config: { access: { roles: CASE_ROLES } } };
@@ -27,6 +27,7 @@ export default async function absenceRoutes(app: FastifyInstance) {
   listRoute(app);
   newAbsenceRoutes(app);
   detailRoutes(app);
+  departureRoutes(app);
 }
 
 /** /medewerker/afwezigheid: my absences (a team lead: the team's). */
@@ -125,11 +126,10 @@ function detailRoutes(app: FastifyInstance) {
     const a = await loadAbsence(app, req);
     const body = req.body as Body;
     const blocks = await absenceBlocks(app.db, a.absence, app.now());
-    const values: Values = {};
-    for (const k of Object.keys(body)) if (/^(action|replacement|target)_\d+$/.test(k)) values[k] = field(body, k);
+    const values: Values = choiceValues(body);
     // Nothing to decide: nothing changes.
     if (blocks.length === 0) return reply.redirect(`/medewerker/afwezigheid/${a.absence.id}`, 303);
-    const { choices, errors } = await readChoices(app, a.absence.staff_id, a.staff.teamId!, blocks, body);
+    const { choices, errors } = await readChoices(app.db, a.absence.staff_id, a.staff.teamId!, blocks, body);
     if (Object.keys(errors).length) return detailPage(reply, a, values, errors, 400);
     if (!a.canHandle) throw ktError('KT_FORBIDDEN', 'not this coach and not the team lead');
     try {
@@ -146,46 +146,4 @@ function detailRoutes(app: FastifyInstance) {
       throw err;
     }
   });
-}
-
-async function readChoices(
-  app: FastifyInstance,
-  absentId: number,
-  teamId: number,
-  blocks: AbsenceBlock[],
-  body: Body,
-): Promise<{ choices: BlockChoice[]; errors: Errors }> {
-  const errors: Errors = {};
-  const choices: BlockChoice[] = [];
-  const team = new Set((await teamCoaches(app.db, teamId)).map((c) => c.id));
-  for (const b of blocks) {
-    const id = b.block.id;
-    const action = field(body, `action_${id}`);
-    if (action === 'replace') {
-      const rid = parseId(field(body, `replacement_${id}`));
-      if (!field(body, `replacement_${id}`)) errors[`replacement_${id}`] = 'absence.errors.replacementEmpty';
-      else if (rid === null || !team.has(rid) || rid === absentId || b.block.coaches.some((c) => c.id === rid))
-        errors[`replacement_${id}`] = 'absence.errors.replacementInvalid';
-      else if (await isAbsent(app.db, rid, b.block.starts_at, b.block.ends_at))
-        errors[`replacement_${id}`] = 'absence.errors.replacementAbsent';
-      else choices.push({ block: b.block, action, replacementId: rid });
-    } else if (action === 'solo') {
-      if (!b.canSolo) errors[`action_${id}`] = 'absence.errors.soloNotPossible';
-      else choices.push({ block: b.block, action });
-    } else if (action === 'move') {
-      const moves: Decision[] = [];
-      for (const ap of b.appointments) {
-        const target = parseSlotKey(field(body, `target_${ap.id}`));
-        if (target) moves.push({ appointmentId: ap.id, action: 'move', target });
-      }
-      if (b.appointments.length === 0) errors[`action_${id}`] = 'absence.errors.nothingToMove';
-      else if (moves.length !== b.appointments.length) errors[`action_${id}`] = 'absence.errors.noMove';
-      else choices.push({ block: b.block, action, moves });
-    } else if (action === 'cancel') {
-      choices.push({ block: b.block, action });
-    } else {
-      errors[`action_${id}`] = 'absence.errors.action';
-    }
-  }
-  return { choices, errors };
 }

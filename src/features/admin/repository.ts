@@ -130,3 +130,49 @@ export async function staffList(db: Db) {
 export async function staffById(db: Db, staffId: number) {
   return (await db.selectFrom('staff_user').selectAll().where('id', '=', staffId).executeTakeFirst()) ?? null;
 }
+
+/** Whether the staff member is still in an active block that has not begun. */
+export async function hasFutureBlocks(db: Db, staffId: number, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('block_coach')
+    .innerJoin('block', 'block.id', 'block_coach.block_id')
+    .select('block.id')
+    .where('block_coach.coach_id', '=', staffId)
+    .where('block_coach.active', '=', true)
+    .where('block.status', '=', 'active')
+    .where('block.starts_at', '>', now)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** How far ahead a departure counts as an absence: beyond every booking horizon. */
+const DEPARTURE_YEARS = 10;
+
+/** The absence a departure is recorded as: from now on, open-ended; the same moment twice is one row. */
+export async function recordDeparture(db: Db, staffId: number, now: Date, actorId: number): Promise<number> {
+  const end = new Date(now);
+  end.setUTCFullYear(end.getUTCFullYear() + DEPARTURE_YEARS);
+  const row = await db
+    .insertInto('absence')
+    .values({ staff_id: staffId, starts_at: now, ends_at: end, kind: 'other', note: null, created_by: actorId })
+    .onConflict((oc) => oc.columns(['staff_id', 'starts_at', 'ends_at']).doUpdateSet({ kind: 'other' }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The departure of someone who left with blocks still to come, to handle; null when there is none. */
+export async function pendingDeparture(db: Db, staffId: number, now: Date): Promise<number | null> {
+  if (!(await hasFutureBlocks(db, staffId, now))) return null;
+  const row = await db
+    .selectFrom('absence')
+    .select('absence.id')
+    .where('absence.staff_id', '=', staffId)
+    .where('absence.kind', '=', 'other')
+    .where('absence.starts_at', '<=', now)
+    .where('absence.ends_at', '>', now)
+    .orderBy('absence.starts_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

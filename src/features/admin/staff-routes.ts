@@ -7,7 +7,7 @@ import { requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { fieldErrors } from '../../core/forms.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
 import { adminOnly } from './access.js';
-import { staffById, staffList, teamNames } from './repository.js';
+import { pendingDeparture, staffById, staffList, teamNames } from './repository.js';
 import { roles, staffSchema } from './schemas.js';
 import { createStaff, reinvite, updateStaff, type StaffInput } from './staff-service.js';
 
@@ -30,6 +30,7 @@ export default async function adminStaffRoutes(app: FastifyInstance) {
     const u = await accountOf(app, req.params.staffId);
     const q = req.query as Record<string, string>;
     return staffPage(reply, u.id, valuesOf(u), {}, 200, {
+      departure: await pendingDeparture(app.db, u.id, app.now()),
       saved: q.klaar === '1',
       invited: q.klaar === 'uitgenodigd',
       pending: u.password_hash === null,
@@ -64,6 +65,8 @@ function staffWriteRoutes(app: FastifyInstance) {
     const result = await updateStaff(app.db, u.id, input, ctx(me));
     if (!result.ok) return staffPage(reply, u.id, values, result.errors, 400, { pending });
     app.mail.kick();
+    // Left with blocks still to come: on to the choices for those blocks.
+    if (result.departureId) return reply.redirect(`/medewerker/afwezigheid/vertrek/${result.departureId}`, 303);
     return reply.redirect(`/medewerker/beheer/medewerkers/${u.id}?klaar=1`, 303);
   });
 

@@ -16,6 +16,7 @@ import { endSessions } from '../../plugins/auth.js';
 import { audit } from '../../core/audit.js';
 import { closeLinks, issueLink } from '../../core/staff-links.js';
 import { accountNotices, type AccountChange } from './notices.js';
+import { hasFutureBlocks, recordDeparture } from './repository.js';
 
 export interface StaffInput {
   name: string;
@@ -26,7 +27,8 @@ export interface StaffInput {
   active: boolean;
 }
 
-export type SaveResult = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
+/** departureId: the person left (deactivated or moved) with future blocks, recorded as an absence to handle. */
+export type SaveResult = { ok: true; id: number; departureId?: number } | { ok: false; errors: Record<string, string> };
 
 interface Ctx {
   actor: { id: number; name: string };
@@ -158,6 +160,7 @@ export async function updateStaff(
         at: ctx.now,
         detail: { changes: Object.fromEntries(changes.map((c) => [c.field, { from: c.from, to: c.to }])) },
       });
+      const departureId = await departureIfLeaving(trx, before, input, ctx);
       if (changes.length) {
         const emailChange = changes.find((c) => c.field === 'email');
         await accountNotices(trx, {
@@ -168,9 +171,25 @@ export async function updateStaff(
           changes,
         });
       }
-      return { ok: true, id: staffId };
+      return departureId === null ? { ok: true, id: staffId } : { ok: true, id: staffId, departureId };
     }),
   );
+}
+
+/**
+ * A coach who leaves the team (deactivated, or moved to another team) with blocks still to come
+ * is recorded as absent from now on: their blocks are then handled with the absence choices.
+ * Their times are no longer offered from this moment (core/availability.ts), whatever follows.
+ */
+async function departureIfLeaving(
+  trx: Transaction<Database>,
+  before: StaffRow,
+  after: StaffInput,
+  ctx: Ctx,
+): Promise<number | null> {
+  const left = (before.active && !after.active) || (before.team_id !== null && before.team_id !== after.teamId);
+  if (!left || !(await hasFutureBlocks(trx, before.id, ctx.now))) return null;
+  return recordDeparture(trx, before.id, ctx.now, ctx.actor.id);
 }
 
 /** Sends a new invitation to an account that has no password yet. */

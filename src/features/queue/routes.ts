@@ -1,6 +1,7 @@
 // /medewerker/wachtrij: call-back requests and sign-ups waiting for a team or an appointment.
 //   POST /medewerker/aanvragen/:requestId/toewijzen   give an unassigned sign-up a team
 //   POST /medewerker/aanvragen/:requestId/teruggebeld record that the team called back
+//   POST /medewerker/aanvragen/:requestId/vaste-coach  a new fixed coach for a resident whose coach left
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { isKtError, ktError } from '../../errors.js';
@@ -15,33 +16,19 @@ import {
 } from './service.js';
 import { assignSchema, calledBackSchema, idParam } from './schemas.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
+import { checkLead, handOver, leadsLeft, requestOfOwnTeam } from './lead.js';
+import { teamCoaches } from '../../core/teams.js';
 
 type Params = { Params: { requestId: string } };
 
-const notices = { toegewezen: 'queue.done.assigned', teruggebeld: 'queue.done.calledBack' } as const;
+const notices = {
+  toegewezen: 'queue.done.assigned',
+  teruggebeld: 'queue.done.calledBack',
+  'vaste-coach': 'queue.done.lead',
+} as const;
 
 export default async function queueRoutes(app: FastifyInstance) {
-  async function page(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    errors: Record<string, string> = {},
-    values: Record<string, string> = {},
-    status = 200,
-  ) {
-    const staff = requireStaff(req);
-    const q = await loadQueue(app.db, staff, app.now());
-    const done = (req.query as Record<string, string> | undefined)?.klaar;
-    return reply.code(status).viewAsync('queue/index', {
-      q,
-      me: staff,
-      canAssign: canAssign(staff),
-      canCallBack: CASE_ROLES.includes(staff.role),
-      since: (d: Date) => sinceText(d, app.now(), req.locale),
-      errors,
-      values,
-      done: done && done in notices ? notices[done as keyof typeof notices] : null,
-    });
-  }
+  const page = queuePage(app);
 
   // The request of the URL, once the service's check says this user may act on it, and the one
   // field its form posts (shown again at `<prefix>-<id>` when it does not pass).
@@ -98,4 +85,65 @@ export default async function queueRoutes(app: FastifyInstance) {
       return reply.redirect('/medewerker/wachtrij?klaar=teruggebeld', 303);
     },
   );
+
+  leadRoute(app, page);
+}
+
+type Page = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  errors?: Record<string, string>,
+  values?: Record<string, string>,
+  status?: number,
+) => Promise<unknown>;
+
+/** A new fixed coach for a resident whose coach left the team (the task in the queue). */
+function leadRoute(app: FastifyInstance, page: Page) {
+  app.post<Params>(
+    '/medewerker/aanvragen/:requestId/vaste-coach',
+    { config: { access: { roles: CASE_ROLES, teamScoped: true } } },
+    async (req, reply) => {
+      const staff = requireStaff(req);
+      const id = idParam(req.params.requestId);
+      if (id === null) throw ktError('KT_NOT_FOUND', 'bad id');
+      await requestOfOwnTeam(app.db, staff, id);
+      const field = `lead-${id}`;
+      const value = textField(req.body as PostedForm, 'coachId');
+      const checked = await checkLead(app.db, staff, value);
+      if (typeof checked === 'string') return page(req, reply, { [field]: checked }, { [field]: value }, 400);
+      // Already handed over by someone else: the queue as it is now.
+      if (!(await handOver(app.db, staff, id, checked, app.now()))) return reply.redirect('/medewerker/wachtrij', 303);
+      return reply.redirect('/medewerker/wachtrij?klaar=vaste-coach', 303);
+    },
+  );
+}
+
+/** The queue page, with the messages of a form that did not pass. */
+function queuePage(app: FastifyInstance): Page {
+  return async function page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    values: Record<string, string> = {},
+    status = 200,
+  ) {
+    const staff = requireStaff(req);
+    const q = await loadQueue(app.db, staff, app.now());
+    const caseRole = CASE_ROLES.includes(staff.role) && staff.teamId !== null;
+    const leads = caseRole ? await leadsLeft(app.db, staff.teamId!) : null;
+    const coaches = caseRole ? await teamCoaches(app.db, staff.teamId!) : [];
+    const done = (req.query as Record<string, string> | undefined)?.klaar;
+    return reply.code(status).viewAsync('queue/index', {
+      q,
+      me: staff,
+      canAssign: canAssign(staff),
+      canCallBack: CASE_ROLES.includes(staff.role),
+      leads,
+      coaches,
+      since: (d: Date) => sinceText(d, app.now(), req.locale),
+      errors,
+      values,
+      done: done && done in notices ? notices[done as keyof typeof notices] : null,
+    });
+  };
 }
