@@ -9,7 +9,8 @@ import { enqueueMail } from '../../core/mail/outbox.js';
 import { mailText } from '../../core/mail/render.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 
-export type NoticeKind = 'created' | 'changed' | 'cancelled' | 'replaced' | 'solo';
+export type NoticeKind =
+  'created' | 'changed' | 'cancelled' | 'replaced' | 'solo' | 'partner' | 'partnerAdded' | 'removed';
 
 export interface NoticeInput {
   kind: NoticeKind;

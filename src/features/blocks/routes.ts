@@ -2,6 +2,7 @@
 //   /medewerker/blokken                       upcoming blocks (a team lead: the team's)
 //   /medewerker/blokken/nieuw                 plan a block or a weekly series
 //   /medewerker/blokken/:blockId/wijzigen     change one block or the rest of its series
+//   /medewerker/blokken/:blockId/partner      change the duo partner (partner-routes.ts)
 //   /medewerker/blokken/:blockId/annuleren    cancel, deciding for every booked appointment
 // Who may change a block: its own coaches and the team lead. Other coaches of the team see the
 // pages read-only; a POST of theirs gets its input checked first (400), then 403.
@@ -11,10 +12,20 @@ import { isKtError, ktError } from '../../errors.js';
 import { local } from '../../domain/time.js';
 import { teamCoaches } from '../../core/teams.js';
 import { seriesFrom, upcomingBlocks, type BlockWithCoaches } from './repository.js';
-import { checkNewBlock, checkScope, checkTimes, parseDate, type Errors, type Values } from './schemas.js';
+import {
+  checkNewBlock,
+  checkScope,
+  checkTimes,
+  parseDate,
+  type Errors,
+  type NewBlockPlan,
+  type Values,
+} from './schemas.js';
+import { absentDuring } from './absent.js';
 import { changeBlocks, createBlocks, summarize } from './service.js';
 import { cancelPage, postCancel } from './cancel-routes.js';
 import { actorOf, loadBlock, mailContext, pick, teamFormContext } from './context.js';
+import partnerRoutes from './partner-routes.js';
 
 type Body = Record<string, unknown>;
 const list = { config: { access: { roles: CASE_ROLES } } };
@@ -31,6 +42,7 @@ const NEW_FIELDS = [
   'locationKind',
   'repeat',
   'until',
+  'confirmAbsent',
 ];
 const EDIT_FIELDS = ['scope', 'date', 'start', 'end', 'slotMinutes', 'bufferMinutes', 'locationKind'];
 
@@ -38,6 +50,7 @@ export default async function blocksRoutes(app: FastifyInstance) {
   listRoute(app);
   newBlockRoutes(app);
   editRoutes(app);
+  partnerRoutes(app);
   app.get('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => cancelPage(app, req, reply));
   app.post('/medewerker/blokken/:blockId/annuleren', scoped, async (req, reply) => postCancel(app, req, reply));
 }
@@ -48,7 +61,7 @@ function listRoute(app: FastifyInstance) {
     const staff = requireStaff(req);
     const blocks = await upcomingBlocks(app.db, staff.teamId!, app.now(), staff.role === 'teamlead' ? null : staff.id);
     const q = req.query as Record<string, string | undefined>;
-    const done = ['aangemaakt', 'gewijzigd', 'geannuleerd'].includes(q.klaar ?? '') ? q.klaar : null;
+    const done = ['aangemaakt', 'gewijzigd', 'geannuleerd', 'partner'].includes(q.klaar ?? '') ? q.klaar : null;
     const count = (v: string | undefined) => (v && /^\d{1,4}$/.test(v) ? Number(v) : 0);
     return reply.viewAsync('blocks/list', {
       blocks: await summarize(app.db, blocks),
@@ -68,11 +81,13 @@ function newBlockRoutes(app: FastifyInstance) {
     errors: Errors,
     status = 200,
     conflict: unknown = null,
+    absent: unknown = null,
   ) {
     const coaches = await teamCoaches(app.db, staff.teamId!);
+    const isTeamlead = staff.role === 'teamlead';
     return reply
       .code(status)
-      .viewAsync('blocks/new', { values, errors, conflict, coaches, isTeamlead: staff.role === 'teamlead', me: staff });
+      .viewAsync('blocks/new', { values, errors, conflict, absent, coaches, isTeamlead, me: staff });
   }
 
   app.get('/medewerker/blokken/nieuw', list, async (req, reply) => {
@@ -98,6 +113,8 @@ function newBlockRoutes(app: FastifyInstance) {
     const values = pick(req.body as Body, NEW_FIELDS);
     const { errors, plan } = checkNewBlock(values, await teamFormContext(app, staff));
     if (!plan) return newPage(reply, staff, values, errors, 400);
+    const absent = await absentWarning(app, plan, values);
+    if (absent) return newPage(reply, staff, values, {}, 200, null, absent);
     try {
       const ids = await createBlocks(app.db, plan, actorOf(staff), { mail: mailContext(app) });
       app.mail.kick();
@@ -108,6 +125,15 @@ function newBlockRoutes(app: FastifyInstance) {
       throw err;
     }
   });
+}
+
+/** A coach of the planned blocks is absent then: a warning until the planner ticks the box. */
+async function absentWarning(app: FastifyInstance, plan: NewBlockPlan, values: Values) {
+  if (values.confirmAbsent === 'yes') return null;
+  const absent = await absentDuring(app.db, plan.coachIds, plan.periods);
+  if (!absent) return null;
+  const who = await app.db.selectFrom('staff_user').select('name').where('id', '=', absent.staffId).executeTakeFirst();
+  return { ...absent, who: who?.name ?? '' };
 }
 
 type LoadedBlock = { block: BlockWithCoaches; canChange: boolean; open: boolean };
