@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Team } from '../../db/schema.js';
-import { requireStaff } from '../../plugins/auth.js';
-import { isKtError } from '../../errors.js';
+import { requireStaff, type StaffSession } from '../../plugins/auth.js';
+import { isKtError, ktError } from '../../errors.js';
 import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
 import { slotKey, type Slot } from '../../domain/slots.js';
 import { abouts, languages, modes, topics } from '../../core/intake.js';
@@ -15,6 +15,7 @@ import { loadAppointmentByToken } from '../../core/managed-appointment.js';
 import { CALLBACK_SLOT, channels, fieldNames, formKey, parseOnBehalf, type Values } from './schemas.js';
 import { bookOnBehalf, offeredTimes, resolveTeam } from './service.js';
 import { allTeams } from './repository.js';
+import { bookForRequest, valuesOf, waitingRequest, type WaitingRequest } from './from-request.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
 
 const ROLES = { roles: ['coach', 'teamlead', 'frontoffice'] as const };
@@ -52,6 +53,8 @@ interface FormPage {
   taken?: readonly Slot[];
   pick?: Record<string, string>;
   posted?: boolean;
+  /** The waiting request (a call-back) this booking is for; absent: a new sign-up. */
+  request?: WaitingRequest | null;
 }
 
 async function formPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, p: FormPage) {
@@ -69,6 +72,7 @@ async function formPage(app: FastifyInstance, req: FastifyRequest, reply: Fastif
     first: slots[0] ?? null,
     taken: p.taken ?? null,
     posted: p.posted ?? false,
+    request: p.request ?? null,
     slotKey,
     callbackSlot: CALLBACK_SLOT,
     channels,
@@ -84,6 +88,7 @@ function startRoute(app: FastifyInstance) {
   app.get('/medewerker/namens', { config: { access: ROLES } }, async (req, reply) => {
     const staff = requireStaff(req);
     const q = req.query as Record<string, string | undefined>;
+    if (q.verzoek !== undefined) return requestForm(app, req, reply, q.verzoek);
     const rawPostcode = (q.postcode ?? '').trim();
     const postcode = rawPostcode ? normalizePostcode(rawPostcode) : null;
     const errors: Record<string, string> = {};
@@ -112,22 +117,23 @@ function bookRoute(app: FastifyInstance) {
     const values = formValues((n) => textField(body, n), ([] as string[]).concat(body.topics ?? []));
     const key = formKey(body.key) ?? randomUUID();
     const parsed = parseOnBehalf(values, app.now());
-    const team = await resolveTeam(app.db, staff, textField(body, 'teamId'), normalizePostcode(values.postcode));
+    const request =
+      body.requestId === undefined ? null : await requestOf(app, staff, textField(body, 'requestId'), true);
+    const team = request
+      ? await teamById(app.db, request.team_id)
+      : await resolveTeam(app.db, staff, textField(body, 'teamId'), normalizePostcode(values.postcode));
     const errors: Record<string, string> = team ? {} : { teamId: 'onbehalf.errors.team' };
-    if (!parsed.ok || !team) {
+    // A waiting request is booked with a time: putting it on the call-back list again is no booking.
+    if (request && parsed.ok && !parsed.data.slot) errors.slot = 'onbehalf.errors.slotForRequest';
+    if (!parsed.ok || !team || Object.keys(errors).length) {
       const all = { ...errors, ...(parsed.ok ? {} : parsed.errors) };
-      return formPage(app, req, reply, { team, values, errors: all, key, status: 400, posted: true });
+      return formPage(app, req, reply, { team, values, errors: all, key, status: 400, posted: true, request });
     }
     try {
-      const result = await bookOnBehalf(app.db, {
-        staff,
-        team,
-        data: parsed.data,
-        key,
-        now: app.now(),
-        secret: app.config.sessionSecret,
-        mail: app.mailContext(),
-      });
+      const input = { staff, team, data: parsed.data, key, now: app.now(), secret: app.config.sessionSecret };
+      const result = request
+        ? await bookForRequest(app.db, { ...input, request, mail: app.mailContext() })
+        : await bookOnBehalf(app.db, { ...input, mail: app.mailContext() });
       app.metrics.booked(result, parsed.data.channel);
       app.mail.kick();
       req.session.set('onBehalf', {
@@ -148,6 +154,7 @@ function bookRoute(app: FastifyInstance) {
         status: 409,
         taken: err.details.alternatives,
         posted: true,
+        request,
       });
     }
   });
@@ -165,5 +172,29 @@ function confirmationRoute(app: FastifyInstance) {
       team: await teamById(app.db, done.teamId),
       manageUrl: done.token ? `${app.config.publicUrl}/afspraak/${done.token}` : null,
     });
+  });
+}
+
+/** The waiting request named by the queue's link or the form; 404 when unknown or of another team. */
+async function requestOf(
+  app: FastifyInstance,
+  staff: StaffSession,
+  raw: string,
+  repeat = false,
+): Promise<WaitingRequest> {
+  if (!/^\d{1,9}$/.test(raw)) throw ktError('KT_NOT_FOUND', 'bad request id');
+  return waitingRequest(app.db, staff, Number(raw), repeat);
+}
+
+/** GET /medewerker/namens?verzoek=:id: the form for a waiting request, filled in with what it holds. */
+async function requestForm(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, raw: string) {
+  const request = await requestOf(app, requireStaff(req), raw);
+  const team = await teamById(app.db, request.team_id);
+  return formPage(app, req, reply, {
+    team,
+    values: valuesOf(request, emptyValues()),
+    errors: {},
+    key: randomUUID(),
+    request,
   });
 }
