@@ -5,6 +5,7 @@ import type { AbsenceTable, LoginThrottleTable, StaffTokenTable, StaffUserTable 
 import type { BlockCoachTable, BlockTable, TeamAreaTable, TeamNeighbourTable, TeamTable } from './schema/teams.js';
 import type {
   AppointmentTable,
+  ManageLinkTable,
   ReferrerContactTable,
   ReferrerTable,
   RequestTable,
@@ -34,6 +35,7 @@ export interface Database {
   referrer_contact: ReferrerContactTable;
   request: RequestTable;
   appointment: AppointmentTable;
+  manage_link: ManageLinkTable;
   outbox_message: OutboxMessageTable;
   audit_event: AuditEventTable;
   draft: DraftTable;

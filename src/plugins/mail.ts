@@ -43,6 +43,7 @@ export default fp<MailOptions>(
       municipalityName: app.config.municipality.name,
       fromEmail: opts.from,
       now: app.now(),
+      secret: app.config.sessionSecret,
     }));
     app.decorate('mail', {
       flush: worker.flush,

@@ -31,6 +31,7 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
       'block_coach',
       'draft',
       'login_throttle',
+      'manage_link',
       'outbox_message',
       'referrer',
       'referrer_contact',

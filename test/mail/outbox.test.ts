@@ -48,6 +48,9 @@ const appointment = {
   organizerName: 'Wijkteam Noord',
   organizerEmail: 'noord@keukentafel.test',
   stamp: new Date('2026-11-20T08:00:00Z'),
+  method: 'REQUEST' as const,
+  sequence: 0,
+  attendee: { name: 'Sanne Bewoner', email: 'bewoner@example.nl' },
 };
 
 function parseIcs(text: string) {

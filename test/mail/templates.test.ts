@@ -37,16 +37,23 @@ const variants: Record<string, (f: Formatters) => Data[]> = {
     kinds(['booked', 'rescheduled', 'cancelled'], () => ({
       name: 'Anouk',
       when: f.range(start, end),
-      mode: 'home',
+      place: 'Bij de verwijzer: Huisartsenpraktijk De Linde, Kerkstraat 1',
       link: `${url}/medewerker/afspraken/12`,
     })),
   'coach/changed': (f) =>
     ['Sem', null].map((solo) => ({
       name: 'Anouk',
       when: f.range(start, end),
-      mode: 'video',
+      place: 'Met video',
       solo,
       link: `${url}/medewerker/afspraken/12`,
+    })),
+  'referral/changed': (f) =>
+    kinds(['rescheduled', 'changed', 'cancelled'], () => ({
+      name: referrer.name,
+      resident: 'Fatma Yılmaz',
+      ...appointment(f),
+      phone: '14 010',
     })),
   'coach/moved-away': () => [{ name: 'Anouk', link: `${url}/medewerker/afspraken/12` }],
   'resident/appointment': (f) =>
@@ -177,12 +184,13 @@ describe('mail templates', () => {
     const t = translator('nl');
     const when = formatters('nl').range(start, end);
     const link = `${url}/medewerker/afspraken/12`;
-    const text = mailText('coach/changed', 'nl', { name: 'Anouk', when, mode: 'home', solo: 'Sem', link });
+    const place = t('mail.placeLine.home', { address: 'Kerkstraat 1' });
+    const text = mailText('coach/changed', 'nl', { name: 'Anouk', when, place, solo: 'Sem', link });
     expect(text).toBe(
       [
         t('mail.greeting', { name: 'Anouk' }),
         '',
-        t('mail.coach.changed.intro', { when, mode: t('mail.modes.home') }),
+        t('mail.coach.changed.intro', { when, mode: place }),
         t('mail.coach.changed.solo', { name: 'Sem' }),
         '',
         link,

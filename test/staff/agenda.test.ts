@@ -157,7 +157,7 @@ describe('my agenda and my calendar feed', () => {
         { time: '13:00–14:00', state: 'Vrij', link: null },
         { time: '14:30–15:30', state: 'Geboekt: Anna de Vries', link: `/medewerker/afspraken/${ids.a2}` },
       ]);
-      expect(thursday).toContain('telefonisch');
+      expect(thursday).toContain('Telefonisch');
       // Not my block, not next week's.
       expect(week).not.toContain(`data-block="${ids.notMine}"`);
       expect(week).not.toContain(`data-block="${ids.nextWeek}"`);

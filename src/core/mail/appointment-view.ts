@@ -1,7 +1,6 @@
 // The view of an appointment every appointment mail is written from, and the texts they share.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator } from '../i18n.js';
 import { coachesOfBlock } from '../blocks.js';
 import { appointmentsWithReferrer, whenWhereColumns } from '../appointment-query.js';
 
@@ -11,6 +10,8 @@ export interface MailContext {
   fromEmail: string;
   /** When the mail is written (the app's clock): the calendar file's DTSTAMP. */
   now: Date;
+  /** The portal's secret: links in a mail that are derived from it (the rebooking link). */
+  secret?: string;
 }
 
 export type Trx = Transaction<Database>;
@@ -21,7 +22,10 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
       ...whenWhereColumns,
       'appointment.referrer_joins',
       'appointment.referrer_location',
+      'appointment.sequence',
       'referrer.name as referrer_name',
+      'referrer.email as referrer_email',
+      'referrer.mail_locale as referrer_locale',
       'referrer.organisation as referrer_organisation',
       'request.id as request_id',
       'resident.name',
@@ -37,27 +41,9 @@ export async function loadAppointmentView(trx: Trx, appointmentId: number) {
   return { ...row, coaches };
 }
 
-export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
+export { placeText } from './place.js';
 
-export function placeText(
-  t: ReturnType<typeof translator>,
-  a: Pick<AppointmentView, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'> & {
-    referrer_location?: string | null;
-  },
-): string {
-  // A 3-gesprek at the practice or school: the referrer's address, not the team's office.
-  if (a.referrer_location && a.mode === 'office') return t('referral.mail.place', { address: a.referrer_location });
-  switch (a.mode) {
-    case 'home':
-      return t('mail.place.home', { address: [a.street, a.house_number].filter(Boolean).join(' ') || '—' });
-    case 'office':
-      return t('mail.place.office', { address: a.office_address });
-    case 'phone':
-      return t('mail.place.phone');
-    default:
-      return t('mail.place.video');
-  }
-}
+export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
 
 export function firstNames(coaches: { name: string }[]): string {
   return coaches.map((c) => c.name.split(' ')[0]).join(' & ');

@@ -5,6 +5,7 @@ import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
 import { mailText } from './render.js';
 import { coachesOfBlock } from '../blocks.js';
 import { type MailContext, type Trx, loadAppointmentView, type AppointmentView } from './appointment-view.js';
+import { placeLine } from './place.js';
 
 export async function coachAppointmentMail(
   trx: Trx,
@@ -31,7 +32,7 @@ export function coachMailsOf(
       name: coach.name.split(' ')[0]!,
       kind,
       when,
-      mode: a.mode,
+      place: placeLine(t, a, { homeAddress: false }),
       link: `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
     }),
   }));
@@ -59,7 +60,7 @@ export async function coachChangedMail(
       text: mailText('coach/changed', 'nl', {
         name: coach.name.split(' ')[0]!,
         when,
-        mode: a.mode,
+        place: placeLine(t, a, { homeAddress: false }),
         solo: solo ? solo.name.split(' ')[0]! : null,
         link: `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
       }),

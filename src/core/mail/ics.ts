@@ -1,8 +1,12 @@
 // The calendar attachment of an appointment mail (iCalendar, RFC 5545), built with ical-generator.
+// It is a scheduling message by RFC 5546 (iTIP): METHOD:REQUEST for a booked or moved appointment,
+// METHOD:CANCEL when it is cancelled, always with the team as ORGANIZER and the reader as ATTENDEE,
+// the same UID for every message about one appointment and the stored SEQUENCE (raised by the
+// database on every change), so the reader's calendar replaces or removes the entry.
 // Times are written as local Amsterdam wall-clock times with TZID=Europe/Amsterdam, because that is
 // what the resident was told ("dinsdag 8 december, 10:00"); the VTIMEZONE below tells the client
 // how to turn them into instants, so the entry stays right on the days the clocks change.
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/time.js';
 
@@ -15,12 +19,14 @@ export interface AppointmentIcsInput {
   description: string;
   location: string | null;
   url: string;
-  /** PUBLISH (default) imports/updates the entry; REQUEST asks to accept; CANCEL removes it. */
-  method?: 'REQUEST' | 'CANCEL' | 'PUBLISH';
-  /** Raise on every change of the same appointment, so the client takes the newer version. */
-  sequence?: number;
+  /** REQUEST adds or updates the entry (booked, moved); CANCEL removes it. */
+  method: 'REQUEST' | 'CANCEL';
+  /** The appointment's stored counter (appointment.sequence): higher on every change. */
+  sequence: number;
   organizerName: string;
   organizerEmail: string;
+  /** Who the file is sent to (the mail's recipient). */
+  attendee: { name: string; email: string };
   /** When the file is made (DTSTAMP): the app's clock, never the machine's. */
   stamp: Date;
 }
@@ -61,7 +67,7 @@ export function vtimezone(tzid: string): string | null {
 }
 
 export function appointmentIcs(input: AppointmentIcsInput): string {
-  const method = input.method ?? 'PUBLISH';
+  const method = input.method;
   const calendar = ical({
     prodId: { company: 'keukentafel', product: 'afspraken', language: 'NL' },
     method: ICalCalendarMethod[method],
@@ -74,7 +80,7 @@ export function appointmentIcs(input: AppointmentIcsInput): string {
     // Same appointment → same UID, so a rescheduled time replaces the entry instead of adding one.
     id: input.uid,
     stamp: DateTime.fromJSDate(input.stamp).toUTC(),
-    sequence: input.sequence ?? 0,
+    sequence: input.sequence,
     // Luxon values, not plain Dates: for a Date ical-generator uses the *process* time zone to
     // write a TZID time; a luxon DateTime is converted to the given zone explicitly.
     start: DateTime.fromJSDate(input.start).setZone(ZONE),
@@ -85,6 +91,15 @@ export function appointmentIcs(input: AppointmentIcsInput): string {
     location: input.location,
     url: input.url,
     organizer: { name: input.organizerName, email: input.organizerEmail },
+    attendees: [
+      {
+        name: input.attendee.name,
+        email: input.attendee.email,
+        role: ICalAttendeeRole.REQ,
+        status: method === 'CANCEL' ? null : ICalAttendeeStatus.ACCEPTED,
+        rsvp: false,
+      },
+    ],
     status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   return calendar.toString();

@@ -1,7 +1,7 @@
 // The resident's mails about their appointment: with an .ics file and their manage link.
 import { translator, type Locale } from '../i18n.js';
 import { formatters } from '../../domain/time.js';
-import { enqueueMail, type OutgoingMail } from './outbox.js';
+import { enqueueMails, type OutgoingMail } from './outbox.js';
 import { appointmentIcs } from './ics.js';
 import { mailText } from './render.js';
 import {
@@ -9,13 +9,19 @@ import {
   type Trx,
   loadAppointmentView,
   type AppointmentView,
-  placeText,
   firstNames,
 } from './appointment-view.js';
+import { placeLocation, placeText } from './place.js';
+import { referrerChangeMailOf } from './referrer-mails.js';
+import { issueManageLink } from '../managed-appointment.js';
 
 export type ResidentMailKind = 'booked' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
-/** The resident's mail about their appointment: booked, moved, cancelled or a reminder. */
+/**
+ * The resident's mail about their appointment: booked, moved, cancelled or a reminder. Every
+ * change (moved, changed, cancelled) also reaches the referrer who joins the conversation (a
+ * 3-gesprek), whoever made it: this is the one place those changes are mailed from.
+ */
 export async function residentAppointmentMail(
   trx: Trx,
   ctx: MailContext,
@@ -24,8 +30,25 @@ export async function residentAppointmentMail(
   manageToken: string | null,
   view?: AppointmentView,
 ): Promise<void> {
-  const mail = residentMailOf(view ?? (await loadAppointmentView(trx, appointmentId)), ctx, kind, manageToken);
-  if (mail) await enqueueMail(trx, mail);
+  const a = view ?? (await loadAppointmentView(trx, appointmentId));
+  const mail = residentMailOf(a, ctx, kind, manageToken ?? (await freshManageToken(trx, a, kind, ctx.now)));
+  const referrer = kind === 'booked' || kind === 'reminder' ? null : referrerChangeMailOf(a, ctx, kind);
+  await enqueueMails(trx, [...(mail ? [mail] : []), ...(referrer ? [referrer] : [])]);
+}
+
+/**
+ * A move the team made (no link at hand: only its hash is stored) still gives the resident a
+ * working manage link: a further one; the link in earlier mails keeps working. Not for other
+ * kinds of mail.
+ */
+async function freshManageToken(
+  trx: Trx,
+  a: AppointmentView,
+  kind: ResidentMailKind,
+  now: Date,
+): Promise<string | null> {
+  if (kind !== 'rescheduled' || !a.email || a.status !== 'booked') return null;
+  return issueManageLink(trx, a.id, now);
 }
 
 export function residentMailOf(
@@ -61,12 +84,13 @@ export function residentMailOf(
     end: a.ends_at,
     summary: t('mail.icsSummary', { team: a.team_name }),
     description: `${t('mail.who')}: ${coaches}\n${manageUrl ?? ''}`,
-    location: a.mode === 'home' || a.mode === 'office' ? place : null,
+    location: placeLocation(a),
     url: manageUrl ?? ctx.publicUrl,
-    method: kind === 'cancelled' ? 'CANCEL' : 'PUBLISH',
-    sequence: kind === 'booked' ? 0 : Math.floor(Date.now() / 1000),
+    method: kind === 'cancelled' ? 'CANCEL' : 'REQUEST',
+    sequence: a.sequence,
     organizerName: a.team_name,
     organizerEmail: a.team_email,
+    attendee: { name: a.name, email: a.email },
     stamp: ctx.now,
   });
   return { to: a.email, subject: t(`mail.resident.${kind}.subject`, { when }), text, ics };

@@ -106,6 +106,15 @@ export interface AppointmentTable {
   booked_by: number | null;
   referrer_joins: Generated<boolean>;
   referrer_location: string | null;
+  /** The calendar entries' SEQUENCE: raised by the database on every change they show. */
+  sequence: Generated<number>;
+}
+
+/** A further manage link of an appointment (migrations/20261130T1740-manage-links.ts). */
+export interface ManageLinkTable {
+  token_hash: string;
+  appointment_id: number;
+  created_at: CreatedAt;
 }
 
 export interface ReferrerContactTable {

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/time.js';
 import { vtimezone } from '../../core/mail/ics.js';
 import { translator } from '../../core/i18n.js';
+import { placeOf } from '../../core/mail/place.js';
 import type { FeedAppointment } from './repository.js';
 
 export interface FeedInput {
@@ -16,16 +17,9 @@ export interface FeedInput {
   appointments: FeedAppointment[];
 }
 
-export function feedAddress(
-  a: Pick<FeedAppointment, 'mode' | 'street' | 'house_number' | 'postcode' | 'city' | 'office_address'>,
-): string | null {
-  if (a.mode === 'home') {
-    const line1 = [a.street, a.house_number].filter(Boolean).join(' ');
-    const line2 = [a.postcode, a.city].filter(Boolean).join(' ');
-    return [line1, line2].filter(Boolean).join(', ') || null;
-  }
-  if (a.mode === 'office') return a.office_address;
-  return null;
+/** The entry's LOCATION: the one rule for the place of an appointment (a 3-gesprek: the practice). */
+export function feedAddress(a: FeedAppointment): string | null {
+  return placeOf(a).address;
 }
 
 export function agendaFeed(input: FeedInput): string {
@@ -42,8 +36,9 @@ export function agendaFeed(input: FeedInput): string {
   });
   for (const a of input.appointments) {
     const link = `${input.publicUrl}/medewerker/afspraken/${a.id}`;
-    const mode = t(`agenda.modes.${a.mode}`);
-    const address = feedAddress(a);
+    const place = placeOf(a);
+    const mode = t(`agenda.modes.${place.kind}`);
+    const address = place.address;
     const description = [
       `${t('agenda.feed.mode')}: ${mode}`,
       ...(address ? [`${t('agenda.feed.address')}: ${address}`] : []),
@@ -54,6 +49,8 @@ export function agendaFeed(input: FeedInput): string {
     calendar.createEvent({
       id: `agenda-appointment-${a.id}@${host}`,
       stamp: input.now,
+      // The stored counter the database raises on every change, so a client takes the newer entry.
+      sequence: a.sequence,
       start: DateTime.fromJSDate(a.starts_at).setZone(ZONE),
       end: DateTime.fromJSDate(a.ends_at).setZone(ZONE),
       timezone: ZONE,

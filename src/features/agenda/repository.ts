@@ -3,7 +3,13 @@
 // (solo_coach_id set to someone else).
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, AppointmentStatus, Database } from '../../db/schema.js';
-import { appointmentsInContext, appointmentsOfBlocks, whenWhereColumns } from '../../core/appointment-query.js';
+import {
+  appointmentsInContext,
+  appointmentsOfBlocks,
+  placeColumns,
+  whenWhereColumns,
+} from '../../core/appointment-query.js';
+import { placeOf, type Place } from '../../core/mail/place.js';
 import { activeBlocksBetween, coachIsIn } from '../../core/blocks.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -45,18 +51,21 @@ export interface AgendaAppointment {
   solo_coach_id: number | null;
   called_at: Date | null;
   resident_name: string;
+  /** Where it takes place (the practice for a 3-gesprek there): one rule, src/core/mail/place.ts. */
+  place: Place;
 }
 
 /** Appointments that still take (or took) time in these blocks: everything but cancelled ones. */
 export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<AgendaAppointment[]> {
   if (blockIds.length === 0) return [];
-  return appointmentsOfBlocks(db, blockIds)
+  const rows = await appointmentsOfBlocks(db, blockIds)
     .select([
+      ...placeColumns,
+      'appointment.referrer_location',
       'appointment.id',
       'appointment.block_id',
       'appointment.starts_at',
       'appointment.ends_at',
-      'appointment.mode',
       'appointment.status',
       'appointment.solo_coach_id',
       'appointment.called_at',
@@ -64,6 +73,18 @@ export async function appointmentsInBlocks(db: Db, blockIds: number[]): Promise<
     ])
     .where('appointment.status', '!=', 'cancelled')
     .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    block_id: r.block_id,
+    starts_at: r.starts_at,
+    ends_at: r.ends_at,
+    mode: r.mode,
+    status: r.status,
+    solo_coach_id: r.solo_coach_id,
+    called_at: r.called_at,
+    resident_name: r.resident_name,
+    place: placeOf(r),
+  }));
 }
 
 export interface FeedAppointment {
@@ -78,6 +99,8 @@ export interface FeedAppointment {
   postcode: string | null;
   city: string | null;
   office_address: string;
+  referrer_location: string | null;
+  sequence: number;
   team_name: string;
 }
 
@@ -87,7 +110,13 @@ export interface FeedAppointment {
  */
 export async function myFeedAppointments(db: Db, coachId: number, from: Date, to: Date): Promise<FeedAppointment[]> {
   return appointmentsInContext(db)
-    .select([...whenWhereColumns, 'appointment.solo_coach_id', 'team.name as team_name'])
+    .select([
+      ...whenWhereColumns,
+      'appointment.solo_coach_id',
+      'appointment.referrer_location',
+      'appointment.sequence',
+      'team.name as team_name',
+    ])
     .where(coachIsIn(coachId))
     .where((eb) => eb.or([eb('appointment.solo_coach_id', 'is', null), eb('appointment.solo_coach_id', '=', coachId)]))
     .where('appointment.status', 'in', ['booked', 'held', 'no_show'])

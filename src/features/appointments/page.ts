@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ownTeamRecord, CASE_ROLES, requireStaff, type StaffSession } from '../../plugins/auth.js';
 import { ktError } from '../../errors.js';
 import { modes } from '../../core/intake.js';
+import { placeOf } from '../../core/mail/place.js';
 import { loadCase, type CaseRow } from './repository.js';
 import { outcomes, results } from './schemas.js';
 import { closeRefusal, pageModel, recordView } from './service.js';
@@ -41,7 +42,7 @@ export async function page(
   await recordView(app.db, c, staff);
   const values = {
     callNote: c.call_note ?? '',
-    mode: c.mode,
+    mode: placeOf(c).kind === 'referrer' ? 'referrer' : c.mode,
     solo: c.solo_coach_id === null ? '' : String(c.solo_coach_id),
     outcome: '',
     result: '',
@@ -52,13 +53,15 @@ export async function page(
   const asRequest = { ...c, id: c.request_id, status: c.request_status, resident_name: c.resident_name };
   return reply.code(opts.status ?? 200).viewAsync('appointments/show', {
     c,
+    place: placeOf(c),
     ...model,
     me: staff,
     values,
     errors: opts.errors ?? {},
     done: opts.done ?? null,
     now: app.now(),
-    modes,
+    // A 3-gesprek's place is offered while the appointment has one.
+    modes: c.referrer_location ? [...modes, 'referrer'] : modes,
     outcomes,
     results,
     closeBlocked: closeRefusal(asRequest, staff)?.details.key ?? null,

@@ -9,6 +9,7 @@ export async function loadCase(db: Db, appointmentId: number) {
   const row = await appointmentsWithReferrer(db)
     .select([
       ...whenWhereColumns,
+      'appointment.referrer_location',
       'appointment.called_at',
       'appointment.call_note',
       'appointment.solo_coach_id',

@@ -24,11 +24,17 @@ const optionalId = (key: string) =>
 
 export const calledSchema = z.object({ callNote: note('callNote') });
 
+/** The ways of meeting staff can choose; 'referrer' (a 3-gesprek's place) only where there is one. */
+export const modeChoices = [...modes, 'referrer'] as const;
+
 export const modeSchema = z.object({
   mode: z
     .string()
     .default('')
-    .refine((v): v is (typeof modes)[number] => (modes as readonly string[]).includes(v), 'appointments.errors.mode'),
+    .refine(
+      (v): v is (typeof modeChoices)[number] => (modeChoices as readonly string[]).includes(v),
+      'appointments.errors.mode',
+    ),
   solo: optionalId('appointments.errors.solo'),
 });
 

@@ -98,25 +98,33 @@ export async function changeMode(
   db: Kysely<Database>,
   c: CaseRow,
   staff: StaffSession,
-  input: { mode: AppointmentMode; solo: number | null },
+  choice: { mode: AppointmentMode | 'referrer'; solo: number | null },
   now: Date,
   mail: MailContext,
 ): Promise<{ residentMailed: boolean }> {
   if (c.status !== 'booked') throw actionError('mode', 'appointments.errors.notBooked', 409);
   if (c.starts_at <= now) throw actionError('mode', 'appointments.errors.modePast', 409);
-  if (input.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === input.solo))
+  if (choice.solo !== null && !(await coachesOfBlock(db, c.block_id)).some((x) => x.id === choice.solo))
     throw actionError('solo', 'appointments.errors.solo');
-  const modeChanged = input.mode !== c.mode;
+  // The referrer's place (a 3-gesprek) is 'office' with their address; the team's office has none.
+  if (choice.mode === 'referrer' && !c.referrer_location) throw actionError('mode', 'appointments.errors.mode');
+  const input = {
+    mode: choice.mode === 'referrer' ? ('office' as const) : choice.mode,
+    solo: choice.solo,
+    referrerLocation: choice.mode === 'office' ? null : c.referrer_location,
+  };
+  const modeChanged = input.mode !== c.mode || input.referrerLocation !== c.referrer_location;
   if (!modeChanged && input.solo === c.solo_coach_id) throw actionError('mode', 'appointments.errors.nothingChanged');
   if (modeChanged && input.mode === 'home' && !c.street) throw actionError('mode', 'appointments.errors.noAddress');
   if (modeChanged && input.mode === 'phone' && !c.phone) throw actionError('mode', 'appointments.errors.noPhone');
   if (modeChanged && input.mode === 'video' && !c.email) throw actionError('mode', 'appointments.errors.noEmail');
   await db.transaction().execute(async (trx) => {
-    if (!(await updateBookedAppointment(trx, c.id, { mode: input.mode, solo_coach_id: input.solo })))
+    const change = { mode: input.mode, solo_coach_id: input.solo, referrer_location: input.referrerLocation };
+    if (!(await updateBookedAppointment(trx, c.id, change)))
       throw actionError('mode', 'appointments.errors.notBooked', 409);
     await auditCase(trx, staff, c, 'appointment_mode_changed', {
       from: c.mode,
-      to: input.mode,
+      to: choice.mode,
       soloFrom: c.solo_coach_id,
       soloTo: input.solo,
     });

@@ -7,11 +7,11 @@ import { teamFreeSlots } from '../../core/availability.js';
 import { teamById } from '../../core/teams.js';
 import { modes } from '../../core/intake.js';
 import { loadAppointmentByToken, type ManagedAppointment } from '../../core/managed-appointment.js';
-import { cancel, reschedule } from './service.js';
-import type { AppointmentMode } from '../../db/schema.js';
+import { cancel, reschedule, type PlaceChoice } from './service.js';
 import { publicScope } from '../../plugins/access.js';
 
 type Params = { token: string };
+type Choice = PlaceChoice;
 type Body = Record<string, string | string[] | undefined>;
 const REASON_MAX = 1000;
 
@@ -34,6 +34,19 @@ export default async function manageRoutes(app: FastifyInstance) {
   });
   rescheduleRoutes(app);
   cancelRoutes(app);
+}
+
+/**
+ * The ways of meeting the resident may choose. A 3-gesprek keeps its referrer's place on offer
+ * (the address stays stored while another way is chosen, so it can be chosen again).
+ */
+function choicesOf(a: ManagedAppointment): readonly Choice[] {
+  return a.referrer_location ? ['referrer', ...modes] : modes;
+}
+
+/** The place of the appointment now, as the form names it. */
+function currentChoice(a: ManagedAppointment): Choice {
+  return a.place.kind === 'referrer' ? 'referrer' : a.mode;
 }
 
 /** The appointment of the link: 404 when unknown, 410 when over (or, for changes, not booked). */
@@ -70,14 +83,14 @@ function rescheduleRoutes(app: FastifyInstance) {
       slotKey,
       values,
       errors,
-      modes,
+      modes: choicesOf(a),
       taken,
     });
   }
 
   app.get<{ Params: Params }>('/afspraak/:token/verzetten', async (req, reply) => {
     const a = await load(app, req, { mustBeBooked: true });
-    return reschedulePage(reply, a, req.params.token, { slot: '', mode: a.mode }, {});
+    return reschedulePage(reply, a, req.params.token, { slot: '', mode: currentChoice(a) }, {});
   });
 
   app.post<{ Params: Params }>('/afspraak/:token/verzetten', publicPost(app), async (req, reply) => {
@@ -85,10 +98,10 @@ function rescheduleRoutes(app: FastifyInstance) {
     const body = req.body as Body;
     const values = {
       slot: typeof body.slot === 'string' ? body.slot : '',
-      mode: typeof body.mode === 'string' ? body.mode : a.mode,
+      mode: typeof body.mode === 'string' ? body.mode : currentChoice(a),
     };
     const target = parseSlotKey(values.slot);
-    const mode = (modes as readonly string[]).includes(values.mode) ? (values.mode as AppointmentMode) : null;
+    const mode = (choicesOf(a) as readonly string[]).includes(values.mode) ? (values.mode as Choice) : null;
     if (!target || !mode) {
       const errors = {
         ...(target ? {} : { slot: 'booking.errors.slotEmpty' }),

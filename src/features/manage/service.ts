@@ -19,13 +19,26 @@ async function auditByResident(db: Db, action: string, appointmentId: number, te
   await audit(db, { action, subjectType: 'appointment', subjectId: appointmentId, teamId, detail: { by: 'resident' } });
 }
 
+/** A way of meeting on the form: a mode, or (a 3-gesprek) 'referrer', the referrer's place. */
+export type PlaceChoice = AppointmentMode | 'referrer';
+
+/**
+ * What a choice stores: the referrer's place is 'office' with their address, the team's office
+ * none; another way keeps the address, so the referrer's place can be chosen again later.
+ */
+function placeOfChoice(a: ManagedAppointment, choice: PlaceChoice) {
+  if (choice === 'referrer') return { mode: 'office' as const, referrerLocation: a.referrer_location };
+  return { mode: choice, referrerLocation: choice === 'office' ? null : a.referrer_location };
+}
+
 export async function reschedule(
   db: Kysely<Database>,
   a: ManagedAppointment,
   team: Team,
-  target: { blockId: number; start: Date; mode: AppointmentMode },
+  choice: { blockId: number; start: Date; mode: PlaceChoice },
   ctx: { now: Date; mail: MailContext; token: string },
 ): Promise<boolean> {
+  const target = { ...choice, ...placeOfChoice(a, choice.mode) };
   try {
     return await db.transaction().execute(async (trx) => {
       // The old block is locked too: the move frees a time there.
@@ -41,14 +54,15 @@ export async function reschedule(
       // answer that never came) finds the appointment already there and mails nobody again.
       const current = await trx
         .selectFrom('appointment')
-        .select(['block_id', 'starts_at', 'mode', 'status'])
+        .select(['block_id', 'starts_at', 'mode', 'status', 'referrer_location'])
         .where('id', '=', a.id)
         .executeTakeFirstOrThrow();
       if (
         current.status === 'booked' &&
         current.block_id === slot.blockId &&
         current.starts_at.getTime() === slot.start.getTime() &&
-        current.mode === target.mode
+        current.mode === target.mode &&
+        current.referrer_location === target.referrerLocation
       )
         return false;
       const oldBlock = current.block_id;
@@ -59,6 +73,7 @@ export async function reschedule(
           starts_at: slot.start,
           ends_at: slot.end,
           mode: target.mode,
+          referrer_location: target.referrerLocation,
           reminder_sent_at: null,
         })
         .where('id', '=', a.id)

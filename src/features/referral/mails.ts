@@ -5,10 +5,10 @@
 // The resident's own mail (with the manage link and who signed them up) is in core/mail/appointment-mails.ts.
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { translator, type Locale, type Translate } from '../../core/i18n.js';
+import { translator, type Locale } from '../../core/i18n.js';
 import { formatters } from '../../domain/time.js';
 import { enqueueMail, type OutgoingMail } from '../../core/mail/outbox.js';
-import { appointmentIcs } from '../../core/mail/ics.js';
+import { referrerIcs } from '../../core/mail/referrer-mails.js';
 import { mailText } from '../../core/mail/render.js';
 import {
   firstNames,
@@ -106,26 +106,8 @@ function referrerMail(
     to,
     subject: t('referral.mail.referrer.subject', { team }),
     text,
-    ics: a?.referrer_joins ? referrerIcs(a, coaches, t, ctx) : null,
+    ics: a?.referrer_joins ? referrerIcs(a, { name: r.referrer_name, email: to }, locale, ctx) : null,
   };
-}
-
-/** The referrer's own calendar entry for a 3-gesprek: no manage link in it. */
-function referrerIcs(a: AppointmentView, coaches: string, t: Translate, ctx: MailContext): string {
-  return appointmentIcs({
-    uid: `appointment-${a.id}-referrer@${new URL(ctx.publicUrl).hostname}`,
-    start: a.starts_at,
-    end: a.ends_at,
-    summary: t('referral.mail.referrer.icsSummary', { team: a.team_name }),
-    description: `${t('mail.who')}: ${coaches}`,
-    location: a.mode === 'home' || a.mode === 'office' ? placeText(t, a) : null,
-    url: ctx.publicUrl,
-    method: 'PUBLISH',
-    sequence: 0,
-    organizerName: a.team_name,
-    organizerEmail: a.team_email,
-    stamp: ctx.now,
-  });
 }
 
 /** The team: that a referral came in, with a link only. */

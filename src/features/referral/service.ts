@@ -15,6 +15,7 @@ import { residentFromDraft } from '../../core/booking-rows.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
 import type { ReferralDraft } from './draft.js';
 import { hasStatusToken, insertReferrer, markThreeWay, recordReferral, requestByStatusToken } from './repository.js';
+import { threeWayOfRequest, type ThreeWay } from './three-way.js';
 import { referralMails, STATUS_GRACE_DAYS } from './mails.js';
 import { parseDate } from './schemas.js';
 
@@ -180,7 +181,7 @@ export async function referralStatus(
   db: Kysely<Database>,
   token: string,
   now: Date,
-): Promise<{ status: ReferralStatus; submittedAt: Date } | 'gone' | null> {
+): Promise<{ status: ReferralStatus; submittedAt: Date; threeWay: ThreeWay | null } | 'gone' | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const r = await requestByStatusToken(db, hashToken(token));
   if (!r) return null;
@@ -193,5 +194,5 @@ export async function referralStatus(
       : r.has_booked
         ? 'scheduled'
         : 'received';
-  return { status, submittedAt: r.submitted_at };
+  return { status, submittedAt: r.submitted_at, threeWay: await threeWayOfRequest(db, r.id) };
 }

@@ -1,5 +1,6 @@
 // /verwijzen/status/:token — the referrer's status page: received, scheduled, held or closed,
-// and nothing more (no name, no time, no question). Unknown links are a 404; a request closed
+// and for a 3-gesprek the referrer joins its current time and place (or that it is off); nothing
+// more (no name, no question). Unknown links are a 404; a request closed
 // longer than the grace period ago is gone (410). Never cached.
 import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../errors.js';
