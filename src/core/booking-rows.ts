@@ -1,5 +1,6 @@
 // The rows a booking writes, each one step of core/booking.ts's transaction: the resident (a new
-// one, or a returning resident's row updated), the request and the appointment.
+// one, a returning resident's row updated, or the row a plain sign-up is sure to belong to:
+// resident-reuse.ts), the request and the appointment.
 import type { Transaction } from 'kysely';
 import type { AppointmentMode, Database } from '../db/schema.js';
 import type { Slot } from '../domain/slots.js';

@@ -15,6 +15,7 @@ import {
   type RequestInput,
   type ResidentInput,
 } from './booking-rows.js';
+import { sameResident, useResident } from './resident-reuse.js';
 import { bookingMails } from './mail/appointment-mails.js';
 import { type MailContext } from './mail/appointment-view.js';
 
@@ -82,6 +83,15 @@ export interface BookInput {
    * mail can name the referrer and nothing is half-saved.
    */
   within?: (trx: Transaction<Database>, ids: { requestId: number; appointmentId: number | null }) => Promise<void>;
+  /**
+   * A plain sign-up (no residentId) may belong to a resident the team knows (resident-reuse.ts):
+   * given this, such a sign-up is written for that row, and this runs inside the transaction
+   * once the request (and appointment) are written. Absent: always a new resident row.
+   */
+  linkKnown?: (
+    trx: Transaction<Database>,
+    ids: { residentId: number; requestId: number; appointmentId: number | null },
+  ) => Promise<void>;
 }
 
 export async function book(db: Kysely<Database>, input: BookInput): Promise<BookingResult> {
@@ -116,7 +126,11 @@ async function bookWithin(trx: Transaction<Database>, input: BookInput): Promise
           window: input.team,
         })
       : null;
-  const residentId = await writeResident(trx, input.resident, input.residentId ?? null);
+  const found =
+    !input.residentId && input.linkKnown ? await sameResident(trx, input.resident, input.request.teamId) : null;
+  const residentId = found
+    ? await useResident(trx, found, input.resident.mailLocale)
+    : await writeResident(trx, input.resident, input.residentId ?? null);
   const requestId = await insertRequest(trx, input.request, {
     residentId,
     status: slot ? 'scheduled' : (input.status ?? 'new'),
@@ -137,6 +151,7 @@ async function bookWithin(trx: Transaction<Database>, input: BookInput): Promise
     });
   }
   if (input.within) await input.within(trx, { requestId, appointmentId });
+  if (found && input.linkKnown) await input.linkKnown(trx, { residentId, requestId, appointmentId });
   await auditAndMail(trx, input, { requestId, appointmentId, token }, slot !== null);
   return { requestId, appointmentId, manageToken: token, repeated: false };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { draftBase, draftStore } from './drafts.js';
 import { abouts, modes } from './intake.js';
+import { knownWhys } from '../domain/routing.js';
 
 const id = z.number().int();
 
@@ -39,6 +40,8 @@ export const draftSchema = draftBase.extend({
    */
   returningResidentId: id.optional(),
   knownCoachId: id.nullable().optional(),
+  /** Why the resident knows that coach (domain/routing.ts knownWhys), for the page's wording. */
+  knownWhy: z.enum(knownWhys).nullable().optional(),
   partnerCoachId: id.nullable().optional(),
   previousRequestId: id.nullable().optional(),
 });

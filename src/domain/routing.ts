@@ -2,39 +2,66 @@
 // Pure rules, no I/O: the repository gathers the facts, this decides.
 //
 // The known coach is the lead (regie) of the resident's last request, else the resident's lead,
-// else a coach of the last held conversation (the coach who went alone, if one did). When that
+// else a coach of the last conversation (the coach who went alone, if one did). The last
+// conversation is the one with the latest start among the held and the booked ones: a booked
+// conversation that has not taken place yet already names the duo the resident will meet (or
+// met, when nobody registered the outcome yet), and residents come back before a first
+// conversation too ("I have one more question"). A cancelled or no-show conversation names
+// nobody the resident spoke to, so it does not count. When that
 // coach has left the team, is away for the whole bookable period, or has no free time, the
 // resident is offered the duo partner, then the whole team, and is told so plainly. The new
 // request starts with the known coach as lead while they still work in the team (an absent
 // coach keeps the lead and hears of it when back), else with the partner.
 
+export interface LastConversation {
+  /** Who went alone (if one did). */
+  soloCoachId: number | null;
+  /** The coaches of its block, those still working in the team first. */
+  blockCoachIds: number[];
+  /** Booked and still ahead: the resident has not met them yet. */
+  upcoming: boolean;
+}
+
 export interface History {
   lastRequestLead: number | null;
   residentLead: number | null;
-  /** The last held conversation: who went alone (if one did), and the coaches of its block. */
-  lastHeld: { soloCoachId: number | null; blockCoachIds: number[] } | null;
+  /** The last held or booked conversation (see the top of this file). */
+  lastConversation: LastConversation | null;
+}
+
+/**
+ * Why the resident knows this coach, as the page tells them: the coach holds the lead ('lead'),
+ * the resident spoke to them last time ('met'), or has a conversation with them ahead ('upcoming').
+ */
+export const knownWhys = ['lead', 'met', 'upcoming'] as const;
+export type KnownWhy = (typeof knownWhys)[number];
+
+/** The coach a returning resident knows and why, or null when nobody can be named. */
+export function knownOf(h: History): { id: number; why: KnownWhy } | null {
+  if (h.lastRequestLead !== null) return { id: h.lastRequestLead, why: 'lead' };
+  if (h.residentLead !== null) return { id: h.residentLead, why: 'lead' };
+  const c = h.lastConversation;
+  const id = c ? (c.soloCoachId ?? c.blockCoachIds[0] ?? null) : null;
+  return c && id !== null ? { id, why: c.upcoming ? 'upcoming' : 'met' } : null;
 }
 
 /** The coach a returning resident knows, or null when nobody can be named. */
 export function knownCoachOf(h: History): number | null {
-  if (h.lastRequestLead !== null) return h.lastRequestLead;
-  if (h.residentLead !== null) return h.residentLead;
-  if (!h.lastHeld) return null;
-  return h.lastHeld.soloCoachId ?? h.lastHeld.blockCoachIds[0] ?? null;
+  return knownOf(h)?.id ?? null;
 }
 
 /**
- * The known coach's duo partner: the other coach of the last held conversation's block when the
+ * The known coach's duo partner: the other coach of the last conversation's block when the
  * known coach was in it, else the other coach of the known coach's most recent block.
  */
 export function partnerOf(
   knownId: number | null,
-  lastHeldBlockCoachIds: number[],
+  lastBlockCoachIds: number[],
   recentBlockCoachIds: number[],
 ): number | null {
   if (knownId === null) return null;
-  if (lastHeldBlockCoachIds.includes(knownId)) {
-    const other = lastHeldBlockCoachIds.find((id) => id !== knownId);
+  if (lastBlockCoachIds.includes(knownId)) {
+    const other = lastBlockCoachIds.find((id) => id !== knownId);
     if (other !== undefined) return other;
   }
   return recentBlockCoachIds.find((id) => id !== knownId) ?? null;

@@ -214,5 +214,23 @@ describe.skipIf(!browserAvailable)('a resident who was helped before books again
       (await db.selectFrom('request').select('lead_coach_id').where('id', '=', req.id).executeTakeFirstOrThrow())
         .lead_coach_id,
     ).toBe(known.fatima.id);
+
+    // And undone again: without the tick a message at the box, then the sign-up stands alone.
+    expect(await text(page, '#split-title')).toBe('Is dit toch iemand anders?');
+    await page.getByRole('button', { name: 'Loskoppelen' }).click();
+    expect(await text(page, '#splitConfirm-field .kt-error')).toBe(
+      'Vink aan dat deze aanmelding van iemand anders is.',
+    );
+    await expectNoAxeViolations(page, 'appointment page, unlink without the tick');
+    await page.locator('label[for=splitConfirm]').click();
+    await page.getByRole('button', { name: 'Loskoppelen' }).click();
+    await page.waitForURL(`**/medewerker/afspraken/${appt.id}?klaar=losgekoppeld`);
+    await expectNoAxeViolations(page, 'appointment page after unlinking');
+    const after = await db
+      .selectFrom('request')
+      .select('resident_id')
+      .where('id', '=', req.id)
+      .executeTakeFirstOrThrow();
+    expect(after.resident_id).not.toBe(known.residentId);
   });
 });

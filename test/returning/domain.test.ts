@@ -1,6 +1,13 @@
 // The pure routing rules of src/domain/routing.ts.
 import { describe, expect, it } from 'vitest';
-import { coversAll, knownCoachOf, partnerOf, routeReturning, type CoachState } from '../../src/domain/routing.js';
+import {
+  coversAll,
+  knownCoachOf,
+  knownOf,
+  partnerOf,
+  routeReturning,
+  type CoachState,
+} from '../../src/domain/routing.js';
 
 const coach = (id: number, o: Partial<CoachState> = {}): CoachState => ({
   id,
@@ -12,15 +19,47 @@ const coach = (id: number, o: Partial<CoachState> = {}): CoachState => ({
 });
 
 describe('the known coach', () => {
-  it("is the lead of the last request, else the resident's lead, else a coach of the last held conversation", () => {
-    const held = { soloCoachId: null, blockCoachIds: [7, 8] };
-    expect(knownCoachOf({ lastRequestLead: 1, residentLead: 2, lastHeld: held })).toBe(1);
-    expect(knownCoachOf({ lastRequestLead: null, residentLead: 2, lastHeld: held })).toBe(2);
-    expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: held })).toBe(7);
+  it("is the lead of the last request, else the resident's lead, else a coach of the last conversation", () => {
+    const held = { soloCoachId: null, blockCoachIds: [7, 8], upcoming: false };
+    expect(knownCoachOf({ lastRequestLead: 1, residentLead: 2, lastConversation: held })).toBe(1);
+    expect(knownCoachOf({ lastRequestLead: null, residentLead: 2, lastConversation: held })).toBe(2);
+    expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastConversation: held })).toBe(7);
     expect(
-      knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: { soloCoachId: 8, blockCoachIds: [7, 8] } }),
+      knownCoachOf({
+        lastRequestLead: null,
+        residentLead: null,
+        lastConversation: { soloCoachId: 8, blockCoachIds: [7, 8], upcoming: false },
+      }),
     ).toBe(8);
-    expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastHeld: null })).toBeNull();
+    expect(knownCoachOf({ lastRequestLead: null, residentLead: null, lastConversation: null })).toBeNull();
+  });
+
+  it('says why: the lead, the coach met last time, or the coach of a conversation still ahead', () => {
+    const c = (upcoming: boolean) => ({ soloCoachId: null, blockCoachIds: [7, 8], upcoming });
+    expect(knownOf({ lastRequestLead: 1, residentLead: null, lastConversation: c(true) })).toEqual({
+      id: 1,
+      why: 'lead',
+    });
+    expect(knownOf({ lastRequestLead: null, residentLead: 2, lastConversation: c(true) })).toEqual({
+      id: 2,
+      why: 'lead',
+    });
+    expect(knownOf({ lastRequestLead: null, residentLead: null, lastConversation: c(false) })).toEqual({
+      id: 7,
+      why: 'met',
+    });
+    expect(knownOf({ lastRequestLead: null, residentLead: null, lastConversation: c(true) })).toEqual({
+      id: 7,
+      why: 'upcoming',
+    });
+    // A block without coaches left names nobody.
+    expect(
+      knownOf({
+        lastRequestLead: null,
+        residentLead: null,
+        lastConversation: { soloCoachId: null, blockCoachIds: [], upcoming: true },
+      }),
+    ).toBeNull();
   });
 
   it('has as partner the other coach of the held conversation, else of their most recent block', () => {

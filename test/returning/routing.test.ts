@@ -54,7 +54,7 @@ describe('routing a returning resident', () => {
     expect(res.body).toContain('value="17-05-1984"');
     res = await c.submit('/aanmelden/gegevens', { ...details, email: k.email });
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(303);
-    res = await c.submit('/aanmelden/controleren', {});
+    res = await c.submit('/aanmelden/controleren', {}, '/aanmelden/controleren');
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(303);
     expect(res.headers.location).toBe('/aanmelden/bevestiging');
     return t.app.db

@@ -1,5 +1,5 @@
 // /medewerker/afspraken/:appointmentId — the appointment page with the question — and its
-// actions (gebeld, vorm, uitkomst, regie, koppelen), plus closing a request at
+// actions (gebeld, vorm, uitkomst, regie, koppelen, loskoppelen), plus closing a request at
 // /medewerker/aanvragen/:requestId/sluiten (close-routes.ts; the page itself: page.ts). Coaches
 // and team leads of the team only; another team's record is a 404. Each action redirects back to
 // the page, which shows the result.
@@ -10,11 +10,22 @@ import { fieldErrors, isActionError } from '../../core/forms.js';
 import type { CaseRow } from './repository.js';
 import { calledSchema, keepValues, leadSchema, modeSchema, outcomeSchema } from './schemas.js';
 import { linkSchema, linkToResident } from '../returning/link.js';
+import { splitFromResident, splitSchema } from '../returning/split.js';
 import { changeMode, markCalled, registerOutcome, setLeadCoach } from './service.js';
 import { loadOwn, page, scoped, type AppointmentParams } from './page.js';
 import { closeRoutes } from './close-routes.js';
 
-const DONE = ['gebeld', 'vorm', 'vorm-gemaild', 'uitkomst', 'regie', 'regie-gemaild', 'gekoppeld', 'gesloten'] as const;
+const DONE = [
+  'gebeld',
+  'vorm',
+  'vorm-gemaild',
+  'uitkomst',
+  'regie',
+  'regie-gemaild',
+  'gekoppeld',
+  'losgekoppeld',
+  'gesloten',
+] as const;
 
 export default async function appointmentsRoutes(app: FastifyInstance) {
   app.get<{ Params: AppointmentParams }>(
@@ -32,7 +43,7 @@ export default async function appointmentsRoutes(app: FastifyInstance) {
   closeRoutes(app);
 }
 
-/** The actions on the page (gebeld, vorm, uitkomst, regie, koppelen). */
+/** The actions on the page (gebeld, vorm, uitkomst, regie, koppelen, loskoppelen). */
 function actionRoutes(app: FastifyInstance) {
   const mailCtx = () => app.mailContext();
 
@@ -93,5 +104,11 @@ function actionRoutes(app: FastifyInstance) {
   action('koppelen', ['residentId'], linkSchema, async (staff, c, input) => {
     await linkToResident(app.db, c, staff, input.residentId, app.config.publicUrl);
     return 'gekoppeld';
+  });
+
+  // Undo a link: the sign-up becomes a resident of its own (src/features/returning/split.ts).
+  action('loskoppelen', ['splitConfirm'], splitSchema, async (staff, c) => {
+    await splitFromResident(app.db, c, staff);
+    return 'losgekoppeld';
   });
 }

@@ -1,35 +1,10 @@
 // SQL for returning residents: the one-time links, what is known about a resident who comes
-// back (their last request, the last held conversation, the coaches), and the marks on a new
+// back (their rows, their last request, the last conversation, the coaches), and the marks on a new
 // request. Every function takes the executor first.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/**
- * The resident who signed up with this email address and postcode. When one person has more
- * resident rows (each plain sign-up writes one), the one with the most recent request wins.
- */
-export async function residentByEmailAndPostcode(
-  db: Db,
-  email: string,
-  postcode: string,
-): Promise<{ id: number; name: string } | null> {
-  const row = await db
-    .selectFrom('resident')
-    .select([
-      'resident.id',
-      'resident.name',
-      sql<Date | null>`(select max(q.submitted_at) from request q where q.resident_id = resident.id)`.as('last_at'),
-    ])
-    .where((eb) => eb(eb.fn('lower', ['resident.email']), '=', email.toLowerCase()))
-    .where('resident.postcode', '=', postcode)
-    .orderBy(sql`last_at desc nulls last`)
-    .orderBy('resident.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? { id: row.id, name: row.name } : null;
-}
 
 /** Holds a lock on one address hash until the transaction ends. */
 export async function lockAddress(trx: Transaction<Database>, emailHash: string): Promise<void> {
@@ -97,45 +72,15 @@ export async function residentById(db: Db, id: number) {
   return (await db.selectFrom('resident').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
-/** The resident's most recent request (other than `except`), or null. */
-export async function lastRequestOf(db: Db, residentId: number, except?: number) {
+/** The most recent request of the resident (or of all rows of one person), other than `except`. */
+export async function lastRequestOf(db: Db, residentId: number | number[], except?: number) {
+  const ids = Array.isArray(residentId) ? residentId : [residentId];
   let q = db
     .selectFrom('request')
     .select(['id', 'team_id', 'about', 'status', 'closed_at', 'lead_coach_id', 'submitted_at'])
-    .where('resident_id', '=', residentId);
+    .where('resident_id', 'in', ids);
   if (except !== undefined) q = q.where('id', '!=', except);
   return (await q.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()) ?? null;
-}
-
-/**
- * The coaches of the resident's last held conversation: who went alone (if one did) and the
- * block's coaches, those still working in `teamId` first.
- */
-export async function lastHeldOf(
-  db: Db,
-  residentId: number,
-  teamId: number | null,
-): Promise<{ soloCoachId: number | null; blockCoachIds: number[] } | null> {
-  const held = await db
-    .selectFrom('appointment')
-    .innerJoin('request', 'request.id', 'appointment.request_id')
-    .select(['appointment.block_id', 'appointment.solo_coach_id'])
-    .where('request.resident_id', '=', residentId)
-    .where('appointment.status', '=', 'held')
-    .orderBy('appointment.starts_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!held) return null;
-  const coaches = await db
-    .selectFrom('block_coach')
-    .innerJoin('staff_user', 'staff_user.id', 'block_coach.coach_id')
-    .select(['staff_user.id', 'staff_user.active', 'staff_user.team_id'])
-    .where('block_coach.block_id', '=', held.block_id)
-    .orderBy('staff_user.name')
-    .execute();
-  const working = (c: { active: boolean; team_id: number | null }) => c.active && c.team_id === teamId;
-  const ids = [...coaches.filter(working), ...coaches.filter((c) => !working(c))].map((c) => c.id);
-  return { soloCoachId: held.solo_coach_id, blockCoachIds: ids };
 }
 
 /** The coaches of the known coach's most recent block that has begun (else the next one). */

@@ -4,7 +4,7 @@
 // known details, the team, the known coach and their duo partner.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { knownCoachOf, partnerOf } from '../../domain/routing.js';
+import { knownOf, partnerOf } from '../../domain/routing.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
 import type { Locale } from '../../core/i18n.js';
 import type { Draft } from '../../core/signup-draft.js';
@@ -13,16 +13,15 @@ import { teamById, teamForPostcode } from '../../core/teams.js';
 import { linkMail, noMatchMail, type ReturnMailContext } from './mails.js';
 import {
   insertLink,
-  lastHeldOf,
   lastRequestOf,
   linksSince,
   lockAddress,
   recentBlockCoaches,
-  residentByEmailAndPostcode,
   residentById,
   usableLink,
   useLink,
 } from './repository.js';
+import { lastConversationOf, leadOfRows, residentByEmailAndPostcode, samePerson } from './history.js';
 
 export const LINK_MINUTES = 30;
 /** At most this many links per address an hour: /opnieuw cannot be used to flood a mailbox. */
@@ -74,8 +73,11 @@ function birthDateForForm(iso: string | null): string | undefined {
 }
 
 /**
- * Uses the link up and returns the new sign-up draft: the known details, the team (of the last
- * request, else by postcode), the known coach and their duo partner. Null: not (or no longer) valid.
+ * Uses the link up and returns the new sign-up draft: the known details (of the row the link was
+ * made for: the one with the most recent request), the team (of the last request, else by
+ * postcode), the known coach, why, and their duo partner. The history is that of every row of
+ * the person (samePerson): the last request, the lead and the last conversation across them all.
+ * Null: not (or no longer) valid.
  */
 export async function openLink(db: Kysely<Database>, token: string, now: Date): Promise<Omit<Draft, 'key'> | null> {
   if (!tokenShape(token)) return null;
@@ -83,26 +85,28 @@ export async function openLink(db: Kysely<Database>, token: string, now: Date): 
     const residentId = await useLink(trx, hashToken(token), now);
     if (residentId === null) return null;
     const r = (await residentById(trx, residentId))!;
-    const last = await lastRequestOf(trx, residentId);
+    const rows = await samePerson(trx, residentId);
+    const last = await lastRequestOf(trx, rows);
     const team =
       (last?.team_id ? await teamById(trx, last.team_id) : null) ??
       (r.postcode ? await teamForPostcode(trx, r.postcode) : null);
-    const held = await lastHeldOf(trx, residentId, team?.id ?? null);
-    const knownCoachId = knownCoachOf({
+    const conversation = await lastConversationOf(trx, rows, team?.id ?? null, now);
+    const known = knownOf({
       lastRequestLead: last?.lead_coach_id ?? null,
-      residentLead: r.lead_coach_id,
-      lastHeld: held,
+      residentLead: await leadOfRows(trx, rows),
+      lastConversation: conversation,
     });
+    const knownCoachId = known?.id ?? null;
     const partnerCoachId =
       knownCoachId === null
         ? null
-        : partnerOf(knownCoachId, held?.blockCoachIds ?? [], await recentBlockCoaches(trx, knownCoachId, now));
+        : partnerOf(knownCoachId, conversation?.blockCoachIds ?? [], await recentBlockCoaches(trx, knownCoachId, now));
     await audit(trx, {
       action: 'return_link_used',
       subjectType: 'resident',
       subjectId: residentId,
       teamId: team?.id ?? null,
-      detail: { knownCoachId, partnerCoachId },
+      detail: { knownCoachId, knownWhy: known?.why ?? null, partnerCoachId, rows: rows.length },
     });
     const u = <T>(v: T | null) => v ?? undefined;
     return {
@@ -121,6 +125,7 @@ export async function openLink(db: Kysely<Database>, token: string, now: Date): 
       about: last?.about,
       returningResidentId: residentId,
       knownCoachId,
+      knownWhy: known?.why ?? null,
       partnerCoachId,
       previousRequestId: last?.id ?? null,
     };
