@@ -41,8 +41,19 @@ describe('the sign-up wizard', () => {
   });
 
   it('numbers the steps "stap n van 5"', () => {
-    expect(w.view(asked, '/aanmelden')).toEqual({ step: 1, totalSteps: 5, back: '/' });
-    expect(w.view(asked, '/aanmelden/controleren')).toEqual({ step: 5, totalSteps: 5, back: '/aanmelden/gegevens' });
+    expect(w.view(asked, '/aanmelden')).toEqual({ step: 1, totalSteps: 5, back: '/', returnQuery: '' });
+    expect(w.view(asked, '/aanmelden/controleren')).toEqual({
+      step: 5,
+      totalSteps: 5,
+      back: '/aanmelden/gegevens',
+      returnQuery: '',
+    });
+    // With the check page's return marker: back to the check page, and the form keeps the marker.
+    expect(w.view(asked, '/aanmelden/vraag', 'controleren')).toMatchObject({
+      back: '/aanmelden/controleren',
+      returnQuery: '?terug=controleren',
+    });
+    expect(w.view(asked, '/aanmelden/vraag', '//evil.example')).toMatchObject({ back: '/aanmelden', returnQuery: '' });
   });
 });
 

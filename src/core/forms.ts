@@ -130,9 +130,16 @@ export interface FormStep<D, S extends z.ZodTypeAny> {
 interface StepFlow<D> {
   guard: (url: string) => Hook;
   draft: (req: FastifyRequest) => D;
-  forward: (d: D, url: string) => string;
+  forward: (d: D, url: string, marker?: unknown) => string;
+  /** The draft for the page at `url`, or where to go instead (core/wizard.ts). */
+  resolve: (req: FastifyRequest, url: string) => Promise<{ d: D; to: null } | { d: null; to: string }>;
   publicPost: FastifyContextConfig;
+  /** A stale post shows its form again as typed (the pages show the `stale` note); else the app's page. */
+  keepStale?: boolean;
 }
+
+/** The return marker of a step's address (`?terug=…`); the wizard checks it against its table. */
+export const returnMarkerOf = (req: FastifyRequest): unknown => (req.query as Record<string, unknown> | null)?.terug;
 
 /**
  * The two routes of a wizard's step with a form: GET shows the form filled from the draft; a
@@ -150,6 +157,15 @@ export function formStep<D, S extends z.ZodTypeAny>(
     const d = draft(req);
     return step.page(reply, d, step.values(d), {});
   });
+  // A post with a token that is no longer valid: never saved; its form shown again as typed.
+  const stale = staleForm(async (req, reply) => {
+    const r = await flow.resolve(req, url);
+    if (r.to !== null) return reply.redirect(r.to, 303);
+    const d = r.d as D;
+    const s = typeof step.schema === 'function' ? step.schema(req) : step.schema;
+    const input = formInput(req, fieldsOf(s));
+    return step.page(reply, d, step.retyped ? step.retyped(d, input) : input, {}, 403);
+  });
   const invalid = formBody(step.schema, (req, reply, input, errors) => {
     const d = draft(req);
     return step.page(reply, d, step.retyped ? step.retyped(d, input) : input, errors, 400);
@@ -159,11 +175,55 @@ export function formStep<D, S extends z.ZodTypeAny>(
     {
       config: { ...flow.publicPost, ...step.config },
       preValidation: [...(step.before ?? []), guard(url), invalid],
+      ...(flow.keepStale ? { errorHandler: stale } : {}),
     },
     async (req, reply) => {
       if (step.save) return step.save(req, reply);
       const saved = await step.store!(req);
-      return reply.redirect(flow.forward(saved, url), 303);
+      return reply.redirect(flow.forward(saved, url, returnMarkerOf(req)), 303);
     },
   );
+}
+
+/** The form's values as posted, for the fields of `schema` (a stale form shown again). */
+export function postedInput(req: FastifyRequest, schema: z.ZodTypeAny): FormInput {
+  return formInput(req, fieldsOf(schema));
+}
+
+/** A form posted with a CSRF token that is no longer valid: the session expired, or the page was open too long. */
+export function isStaleForm(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET';
+}
+
+/**
+ * Posted from a page of this site: the browser says so (Sec-Fetch-Site, or an Origin of this
+ * host). A form another site posts never gets its values shown back on our page.
+ */
+export function postedHere(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin';
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    // Both through URL, so a default port (:80, :443) is left out of both alike.
+    return new URL(origin).host === new URL(`${req.protocol}://${req.host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A route's error handler for a stale form of our own site: nothing is done with the post (the
+ * CSRF check refused it before any handler ran); `render` shows the form again as it was typed,
+ * with a new token and a note saying what happened (`stale` in the page's data). Every other error,
+ * and a stale post from elsewhere, goes on to the app's error page.
+ */
+export function staleForm(render: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  return async (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+    if (!isStaleForm(err) || !postedHere(req)) throw err;
+    req.log.info({ code: (err as { code?: string }).code }, 'stale form shown again');
+    reply.locals = { ...reply.locals, stale: true };
+    return render(req, reply);
+  };
 }

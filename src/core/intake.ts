@@ -70,7 +70,8 @@ export const momentSchema = z.object({
   mode: z.enum(modes, { errorMap: () => ({ message: 'booking.errors.mode' }) }),
 });
 
-export function detailsSchema(needsAddress: boolean, now: Date) {
+/** `phoneRequired`: the team will call (out of every area), so an email address alone is not enough. */
+export function detailsSchema(needsAddress: boolean, now: Date, o: { phoneRequired?: boolean } = {}) {
   return z
     .object({
       name: text(200, 'booking.errors.nameTooLong').pipe(z.string().min(1, 'booking.errors.nameEmpty')),
@@ -101,7 +102,9 @@ export function detailsSchema(needsAddress: boolean, now: Date) {
       consent: z.string().refine((v) => v === 'yes', 'booking.errors.consent'),
     })
     .superRefine((v, ctx) => {
-      if (v.email === '' && v.phone === '') {
+      if (o.phoneRequired && v.phone === '')
+        ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.errors.phoneCallback' });
+      else if (v.email === '' && v.phone === '') {
         ctx.addIssue({ code: 'custom', path: ['phone'], message: 'booking.errors.contactEmpty' });
         ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.errors.contactEmpty' });
       }

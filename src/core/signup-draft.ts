@@ -33,6 +33,8 @@ export const draftSchema = draftBase.extend({
   dateOfBirth: z.string().optional(),
   companion: z.string().optional(),
   consent: z.boolean().optional(),
+  /** The existing appointment whose manage link was mailed from the check page (once per draft). */
+  existingMailed: id.optional(),
   /**
    * A returning resident (src/features/returning): set only by opening a one-time /opnieuw link,
    * never from form input. The known coach and their duo partner were found then; which of them

@@ -6,7 +6,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, isKtError, type KtCode, type KtError } from '../errors.js';
 import { messages } from '../core/i18n.js';
 
-type ErrorView = 'not-found' | 'forbidden' | 'gone' | 'bad-request' | 'too-many' | 'server-error' | 'unavailable';
+type ErrorView =
+  'not-found' | 'forbidden' | 'gone' | 'bad-request' | 'too-many' | 'server-error' | 'unavailable' | 'expired';
 
 export interface ErrorPage<C extends KtCode> {
   status: number;
@@ -111,13 +112,16 @@ export default fp(
         return renderError(req, reply, page.status, page.view, explained(err, req));
       }
       let status = err.statusCode ?? 500;
-      if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') status = 403;
+      // A form whose token is no longer valid (the session expired, the page was open long):
+      // nothing was done; the page says so in plain words, not as a refusal.
+      const stale = err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET';
+      if (stale) status = 403;
       if (status >= 500) req.log.error({ err }, 'request failed');
       else req.log.info({ code: err.code ?? (err as { name?: string }).name, status }, 'request refused');
       if (status === 429) {
         reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
       }
-      return renderError(req, reply, status, viewForStatus(status));
+      return renderError(req, reply, status, stale ? 'expired' : viewForStatus(status));
     });
   },
   { name: 'errors', dependencies: ['view'] },

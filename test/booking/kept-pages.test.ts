@@ -251,7 +251,7 @@ describe('what a resident typed, kept in memory', () => {
     expect(keptDraftCount(t.app)).toBe(0);
     const res = await c.get('/aanmelden/moment');
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/aanmelden');
+    expect(res.headers.location).toBe('/aanmelden?verlopen=1');
   });
 });
 

@@ -28,8 +28,11 @@ describe('a stored draft that no longer fits', () => {
     await outdate({ key: 'k', postcode: 6811, topics: 'money', about: 'someone' });
     res = await c.get('/aanmelden/vraag');
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/aanmelden');
-    expect((await c.get('/aanmelden')).statusCode).toBe(200);
+    // Not a silent restart: the first step says the earlier answers were lost.
+    expect(res.headers.location).toBe('/aanmelden?verlopen=1');
+    const first = await c.get('/aanmelden?verlopen=1');
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain('Uw sessie is verlopen');
     res = await c.submit('/aanmelden', { postcode: '6811ab', houseNumber: '12' });
     expect(res.headers.location).toBe('/aanmelden/vraag');
     expect((await c.get('/aanmelden/vraag')).statusCode).toBe(200);

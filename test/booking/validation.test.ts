@@ -46,6 +46,8 @@ const MSG = {
     'Zet een vinkje als u toestemming geeft. Zonder toestemming kunnen we u niet helpen via de website. U kunt ons ook bellen.',
   reasonTooLong: 'Uw reden is te lang. Gebruik maximaal 1000 tekens.',
   forbidden: 'Dit mag niet',
+  /** A form with a token that is no longer valid: nothing done, said in plain words. */
+  expired: 'Uw sessie is verlopen',
 } as const;
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -1055,7 +1057,8 @@ describe('CSRF: a form post without the right token', () => {
 
   const forbidden = (res: LightMyRequestResponse) => {
     expect(res.statusCode).toBe(403);
-    expect(res.body).toContain(MSG.forbidden);
+    expect(res.body).toContain(MSG.expired);
+    expect(res.body).not.toContain(MSG.forbidden);
   };
 
   it("on step 1: no session, no token, a wrong token or another visitor's token all get 403 and no draft", async () => {

@@ -59,6 +59,8 @@ export async function teamWorld(app: FastifyInstance, label: string, postcodes: 
 export function fill(url: string, ids: Ids): string {
   return url.replace(/:(\w+)/g, (_m, name: string) => {
     if (name === 'token') return 'x'.repeat(43);
+    // A rebooking link (core/rebook-link.ts): an appointment id and a 32-character check.
+    if (name === 'ref') return `1.${'x'.repeat(32)}`;
     const v = ids[name];
     if (v === undefined)
       throw new Error(`No fixture for URL parameter :${name} in ${url}: add one to test/helpers/route-world.ts`);

@@ -14,6 +14,7 @@ import {
 import { placeLocation, placeText } from './place.js';
 import { referrerChangeMailOf } from './referrer-mails.js';
 import { issueManageLink } from '../managed-appointment.js';
+import { rebookPath } from '../rebook-link.js';
 
 export type ResidentMailKind = 'booked' | 'rescheduled' | 'changed' | 'cancelled' | 'reminder';
 
@@ -77,6 +78,8 @@ export function residentMailOf(
     phone: a.team_phone,
     manageUrl,
     signUpUrl: `${ctx.publicUrl}/aanmelden`,
+    // Cancelled: a new sign-up with the question filled in (core/rebook-link.ts).
+    rebookUrl: kind === 'cancelled' && ctx.secret ? `${ctx.publicUrl}${rebookPath(ctx.secret, a.id)}` : null,
   });
   const ics = appointmentIcs({
     uid: `appointment-${a.id}@${new URL(ctx.publicUrl).hostname}`,

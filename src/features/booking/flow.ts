@@ -8,7 +8,7 @@ import { loadDraft, signupDrafts, type Draft } from '../../core/signup-draft.js'
 import { draftWizard, type WizardTable } from '../../core/wizard.js';
 import { neighbourTeams, teamById } from '../../core/teams.js';
 import { existingBooking, type RequestInput } from '../../core/booking.js';
-import { formStep, type FormStep } from '../../core/forms.js';
+import { formStep, returnMarkerOf, type FormStep } from '../../core/forms.js';
 import { routeFor } from '../returning/service.js';
 
 /** The sign-up's steps (the call-back page beside them), shared with the tests. */
@@ -19,13 +19,22 @@ export const signupSteps: WizardTable<Draft> = {
     {
       url: '/aanmelden/vraag',
       done: (d) => Boolean(d.question),
+      keep: true,
       // Never a calendar when the safety answers say danger (112) or urgent (the team calls).
       detour: (d) => (d.dangerNow ? '/aanmelden/gevaar' : d.urgent24h ? '/aanmelden/terugbellen' : null),
     },
     { url: '/aanmelden/moment', done: (d) => Boolean(d.slot), skip: (d) => d.outOfArea === true },
-    { url: '/aanmelden/gegevens', done: (d) => d.consent === true },
+    {
+      url: '/aanmelden/gegevens',
+      // A visit at home needs the street; out of every area we call, so we need the number.
+      done: (d) => d.consent === true && (d.mode !== 'home' || Boolean(d.street)) && (!d.outOfArea || Boolean(d.phone)),
+      keep: true,
+    },
     { url: '/aanmelden/controleren', done: () => false },
   ],
+  // "Wijzigen" on the check page: that one step, then back to the check page.
+  returns: { controleren: '/aanmelden/controleren' },
+  lostQuery: '?verlopen=1',
   // Urgent, or no free time (the calendar links here): only the question must be answered.
   pages: { '/aanmelden/terugbellen': { after: '/aanmelden/vraag' } },
 };
@@ -58,7 +67,7 @@ export function signupFlow(app: FastifyInstance) {
 
   /** A step with a form: its page, guarded, rate limited, shown again when the post does not fit. */
   const form = <S extends z.ZodTypeAny>(url: string, step: FormStep<Draft, S>) =>
-    formStep(app, url, { ...steps, publicPost }, step);
+    formStep(app, url, { ...steps, publicPost, keepStale: true }, step);
 
   /** The request a sign-up's draft makes (danger now never gets this far: the 112 page). */
   const request = (d: Draft, team: Team | null, o: Pick<RequestInput, 'urgent24h' | 'companion'>): RequestInput => ({
@@ -73,7 +82,20 @@ export function signupFlow(app: FastifyInstance) {
     idempotencyKey: d.key,
   });
 
-  return { publicPost, mailCtx, steps, ownTeam, returningRoute, alreadyBooked, momentData, form, request };
+  /**
+   * The step counter, back link and form action of a step's page. Opened from the check page
+   * ("Wijzigen", a return marker): `redo` when an earlier change means this step must be
+   * answered again (a new address in another team: choose a time again).
+   */
+  const view = (reply: FastifyReply, d: Draft, url: string) => {
+    const marker = returnMarkerOf(reply.request);
+    const step = signupSteps.steps.find((s) => s.url === url);
+    const redo = steps.returnMarker(marker) !== null && step !== undefined && !step.done(d);
+    // `lost`: no draft on a later step (a stale form after the session expired).
+    return { ...steps.view(d, url, marker), redo, lost: d.key === '' && url !== signupSteps.steps[0]!.url };
+  };
+
+  return { publicPost, mailCtx, steps, view, ownTeam, returningRoute, alreadyBooked, momentData, form, request };
 }
 
 export type SignupFlow = ReturnType<typeof signupFlow>;

@@ -7,6 +7,7 @@
 //   /aanmelden/gegevens   your details
 //   /aanmelden/controleren  check and confirm (one transaction books)
 //   /aanmelden/bevestiging  confirmation
+//   /aanmelden/nieuw/<ref>  from the "cancelled" mail: a new sign-up with the question filled in
 import type { FastifyInstance } from 'fastify';
 import { publicScope } from '../../plugins/access.js';
 import { signupFlow } from './flow.js';
@@ -16,6 +17,7 @@ import { callbackStep } from './steps/callback.js';
 import { momentStep } from './steps/moment.js';
 import { detailsStep } from './steps/details.js';
 import { checkStep } from './steps/check.js';
+import { rebookStep } from './steps/rebook.js';
 
 export default async function bookingRoutes(app: FastifyInstance) {
   // Every page here is for residents, referrers and anyone else: no login.
@@ -27,4 +29,5 @@ export default async function bookingRoutes(app: FastifyInstance) {
   momentStep(app, flow);
   detailsStep(app, flow);
   checkStep(app, flow);
+  rebookStep(app, flow);
 }

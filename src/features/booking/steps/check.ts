@@ -15,6 +15,7 @@ import { book, type BookInput } from '../../../core/booking.js';
 import { loadAppointmentByToken } from '../../../core/managed-appointment.js';
 import { returningBooking } from '../../returning/service.js';
 import type { SignupFlow } from '../flow.js';
+import { EXISTING_URL, existingFor, existingRoute } from './existing.js';
 
 const URL = '/aanmelden/controleren';
 /** After "just taken", the resident may pick one of the alternatives on this same page. */
@@ -55,6 +56,7 @@ export function checkStep(app: FastifyInstance, flow: SignupFlow): void {
     },
   });
 
+  existingRoute(app, flow);
   confirmationRoute(app);
 }
 
@@ -85,6 +87,8 @@ async function checkPage(
     coaches,
     slotKey,
     postcode: d.postcode ? displayPostcode(d.postcode) : '',
+    existing: await existingFor(app, d),
+    existingUrl: EXISTING_URL,
     ...extra,
   });
 }

@@ -18,7 +18,9 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
   // Step 4: your details.
   const detailsPage: StepPage<Draft> = async (reply, d, values, errors, status = 200) =>
     reply.code(status).viewAsync('booking/details', {
-      ...steps.view(d, URL),
+      ...flow.view(reply, d, URL),
+      redoText: reply.request.t('booking.change.redoDetails'),
+      municipalityPhone: app.config.municipality.phone,
       needsAddress: d.mode === 'home',
       outOfArea: d.outOfArea,
       values,
@@ -28,7 +30,11 @@ export function detailsStep(app: FastifyInstance, flow: SignupFlow): void {
 
   form(URL, {
     // A visit at home needs the street.
-    schema: (req) => detailsSchema(steps.draft(req).mode === 'home', app.now()),
+    // Out of every area the municipality calls: the phone number is needed then.
+    schema: (req) => {
+      const d = steps.draft(req);
+      return detailsSchema(d.mode === 'home', app.now(), { phoneRequired: d.outOfArea === true });
+    },
     page: detailsPage,
     values: draftValues,
     // The house number is not on this form: the one from the first step is shown.

@@ -5,7 +5,15 @@ import { parseSlotKey, slotKey } from '../../../domain/slots.js';
 import { saveDraft, type Draft } from '../../../core/signup-draft.js';
 import { audit } from '../../../core/audit.js';
 import { modes, momentSchema } from '../../../core/intake.js';
-import { formBody, type FieldErrors, type Form, type FormInput } from '../../../core/forms.js';
+import {
+  formBody,
+  postedInput,
+  returnMarkerOf,
+  staleForm,
+  type FieldErrors,
+  type Form,
+  type FormInput,
+} from '../../../core/forms.js';
 import type { SignupFlow } from '../flow.js';
 
 const URL = '/aanmelden/moment';
@@ -33,7 +41,26 @@ export function momentStep(app: FastifyInstance, flow: SignupFlow): void {
 
   app.post<Form<typeof schema>>(
     URL,
-    { config: publicPost, preValidation: [steps.guard(URL), formBody(schema, invalid)] },
+    {
+      config: publicPost,
+      preValidation: [steps.guard(URL), formBody(schema, invalid)],
+      // A stale form: the time and way of meeting shown again as chosen, with a new token; nothing saved.
+      errorHandler: staleForm(async (req, reply) => {
+        const r = await steps.resolve(req, URL);
+        if (r.to !== null) return reply.redirect(r.to, 303);
+        const input = postedInput(req, schema);
+        return momentPage(
+          app,
+          flow,
+          req,
+          reply,
+          r.d,
+          { slot: String(input.slot), mode: String(input.mode) || 'home' },
+          {},
+          403,
+        );
+      }),
+    },
     async (req, reply) => {
       const d = steps.draft(req);
       const data = await momentData(d);
@@ -42,7 +69,7 @@ export function momentStep(app: FastifyInstance, flow: SignupFlow): void {
         chosen && data?.slots.some((s) => s.blockId === chosen.blockId && s.start.getTime() === chosen.start.getTime());
       if (!offered) return invalid(req, reply, req.body, { slot: 'booking.errors.slotGone' });
       const saved = await saveDraft(app, req, { slot: req.body.slot, mode: req.body.mode, slotTeamId: data!.team.id });
-      return reply.redirect(steps.forward(saved, URL), 303);
+      return reply.redirect(steps.forward(saved, URL, returnMarkerOf(req)), 303);
     },
   );
 }
@@ -58,7 +85,7 @@ async function momentPage(
   errors: Record<string, string>,
   status = 200,
 ) {
-  const { steps, momentData } = flow;
+  const { momentData } = flow;
   const data = await momentData(d);
   if (!data) return reply.redirect('/aanmelden/gegevens', 303);
   if (data.full && !d.noCapacityLogged) {
@@ -75,7 +102,11 @@ async function momentPage(
   }
   // `taken` is the check step's: never on this page.
   const view = {
-    ...steps.view(d, URL),
+    ...flow.view(reply, d, URL),
+    redoText:
+      (req.query as Record<string, unknown>).reden === 'team'
+        ? req.t('booking.change.redoMoment', { team: data.ownTeam.name })
+        : req.t('booking.change.redoMomentPlain'),
     ...data,
     first: data.slots[0] ?? null,
     slotKey,

@@ -10,10 +10,10 @@ import type { SignupFlow } from '../flow.js';
 const URL = '/aanmelden/vraag';
 
 export function questionStep(app: FastifyInstance, flow: SignupFlow): void {
-  const { form, steps, ownTeam, returningRoute } = flow;
+  const { form, ownTeam, returningRoute } = flow;
   const questionPage: StepPage<Draft> = async (reply, d, values, errors, status = 200) =>
     reply.code(status).viewAsync('booking/question', {
-      ...steps.view(d, URL),
+      ...flow.view(reply, d, URL),
       team: await ownTeam(d),
       outOfArea: d.outOfArea,
       postcode: d.postcode ? displayPostcode(d.postcode) : '',
@@ -26,7 +26,7 @@ export function questionStep(app: FastifyInstance, flow: SignupFlow): void {
 
   // A returning resident is asked only the new question and the safety questions.
   const schemaFor = (req: FastifyRequest) => {
-    const d = steps.draft(req);
+    const d = flow.steps.draft(req);
     if (!d.returningResidentId) return questionSchema;
     const known = d.about ?? 'self';
     return questionSchema.extend({ about: z.preprocess((v) => v || known, questionSchema.shape.about) });
