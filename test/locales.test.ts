@@ -42,7 +42,7 @@ describe('locale files', () => {
     expect([...used].filter((k) => !messages.nl.has(k) && !messages.nl.has(`${k}.other`)).sort()).toEqual([]);
   });
 
-  it('give every plural group the forms Dutch and English need, each with the count in it', () => {
+  it('give every plural group the forms Dutch and English need, the "other" form with the count in it', () => {
     // A group is a key whose texts are exactly "one" and "other".
     const children = new Map<string, string[]>();
     for (const k of messages.nl.keys()) {
@@ -53,9 +53,9 @@ describe('locale files', () => {
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) {
       for (const locale of ['nl', 'en'] as const) {
-        for (const form of ['one', 'other']) {
-          expect(messages[locale].get(`${g}.${form}`), `${locale} ${g}.${form}`).toContain('{count}');
-        }
+        // "one" is only ever 1 in Dutch and English, so it may say so in words ("Het blok is gepland.").
+        expect(messages[locale].get(`${g}.one`), `${locale} ${g}.one`).toBeTruthy();
+        expect(messages[locale].get(`${g}.other`), `${locale} ${g}.other`).toContain('{count}');
       }
     }
   });

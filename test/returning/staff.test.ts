@@ -118,7 +118,7 @@ describe('returning residents on the staff pages', () => {
     expect(res.body).toContain('Kennen we deze inwoner al?');
     expect(res.body).toContain(`id="match-${k.residentId}"`);
     expect(res.body).toContain('zelfde telefoonnummer, zelfde naam en postcode');
-    expect(res.body).toContain('Aantal aanvragen: 1, de laatste op di 1 sep. Regie: Fatima El Amrani.');
+    expect(res.body).toContain('1 aanvraag, op di 1 sep. Regie: Fatima El Amrani.');
     expect(res.body).not.toContain(`id="match-${strangerId}"`);
     expect(res.body).not.toContain(`id="match-${elsewhereId}"`);
     // Never linked by itself.
