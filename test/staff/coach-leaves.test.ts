@@ -165,6 +165,11 @@ describe('a coach who leaves', () => {
     expect(page.body).toContain(`name="action_${s.b1}"`);
     const stranger = await makeWorld(t.app);
     expect((await (await stranger.as(stranger.lead)).get(url)).statusCode).toBe(404);
+    // The team's absence list names it a departure from today, without an end years ahead.
+    const list = await lead.get('/medewerker/afwezigheid');
+    expect(list.body).toContain('uit het team');
+    expect(list.body).toMatch(/vanaf \w+ 24 nov/);
+    expect(list.body).not.toMatch(/20[34]\d/);
     const ok = await send(lead, url, {
       [`action_${s.b1}`]: 'replace',
       [`replacement_${s.b1}`]: String(s.w.sanne.id),

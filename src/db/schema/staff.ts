@@ -40,7 +40,8 @@ export interface AbsenceTable {
   staff_id: number;
   starts_at: Timestamp;
   ends_at: Timestamp;
-  kind: 'leave' | 'sick' | 'other';
+  /** 'departure': the person left the team with blocks still to come (not a choice on the form). */
+  kind: 'leave' | 'sick' | 'other' | 'departure';
   note: string | null;
   created_by: number | null;
   created_at: CreatedAt;

@@ -12,7 +12,7 @@ export interface AbsenceRow {
   team_id: number | null;
   starts_at: Date;
   ends_at: Date;
-  kind: 'leave' | 'sick' | 'other';
+  kind: 'leave' | 'sick' | 'other' | 'departure';
   note: string | null;
 }
 

@@ -154,8 +154,8 @@ export async function recordDeparture(db: Db, staffId: number, now: Date, actorI
   end.setUTCFullYear(end.getUTCFullYear() + DEPARTURE_YEARS);
   const row = await db
     .insertInto('absence')
-    .values({ staff_id: staffId, starts_at: now, ends_at: end, kind: 'other', note: null, created_by: actorId })
-    .onConflict((oc) => oc.columns(['staff_id', 'starts_at', 'ends_at']).doUpdateSet({ kind: 'other' }))
+    .values({ staff_id: staffId, starts_at: now, ends_at: end, kind: 'departure', note: null, created_by: actorId })
+    .onConflict((oc) => oc.columns(['staff_id', 'starts_at', 'ends_at']).doUpdateSet({ kind: 'departure' }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -168,7 +168,7 @@ export async function pendingDeparture(db: Db, staffId: number, now: Date): Prom
     .selectFrom('absence')
     .select('absence.id')
     .where('absence.staff_id', '=', staffId)
-    .where('absence.kind', '=', 'other')
+    .where('absence.kind', '=', 'departure')
     .where('absence.starts_at', '<=', now)
     .where('absence.ends_at', '>', now)
     .orderBy('absence.starts_at', 'desc')
