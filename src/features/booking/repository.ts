@@ -1,5 +1,5 @@
 // The sign-up's own reads: what a cancelled appointment's rebooking link fills in again.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 /** The question and details of a cancelled appointment, for a new sign-up (null when not cancelled). */
@@ -35,9 +35,18 @@ export async function cancelledSignUp(db: Kysely<Database>, appointmentId: numbe
 
 export type CancelledSignUp = NonNullable<Awaited<ReturnType<typeof cancelledSignUp>>>;
 
-/** The upcoming booked appointments of these teams, with how their residents can be reached. */
-export async function upcomingContacts(db: Kysely<Database>, teamIds: readonly number[], now: Date) {
-  if (teamIds.length === 0) return [];
+/**
+ * The upcoming booked appointments of these teams whose resident may have this email address or
+ * phone number: the email compared without case, the phone on its last nine digits (the caller
+ * compares the whole number, however it was written).
+ */
+export async function upcomingContacts(
+  db: Kysely<Database>,
+  teamIds: readonly number[],
+  now: Date,
+  contact: { email: string | null; phoneTail: string | null },
+) {
+  if (teamIds.length === 0 || (!contact.email && !contact.phoneTail)) return [];
   return db
     .selectFrom('appointment')
     .innerJoin('block', 'block.id', 'appointment.block_id')
@@ -47,6 +56,14 @@ export async function upcomingContacts(db: Kysely<Database>, teamIds: readonly n
     .where('appointment.status', '=', 'booked')
     .where('appointment.starts_at', '>', now)
     .where('block.team_id', 'in', teamIds)
+    .where((eb) =>
+      eb.or([
+        ...(contact.email ? [eb(sql`lower(trim(resident.email))`, '=', contact.email.trim().toLowerCase())] : []),
+        ...(contact.phoneTail
+          ? [eb(sql`right(regexp_replace(resident.phone, '[^0-9]', '', 'g'), 9)`, '=', contact.phoneTail)]
+          : []),
+      ]),
+    )
     .orderBy('appointment.starts_at')
     .execute();
 }

@@ -36,7 +36,11 @@ const samePhone = (a: string | null | undefined, b: string | null | undefined) =
 export async function existingFor(app: FastifyInstance, d: Draft): Promise<Existing | null> {
   const teamIds = [...new Set([d.teamId, d.slotTeamId].filter((v): v is number => typeof v === 'number'))];
   if (!d.email && !d.phone) return null;
-  const rows = await upcomingContacts(app.db, teamIds, app.now());
+  const digits = d.phone ? phoneDigits(d.phone) : null;
+  const rows = await upcomingContacts(app.db, teamIds, app.now(), {
+    email: d.email || null,
+    phoneTail: digits ? digits.replace(/\D/g, '').slice(-9) : null,
+  });
   const hit = rows.find((r) => sameEmail(r.email, d.email) || samePhone(r.phone, d.phone));
   return hit ? { appointmentId: hit.id, canMail: Boolean(hit.email), mailed: d.existingMailed === hit.id } : null;
 }
