@@ -16,9 +16,8 @@ import { insertAppointment, writeResident } from '../../core/booking-rows.js';
 import { manageTokenFor, type BookingResult } from '../../core/booking.js';
 import { bookingMails } from '../../core/mail/appointment-mails.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
-import { parseBirthDate } from '../../core/intake.js';
 import type { Parsed, Values } from './schemas.js';
-import { offeredTimes } from './service.js';
+import { offeredTimes, residentOf } from './service.js';
 
 /** The statuses of a request that still waits for its first appointment. */
 const WAITING = ['callback', 'new'] as const;
@@ -146,23 +145,7 @@ async function write(
     window: input.team,
   });
   const d = data.details;
-  await writeResident(
-    trx,
-    {
-      name: d.name,
-      email: d.email || null,
-      phone: d.phone || null,
-      postcode: data.postcode,
-      houseNumber: data.houseNumber,
-      street: d.street || null,
-      city: d.city || null,
-      dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-      language: d.language,
-      interpreter: d.interpreter,
-      mailLocale: d.language === 'en' ? 'en' : 'nl',
-    },
-    request.resident_id,
-  );
+  await writeResident(trx, residentOf(data), request.resident_id);
   await trx
     .updateTable('request')
     .set((eb) => ({

@@ -10,7 +10,7 @@ import { teamFreeSlots } from '../../core/availability.js';
 import { teamById, teamForPostcode } from '../../core/teams.js';
 import { parseBirthDate } from '../../core/intake.js';
 import type { MailContext } from '../../core/mail/appointment-view.js';
-import { book, type BookingResult } from '../../core/booking.js';
+import { book, type BookingResult, type ResidentInput } from '../../core/booking.js';
 import type { Parsed } from './schemas.js';
 
 /**
@@ -30,6 +30,24 @@ export async function resolveTeam(
 
 export async function offeredTimes(db: Kysely<Database>, team: Team, now: Date): Promise<readonly Slot[]> {
   return distinctTimes(await teamFreeSlots(db, team, now));
+}
+
+/** The resident as the front office typed them. */
+export function residentOf(data: Parsed): ResidentInput {
+  const d = data.details;
+  return {
+    name: d.name,
+    email: d.email || null,
+    phone: d.phone || null,
+    postcode: data.postcode,
+    houseNumber: data.houseNumber,
+    street: d.street || null,
+    city: d.city || null,
+    dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
+    language: d.language,
+    interpreter: d.interpreter,
+    mailLocale: d.language === 'en' ? 'en' : 'nl',
+  };
 }
 
 export interface OnBehalfInput {
@@ -56,19 +74,7 @@ export async function bookOnBehalf(db: Kysely<Database>, input: OnBehalfInput): 
   try {
     return await book(db, {
       team,
-      resident: {
-        name: d.name,
-        email: d.email || null,
-        phone: d.phone || null,
-        postcode: data.postcode,
-        houseNumber: data.houseNumber,
-        street: d.street || null,
-        city: d.city || null,
-        dateOfBirth: d.dateOfBirth ? parseBirthDate(d.dateOfBirth) : null,
-        language: d.language,
-        interpreter: d.interpreter,
-        mailLocale: d.language === 'en' ? 'en' : 'nl',
-      },
+      resident: residentOf(data),
       request: {
         teamId: team.id,
         channel: data.channel,
