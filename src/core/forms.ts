@@ -197,8 +197,9 @@ export function isStaleForm(err: unknown): boolean {
 }
 
 /**
- * Posted from a page of this site: the browser says so (Sec-Fetch-Site, or an Origin of this
- * host). A form another site posts never gets its values shown back on our page.
+ * Posted from a page of this site: the browser says so (Sec-Fetch-Site, or an Origin equal to
+ * PUBLIC_URL's; never the Host header, which the client sets). A form another site posts never
+ * gets its values shown back on our page.
  */
 export function postedHere(req: FastifyRequest): boolean {
   const site = req.headers['sec-fetch-site'];
@@ -207,7 +208,7 @@ export function postedHere(req: FastifyRequest): boolean {
   if (typeof origin !== 'string') return false;
   try {
     // Both through URL, so a default port (:80, :443) is left out of both alike.
-    return new URL(origin).host === new URL(`${req.protocol}://${req.host}`).host;
+    return new URL(origin).origin === new URL(req.server.config.publicUrl).origin;
   } catch {
     return false;
   }

@@ -71,7 +71,7 @@ describe('never start over', () => {
       headers: {
         ...(c.cookies.size ? { cookie: c.cookieString() } : {}),
         'content-type': 'application/x-www-form-urlencoded',
-        origin: 'http://localhost:80',
+        origin: new URL(t.app.config.publicUrl).origin,
       },
       payload: body.toString(),
     });
@@ -193,6 +193,20 @@ describe('never start over', () => {
     expect(res.statusCode).toBe(403);
     expect(res.body).not.toContain('Geplant door een ander');
     expect(res.body).toContain('Uw sessie is verlopen');
+    // A Host header to match the other site's Origin does not make it ours.
+    const spoofed = await t.app.inject({
+      method: 'POST',
+      url: '/aanmelden/vraag',
+      headers: {
+        cookie: c.cookieString(),
+        host: 'evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'http://evil.example',
+      },
+      payload: new URLSearchParams({ _csrf: 'x', question: 'Geplant door een ander' }).toString(),
+    });
+    expect(spoofed.statusCode).toBe(403);
+    expect(spoofed.body).not.toContain('Geplant door een ander');
   });
 
   it('cookies cleared mid-flow: the typed question is kept, the resident is told and asked the postcode again', async () => {
