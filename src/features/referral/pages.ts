@@ -22,7 +22,7 @@ export function referralFlow(app: FastifyInstance) {
   const publicPost = { rateLimit: { max: app.config.publicPostLimit, timeWindow: '1 minute' } };
   /** A step with a form: its page, guarded, rate limited, shown again when the post does not fit. */
   const form = <S extends z.ZodTypeAny>(url: string, step: FormStep<ReferralDraft, S>) =>
-    formStep(app, url, { ...steps, publicPost }, step);
+    formStep(app, url, { ...steps, publicPost, keepStale: true }, step);
   /** A step's form page: its view with the values, the errors and what `extra` adds for the draft. */
   const formPage =
     (view: string, url: string, extra: (d: ReferralDraft) => Values | Promise<Values>): StepPage<ReferralDraft> =>
