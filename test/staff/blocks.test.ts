@@ -627,9 +627,7 @@ describe('duo blocks', () => {
       expect(manage.body).toContain('Sanne');
 
       const list = await fatima.get(res.headers.location as string);
-      expect(list.body).toContain(
-        'Het blok is geannuleerd. Afspraken verzet: 1. Afspraken afgezegd: 1.',
-      );
+      expect(list.body).toContain('Het blok is geannuleerd. Afspraken verzet: 1. Afspraken afgezegd: 1.');
     });
 
     it('cancels the future part of a series; a proposal taken in the meantime is refused with a new one and nothing saved', async () => {
