@@ -1,10 +1,19 @@
 // Which times a resident can choose: a team's free slots from the minimum notice to the
 // horizon. Used by the sign-up flow, the manage link (reschedule) and the staff pages.
+//
+// Kept in memory per team (cachedRead with a patch, src/db/changes.ts), as the free times of each block
+// and the team's sorted list made of them. A booking, a cancel, a block or its coaches changing
+// make the database name the blocks that changed: the next request reads only those blocks
+// again (one query: the block, its coaches, its booked appointments) and splices their times
+// into the kept list, so the first request after a booking costs about as much as one block,
+// not the whole team. A broader change (a coach leaving or renamed, the team's settings) reads
+// the whole team again. One coach's free times (a returning resident's own coach) are the
+// team's, filtered to the blocks that coach is in, kept with the team's list they came from.
 import type { Kysely } from 'kysely';
 import type { Database, Team } from '../db/schema.js';
-import { freeSlots, type Slot } from '../domain/slots.js';
+import { bySlotOrder, freeInBlock, mergeSlots, type Slot } from '../domain/slots.js';
 import { earliestBookable, horizonEnd, local } from '../domain/time.js';
-import { blocksBetween, busyInBlocks } from './blocks.js';
+import { teamBlocksForSlots, type BlockForFreeTimes } from './blocks.js';
 import { cachedRead } from '../db/changes.js';
 import type { Db } from './db.js';
 
@@ -36,16 +45,31 @@ export function bookingWindow(team: Pick<Team, 'min_notice_days' | 'horizon_days
 
 /**
  * A backstop: every committed change to a team's calendar reaches every process within
- * milliseconds (src/db/changes.ts), and forgets that team's kept free times. This only bounds how
- * long a kept read lives should a notification ever be lost. A resident who picks a time that is
+ * milliseconds (src/db/changes.ts), and has the changed blocks read again (or the whole team).
+ * This only bounds how long a kept read lives should a notification ever be lost (a patched
+ * read keeps the age of the read it patched). A resident who picks a time that is
  * gone meanwhile gets the "just taken" page with the nearest free times: the database decides.
  */
 const FREE_TIMES_TTL_MS = 5 * 60_000;
 
-interface Kept {
+/**
+ * Each block's coaches: those read with the whole team, under those of the blocks read again
+ * since (null: gone from the window). A patch copies only the small upper map; now and then the
+ * two are folded into one.
+ */
+interface Coaches {
+  base: ReadonlyMap<number, readonly number[]>;
+  over: ReadonlyMap<number, readonly number[] | null>;
+}
+
+/** A team's free times in [from, to), as one sorted, frozen list, and each block's coaches. */
+interface TeamFree {
   from: number;
   to: number;
   slots: readonly Slot[];
+  coaches: Coaches;
+  /** One coach's free times, derived from `slots` when first asked. */
+  byCoach: Map<number, readonly Slot[]>;
 }
 
 /**
@@ -61,38 +85,86 @@ export async function teamFreeSlots(
   const w = bookingWindow(team, now);
   const from = w.from.getTime();
   const to = w.to.getTime();
-  const kept = await cachedRead<Kept>(
+  const kept = await cachedRead<TeamFree>(
     db,
-    { scope: team.id, key: `free-times:${opts.coachId ?? ''}` },
-    // A read covering this window serves it: the window only moves forward as time passes.
-    { ttlMs: FREE_TIMES_TTL_MS, valid: (k) => k.from <= from && k.to >= to },
-    async () => {
-      const blocks = await staffedBlocks(db, await blocksBetween(db, team.id, w.from, w.to, opts.coachId));
-      const busy = await busyInBlocks(
-        db,
-        blocks.map((b) => b.id),
-      );
-      // Frozen: shared by every request, and what is derived from it (distinctTimes, the page's
-      // list of times) can be kept per array.
-      return { from, to, slots: Object.freeze(freeSlots(blocks, busy, w.from, w.to).map((x) => Object.freeze(x))) };
+    { scope: team.id, key: 'free-times' },
+    {
+      ttlMs: FREE_TIMES_TTL_MS,
+      // A read covering this window serves it: the window only moves forward as time passes.
+      valid: (k) => k.from <= from && k.to >= to,
+      patch: (k, blockIds) => patchTeam(db, team.id, k, blockIds),
     },
+    () => readTeam(db, team.id, from, to),
   );
-  if (kept.from === from && kept.to === to) return kept.slots;
-  return Object.freeze(kept.slots.filter((s) => s.start.getTime() >= from && s.end.getTime() <= to));
+  const slots = opts.coachId === undefined ? kept.slots : ofCoach(kept, opts.coachId);
+  if (kept.from === from && kept.to === to) return slots;
+  return Object.freeze(slots.filter((s) => s.start.getTime() >= from && s.end.getTime() <= to));
 }
 
 /**
- * The blocks none of whose coaches has left: a coach who was deactivated or moved to another
- * team is not offered, from the moment of the change (the change forgets the kept reads), even
- * before anyone has handled their blocks.
+ * A block's free times. None while one of its coaches has left (deactivated, or moved to another
+ * team): not offered from the moment of the change, even before anyone has handled the block.
  */
-async function staffedBlocks<B extends { id: number; team_id: number }>(db: Db, blocks: B[]): Promise<B[]> {
-  if (blocks.length === 0) return blocks;
-  const leftBy = await blocksLeftByACoach(
-    db,
-    blocks.map((b) => b.id),
-  );
-  return blocks.filter((b) => !leftBy.has(b.id));
+function blockFree(b: BlockForFreeTimes, from: number, to: number): Slot[] {
+  if (b.gone) return [];
+  const slots = freeInBlock(b, b.busy, from, to);
+  // Frozen: shared by every request, and what is derived from the list (distinctTimes, the
+  // page's list of times) can be kept per array.
+  for (const s of slots) Object.freeze(s);
+  return slots;
+}
+
+async function readTeam(db: Kysely<Database>, teamId: number, from: number, to: number): Promise<TeamFree> {
+  const base = new Map<number, readonly number[]>();
+  const slots: Slot[] = [];
+  for (const b of await teamBlocksForSlots(db, teamId, new Date(from), new Date(to))) {
+    base.set(b.id, b.coaches);
+    for (const s of blockFree(b, from, to)) slots.push(s);
+  }
+  const coaches = { base, over: new Map() };
+  return { from, to, slots: Object.freeze(slots.sort(bySlotOrder)), coaches, byCoach: new Map() };
+}
+
+/** The kept free times with those of `blockIds` read again: a block gone from the window leaves. */
+async function patchTeam(
+  db: Kysely<Database>,
+  teamId: number,
+  kept: TeamFree,
+  blockIds: ReadonlySet<number>,
+): Promise<TeamFree> {
+  const { from, to } = kept;
+  const rows = await teamBlocksForSlots(db, teamId, new Date(from), new Date(to), [...blockIds]);
+  const over = new Map(kept.coaches.over);
+  for (const id of blockIds) over.set(id, null);
+  const added: Slot[] = [];
+  for (const b of rows) {
+    over.set(b.id, b.coaches);
+    for (const s of blockFree(b, from, to)) added.push(s);
+  }
+  const others = kept.slots.filter((s) => !blockIds.has(s.blockId));
+  const slots = Object.freeze(mergeSlots(others, added.sort(bySlotOrder)));
+  return { from, to, slots, coaches: folded({ base: kept.coaches.base, over }), byCoach: new Map() };
+}
+
+function folded(c: Coaches): Coaches {
+  if (c.over.size < Math.min(64, c.base.size / 4)) return c;
+  const base = new Map(c.base);
+  for (const [id, coaches] of c.over) {
+    if (coaches) base.set(id, coaches);
+    else base.delete(id);
+  }
+  return { base, over: new Map() };
+}
+
+function ofCoach(kept: TeamFree, coachId: number): readonly Slot[] {
+  let slots = kept.byCoach.get(coachId);
+  if (!slots) {
+    const { base, over } = kept.coaches;
+    const isIn = (id: number) => (over.has(id) ? over.get(id) : base.get(id))?.includes(coachId) ?? false;
+    slots = Object.freeze(kept.slots.filter((s) => isIn(s.blockId)));
+    kept.byCoach.set(coachId, slots);
+  }
+  return slots;
 }
 
 /** Of these blocks, those with a coach who was deactivated or moved to another team. */

@@ -45,24 +45,69 @@ export function overlaps(a: { start: Date; end: Date }, b: { starts_at: Date; en
   return a.start < b.ends_at && b.starts_at < a.end;
 }
 
+/** The order of a list of slots: by time, then by block. */
+export function bySlotOrder(a: Slot, b: Slot): number {
+  return a.start.getTime() - b.start.getTime() || a.blockId - b.blockId;
+}
+
+/**
+ * The free slots of one block that lie within [from, to), by time: those no booked appointment
+ * overlaps. Instants in epoch milliseconds, `busy` as [start, end) pairs: the same slots as
+ * cutSlots, without a Date per slot that is not free.
+ */
+export function freeInBlock(
+  block: BlockForSlots,
+  busy: readonly (readonly [number, number])[],
+  from: number,
+  to: number,
+): Slot[] {
+  const out: Slot[] = [];
+  const minute = 60_000;
+  const length = block.slot_minutes * minute;
+  const step = (block.slot_minutes + block.buffer_minutes) * minute;
+  const end = block.ends_at.getTime();
+  for (let start = block.starts_at.getTime(); start + length <= end; start += step) {
+    const slotEnd = start + length;
+    if (start < from || slotEnd > to) continue;
+    let taken = false;
+    for (const [busyStart, busyEnd] of busy) {
+      if (start < busyEnd && busyStart < slotEnd) {
+        taken = true;
+        break;
+      }
+    }
+    if (!taken) out.push({ blockId: block.id, start: new Date(start), end: new Date(slotEnd) });
+  }
+  return out;
+}
+
 /** Free slots of the given blocks between `from` and `to`, sorted by time. */
 export function freeSlots(blocks: BlockForSlots[], busy: Busy[], from: Date, to: Date): Slot[] {
-  const busyByBlock = new Map<number, Busy[]>();
+  const busyByBlock = new Map<number, [number, number][]>();
   for (const b of busy) {
-    const list = busyByBlock.get(b.block_id) ?? [];
-    list.push(b);
-    busyByBlock.set(b.block_id, list);
+    const list = busyByBlock.get(b.block_id);
+    const pair: [number, number] = [b.starts_at.getTime(), b.ends_at.getTime()];
+    if (list) list.push(pair);
+    else busyByBlock.set(b.block_id, [pair]);
   }
   const out: Slot[] = [];
   for (const block of blocks) {
-    const taken = busyByBlock.get(block.id) ?? [];
-    for (const slot of cutSlots(block)) {
-      if (slot.start < from || slot.end > to) continue;
-      if (taken.some((t) => overlaps(slot, t))) continue;
+    for (const slot of freeInBlock(block, busyByBlock.get(block.id) ?? [], from.getTime(), to.getTime()))
       out.push(slot);
-    }
   }
-  return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.blockId - b.blockId);
+  return out.sort(bySlotOrder);
+}
+
+/** Two lists sorted by bySlotOrder as one sorted list. */
+export function mergeSlots(a: readonly Slot[], b: readonly Slot[]): Slot[] {
+  const out: Slot[] = new Array<Slot>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = bySlotOrder(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 const distinctOfFrozen = new WeakMap<readonly Slot[], readonly Slot[]>();

@@ -3,9 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import {
+  bySlotOrder,
   cutSlots,
   distinctTimes,
+  freeInBlock,
   freeSlots,
+  mergeSlots,
   groupByDay,
   nearest,
   overlaps,
@@ -180,6 +183,74 @@ describe('freeSlots', () => {
     expect(overlaps(s, { starts_at: at('2026-12-08T08:00'), ends_at: at('2026-12-08T09:00') })).toBe(false);
     expect(overlaps(s, { starts_at: at('2026-12-08T09:30'), ends_at: at('2026-12-08T09:45') })).toBe(true);
     expect(overlaps(s, { starts_at: at('2026-12-08T09:00'), ends_at: at('2026-12-08T10:00') })).toBe(true);
+  });
+});
+
+describe('free slots per block, and merging sorted lists (the kept free times are patched with these)', () => {
+  /** A small seeded random number generator: the same cases on every run. */
+  function dice(seed: number) {
+    let s = seed;
+    return (n: number) => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return s % n;
+    };
+  }
+  /** The rule as written first: every cut slot inside the window that no appointment overlaps. */
+  const byTheRule = (blocks: BlockForSlots[], taken: Busy[], from: Date, to: Date) =>
+    blocks
+      .flatMap((b) =>
+        cutSlots(b).filter(
+          (x) => x.start >= from && x.end <= to && !taken.some((t) => t.block_id === b.id && overlaps(x, t)),
+        ),
+      )
+      .sort(bySlotOrder);
+
+  it('gives the same free slots as the rule, for random blocks, appointments and windows', () => {
+    const roll = dice(42);
+    for (let round = 0; round < 200; round++) {
+      const blocks: BlockForSlots[] = [];
+      const taken: Busy[] = [];
+      for (let id = 1; id <= 1 + roll(6); id++) {
+        const start = at('2026-12-07T08:00').getTime() + roll(5) * 86_400_000 + roll(16) * 900_000;
+        blocks.push({
+          id,
+          starts_at: new Date(start),
+          ends_at: new Date(start + (30 + roll(300)) * 60_000),
+          slot_minutes: 15 + roll(90),
+          buffer_minutes: roll(45),
+        });
+        for (let k = roll(4); k > 0; k--) {
+          const s = start + roll(300) * 60_000;
+          taken.push({ block_id: id, starts_at: new Date(s), ends_at: new Date(s + (1 + roll(90)) * 60_000) });
+        }
+      }
+      const from = new Date(at('2026-12-07T00:00').getTime() + roll(3) * 86_400_000 + roll(24) * 3_600_000);
+      const to = new Date(from.getTime() + (1 + roll(5)) * 86_400_000);
+      const expected = byTheRule(blocks, taken, from, to);
+      expect(freeSlots(blocks, taken, from, to)).toEqual(expected);
+      const perBlock = blocks.flatMap((b) =>
+        freeInBlock(
+          b,
+          taken.filter((t) => t.block_id === b.id).map((t) => [t.starts_at.getTime(), t.ends_at.getTime()] as const),
+          from.getTime(),
+          to.getTime(),
+        ),
+      );
+      expect(perBlock.sort(bySlotOrder)).toEqual(expected);
+    }
+  });
+
+  it('merges two sorted lists into the one sorted list, by time and then block', () => {
+    const roll = dice(7);
+    for (let round = 0; round < 100; round++) {
+      const slot = (): Slot => {
+        const start = new Date(at('2026-12-07T09:00').getTime() + roll(20) * 1_800_000);
+        return { blockId: 1 + roll(9), start, end: new Date(start.getTime() + 3_600_000) };
+      };
+      const a = Array.from({ length: roll(30) }, slot).sort(bySlotOrder);
+      const b = Array.from({ length: roll(30) }, slot).sort(bySlotOrder);
+      expect(mergeSlots(a, b)).toEqual([...a, ...b].sort(bySlotOrder));
+    }
   });
 });
 
