@@ -3,7 +3,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import fastifyStatic from '@fastify/static';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.js';
@@ -24,6 +23,8 @@ import auth from './plugins/auth.js';
 import input from './plugins/input.js';
 import access, { publicScope } from './plugins/access.js';
 import metrics from './plugins/metrics.js';
+import compression from './plugins/compression.js';
+import assetsPlugin, { assetCacheDir, assetRoutes } from './plugins/assets.js';
 import staffAuthRoutes from './features/staff-auth/routes.js';
 import blocksRoutes from './features/blocks/routes.js';
 import absenceRoutes from './features/absence/routes.js';
@@ -34,7 +35,7 @@ import queueRoutes from './features/queue/routes.js';
 import onBehalfRoutes from './features/on-behalf/routes.js';
 import adminRoutes from './features/admin/routes.js';
 import { loggerOptions } from './logging.js';
-import { nodeModulesDir, publicDir } from './paths.js';
+import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
 import healthRoutes from './features/health/routes.js';
 import bookingRoutes from './features/booking/routes.js';
@@ -96,7 +97,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
   // From here on every route must declare who may use it (plugins/access.ts).
   await app.register(access, { metricsToken: config.metricsToken });
   await app.register(metrics, { expose: config.metricsToken !== null });
-  await app.register(async (assets) => registerAssets(assets, config));
+  await app.register(async (assets) => registerAssets(assets));
 
   app.decorate('config', config);
   await app.register(jobs, {
@@ -118,6 +119,7 @@ async function registerInfrastructure(app: FastifyInstance, config: AppConfig, d
     close = handle.close;
   }
   await app.register(dbPlugin, { db, now: deps.now ?? (() => new Date()), ...(close ? { close } : {}) });
+  await app.register(compression);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(input);
@@ -132,6 +134,11 @@ async function registerInfrastructure(app: FastifyInstance, config: AppConfig, d
     municipality: config.municipality,
     verifyKept: config.env !== 'production',
   });
+  // After view: @fastify/view starts each request's locals afresh, and this adds `asset` to them.
+  await app.register(assetsPlugin, {
+    dirs: { publicDir, viewsDir, nodeModulesDir },
+    cacheDir: assetCacheDir(nodeModulesDir),
+  });
   await app.register(mail, {
     smtpUrl: config.smtpUrl,
     mailDir: config.dataDir ? path.join(config.dataDir, 'mail') : null,
@@ -143,23 +150,10 @@ async function registerInfrastructure(app: FastifyInstance, config: AppConfig, d
   await app.register(auth);
 }
 
-/** Our css and images under /static/, and the two NL Design System style sheets under /static/nlds/. */
-async function registerAssets(assets: FastifyInstance, config: AppConfig): Promise<void> {
+/** Our css and images and the NL Design System styles under /static/, from memory (plugins/assets.ts). */
+async function registerAssets(assets: FastifyInstance): Promise<void> {
   publicScope(assets);
-  await assets.register(fastifyStatic, {
-    root: publicDir,
-    prefix: '/static/',
-    maxAge: config.env === 'production' ? '1d' : 0,
-  });
-  await assets.register(fastifyStatic, {
-    root: [
-      path.join(nodeModulesDir, '@utrecht/component-library-css/dist'),
-      path.join(nodeModulesDir, '@utrecht/design-tokens/dist'),
-    ],
-    prefix: '/static/nlds/',
-    decorateReply: false,
-    allowedPath: (p) => p === '/index.css' || p === '/root.css',
-  });
+  assetRoutes(assets);
 }
 
 /** The features, public pages first, then the staff's. */

@@ -148,11 +148,12 @@ describe('plumbing', () => {
   });
 
   it('serves the NL Design System stylesheets', async () => {
-    const css = await t.app.inject('/static/nlds/index.css');
+    const url = /href="(\/static\/nlds\.\w+\.css)"/.exec((await t.app.inject('/')).body)![1]!;
+    const css = await t.app.inject(url);
     expect(css.statusCode).toBe(200);
-    expect(css.body).toContain('.utrecht-button');
-    const tokens = await t.app.inject('/static/nlds/root.css');
-    expect(tokens.body).toContain('--utrecht-');
+    expect(css.body).toContain('.utrecht-heading-1');
+    expect(css.body).toContain('--utrecht-');
+    expect((await t.app.inject('/static/nlds/index.css')).headers.location).toBe(url);
     expect((await t.app.inject('/static/nlds/package.json')).statusCode).toBe(404);
   });
 });
