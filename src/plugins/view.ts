@@ -9,6 +9,9 @@ import { formatters } from '../domain/time.js';
 import { groupByDay, slotInputId, slotKey, type Slot } from '../domain/slots.js';
 import { staffMenu } from '../core/staff-menu.js';
 import { viewsDir } from '../paths.js';
+import { chooseEncoding } from './assets.js';
+import { COMPRESS_THRESHOLD } from './compression.js';
+import { gzipJoin, gzipParts, type GzipParts } from './gzip-parts.js';
 
 export { viewsDir };
 
@@ -68,13 +71,28 @@ function slotDaysRenderer(eta: Eta) {
   return slotDays;
 }
 
+const EMPTY = Buffer.alloc(0);
+const acceptsGzipMemo = new Map<string, boolean>();
+
+/** Whether the browser takes gzip (every browser does); the last few headers' answers kept. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let yes = acceptsGzipMemo.get(header);
+  if (yes === undefined) {
+    yes = chooseEncoding(header, { br: false, gzip: true }) === 'gzip';
+    if (acceptsGzipMemo.size > 50) acceptsGzipMemo.clear();
+    acceptsGzipMemo.set(header, yes);
+  }
+  return yes;
+}
+
 /** reply.viewKept (see the declaration below). */
 function decorateKeptPages(app: FastifyInstance, opts: ViewOptions): void {
   // Whole pages kept in memory (reply.viewKept): rendered once with a mark where the form's
   // CSRF token goes, which each request fills with its own token.
   const csrfMark = `kt-csrf-${randomBytes(12).toString('hex')}`;
   // Kept as bytes: sending them is a copy, where a string would be encoded again each time.
-  const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string }>>();
+  const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string; gzip: GzipParts | null }>>();
   app.decorateReply(
     'viewKept',
     async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
@@ -95,14 +113,21 @@ function decorateKeptPages(app: FastifyInstance, opts: ViewOptions): void {
         kept = {
           parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')),
           type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+          gzip: null,
         };
+        // Compressed once, as gzip in parts (gzip-parts.ts), when it is worth it.
+        if (Buffer.byteLength(html) >= COMPRESS_THRESHOLD) kept.gzip = gzipParts(kept.parts);
         // Bounded: the key holds the URL, which a visitor can vary.
         if (perOwner.size > 100) perOwner.clear();
         perOwner.set(fullKey, kept);
       }
       reply.type(kept.type);
+      const token = kept.parts.length === 1 ? EMPTY : Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
+      if (kept.gzip && acceptsGzip(reply.request.headers['accept-encoding'])) {
+        reply.header('vary', 'accept-encoding').header('content-encoding', 'gzip');
+        return gzipJoin(kept.gzip, token);
+      }
       if (kept.parts.length === 1) return kept.parts[0]!;
-      const token = Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
       const out: Buffer[] = [kept.parts[0]!];
       for (const p of kept.parts.slice(1)) out.push(token, p);
       return Buffer.concat(out);
