@@ -34,7 +34,8 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.enum(['nl', 'en'], { errorMap: () => ({ message: 'must be nl or en' }) }).default('nl'),
   MUNICIPALITY_NAME: z.string().min(1).default('Gemeente Arnhem'),
   MUNICIPALITY_PHONE: z.string().min(1).default('14 026'),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  // At least 2: a run of the periodic jobs keeps one connection for its lock while it works.
+  DB_POOL_SIZE: z.coerce.number().int().min(2, 'must be at least 2').max(100).default(10),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   TRUST_PROXY: z.string().optional(),
@@ -50,6 +51,12 @@ const envSchema = z.object({
     .int()
     .min(1, 'must be at least 1')
     .default(30),
+  WORKERS: z.coerce
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 32')
+    .max(32, 'must be between 1 and 32')
+    .default(1),
   METRICS_TOKEN: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -72,8 +79,14 @@ export interface AppConfig {
   municipality: { name: string; phone: string };
   outboxIntervalMs: number;
   seedDemo: boolean;
-  /** Form posts per minute per IP address on public pages. */
+  /**
+   * Form posts per minute per IP address on public pages, counted in each process: the
+   * configured PUBLIC_POST_LIMIT shared out over the WORKERS (rounded up), so together they
+   * allow about the configured number.
+   */
   publicPostLimit: number;
+  /** Portal processes on one port (node's cluster module); more than 1 only with DATABASE_URL. */
+  workers: number;
   /**
    * Which proxies may name the client's address (X-Forwarded-For): none (false), the nearest
    * N hops, or these addresses and ranges. Rate limits key on the address this gives.
@@ -147,6 +160,11 @@ export function loadConfig(
     }
     sessionSecret = e.NODE_ENV === 'test' ? 'test-secret-'.padEnd(64, 'x') : sessionSecretFromDataDir(dataDir);
   }
+  if (e.WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: WORKERS above 1 needs DATABASE_URL (the embedded database can be opened by one process only)',
+    );
+  }
   if (e.CLOCK_START && e.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: CLOCK_START cannot be used in production');
   }
@@ -168,7 +186,8 @@ export function loadConfig(
     municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     seedDemo: e.SEED_DEMO === 'auto',
-    publicPostLimit: e.PUBLIC_POST_LIMIT,
+    publicPostLimit: Math.ceil(e.PUBLIC_POST_LIMIT / e.WORKERS),
+    workers: e.WORKERS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : null,
     metricsToken: e.METRICS_TOKEN ?? null,

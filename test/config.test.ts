@@ -43,6 +43,7 @@ describe('configuration', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE'],
+    [{ DB_POOL_SIZE: '1' }, 'DB_POOL_SIZE'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -66,6 +67,22 @@ describe('configuration', () => {
         CLOCK_START: '2026-12-07T09:00:00Z',
       }),
     ).toThrow('CLOCK_START cannot be used in production');
+  });
+
+  it('runs WORKERS processes only on a PostgreSQL server, and shares the post limit out over them', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kt-cfg-'));
+    expect(loadConfig({ DATA_DIR: dir }).workers).toBe(1);
+    expect(() => loadConfig({ DATA_DIR: dir, WORKERS: '2' })).toThrow(
+      'Invalid configuration: WORKERS above 1 needs DATABASE_URL (the embedded database can be opened by one process only)',
+    );
+    for (const bad of ['0', '33', '1.5', 'two']) {
+      expect(() => loadConfig({ DATA_DIR: dir, WORKERS: bad })).toThrow(/^Invalid configuration: WORKERS /);
+    }
+    const server = { DATA_DIR: dir, DATABASE_URL: 'postgres://localhost/kt', PUBLIC_POST_LIMIT: '30' };
+    expect(loadConfig({ ...server, WORKERS: '1' }).publicPostLimit).toBe(30);
+    const four = loadConfig({ ...server, WORKERS: '4' });
+    expect(four.workers).toBe(4);
+    expect(four.publicPostLimit).toBe(8);
   });
 
   it('requires SESSION_SECRET in production on a real server', () => {

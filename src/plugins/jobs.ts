@@ -1,9 +1,34 @@
-// Periodic work, run every interval, one run at a time. Which tasks there are is decided where
-// the app is put together (app.ts): each feature's clean-up or reminder is a task there, so this
-// plugin knows no feature.
+// Periodic work, run every interval, one run at a time, also over several portal processes: a
+// run holds an advisory lock, and a process that finds it taken skips its turn. Which tasks
+// there are is decided where the app is put together (app.ts): each feature's clean-up or
+// reminder is a task there, so this plugin knows no feature.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
 import { isDatabaseUnavailable } from '../errors.js';
+import { poolStats } from '../db/client.js';
+import type { Database } from '../db/schema.js';
+
+/** The advisory lock a run holds, so that of several portal processes one runs the jobs at a time. */
+export const JOBS_LOCK = 7_221_001;
+
+/**
+ * Runs `fn` while this session holds the jobs lock; null when another process holds it. On a
+ * server the lock is taken on a connection kept for the run (a session lock belongs to its
+ * connection); the embedded database is one session, so the same statements run on it directly.
+ */
+export async function whileHoldingJobsLock<T>(db: Kysely<Database>, fn: () => Promise<T>): Promise<T | null> {
+  const run = async (session: Kysely<Database>) => {
+    const got = await sql<{ got: boolean }>`select pg_try_advisory_lock(${JOBS_LOCK}) as got`.execute(session);
+    if (!got.rows[0]?.got) return null;
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${JOBS_LOCK})`.execute(session);
+    }
+  };
+  return poolStats(db) === null ? run(db) : db.connection().execute(run);
+}
 
 /** A periodic task: does what is due at `now`, returns how many things it did. */
 export type PeriodicTask = (app: FastifyInstance, now: Date) => Promise<number>;
@@ -16,8 +41,12 @@ export interface JobsOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Runs every task once now; answers how many things each did. */
-    jobs: { runOnce(): Promise<Record<string, number>> };
+    jobs: {
+      /** Runs every task once now; answers how many things each did. */
+      runOnce(): Promise<Record<string, number>>;
+      /** As runOnce, holding the jobs lock; null (nothing run) while another process runs them. */
+      runExclusive(): Promise<Record<string, number> | null>;
+    };
   }
 }
 
@@ -30,7 +59,8 @@ export default fp<JobsOptions>(
       for (const [name, task] of Object.entries(opts.tasks)) done[name] = await task(app, now);
       return done;
     };
-    app.decorate('jobs', { runOnce });
+    const runExclusive = () => whileHoldingJobsLock(app.db, runOnce);
+    app.decorate('jobs', { runOnce, runExclusive });
     let timer: NodeJS.Timeout | null = null;
     // One run at a time; while the database is away a run is skipped (logged once per outage),
     // and the next one, an interval later, picks up whatever was missed: every job works from
@@ -40,7 +70,7 @@ export default fp<JobsOptions>(
     const tick = () => {
       if (running) return;
       running = true;
-      runOnce()
+      runExclusive()
         .then(() => {
           if (unavailable) app.log.info('periodic jobs run again: database reachable');
           unavailable = false;
