@@ -3,7 +3,11 @@
 // numbers, date as 'YYYY-MM-DD' text, timestamptz as Date.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { CHANGE_CHANNEL, ChangeFeed, registerFeed } from './changes.js';
@@ -92,15 +96,43 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
     }));
     return { db, kind: 'server', close: () => db.destroy() };
   }
+  return openEmbedded(target.dataDir);
+}
+
+/**
+ * Settings of the embedded database, given at every start. PostgreSQL's default of 128 MB
+ * shared buffers was the largest part of the portal's memory, for a database of some 10 MB
+ * (the demo data) that is read from the operating system's file cache all the same.
+ */
+export const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=512kB'];
+
+/**
+ * Creates a new embedded database folder (initdb) in a process of its own that ends when the
+ * folder is made. Making the folder takes several hundred MB, which a process does not give
+ * back; the portal then opens the finished folder like on any later start.
+ */
+async function initEmbedded(dataDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const module = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script =
+    'const { PGlite } = require(process.argv[1]); PGlite.create(process.argv[2]).then((pg) => pg.close());';
+  await promisify(execFile)(process.execPath, ['-e', script, module, dataDir], { env: {} });
+}
+
+async function openEmbedded(dataDir: string | null): Promise<DbHandle> {
   // Loaded only when used: the embedded database's code costs ~40 MB of memory in a server
   // that talks to PostgreSQL.
   const [{ PGlite }, { btree_gist }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/btree_gist'),
   ]);
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir ?? undefined, {
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await initEmbedded(dataDir);
+  }
+  const pglite = await PGlite.create(dataDir ?? undefined, {
     extensions: { btree_gist },
+    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
     parsers: {
       [INT8]: (v: string) => Number(v),
       [NUMERIC]: (v: string) => Number(v),

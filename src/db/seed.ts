@@ -1,12 +1,12 @@
 // Demo data: an Arnhem-like municipality with 8 wijkteams, their postcode areas (6811–6846),
 // coaches in duos, blocks on weekday mornings and afternoons for the next 3 weeks, some booked.
 // Deterministic (a seeded random generator), so a demo looks the same every time. The parts
-// are in seed/; the blocks are written here, through the blocks feature's own insert.
+// are in seed/; the blocks are written here, a few hundred rows per statement.
 import { hash } from '@node-rs/argon2';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { local } from '../domain/time.js';
-import { insertBlock } from '../features/blocks/repository.js';
+import { periodLiteral } from './period.js';
 import { seededDice } from './seed/random.js';
 import { insertTeams } from './seed/teams.js';
 import { coachCounts, demoLogins, insertCoaches, insertOfficeStaff } from './seed/staff.js';
@@ -37,17 +37,46 @@ export interface SeedOptions {
   coaches?: number;
 }
 
+/** Rows per statement: few round trips, well under PostgreSQL's 65,535 parameters. */
+const CHUNK = 500;
+
+/** The blocks and their duos in a few statements (one per CHUNK blocks, as insertBlock writes them). */
 async function insertBlocks(trx: Kysely<Database>, planned: PlannedBlock[]): Promise<SeededBlock[]> {
   const blocks: SeededBlock[] = [];
-  for (const p of planned) {
-    const start = p.start.toJSDate();
-    const id = await insertBlock(trx, {
-      teamId: p.duo.teamId,
-      start,
-      end: p.end.toJSDate(),
-      coachIds: [p.duo.a, p.duo.b],
+  for (let i = 0; i < planned.length; i += CHUNK) {
+    const part = planned.slice(i, i + CHUNK);
+    const rows = await trx
+      .insertInto('block')
+      .values(
+        part.map((p) => ({
+          team_id: p.duo.teamId,
+          starts_at: p.start.toJSDate(),
+          ends_at: p.end.toJSDate(),
+          solo: false,
+          slot_minutes: 60,
+          buffer_minutes: 30,
+          location_kind: 'home' as const,
+        })),
+      )
+      .returning(['id', 'team_id', 'starts_at'])
+      .execute();
+    part.forEach((p, j) => {
+      const row = rows[j];
+      const start = p.start.toJSDate();
+      if (!row || row.team_id !== p.duo.teamId || row.starts_at.getTime() !== start.getTime()) {
+        throw new Error('demo data: blocks came back in another order than written');
+      }
+      blocks.push({ id: row.id, teamId: row.team_id, start });
     });
-    blocks.push({ id, teamId: p.duo.teamId, start });
+    await trx
+      .insertInto('block_coach')
+      .values(
+        part.flatMap((p, j) => {
+          const period = periodLiteral(p.start.toJSDate(), p.end.toJSDate());
+          return [p.duo.a, p.duo.b].map((coach_id) => ({ block_id: rows[j]!.id, coach_id, period }));
+        }),
+      )
+      .execute();
   }
   return blocks;
 }

@@ -50,7 +50,7 @@ export async function insertCoaches(
   let personIndex = 0;
   for (const [teamIndex, t] of teams.entries()) {
     const teamId = teamIds.get(t.slug)!;
-    const ids: number[] = [];
+    const rows = [];
     for (let i = 0; i < perTeam[teamIndex]!; i++) {
       const first = firstNames[personIndex % firstNames.length]!;
       const last = lastNames[(personIndex * 7) % lastNames.length]!;
@@ -59,20 +59,21 @@ export async function insertCoaches(
         t.slug === 'centrum' && i === 0
           ? demoLogins.users[0].email
           : `${first.toLowerCase()}.${t.slug}.${i + 1}@wijkteam.example.nl`;
-      const row = await trx
-        .insertInto('staff_user')
-        .values({
-          team_id: teamId,
-          name: `${first} ${last}`,
-          email,
-          password_hash: passwordHash,
-          role: 'coach',
-          expertise: [dice.pick(expertise), dice.pick(expertise)].filter((v, i, a) => a.indexOf(v) === i),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(row.id);
+      rows.push({
+        team_id: teamId,
+        name: `${first} ${last}`,
+        email,
+        password_hash: passwordHash,
+        role: 'coach' as const,
+        expertise: [dice.pick(expertise), dice.pick(expertise)].filter((v, i, a) => a.indexOf(v) === i),
+      });
     }
+    // One statement per team; the ids in the order written (matched by address).
+    const written = rows.length
+      ? await trx.insertInto('staff_user').values(rows).returning(['id', 'email']).execute()
+      : [];
+    const idOf = new Map(written.map((r) => [r.email, r.id]));
+    const ids = rows.map((r) => idOf.get(r.email)!);
     for (let i = 0; i + 1 < ids.length; i += 2) duos.push({ teamId, a: ids[i]!, b: ids[i + 1]! });
   }
   return duos;
