@@ -1,7 +1,7 @@
 // The rows a booking writes, each one step of core/booking.ts's transaction: the resident (a new
 // one, a returning resident's row updated, or the row a plain sign-up is sure to belong to:
 // resident-reuse.ts), the request and the appointment.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppointmentMode, Database } from '../db/schema.js';
 import type { Slot } from '../domain/slots.js';
 import { hashToken } from '../domain/tokens.js';
@@ -166,6 +166,48 @@ export async function insertAppointment(
     .returning('id')
     .executeTakeFirstOrThrow();
   return appt.id;
+}
+
+/**
+ * A new resident, their request (scheduled) and the appointment in the locked slot, as one
+ * statement: the booking's usual case, in one round trip instead of three. Same rows, same
+ * constraints as writeResident, insertRequest and insertAppointment one after the other.
+ */
+export async function insertBooking(
+  trx: Transaction<Database>,
+  p: { resident: ResidentInput; request: RequestInput; leadCoachId: number | null; now: Date },
+  a: { slot: Slot; mode: AppointmentMode; token: string; bookedBy: number | null },
+): Promise<{ residentId: number; requestId: number; appointmentId: number }> {
+  const r = p.resident;
+  const q = p.request;
+  const { rows } = await sql<{ resident_id: number; request_id: number; appointment_id: number }>`
+    with res as (
+      insert into resident (name, email, phone, postcode, house_number, street, city, date_of_birth, language,
+        interpreter, mail_locale)
+      values (${r.name}, ${r.email}, ${r.phone}, ${r.postcode}, ${r.houseNumber}, ${r.street}, ${r.city},
+        ${r.dateOfBirth}, ${r.language}, ${r.interpreter}, ${r.mailLocale})
+      returning id
+    ), req as (
+      insert into request (resident_id, team_id, referrer_id, channel, question, topics, about, danger_now,
+        urgent_24h, safety_flag, status, companion, consent_processing_at, idempotency_key, submitted_at,
+        assigned_at, lead_coach_id, scheduled_at)
+      values ((select id from res), ${q.teamId}, ${q.referrerId ?? null}, ${q.channel}, ${q.question}, ${q.topics},
+        ${q.about}, ${q.dangerNow}, ${q.urgent24h}, ${q.dangerNow || q.urgent24h}, 'scheduled', ${q.companion},
+        ${q.consentAt}, ${hashToken(q.idempotencyKey)}, ${p.now}, ${q.teamId ? p.now : null}, ${p.leadCoachId},
+        ${p.now})
+      returning id
+    ), app as (
+      insert into appointment (request_id, block_id, starts_at, ends_at, mode, manage_token_hash, created_at,
+        booked_by)
+      values ((select id from req), ${a.slot.blockId}, ${a.slot.start}, ${a.slot.end}, ${a.mode},
+        ${hashToken(a.token)}, ${p.now}, ${a.bookedBy})
+      returning id
+    )
+    select (select id from res) as resident_id, (select id from req) as request_id, (select id from app) as appointment_id`.execute(
+    trx,
+  );
+  const row = rows[0]!;
+  return { residentId: row.resident_id, requestId: row.request_id, appointmentId: row.appointment_id };
 }
 
 /**

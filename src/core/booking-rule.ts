@@ -36,12 +36,16 @@ export interface SlotRequest {
  */
 export async function lockSlot(trx: Db, r: SlotRequest): Promise<Slot> {
   const lock = r.lock ?? true;
+  let block: Awaited<ReturnType<typeof blockById>> | undefined;
   if (lock) {
     // In id order, so two writers that lock the same blocks never wait on each other.
-    for (const id of [...new Set([r.blockId, ...(r.alsoLock ?? [])])].sort((x, y) => x - y))
-      await blockById(trx, id, true);
+    for (const id of [...new Set([r.blockId, ...(r.alsoLock ?? [])])].sort((x, y) => x - y)) {
+      const row = await blockById(trx, id, true);
+      // The locked row is the block as it stands: no second read of it.
+      if (id === r.blockId) block = row;
+    }
   }
-  const block = await blockById(trx, r.blockId);
+  if (block === undefined) block = await blockById(trx, r.blockId);
   if (!block || block.team_id !== r.teamId || block.status !== 'active' || r.excluded?.has(block.id))
     throw ktError('KT_SLOT_UNAVAILABLE', 'block');
   // A page opened before a coach left still offers their time: it is no longer bookable.

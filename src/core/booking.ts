@@ -5,11 +5,12 @@ import { createHmac } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppointmentMode, Database, Team } from '../db/schema.js';
 import { hashToken } from '../domain/tokens.js';
-import { isConstraintViolation } from '../errors.js';
+import { isConstraintViolation, isKtError } from '../errors.js';
 import { audit } from './audit.js';
 import { lockSlot, takenBy } from './booking-rule.js';
 import {
   insertAppointment,
+  insertBooking,
   insertRequest,
   writeResident,
   type RequestInput,
@@ -17,6 +18,8 @@ import {
 } from './booking-rows.js';
 import { sameResident, useResident } from './resident-reuse.js';
 import { bookingMails } from './mail/appointment-mails.js';
+import { auditAndQueueBooked } from './mail/booked-later.js';
+import type { Slot } from '../domain/slots.js';
 import { type MailContext } from './mail/appointment-view.js';
 
 /**
@@ -94,14 +97,17 @@ export interface BookInput {
   ) => Promise<void>;
 }
 
+/**
+ * Books in one transaction. A sign-up sent again finds the booking it already made: its request
+ * is refused by the unique idempotency key (or its time by the rules, a day later), and then the
+ * earlier booking is looked up, so a first submit pays no look-up in advance.
+ */
 export async function book(db: Kysely<Database>, input: BookInput): Promise<BookingResult> {
   const key = input.request.idempotencyKey;
-  const before = await existingBooking(db, input.secret, key);
-  if (before) return before;
   try {
     return await db.transaction().execute((trx) => bookWithin(trx, input));
   } catch (err) {
-    if (isConstraintViolation(err, 'request_idempotency_key_key')) {
+    if (isConstraintViolation(err, 'request_idempotency_key_key') || isKtError(err, 'KT_SLOT_UNAVAILABLE')) {
       const again = await existingBooking(db, input.secret, key);
       if (again) return again;
     }
@@ -113,7 +119,8 @@ export async function book(db: Kysely<Database>, input: BookInput): Promise<Book
 
 /**
  * The booking's statements, in this order: lock the slot, the resident, the request, the
- * appointment, the caller's own part (`within`), the audit event and the mails.
+ * appointment, the caller's own part (`within`), the audit event and the mails. A new resident
+ * with a time (the usual case) is written in one statement, and so are its audit event and mails.
  */
 async function bookWithin(trx: Transaction<Database>, input: BookInput): Promise<BookingResult> {
   const slot =
@@ -128,53 +135,73 @@ async function bookWithin(trx: Transaction<Database>, input: BookInput): Promise
       : null;
   const found =
     !input.residentId && input.linkKnown ? await sameResident(trx, input.resident, input.request.teamId) : null;
-  const residentId = found
-    ? await useResident(trx, found, input.resident.mailLocale)
-    : await writeResident(trx, input.resident, input.residentId ?? null);
-  const requestId = await insertRequest(trx, input.request, {
-    residentId,
-    status: slot ? 'scheduled' : (input.status ?? 'new'),
-    leadCoachId: input.leadCoachId ?? null,
-    now: input.now,
-  });
-  let appointmentId: number | null = null;
-  let token: string | null = null;
-  if (slot && input.slot) {
-    token = manageTokenFor(input.secret, input.request.idempotencyKey);
-    appointmentId = await insertAppointment(trx, {
-      requestId,
-      slot,
-      mode: input.slot.mode,
-      token,
-      bookedBy: input.bookedBy ?? null,
-      now: input.now,
-    });
-  }
+  const token = slot ? manageTokenFor(input.secret, input.request.idempotencyKey) : null;
+  const ids =
+    slot && input.slot && token && !found && !input.residentId
+      ? await insertBooking(
+          trx,
+          { resident: input.resident, request: input.request, leadCoachId: input.leadCoachId ?? null, now: input.now },
+          { slot, mode: input.slot.mode, token, bookedBy: input.bookedBy ?? null },
+        )
+      : await writeRows(trx, input, { found, slot, token });
+  const { residentId, requestId, appointmentId } = ids;
   if (input.within) await input.within(trx, { requestId, appointmentId });
   if (found && input.linkKnown) await input.linkKnown(trx, { residentId, requestId, appointmentId });
-  await auditAndMail(trx, input, { requestId, appointmentId, token }, slot !== null);
+  const action = slot ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned';
+  const auditEvent = {
+    action,
+    actorStaffId: input.bookedBy ?? null,
+    subjectType: 'request',
+    subjectId: requestId,
+    teamId: input.request.teamId,
+    detail: { channel: input.request.channel },
+  };
+  if (slot && appointmentId) {
+    await auditAndQueueBooked(trx, {
+      appointmentId,
+      token,
+      start: slot.start,
+      end: slot.end,
+      residentLocale: input.resident.mailLocale,
+      audit: auditEvent,
+    });
+  } else {
+    await audit(trx, auditEvent);
+    await bookingMails(trx, input.mail, {
+      requestId,
+      appointmentId,
+      manageToken: token,
+      status: input.status ?? 'new',
+    });
+  }
   return { requestId, appointmentId, manageToken: token, repeated: false };
 }
 
-/** The audit event of the booking (or sign-up) and the mails it sends. */
-async function auditAndMail(
+/** The rows one at a time: a known or returning resident, or a sign-up without a time. */
+async function writeRows(
   trx: Transaction<Database>,
   input: BookInput,
-  ids: { requestId: number; appointmentId: number | null; token: string | null },
-  scheduled: boolean,
-): Promise<void> {
-  await audit(trx, {
-    actorStaffId: input.bookedBy ?? null,
-    action: scheduled ? 'booking_created' : input.status === 'callback' ? 'callback_requested' : 'signup_unassigned',
-    subjectType: 'request',
-    subjectId: ids.requestId,
-    teamId: input.request.teamId,
-    detail: { channel: input.request.channel },
+  b: { found: number | null; slot: Slot | null; token: string | null },
+): Promise<{ residentId: number; requestId: number; appointmentId: number | null }> {
+  const residentId = b.found
+    ? await useResident(trx, b.found, input.resident.mailLocale)
+    : await writeResident(trx, input.resident, input.residentId ?? null);
+  const requestId = await insertRequest(trx, input.request, {
+    residentId,
+    status: b.slot ? 'scheduled' : (input.status ?? 'new'),
+    leadCoachId: input.leadCoachId ?? null,
+    now: input.now,
   });
-  await bookingMails(trx, input.mail, {
-    requestId: ids.requestId,
-    appointmentId: ids.appointmentId,
-    manageToken: ids.token,
-    status: input.status ?? 'new',
-  });
+  const appointmentId =
+    b.slot && input.slot && b.token
+      ? await insertAppointment(trx, {
+          requestId,
+          slot: b.slot,
+          mode: input.slot.mode,
+          token: b.token,
+          bookedBy: input.bookedBy ?? null,
+          now: input.now,
+        })
+      : null;
+  return { residentId, requestId, appointmentId };
 }

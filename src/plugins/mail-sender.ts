@@ -5,7 +5,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { DueMessage } from '../core/mail/outbox.js';
+import type { ReadyMessage } from '../core/mail/outbox.js';
 
 /** The domain of the sender's address, for Message-IDs (RFC 5322 wants a unique right part). */
 export function messageIdDomain(from: string): string {
@@ -13,7 +13,7 @@ export function messageIdDomain(from: string): string {
   return match?.[1] ?? 'keukentafel.invalid';
 }
 
-function toMessage(msg: DueMessage, from: string, domain: string): SendMailOptions {
+function toMessage(msg: ReadyMessage, from: string, domain: string): SendMailOptions {
   return {
     from,
     to: msg.to_address,
@@ -66,7 +66,7 @@ function smtpTransport(smtpUrl: string): Transporter {
 }
 
 export interface Sender {
-  send(msg: DueMessage): Promise<void>;
+  send(msg: ReadyMessage): Promise<void>;
   close(): void;
 }
 

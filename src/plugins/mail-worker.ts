@@ -15,6 +15,8 @@ import {
   renewClaim,
   type DueMessage,
 } from '../core/mail/outbox.js';
+import { renderStored } from '../core/mail/later.js';
+import type { MailContext } from '../core/mail/appointment-view.js';
 import { isTransportFailure, type Sender } from './mail-sender.js';
 
 const BATCH = 20;
@@ -36,6 +38,8 @@ interface Deps {
   now: () => Date;
   log: FastifyBaseLogger;
   sender: Sender;
+  /** What a mail rendered just before sending needs: the portal's address, the clock. */
+  context: () => MailContext;
 }
 
 export function outboxWorker(deps: Deps): OutboxWorker {
@@ -88,7 +92,7 @@ export function outboxWorker(deps: Deps): OutboxWorker {
  * (closing, or the way out failed: then the rest of the batch is handed back untouched).
  */
 async function sendBatch(
-  { db, now, log, sender }: Deps,
+  { db, now, log, sender, context }: Deps,
   due: DueMessage[],
   run: { sent: number; closed: () => boolean; pause: (reason: string) => void },
 ): Promise<boolean> {
@@ -106,7 +110,8 @@ async function sendBatch(
       renewedAt = performance.now();
     }
     try {
-      await sender.send(msg);
+      // A mail queued as facts is written now (core/mail/later.ts); a bad payload fails like a bad address.
+      await sender.send({ ...renderStored(msg, context()), id: msg.id, message_key: msg.message_key });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (isTransportFailure(err)) {

@@ -35,16 +35,17 @@ declare module 'fastify' {
 export default fp<MailOptions>(
   async (app, opts) => {
     const sender = mailSender(opts, app.log);
-    const worker = outboxWorker({ db: app.db, now: () => app.now(), log: app.log, sender });
-    let timer: NodeJS.Timeout | null = null;
-    let kicked: NodeJS.Timeout | null = null;
-    app.decorate('mailContext', () => ({
+    const mailContext = (): MailContext => ({
       publicUrl: app.config.publicUrl,
       municipalityName: app.config.municipality.name,
       fromEmail: opts.from,
       now: app.now(),
       secret: app.config.sessionSecret,
-    }));
+    });
+    const worker = outboxWorker({ db: app.db, now: () => app.now(), log: app.log, sender, context: mailContext });
+    let timer: NodeJS.Timeout | null = null;
+    let kicked: NodeJS.Timeout | null = null;
+    app.decorate('mailContext', mailContext);
     app.decorate('mail', {
       flush: worker.flush,
       // Soon, not at once: bookings that come together are sent as one batch.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -84,6 +85,7 @@ describe('resident books a keukentafelgesprek', () => {
       topics: ['money'],
       status: 'scheduled',
     });
+    await renderOutbox(t.app);
     const mails = await t.app.db
       .selectFrom('outbox_message')
       .select(['to_address', 'subject', 'body_text', 'ics'])

@@ -10,6 +10,7 @@ import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js
 import { onServer } from '../helpers/db.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -97,6 +98,7 @@ async function appointmentOf(t: TestApp, email: string) {
 }
 
 async function mailsTo(t: TestApp, addresses: string[], afterId = 0) {
+  await renderOutbox(t.app);
   return t.app.db
     .selectFrom('outbox_message')
     .selectAll()
@@ -436,6 +438,7 @@ describe(`the manage link (${onServer ? 'server' : 'embedded'} database)`, () =>
     }
     // Finding it in the outbox shows the search itself works.
     expect(holding).toEqual(['outbox_message']);
+    await renderOutbox(t.app);
     const withToken = await t.app.db
       .selectFrom('outbox_message')
       .select(['to_address'])

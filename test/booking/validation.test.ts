@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/schema.js';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00'); // a Tuesday
@@ -929,6 +930,7 @@ describe('HTML and script typed into free-text fields', () => {
     expect(resident).toEqual({ name: text.name, street: text.street, city: text.city });
 
     // The mail is plain text: the name and street as typed, no HTML part, no HTML entities.
+    await renderOutbox(w.t.app);
     const mails = await w.t.app.db
       .selectFrom('outbox_message')
       .select(['to_address', 'body_text', 'body_html', 'ics'])

@@ -215,7 +215,7 @@ describe.skipIf(!browserAvailable)('never start over, in Chromium', () => {
       .where('to_address', '=', 'anna@example.nl')
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow();
-    const manage = /(\/afspraak\/[A-Za-z0-9_-]{43})/.exec(renewed.body_text)![1]!;
+    const manage = /(\/afspraak\/[A-Za-z0-9_-]{43})/.exec(renewed.body_text!)![1]!;
     await first.goto(`${manage}/annuleren`);
     await first.locator('main form[method=post] button[type=submit]').last().click();
     const mail = await h.t.app.db
@@ -223,7 +223,7 @@ describe.skipIf(!browserAvailable)('never start over, in Chromium', () => {
       .select('body_text')
       .where('subject', 'like', '%afgezegd%')
       .executeTakeFirstOrThrow();
-    const link = /(\/aanmelden\/nieuw\/\S+)/.exec(mail.body_text)![1]!;
+    const link = /(\/aanmelden\/nieuw\/\S+)/.exec(mail.body_text!)![1]!;
     const again = (await h.newPage()).page;
     await again.goto(link);
     await expectNoAxeViolations(again, 'rebook page');

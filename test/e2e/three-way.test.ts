@@ -11,6 +11,7 @@ import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { passwordHash, PASSWORD } from '../helpers/staff.js';
 import { translator, type Locale } from '../../src/core/i18n.js';
 import { formatters } from '../../src/domain/time.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -72,12 +73,14 @@ describe.skipIf(!browserAvailable)('a huisarts books a 3-gesprek at the practice
   afterAll(async () => h?.close());
 
   const slotKey = (lang: Locale, time: string) => `${blocks[lang]}_${at(`${days[lang]}T${time}`).toISOString()}`;
-  const outbox = () =>
-    h.t.app.db
+  const outbox = async () => {
+    await renderOutbox(h.t.app);
+    return h.t.app.db
       .selectFrom('outbox_message')
       .select(['id', 'to_address', 'subject', 'body_text', 'ics'])
       .orderBy('id')
       .execute();
+  };
 
   for (const lang of ['nl', 'en'] as const) {
     it(`books, shows and moves it in ${lang === 'nl' ? 'Dutch' : 'English'}, with zero axe violations`, async () => {
@@ -139,7 +142,7 @@ describe.skipIf(!browserAvailable)('a huisarts books a 3-gesprek at the practice
       expect(appointment.referrer_location).toBe(practice);
 
       // The coaches' mail (outbox) and agenda name the practice.
-      const coachMail = booked.find((m) => m.to_address === coach.email && m.body_text.includes(practice));
+      const coachMail = booked.find((m) => m.to_address === coach.email && m.body_text?.includes(practice));
       expect(coachMail?.body_text).toContain(`Bij de verwijzer: ${practice}`);
       const staff = await h.newPage();
       await staff.page.goto(`/medewerker/agenda?week=2026-W50&lang=${lang}`);
@@ -155,7 +158,7 @@ describe.skipIf(!browserAvailable)('a huisarts books a 3-gesprek at the practice
 
       // The resident moves it with their own link; the practice is offered and already chosen.
       const residentMail = booked.find((m) => m.to_address === residentEmail)!;
-      const manage = /\/afspraak\/[A-Za-z0-9_-]{43}/.exec(residentMail.body_text)![0];
+      const manage = /\/afspraak\/[A-Za-z0-9_-]{43}/.exec(residentMail.body_text!)![0];
       const firstReferrerIcs = parseIcs(booked.find((m) => m.to_address === referrerEmail)!.ics!);
       const lastBefore = booked.at(-1)!.id;
       const resident = await h.newPage();

@@ -113,7 +113,7 @@ describe('a referrer signs up a resident', () => {
     expect(resident!.body_text).toContain('bij de verwijzer: Huisartsenpraktijk De Linde, Lindestraat 4, Arnhem');
     expect(resident!.body_text).toMatch(/\/afspraak\/[A-Za-z0-9_-]{43}/);
     expect(resident!.ics).toContain('BEGIN:VEVENT');
-    const manageToken = /\/afspraak\/([A-Za-z0-9_-]{43})/.exec(resident!.body_text)![1]!;
+    const manageToken = /\/afspraak\/([A-Za-z0-9_-]{43})/.exec(resident!.body_text!)![1]!;
     // The referrer: the appointment, the status link, an .ics of their own; never the manage link or the question.
     const [ref] = to('sara.jansen@delinde.nl');
     expect(ref!.subject).toBe('Uw aanmelding bij Wijkteam Centrum is ontvangen');
@@ -155,7 +155,7 @@ describe('a referrer signs up a resident', () => {
     const c = new Client(t.app);
     await referAndBook(c, w.slot('10:30'), { place: 'referrer', location: 'Praktijk De Linde, Lindestraat 4' });
     const residentMail = (await outbox(t.app)).find((m) => m.to_address === 'anna@example.nl')!;
-    const manage = /\/afspraak\/[A-Za-z0-9_-]{43}/.exec(residentMail.body_text)![0];
+    const manage = /\/afspraak\/[A-Za-z0-9_-]{43}/.exec(residentMail.body_text!)![0];
     const resident = new Client(t.app);
     // The resident's own page names the practice, not the team's office.
     const before = await resident.get(manage);

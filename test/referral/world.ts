@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Client } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 export const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 export const NOW = at('2026-11-24T10:00');
@@ -101,6 +102,7 @@ export async function referAndBook(
 }
 
 export async function outbox(app: FastifyInstance) {
+  await renderOutbox(app);
   return app.db
     .selectFrom('outbox_message')
     .select(['id', 'to_address', 'subject', 'body_text', 'ics'])

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { FastifyInstance } from 'fastify';
 import { Client } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam, newTokenHash } from '../helpers/fixtures.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 export const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 export const NOW = at('2026-11-24T10:00');
@@ -140,7 +141,7 @@ export async function linkFor(app: FastifyInstance, to: string): Promise<string>
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirstOrThrow();
-  const m = /\/opnieuw\/([A-Za-z0-9_-]{43})/.exec(mail.body_text);
+  const m = /\/opnieuw\/([A-Za-z0-9_-]{43})/.exec(mail.body_text!);
   if (!m) throw new Error(`no link in the mail to ${to}: ${mail.body_text}`);
   return m[1]!;
 }
@@ -167,6 +168,7 @@ export function offeredTimes(html: string): string[] {
 }
 
 export async function mailsTo(app: FastifyInstance, to: string) {
+  await renderOutbox(app);
   return app.db
     .selectFrom('outbox_message')
     .select(['subject', 'body_text'])

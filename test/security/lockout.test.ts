@@ -109,7 +109,7 @@ describe('lockout without giving accounts away', () => {
     await attempt(coach.email, PASSWORD);
     expect(await unlockMails(coach.email)).toHaveLength(1);
 
-    const link = /\/medewerker\/ontgrendelen\/[A-Za-z0-9_-]{43}/.exec(mails[0]!.body_text)![0];
+    const link = /\/medewerker\/ontgrendelen\/[A-Za-z0-9_-]{43}/.exec(mails[0]!.body_text!)![0];
     const c = new Client(t.app);
     // Opening the link (as a mail scanner does) changes nothing.
     expect((await c.get(link)).statusCode).toBe(200);
@@ -129,7 +129,7 @@ describe('lockout without giving accounts away', () => {
     for (let i = 0; i < MAX_FAILURES; i++) await attempt(coach.email, `fout ${i}`);
     await attempt(coach.email, PASSWORD);
     const link = /\/medewerker\/ontgrendelen\/([A-Za-z0-9_-]{43})/.exec(
-      (await unlockMails(coach.email))[0]!.body_text,
+      (await unlockMails(coach.email))[0]!.body_text!,
     )![1]!;
     expect((await new Client(t.app).get(`/medewerker/wachtwoord/${link}`)).statusCode).toBe(410);
     await new Client(t.app).submit('/medewerker/wachtwoord-vergeten', { email: coach.email });
@@ -139,7 +139,7 @@ describe('lockout without giving accounts away', () => {
       .where('to_address', '=', coach.email)
       .where('subject', '=', 'Nieuw wachtwoord kiezen')
       .executeTakeFirstOrThrow();
-    const resetToken = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]{43})/.exec(reset.body_text)![1]!;
+    const resetToken = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]{43})/.exec(reset.body_text!)![1]!;
     expect((await new Client(t.app).get(`/medewerker/ontgrendelen/${resetToken}`)).statusCode).toBe(410);
   });
 
@@ -163,7 +163,7 @@ describe('lockout without giving accounts away', () => {
       .where('to_address', '=', coach.email)
       .where('subject', '=', 'Nieuw wachtwoord kiezen')
       .executeTakeFirstOrThrow();
-    const link = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]{43}/.exec(reset.body_text)![0];
+    const link = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]{43}/.exec(reset.body_text!)![0];
     expect(
       (await anon.submit(link, { password: 'een nieuw lang wachtwoord', repeat: 'een nieuw lang wachtwoord' }))
         .statusCode,

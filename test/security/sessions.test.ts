@@ -106,7 +106,7 @@ describe('sessions the server can end', () => {
     const kept = sessionOf(here);
     await new Client(t.app).submit('/medewerker/wachtwoord-vergeten', { email: user.email });
     const [reset] = await mailsTo(user.email, 'Nieuw wachtwoord kiezen');
-    const resetLink = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(reset!.body_text)![0];
+    const resetLink = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(reset!.body_text!)![0];
 
     const res = await here.submit('/medewerker/wachtwoord-wijzigen', {
       current: PASSWORD,
@@ -228,7 +228,7 @@ describe('sessions the server can end', () => {
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: user.email });
     await anon.submit('/medewerker/wachtwoord-vergeten', { email: user.email });
     const [first, second] = (await mailsTo(user.email, 'Nieuw wachtwoord kiezen')).map(
-      (m) => /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(m.body_text)![0],
+      (m) => /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(m.body_text!)![0],
     );
     const ok = await anon.submit(second!, {
       password: 'een nieuw lang wachtwoord',

@@ -166,7 +166,7 @@ describe('administration', () => {
       .where('to_address', '=', 'noor@example.nl')
       .executeTakeFirstOrThrow();
     expect(mail.subject).toBe('Uitnodiging voor het wijkteamportaal');
-    const link = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(mail.body_text)![0];
+    const link = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(mail.body_text!)![0];
     const c = new Client(t.app);
     expect((await c.get(link)).body).toContain('Welkom: kies uw wachtwoord');
     const set = await c.submit(link, {

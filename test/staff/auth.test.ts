@@ -86,7 +86,7 @@ describe('staff login', () => {
       .selectAll()
       .execute();
     expect(mails.map((m) => m.to_address)).toEqual([coach.email]);
-    const link = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]+)/.exec(mails[0]!.body_text)!;
+    const link = /\/medewerker\/wachtwoord\/([A-Za-z0-9_-]+)/.exec(mails[0]!.body_text!)!;
     const token = link[1]!;
     const stored = await t.app.db.selectFrom('staff_token').select('token_hash').execute();
     expect(stored.map((s) => s.token_hash)).not.toContain(token);
@@ -111,7 +111,7 @@ describe('staff login', () => {
       .orderBy('id', 'desc')
       .select('body_text')
       .executeTakeFirstOrThrow();
-    const link2 = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(second.body_text)![0];
+    const link2 = /\/medewerker\/wachtwoord\/[A-Za-z0-9_-]+/.exec(second.body_text!)![0];
     expect((await c.get(link2)).statusCode).toBe(200);
     advance(61);
     expect((await c.get(link2)).statusCode).toBe(410);

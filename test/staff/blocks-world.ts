@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { hashToken } from '../../src/domain/tokens.js';
 import { makeBlock, makeRequest, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 export const ZONE = 'Europe/Amsterdam';
 export const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toJSDate();
@@ -85,6 +86,7 @@ export async function makeWorld(app: FastifyInstance) {
 export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 export async function mailsTo(app: FastifyInstance, email: string) {
+  await renderOutbox(app);
   return app.db
     .selectFrom('outbox_message')
     .select(['subject', 'body_text', 'ics'])

@@ -6,6 +6,7 @@ import { csrfFrom, type Client } from '../helpers/app.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
+import { renderOutbox } from '../helpers/outbox.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -153,6 +154,7 @@ describe('booking on behalf of a resident', () => {
       .execute();
     expect(audit).toEqual([{ action: 'booking_created', actor_staff_id: coachId, detail: { channel: 'phone' } }]);
 
+    await renderOutbox(t.app);
     const mails = await t.app.db.selectFrom('outbox_message').selectAll().orderBy('id').execute();
     const resident = mails.find((m) => m.to_address === 'anna@example.nl')!;
     expect(resident).toBeDefined();

@@ -45,6 +45,37 @@ export { placeText } from './place.js';
 
 export type AppointmentView = Awaited<ReturnType<typeof loadAppointmentView>>;
 
+/** What the resident's mail about their appointment states (a payload of mail/later.ts holds it). */
+export type ResidentMailFacts = Pick<
+  AppointmentView,
+  | 'id'
+  | 'starts_at'
+  | 'ends_at'
+  | 'mode'
+  | 'street'
+  | 'house_number'
+  | 'postcode'
+  | 'city'
+  | 'office_address'
+  | 'referrer_location'
+  | 'referrer_joins'
+  | 'sequence'
+  | 'name'
+  | 'email'
+  | 'mail_locale'
+  | 'team_name'
+  | 'team_phone'
+  | 'team_email'
+  | 'referrer_name'
+  | 'referrer_organisation'
+> & { coaches: { name: string }[] };
+
+/** What a coach's mail about an appointment states: when and how, never the resident's address. */
+export type CoachMailFacts = Pick<
+  AppointmentView,
+  'id' | 'starts_at' | 'ends_at' | 'mode' | 'office_address' | 'referrer_location'
+>;
+
 export function firstNames(coaches: { name: string }[]): string {
   return coaches.map((c) => c.name.split(' ')[0]).join(' & ');
 }

@@ -4,7 +4,13 @@ import { formatters } from '../../domain/time.js';
 import { enqueueMail, enqueueMails, type OutgoingMail } from './outbox.js';
 import { mailText } from './render.js';
 import { coachesOfBlock } from '../blocks.js';
-import { type MailContext, type Trx, loadAppointmentView, type AppointmentView } from './appointment-view.js';
+import {
+  type CoachMailFacts,
+  type MailContext,
+  type Trx,
+  loadAppointmentView,
+  type AppointmentView,
+} from './appointment-view.js';
 import { placeLine } from './place.js';
 
 export async function coachAppointmentMail(
@@ -22,10 +28,19 @@ export function coachMailsOf(
   ctx: MailContext,
   kind: 'booked' | 'rescheduled' | 'cancelled',
 ): OutgoingMail[] {
+  return a.coaches.map((coach) => coachMailOf(a, coach, ctx, kind));
+}
+
+/** One coach's mail about an appointment in their block. */
+export function coachMailOf(
+  a: CoachMailFacts,
+  coach: { name: string; email: string },
+  ctx: MailContext,
+  kind: 'booked' | 'rescheduled' | 'cancelled',
+): OutgoingMail {
   const t = translator('nl');
-  const f = formatters('nl');
-  const when = f.range(a.starts_at, a.ends_at);
-  return a.coaches.map((coach) => ({
+  const when = formatters('nl').range(a.starts_at, a.ends_at);
+  return {
     to: coach.email,
     subject: t(`mail.coach.${kind}.subject`, { when }),
     text: mailText('coach/appointment', 'nl', {
@@ -35,7 +50,7 @@ export function coachMailsOf(
       place: placeLine(t, a, { homeAddress: false }),
       link: `${ctx.publicUrl}/medewerker/afspraken/${a.id}`,
     }),
-  }));
+  };
 }
 
 /**

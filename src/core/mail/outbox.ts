@@ -1,8 +1,9 @@
 // All mail goes through the outbox: a row written in the same transaction as the change it
 // reports, sent later by the worker. A message is never lost when SMTP is down: it stays
 // pending and is retried with backoff.
-import { type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewOutboxMessage } from '../../db/schema.js';
+import { SECRET_KEYS, type RenderedMail, type StoredMail } from './later.js';
 
 export interface OutgoingMail {
   to: string;
@@ -45,16 +46,14 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(10 * 2 ** Math.max(0, attempts - 1), 3600);
 }
 
-export interface DueMessage {
-  id: number;
-  to_address: string;
-  subject: string;
-  body_text: string;
-  body_html: string | null;
-  ics: string | null;
+/** A claimed row: a rendered body, or a kind and payload the worker renders (later.ts). */
+export interface DueMessage extends StoredMail {
   attempts: number;
   message_key: string;
 }
+
+/** A claimed message with its body written: what the sender sends. */
+export type ReadyMessage = RenderedMail & { id: number; message_key: string };
 
 /**
  * How long a claim holds. Short, so that messages claimed by a process that died are picked up
@@ -70,7 +69,18 @@ export async function claimDue(db: Kysely<Database>, now: Date, limit: number): 
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('outbox_message')
-      .select(['id', 'to_address', 'subject', 'body_text', 'body_html', 'ics', 'attempts', 'message_key'])
+      .select([
+        'id',
+        'to_address',
+        'subject',
+        'body_text',
+        'body_html',
+        'ics',
+        'kind',
+        'payload',
+        'attempts',
+        'message_key',
+      ])
       .where('status', '=', 'pending')
       // A new message starts at -infinity: due at once, whatever the clock says.
       .where('next_attempt_at', '<=', now)
@@ -123,12 +133,19 @@ export async function releaseClaim(db: Kysely<Database>, ids: number[], now: Dat
 
 /**
  * Marks one message sent, right after the SMTP server accepted it: a crash after this point
- * never sends it again, and one before it sends at most this message again.
+ * never sends it again, and one before it sends at most this message again. A secret in a
+ * payload (the manage token of a mail rendered later) is not kept once the mail is out.
  */
 export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
   await db
     .updateTable('outbox_message')
-    .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
+    .set((eb) => ({
+      status: 'sent',
+      sent_at: now,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      payload: sql<Record<string, unknown>>`payload - array[${sql.join(SECRET_KEYS.map((k) => sql.lit(k)))}]::text[]`,
+    }))
     .where('id', '=', id)
     .execute();
 }

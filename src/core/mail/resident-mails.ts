@@ -9,6 +9,7 @@ import {
   type Trx,
   loadAppointmentView,
   type AppointmentView,
+  type ResidentMailFacts,
   firstNames,
 } from './appointment-view.js';
 import { placeLocation, placeText } from './place.js';
@@ -53,7 +54,7 @@ async function freshManageToken(
 }
 
 export function residentMailOf(
-  a: AppointmentView,
+  a: ResidentMailFacts,
   ctx: MailContext,
   kind: ResidentMailKind,
   manageToken: string | null,
