@@ -2,8 +2,8 @@
 // CSRF token. Compressing the whole page per request would cost more CPU than everything else the
 // page costs, so its fixed parts are compressed once: each as raw deflate ending at a full flush
 // (byte-aligned, and no back-reference reaches into what follows), the last one finished. Per
-// request only the token is compressed, and the pieces joined into one gzip member (RFC 1951,
-// RFC 1952) with the CRC-32 and length of the whole page.
+// request the token goes between them as a stored block, and the pieces are joined into one gzip
+// member (RFC 1951, RFC 1952) with the CRC-32 and length of the whole page.
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 /** CRC-32 continued over `b`. An empty buffer changes nothing (and Node 20's crc32 answers 0 for an
@@ -30,9 +30,24 @@ export function gzipParts(plain: Buffer[]): GzipParts {
   return { compressed, plain };
 }
 
+/**
+ * The token as a stored (uncompressed) deflate block: a few dozen bytes gain nothing from
+ * compression, and setting up a compressor per request would cost more than the whole page.
+ * Each compressed part starts and ends on a byte boundary, so the block fits between them.
+ */
+function storedBlock(data: Buffer): Buffer {
+  if (data.length === 0) return data;
+  if (data.length > 0xffff) return deflateRawSync(data, { level: LEVEL, finishFlush: constants.Z_FULL_FLUSH });
+  const head = Buffer.alloc(5);
+  // BFINAL 0, BTYPE 00 (stored), the rest of the byte padding; then LEN and its complement.
+  head.writeUInt16LE(data.length, 1);
+  head.writeUInt16LE(~data.length & 0xffff, 3);
+  return Buffer.concat([head, data]);
+}
+
 /** The page as one gzip member: the parts with `token` between each two. */
 export function gzipJoin(parts: GzipParts, token: Buffer): Buffer {
-  const t = deflateRawSync(token, { level: LEVEL, finishFlush: constants.Z_FULL_FLUSH });
+  const t = storedBlock(token);
   const out: Buffer[] = [HEADER, parts.compressed[0]!];
   let crc = crcOn(parts.plain[0]!, 0);
   let size = parts.plain[0]!.length;
