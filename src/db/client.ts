@@ -104,7 +104,18 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
  * shared buffers was the largest part of the portal's memory, for a database of some 10 MB
  * (the demo data) that is read from the operating system's file cache all the same.
  */
-export const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'temp_buffers=2MB', '-c', 'wal_buffers=512kB'];
+export const EMBEDDED_SETTINGS = [
+  '-c',
+  'shared_buffers=16MB',
+  '-c',
+  'temp_buffers=2MB',
+  '-c',
+  'wal_buffers=512kB',
+  '-c',
+  'maintenance_work_mem=8MB',
+  '-c',
+  'work_mem=2MB',
+];
 
 /**
  * Creates a new embedded database folder (initdb) in a process of its own that ends when the
