@@ -6,6 +6,7 @@ import type { AppointmentMode, Database } from '../db/schema.js';
 import type { Slot } from '../domain/slots.js';
 import { hashToken } from '../domain/tokens.js';
 import { parseBirthDate } from './intake.js';
+import { keepPrepared } from '../db/prepared.js';
 
 export interface ResidentInput {
   name: string;
@@ -180,7 +181,7 @@ export async function insertBooking(
 ): Promise<{ residentId: number; requestId: number; appointmentId: number }> {
   const r = p.resident;
   const q = p.request;
-  const { rows } = await sql<{ resident_id: number; request_id: number; appointment_id: number }>`
+  const query = sql<{ resident_id: number; request_id: number; appointment_id: number }>`
     with res as (
       insert into resident (name, email, phone, postcode, house_number, street, city, date_of_birth, language,
         interpreter, mail_locale)
@@ -203,10 +204,11 @@ export async function insertBooking(
         ${hashToken(a.token)}, ${p.now}, ${a.bookedBy})
       returning id
     )
-    select (select id from res) as resident_id, (select id from req) as request_id, (select id from app) as appointment_id`.execute(
+    select (select id from res) as resident_id, (select id from req) as request_id, (select id from app) as appointment_id`.compile(
     trx,
   );
-  const row = rows[0]!;
+  keepPrepared(query.sql);
+  const row = (await trx.executeQuery(query)).rows[0]!;
   return { residentId: row.resident_id, requestId: row.request_id, appointmentId: row.appointment_id };
 }
 

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { CHANGE_CHANNEL, ChangeFeed, registerFeed } from './changes.js';
+import { preparedName } from './prepared.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -78,6 +79,13 @@ export async function openDatabase(target: DbTarget): Promise<DbHandle> {
       // Every connection hears the changes (src/db/changes.ts). Queued before the pool hands the
       // connection out, so it listens before its first statement.
       client.on('notification', (n) => feed.changed(n.payload ?? ''));
+      // Statements marked with keepPrepared (db/prepared.ts) go by name: parsed once per connection.
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((...args: unknown[]) => {
+        const [text, values] = args;
+        const name = args.length === 2 && typeof text === 'string' ? preparedName(text) : undefined;
+        return name ? query({ name, text, values }) : query(...args);
+      }) as typeof client.query;
       client.query(`LISTEN ${CHANGE_CHANNEL}`).then(
         () => {
           feed.listening();

@@ -7,6 +7,7 @@ import { formatters } from '../../domain/time.js';
 import { translator, type Locale } from '../i18n.js';
 import type { Trx } from './appointment-view.js';
 import { APPOINTMENT_MAIL } from './later.js';
+import { keepPrepared } from '../../db/prepared.js';
 
 export interface BookedMails {
   appointmentId: number;
@@ -43,7 +44,7 @@ export function bookedSubjects(start: Date, end: Date, residentLocale: Locale): 
 export async function auditAndQueueBooked(trx: Trx, b: BookedMails): Promise<void> {
   const subjects = bookedSubjects(b.start, b.end, b.residentLocale);
   const e = b.audit;
-  await sql`
+  const query = sql`
     with logged as (
       insert into audit_event (action, actor_staff_id, subject_type, subject_id, team_id, detail)
       values (${e.action}, ${e.actorStaffId}, ${e.subjectType}, ${e.subjectId}, ${e.teamId}, ${JSON.stringify(e.detail)})
@@ -79,5 +80,7 @@ export async function auditAndQueueBooked(trx: Trx, b: BookedMails): Promise<voi
             'office_address', v.office_address, 'referrer_location', v.referrer_location))
       from v, c
     ) m
-    order by m.n, m.sort`.execute(trx);
+    order by m.n, m.sort`.compile(trx);
+  keepPrepared(query.sql);
+  await trx.executeQuery(query);
 }
