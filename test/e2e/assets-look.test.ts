@@ -76,6 +76,12 @@ describe.skipIf(!browserAvailable)('trimmed NL Design System CSS in Chromium', (
     const form = await look(page);
     await page.getByRole('button', { name: 'Volgende' }).click();
     await page.locator('#error-summary').waitFor();
+    // The error page is a new document: its stylesheet may still be loading when the summary is
+    // already in the DOM (a loading sheet is not in document.styleSheets yet).
+    await page.waitForLoadState('load');
+    await page.waitForFunction(() =>
+      Array.from(document.styleSheets).some((s) => s.href?.includes('/static/nlds.')),
+    );
     const errors = await look(page);
     return { start, form, errors };
   }
