@@ -141,6 +141,7 @@ export async function insertRequest(
       assigned_at: q.teamId ? r.now : null,
       lead_coach_id: r.leadCoachId,
       scheduled_at: r.status === 'scheduled' ? r.now : null,
+      callback_requested_at: r.status === 'callback' ? r.now : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -2,7 +2,14 @@
 // table interfaces are in schema/ (by subject); imports of them go through this file.
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AbsenceTable, LoginThrottleTable, StaffTokenTable, StaffUserTable } from './schema/staff.js';
-import type { BlockCoachTable, BlockTable, TeamAreaTable, TeamNeighbourTable, TeamTable } from './schema/teams.js';
+import type {
+  BlockCoachTable,
+  BlockTable,
+  CapacitySnapshotTable,
+  TeamAreaTable,
+  TeamNeighbourTable,
+  TeamTable,
+} from './schema/teams.js';
 import type {
   AppointmentTable,
   ManageLinkTable,
@@ -40,6 +47,7 @@ export interface Database {
   audit_event: AuditEventTable;
   draft: DraftTable;
   return_link: ReturnLinkTable;
+  capacity_snapshot: CapacitySnapshotTable;
 }
 
 export type Team = Selectable<TeamTable>;

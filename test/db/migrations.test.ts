@@ -29,6 +29,7 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
       'audit_event',
       'block',
       'block_coach',
+      'capacity_snapshot',
       'draft',
       'login_throttle',
       'manage_link',

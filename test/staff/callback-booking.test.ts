@@ -69,6 +69,9 @@ describe('a call-back request booked later', () => {
       .where('team_id', '=', w.team.id)
       .executeTakeFirstOrThrow();
     expect(request.status).toBe('callback');
+    // The figures' steps: a call-back asked for at the sign-up, not yet done.
+    expect(request.callback_requested_at).toEqual(request.submitted_at);
+    expect(request.callback_done_at).toBeNull();
     return { w, block, fatima, request };
   }
 
@@ -134,6 +137,8 @@ describe('a call-back request booked later', () => {
     expect(request.status).toBe('scheduled');
     expect(request.first_contact_at?.toISOString()).toBe(NOW.toISOString());
     expect(request.callback_by).toBe(s.w.fatima.id);
+    // Booking it is the call-back taking place.
+    expect(request.callback_done_at).toEqual(NOW);
     const appointment = await t.app.db
       .selectFrom('appointment')
       .selectAll()

@@ -336,12 +336,13 @@ describe('queues', () => {
     expect(ok.headers.location).toBe('/medewerker/wachtrij?klaar=teruggebeld');
     const row = await t.app.db
       .selectFrom('request')
-      .select(['status', 'first_contact_at', 'callback_note', 'callback_by'])
+      .select(['status', 'first_contact_at', 'callback_done_at', 'callback_note', 'callback_by'])
       .where('id', '=', ids.a3!)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({
       status: 'callback',
       first_contact_at: NOW,
+      callback_done_at: NOW,
       callback_note: 'Afspraak gemaakt voor volgende week.',
       callback_by: coachAId,
     });

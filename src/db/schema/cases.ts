@@ -66,6 +66,10 @@ export interface RequestTable {
   assigned_at: Timestamp | null;
   scheduled_at: Timestamp | null;
   first_contact_at: Timestamp | null;
+  /** A call-back was asked for (figures: migrations/20261201T1000-figures.ts). */
+  callback_requested_at: Timestamp | null;
+  /** The call-back took place (the first contact may also be the first conversation). */
+  callback_done_at: Timestamp | null;
   plan_at: Timestamp | null;
   closed_at: Timestamp | null;
   close_note: string | null;
@@ -102,7 +106,7 @@ export interface AppointmentTable {
   solo_coach_id: number | null;
   outcome: 'held' | 'no_show' | 'cancelled' | null;
   outcome_at: Timestamp | null;
-  result: 'advice_only' | 'plan_made' | 'referred_on' | 'support_continues' | null;
+  result: 'solved' | 'advice_only' | 'plan_made' | 'referred_on' | 'support_continues' | null;
   booked_by: number | null;
   referrer_joins: Generated<boolean>;
   referrer_location: string | null;

@@ -1,6 +1,6 @@
 // The tables of the organisation: teams with their postcode areas and neighbours, and the blocks
 // their coaches reserve for first conversations.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { CreatedAt, LocationKind, Timestamp } from './columns.js';
 
 export interface TeamTable {
@@ -51,4 +51,17 @@ export interface BlockCoachTable {
   /** tstzrange, written as '[start,end)' text; set from the block by trigger on every write */
   period: string;
   active: Generated<boolean>;
+}
+
+/** A team's free capacity as noted once a day (figures: the first free moment over time). */
+export interface CapacitySnapshotTable {
+  team_id: number;
+  /** The local date (Europe/Amsterdam) the note is for, 'YYYY-MM-DD'. */
+  day: ColumnType<string, string, string>;
+  first_free_at: Timestamp | null;
+  /** Free slots a resident can book in the next 14 days. */
+  free_soon: number;
+  /** Free slots up to the team's horizon. */
+  free_ahead: number;
+  taken_at: Timestamp;
 }

@@ -44,6 +44,7 @@ export async function insertWaitingRequests(trx: Kysely<Database>, now: Date, ce
         consent_processing_at: at,
         submitted_at: at,
         assigned_at: w.teamId ? at : null,
+        callback_requested_at: w.teamId ? at : null,
         idempotency_key: randomUUID(),
       })
       .execute();

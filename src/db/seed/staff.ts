@@ -1,5 +1,6 @@
 // The demo's staff: coaches in duos per team (the first coach of team Centrum is the demo coach
-// login), and one team lead, one front office and one admin, all with the documented password.
+// login), and one team lead, one front office, one admin and one municipal policy officer (beleid),
+// all with the documented password.
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { expertise, firstNames, lastNames, teams } from './demo-data.js';
@@ -12,6 +13,7 @@ export const demoLogins = {
     { role: 'teamlead', email: 'teamlead@wijkteam.example.nl' },
     { role: 'frontoffice', email: 'frontoffice@wijkteam.example.nl' },
     { role: 'admin', email: 'admin@wijkteam.example.nl' },
+    { role: 'beleid', email: 'beleid@gemeente.example.nl' },
   ],
 } as const;
 
@@ -104,6 +106,13 @@ export async function insertOfficeStaff(trx: Kysely<Database>, centrum: number, 
         email: demoLogins.users[3].email,
         password_hash: passwordHash,
         role: 'admin',
+      },
+      {
+        team_id: null,
+        name: 'Jeroen Verhoeven',
+        email: demoLogins.users[4].email,
+        password_hash: passwordHash,
+        role: 'beleid',
       },
     ])
     .execute();

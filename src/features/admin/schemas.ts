@@ -39,7 +39,7 @@ export const areaSchema = z.object({ from: z.string(), to: z.string() }).transfo
   return { from: from ?? '', to: to ?? '' };
 });
 
-export const roles = ['coach', 'teamlead', 'frontoffice', 'admin'] as const;
+export const roles = ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid'] as const;
 
 export const staffSchema = z
   .object({

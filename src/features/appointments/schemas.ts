@@ -5,7 +5,7 @@ import { modes } from '../../core/intake.js';
 
 export const NOTE_MAX = 2000;
 export const outcomes = ['held', 'no_show', 'cancelled'] as const;
-export const results = ['advice_only', 'plan_made', 'referred_on', 'support_continues'] as const;
+export const results = ['solved', 'advice_only', 'plan_made', 'referred_on', 'support_continues'] as const;
 
 const note = (field: string) =>
   z

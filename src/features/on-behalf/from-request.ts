@@ -3,7 +3,7 @@
 // was typed), so no second request or resident is written. Booking it marks the call-back done
 // (first contact now, unless it was already recorded). Same slot rule, constraints and mails as
 // every booking; a form posted twice finds the appointment it already made.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Team } from '../../db/schema.js';
 import type { StaffSession } from '../../plugins/auth.js';
 import { isConstraintViolation, isKtError, ktError } from '../../errors.js';
@@ -158,6 +158,9 @@ async function write(
       // The call-back is done: this is the contact, unless one was recorded before.
       first_contact_at: eb.fn.coalesce('first_contact_at', eb.val(now)),
       callback_by: eb.fn.coalesce('callback_by', eb.val(staff.id)),
+      // For the figures: a call-back asked for has now taken place.
+      callback_done_at: sql<Date | null>`case when callback_requested_at is null then null
+        else coalesce(callback_done_at, ${now}::timestamptz) end`,
     }))
     .where('id', '=', request.id)
     .execute();

@@ -95,7 +95,13 @@ export async function setCalledBack(
 ): Promise<number> {
   const r = await trx
     .updateTable('request')
-    .set({ first_contact_at: now, callback_note: note, callback_by: staffId })
+    .set((eb) => ({
+      first_contact_at: now,
+      callback_done_at: now,
+      callback_requested_at: eb.fn.coalesce('callback_requested_at', 'submitted_at'),
+      callback_note: note,
+      callback_by: staffId,
+    }))
     .where('id', '=', id)
     .where('status', '=', 'callback')
     .where('first_contact_at', 'is', null)
