@@ -83,7 +83,20 @@ describe.skipIf(!browserAvailable)('team lead: capacity and queue in Chromium', 
     // The chart is an image with a name; the warnings are visible.
     const chart = page.getByRole('img', { name: 'Vrije en geboekte plekken per dag' });
     expect(await chart.count()).toBe(1);
-    expect((await chart.boundingBox())!.height).toBeGreaterThan(100);
+    const box = (await chart.boundingBox())!;
+    expect(box.height).toBeGreaterThan(100);
+    // It scales to its column (no sideways scrolling) and prints every day's free count as text;
+    // the legend names the series and the promise line, and a summary in words is shown under it.
+    const figure = (await page.locator('figure.kt-chart-figure').boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(figure.width + 1);
+    const labels = await chart.locator('text[font-weight="bold"]').allTextContents();
+    const free = await page.locator('#days-table tbody td[data-free]').allTextContents();
+    expect(free).toHaveLength(16);
+    expect(labels).toEqual(expect.arrayContaining(free.map((f) => f.trim())));
+    const texts = await chart.locator('text').allTextContents();
+    expect(texts).toEqual(expect.arrayContaining(['Geboekt', 'Vrij']));
+    expect(texts.some((x) => /^Belofte: \d+ dagen$/.test(x))).toBe(true);
+    await expect(page.locator('.kt-chart-summary').isVisible()).resolves.toBe(true);
     await expect(page.locator('#warn-threshold').isVisible()).resolves.toBe(true);
     expect(await page.locator('#days-table tbody tr').count()).toBe(16);
     const capacity = await axeViolations(page);

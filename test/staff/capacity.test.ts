@@ -8,7 +8,9 @@ import { makeBlock, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { demoLogins, seedDemo } from '../../src/db/seed.js';
 import { formatters } from '../../src/domain/time.js';
-import { chartModel } from '../../src/features/capacity/chart.js';
+import { capacityChartOptions, capacitySummary } from '../../src/features/capacity/chart.js';
+import type { Capacity } from '../../src/features/capacity/service.js';
+import { translator } from '../../src/core/i18n.js';
 
 const ZONE = 'Europe/Amsterdam';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toJSDate();
@@ -139,15 +141,38 @@ describe('team capacity', () => {
 
   it('draws an accessible chart with the numbers in a table beside it', async () => {
     const res = await lead.get('/medewerker/capaciteit');
-    expect(res.body).toMatch(/<svg class="kt-chart" role="img" aria-labelledby="cap-chart-title cap-chart-desc"/);
-    expect(res.body).toContain('<title id="cap-chart-title">Vrije en geboekte plekken per dag</title>');
-    expect(res.body).toContain('fill="url(#cap-free-hatch)"');
+    const svg = /<svg [^>]*class="kt-chart"[\s\S]*?<\/svg>/.exec(res.body)![0];
+    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="capacity-chart-title capacity-chart-desc"/);
+    expect(svg).toContain('<title id="capacity-chart-title">Vrije en geboekte plekken per dag</title>');
+    expect(svg).toMatch(/<desc id="capacity-chart-desc">Van .* plekken vrij en \d+ geboekt\./);
+    // Free slots hatched, booked solid; the marks are hidden, the legend names both.
+    expect(svg).toContain('<pattern id="capacity-chart-pattern-1"');
+    expect(svg).toContain('fill="url(#capacity-chart-pattern-1)"');
+    expect(svg).toContain('<g aria-hidden="true">');
+    expect(svg).toMatch(/>Geboekt<\/text>/);
+    expect(svg).toMatch(/>Vrij<\/text>/);
+    // Every day's free count is printed above its bar, and its date under it (same as the table).
+    const figures = tableFigures(res.body);
+    const labels = [...svg.matchAll(/font-weight="bold"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    const free = [...figures.values()].map((f) => f.free);
+    const booked = [...figures.values()].filter((f) => f.booked > 0 && f.free >= 0).map((f) => f.booked);
+    expect(labels.length).toBe(free.length + booked.length);
+    expect([...labels].sort((a, b) => a - b)).toEqual([...free, ...booked].sort((a, b) => a - b));
+    expect(svg).toContain('<tspan>wo</tspan><tspan x="0" dy="14">25 nov</tspan>');
+    // The end of the team's promise is a dashed red line, named in the legend.
+    expect(svg).toMatch(/<line [^>]*stroke="#b00020" stroke-width="2" stroke-dasharray="6,4"/);
+    expect(svg).toMatch(/>Belofte: \d+ dagen<\/text>/);
+    // Today (before the minimum notice) has a grey background with a label.
+    expect(svg).toContain('fill="#ececec"');
+    expect(svg).toMatch(/<tspan>niet online<\/tspan><tspan [^>]*>te boeken<\/tspan><\/text>/);
+    expect(res.body).toMatch(/<p class="utrecht-paragraph kt-chart-summary">In deze 16 dagen zijn \d+ plekken vrij/);
     expect(res.body).toContain('<table class="kt-table" id="days-table">');
     expect(res.body).toContain('<table class="kt-table" id="duos-table">');
     const en = await lead.get('/medewerker/capaciteit?lang=en');
     expect(en.statusCode).toBe(200);
     expect(en.body).toContain('Capacity of Wijkteam Centrum');
-    expect(en.body).toContain('<title id="cap-chart-title">Free and booked slots per day</title>');
+    expect(en.body).toContain('<title id="capacity-chart-title">Free and booked slots per day</title>');
+    expect(en.body).toContain('<tspan>Wed</tspan><tspan x="0" dy="14">25 Nov</tspan>');
     await lead.get('/medewerker/capaciteit?lang=nl');
   });
 
@@ -243,8 +268,8 @@ describe('capacity warnings', () => {
   });
 });
 
-describe('capacity chart geometry', () => {
-  it('stacks free on booked, scales to the busiest day and marks the promise', () => {
+describe('capacity chart options', () => {
+  it('stacks free (hatched) on booked (solid), marks the promise and the days before the notice', () => {
     const day = (date: string, free: number, booked: number, withinPromise = true, bookable = true) => ({
       date,
       free,
@@ -253,19 +278,25 @@ describe('capacity chart geometry', () => {
       bookable,
       withinPromise,
     });
-    const m = chartModel(
-      [day('2026-11-24', 1, 1, true, false), day('2026-11-25', 6, 2), day('2026-11-26', 0, 0, false)],
-      'nl',
+    const days = [day('2026-11-24', 1, 1, true, false), day('2026-11-25', 6, 2), day('2026-11-26', 0, 0, false)];
+    const c = {
+      team: { promise_days: 10 },
+      from: NOW,
+      to: at('2026-11-26T23:59'),
+      totals: { free: 7, booked: 3, blocks: 3 },
+      days,
+    } as unknown as Capacity;
+    const o = capacityChartOptions(c, translator('nl'), 'nl');
+    expect(o.stacked).toBe(true);
+    expect(o.series.map((s) => [s.key, s.pattern ?? 'solid', s.values])).toEqual([
+      ['booked', 'solid', [1, 2, 0]],
+      ['free', 'hatch', [1, 6, 0]],
+    ]);
+    expect(o.categories[1]).toEqual({ key: '2026-11-25', label: 'wo\n25 nov' });
+    expect(o.boundaries).toEqual([{ after: 1, label: 'Belofte: 10 dagen' }]);
+    expect(o.bands).toEqual([{ from: 0, to: 0, label: 'niet online te boeken' }]);
+    expect(capacitySummary(c, translator('nl'), 'nl')).toBe(
+      'In deze 3 dagen zijn 7 plekken vrij en 3 geboekt. De meeste vrije plekken zijn er op wo 25 nov: 6 plekken. Op 1 van de 3 dagen is geen plek vrij.',
     );
-    expect(m.max).toBe(8);
-    const [a, b, c] = m.bars;
-    expect(b!.bookedH + b!.freeH).toBeCloseTo(160);
-    expect(b!.freeH).toBeCloseTo(120);
-    expect(b!.freeY + b!.freeH).toBeCloseTo(b!.bookedY);
-    expect(a!.bookedH).toBeCloseTo(20);
-    expect(c!.freeH).toBe(0);
-    expect(m.promiseX).toBe(36 + 2 * 44);
-    expect(m.noticeBand).toEqual({ x: 36, width: 44 });
-    expect(b!.weekday).toBe('wo');
   });
 });

@@ -1,83 +1,68 @@
-// Geometry of the capacity chart: stacked bars per day (booked solid, free hatched), drawn as
-// an inline SVG by views/capacity/chart.eta. Pure, so the numbers can be tested without HTML.
-import { local } from '../../domain/time.js';
-import type { DayFigures } from './service.js';
+// The capacity chart: per day booked (solid) and free (hatched) slots stacked, the end of the
+// team's promise as a dashed line, and the days before the minimum notice on a grey background.
+// Drawn as SVG by core/charts.ts and shown with views/partials/chart.eta; the per-day numbers
+// are in the table beside it (views/capacity/index.eta).
+import { barChart, type BarChartOptions } from '../../core/charts.js';
+import type { Translate } from '../../core/i18n.js';
+import { formatters, local } from '../../domain/time.js';
+import type { Capacity, DayFigures } from './service.js';
 
-export const CHART = { left: 36, right: 12, top: 40, plot: 160, bottom: 44, step: 44, bar: 28 } as const;
+export const CHART_ID = 'capacity-chart';
 
-export interface Bar {
-  date: string;
-  x: number;
-  /** Top of the booked part and its height (solid). */
-  bookedY: number;
-  bookedH: number;
-  /** Top of the free part and its height (hatched), stacked on the booked part. */
-  freeY: number;
-  freeH: number;
-  free: number;
-  booked: number;
-  weekday: string;
-  day: string;
-  bookable: boolean;
+export interface CapacityFigure {
+  svg: string;
+  summary: string;
 }
 
-export interface ChartModel {
-  width: number;
-  height: number;
-  plotTop: number;
-  baseline: number;
-  max: number;
-  ticks: { value: number; y: number }[];
-  bars: Bar[];
-  /** x of the dashed line after the last day within the team's promise (null: all within). */
-  promiseX: number | null;
-  /** The days before the minimum notice (residents cannot book them), as one shaded band. */
-  noticeBand: { x: number; width: number } | null;
-}
-
-function niceMax(n: number): number {
-  if (n <= 4) return 4;
-  const step = n <= 10 ? 2 : n <= 20 ? 5 : 10 ** Math.floor(Math.log10(n));
-  return Math.ceil(n / step) * step;
-}
-
-export function chartModel(days: DayFigures[], locale: string): ChartModel {
-  const max = niceMax(Math.max(0, ...days.map((d) => d.free + d.booked)));
-  const baseline = CHART.top + CHART.plot;
-  const scale = (v: number) => (v / max) * CHART.plot;
+/** The chart's options (pure: tested without drawing). */
+export function capacityChartOptions(c: Capacity, t: Translate, locale: string): BarChartOptions {
+  const fmt = formatters(locale);
   const lang = locale === 'en' ? 'en-GB' : 'nl-NL';
-  const bars = days.map((d, i): Bar => {
-    const x = CHART.left + i * CHART.step + (CHART.step - CHART.bar) / 2;
-    const bookedH = scale(d.booked);
-    const freeH = scale(d.free);
-    const dt = local(d.date).setLocale(lang);
-    return {
-      date: d.date,
-      x,
-      bookedY: baseline - bookedH,
-      bookedH,
-      freeY: baseline - bookedH - freeH,
-      freeH,
-      free: d.free,
-      booked: d.booked,
-      weekday: dt.toFormat('ccc'),
-      day: dt.toFormat('d LLL'),
-      bookable: d.bookable,
-    };
-  });
+  const days = c.days;
   const lastWithin = days.reduce((last, d, i) => (d.withinPromise ? i : last), -1);
-  const promiseX = lastWithin >= 0 && lastWithin < days.length - 1 ? CHART.left + (lastWithin + 1) * CHART.step : null;
-  const notBookable = days.findIndex((d) => d.bookable);
-  const band = notBookable === -1 ? days.length : notBookable;
+  const firstBookable = days.findIndex((d) => d.bookable);
+  const notBookable = firstBookable === -1 ? days.length : firstBookable;
   return {
-    width: CHART.left + days.length * CHART.step + CHART.right,
-    height: baseline + CHART.bottom,
-    plotTop: CHART.top,
-    baseline,
-    max,
-    ticks: [0, max / 2, max].filter((v) => Number.isInteger(v)).map((value) => ({ value, y: baseline - scale(value) })),
-    bars,
-    promiseX,
-    noticeBand: band > 0 ? { x: CHART.left, width: band * CHART.step } : null,
+    id: CHART_ID,
+    title: t('capacity.chart.title'),
+    description: t('capacity.chart.desc', {
+      from: fmt.shortDate(c.from),
+      to: fmt.shortDate(c.to),
+      free: c.totals.free,
+      booked: c.totals.booked,
+    }),
+    categories: days.map((d) => {
+      const dt = local(d.date).setLocale(lang);
+      return { key: d.date, label: `${dt.toFormat('ccc')}\n${dt.toFormat('d LLL')}` };
+    }),
+    series: [
+      { key: 'booked', label: t('capacity.chart.booked'), values: days.map((d) => d.booked) },
+      { key: 'free', label: t('capacity.chart.free'), values: days.map((d) => d.free), pattern: 'hatch' },
+    ],
+    stacked: true,
+    yTitle: t('capacity.chart.yTitle'),
+    boundaries:
+      lastWithin >= 0 && lastWithin < days.length - 1
+        ? [{ after: lastWithin, label: t('capacity.chart.promise', { days: c.team.promise_days }) }]
+        : [],
+    bands: notBookable > 0 ? [{ from: 0, to: notBookable - 1, label: t('capacity.chart.notBookable') }] : [],
   };
+}
+
+/** The text summary under the chart: the busiest and the emptiest days in words. */
+export function capacitySummary(c: Capacity, t: Translate, locale: string): string {
+  const fmt = formatters(locale);
+  const most = c.days.reduce<DayFigures | null>((best, d) => (best === null || d.free > best.free ? d : best), null);
+  const empty = c.days.filter((d) => d.free === 0).length;
+  const parts = [
+    t('capacity.chart.summaryTotals', { free: c.totals.free, booked: c.totals.booked, days: c.days.length }),
+  ];
+  if (most && most.free > 0)
+    parts.push(t('capacity.chart.summaryMost', { day: fmt.shortDate(most.date), count: most.free }));
+  parts.push(t('capacity.chart.summaryEmpty', { count: empty, days: c.days.length }));
+  return parts.join(' ');
+}
+
+export async function capacityFigure(c: Capacity, t: Translate, locale: string): Promise<CapacityFigure> {
+  return { svg: await barChart(capacityChartOptions(c, t, locale)), summary: capacitySummary(c, t, locale) };
 }

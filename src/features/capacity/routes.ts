@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
 import { ktError } from '../../errors.js';
 import { teamById } from '../../core/teams.js';
-import { chartModel } from './chart.js';
+import { capacityFigure } from './chart.js';
 import { ALARM_DAYS, FREE_WINDOW_DAYS, teamCapacity } from './service.js';
 
 export default async function capacityRoutes(app: FastifyInstance) {
@@ -14,7 +14,7 @@ export default async function capacityRoutes(app: FastifyInstance) {
     const capacity = await teamCapacity(app.db, team, app.now());
     return reply.viewAsync('capacity/index', {
       c: capacity,
-      chart: chartModel(capacity.days, req.locale),
+      figure: await capacityFigure(capacity, req.t, req.locale),
       freeWindowDays: FREE_WINDOW_DAYS,
       alarmDays: ALARM_DAYS,
       now: app.now(),
