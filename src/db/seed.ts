@@ -13,6 +13,7 @@ import { coachCounts, demoLogins, insertCoaches, insertOfficeStaff } from './see
 import { planBlocks, type PlannedBlock } from './seed/blocks.js';
 import { insertBookedAppointments, type SeededBlock } from './seed/appointments.js';
 import { insertWaitingRequests } from './seed/queue.js';
+import { insertHistory } from './seed/history.js';
 
 export { demoLogins };
 
@@ -35,6 +36,10 @@ export interface SeedOptions {
   blocksPerDuoPerWeek?: number;
   /** Coaches in all (even numbers per team, spread in proportion). Absent: 154, as listed. */
   coaches?: number;
+  /** Sign-ups per year in the history before now (for the figures). Absent: 4000; 0: none. */
+  historyPerYear?: number;
+  /** Months of history. Absent: 12. */
+  historyMonths?: number;
 }
 
 /** Rows per statement: few round trips, well under PostgreSQL's 65,535 parameters. */
@@ -96,6 +101,10 @@ export async function seedDemo(db: Kysely<Database>, now: Date, options: SeedOpt
     const blocks = await insertBlocks(trx, planned);
     await insertBookedAppointments(trx, blocks, now, options.bookedShare ?? 0.3, dice);
     await insertWaitingRequests(trx, now, centrum);
+    const perYear = options.historyPerYear ?? 4000;
+    // Its own dice: the demo above stays the same with or without a history.
+    const months = options.historyMonths ?? 12;
+    if (perYear > 0) await insertHistory(trx, { now, months, requestsPerYear: perYear, duos, seed: 20261201 });
   });
   await sql`analyze`.execute(db);
 }
