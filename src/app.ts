@@ -34,6 +34,8 @@ import capacityRoutes from './features/capacity/routes.js';
 import queueRoutes from './features/queue/routes.js';
 import onBehalfRoutes from './features/on-behalf/routes.js';
 import adminRoutes from './features/admin/routes.js';
+import figuresRoutes from './features/figures/routes.js';
+import { noteCapacity } from './features/figures/snapshots.js';
 import { loggerOptions } from './logging.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
@@ -65,7 +67,10 @@ function trustProxyOption(
   return trust;
 }
 
-/** What runs every minute: reminders before appointments, clean-up of expired sign-up drafts and of old counters of wrong passwords. */
+/**
+ * What runs every minute: reminders before appointments, clean-up of expired sign-up drafts and of
+ * old counters of wrong passwords, and the daily note of each team's free capacity.
+ */
 const periodicTasks: Record<string, PeriodicTask> = {
   reminders: async (app, now) => {
     const queued = await queueDueReminders(app.db, now, app.mailContext());
@@ -81,6 +86,8 @@ const periodicTasks: Record<string, PeriodicTask> = {
     await forgetOldAttempts(app.db, now);
     return 0;
   },
+  // Once a day per team: the first free moment and the free time ahead, for the figures.
+  capacityNotes: async (app, now) => noteCapacity(app.db, now),
 };
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -173,6 +180,7 @@ async function registerFeatures(app: FastifyInstance): Promise<void> {
   await app.register(queueRoutes);
   await app.register(onBehalfRoutes);
   await app.register(adminRoutes);
+  await app.register(figuresRoutes);
 }
 
 declare module 'fastify' {

@@ -138,7 +138,11 @@ export function barSpec(opts: BarChartOptions): TopLevelSpec {
         // One legend: the fill's, its swatches outlined in the series' colour (vega's scale 'stroke').
         fill: {
           ...series(opts.series.map((s, i) => seriesFill(opts.id, i, s.pattern ?? 'solid'))),
-          legend: { encode: { symbols: { update: { stroke: { scale: 'stroke', field: 'value' } } } } },
+          legend: {
+            // More than two series: two per line, so a long name does not widen the chart.
+            ...(opts.series.length > 2 ? { columns: 2 } : {}),
+            encode: { symbols: { update: { stroke: { scale: 'stroke', field: 'value' } } } },
+          },
         },
         stroke: { ...series(opts.series.map((_, i) => seriesColour(i))), legend: null },
       },

@@ -93,9 +93,11 @@ export function finishSvg(vegaSvg: string, frame: Frame): string {
     .slice(root[0].length, -'</svg>'.length)
     .replace(/\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, '');
   const id = frame.id;
+  // Drawn at its own size, never larger; the stylesheet lets it shrink to a narrow column.
+  const [, , width, height] = root[1]!.split(/[\s,]+/);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="kt-chart" role="img" ` +
-    `aria-labelledby="${id}-title ${id}-desc" viewBox="${root[1]}" width="100%" focusable="false">` +
+    `aria-labelledby="${id}-title ${id}-desc" viewBox="${root[1]}" width="${width}" height="${height}" focusable="false">` +
     `<title id="${id}-title">${escapeXml(frame.title)}</title>` +
     `<desc id="${id}-desc">${escapeXml(frame.description)}</desc>` +
     patternDefs(id, frame.patterns) +

@@ -8,7 +8,7 @@ export interface MenuItem {
 }
 
 export const staffMenuItems: MenuItem[] = [
-  { href: '/medewerker', label: 'staff.nav.home', roles: ['coach', 'teamlead', 'frontoffice', 'admin'] },
+  { href: '/medewerker', label: 'staff.nav.home', roles: ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid'] },
   { href: '/medewerker/agenda', label: 'staff.nav.agenda', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/blokken', label: 'staff.nav.blocks', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/afwezigheid', label: 'staff.nav.absence', roles: ['coach', 'teamlead'] },
@@ -16,6 +16,7 @@ export const staffMenuItems: MenuItem[] = [
   { href: '/medewerker/wachtrij', label: 'staff.nav.queue', roles: ['coach', 'teamlead', 'frontoffice'] },
   { href: '/medewerker/namens', label: 'staff.nav.onBehalf', roles: ['coach', 'teamlead', 'frontoffice'] },
   { href: '/medewerker/verwijzers', label: 'referral.contacts.nav', roles: ['coach', 'teamlead'] },
+  { href: '/medewerker/cijfers', label: 'staff.nav.figures', roles: ['teamlead', 'beleid'] },
   { href: '/medewerker/beheer', label: 'staff.nav.admin', roles: ['admin'] },
 ];
 

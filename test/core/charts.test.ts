@@ -107,10 +107,10 @@ describe('bar chart', () => {
       xmlns: 'http://www.w3.org/2000/svg',
       role: 'img',
       'aria-labelledby': 'cap-chart-title cap-chart-desc',
-      width: '100%',
     });
+    // Drawn at its own size (the stylesheet lets it shrink, never grow).
     expect(root.attrs.viewBox).toMatch(/^0 0 \d+ \d+$/);
-    expect(root.attrs.height).toBeUndefined();
+    expect(`0 0 ${root.attrs.width} ${root.attrs.height}`).toBe(root.attrs.viewBox);
     const title = els.find((e) => e.attrs.id === 'cap-chart-title')!;
     expect([title.name, title.text]).toEqual(['title', 'Vrije & geboekte <plekken>']);
     expect(els.find((e) => e.attrs.id === 'cap-chart-desc')).toMatchObject({

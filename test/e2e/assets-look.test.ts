@@ -79,9 +79,7 @@ describe.skipIf(!browserAvailable)('trimmed NL Design System CSS in Chromium', (
     // The error page is a new document: its stylesheet may still be loading when the summary is
     // already in the DOM (a loading sheet is not in document.styleSheets yet).
     await page.waitForLoadState('load');
-    await page.waitForFunction(() =>
-      Array.from(document.styleSheets).some((s) => s.href?.includes('/static/nlds.')),
-    );
+    await page.waitForFunction(() => Array.from(document.styleSheets).some((s) => s.href?.includes('/static/nlds.')));
     const errors = await look(page);
     return { start, form, errors };
   }

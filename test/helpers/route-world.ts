@@ -61,6 +61,8 @@ export function fill(url: string, ids: Ids): string {
     if (name === 'token') return 'x'.repeat(43);
     // A rebooking link (core/rebook-link.ts): an appointment id and a 32-character check.
     if (name === 'ref') return `1.${'x'.repeat(32)}`;
+    // A file format of the figures' exports.
+    if (name === 'format') return 'csv';
     const v = ids[name];
     if (v === undefined)
       throw new Error(`No fixture for URL parameter :${name} in ${url}: add one to test/helpers/route-world.ts`);

@@ -1,0 +1,117 @@
+// SQL for the figures. Every function takes the executor first. The figures are computed in
+// domain/figures.ts from one row of facts per request (the moment of every step it went
+// through), so every view and export counts alike.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { RequestFacts, Result } from '../../domain/figures-model.js';
+
+/** Which requests to read: of one team (or all), submitted before `to`, and still relevant after `since`. */
+export interface FactsWindow {
+  teamId: number | null;
+  /** Requests submitted from here on are read (and older ones still open, or closed after `closedSince`). */
+  submittedSince: Date;
+  closedSince: Date;
+  /** Requests submitted before here (later sign-ups of the same residents count for return after closure). */
+  to: Date;
+}
+
+interface FactsRow {
+  id: number;
+  team_id: number | null;
+  resident_id: number;
+  channel: RequestFacts['channel'];
+  returning_resident: boolean;
+  referrer_kind: string | null;
+  urgent_24h: boolean;
+  submitted_at: Date;
+  callback_requested_at: Date | null;
+  callback_done_at: Date | null;
+  plan_at: Date | null;
+  closed_at: Date | null;
+  status: string;
+  first_booked: Date | null;
+  first_held: Date | null;
+  first_result: Result | null;
+  /** Epoch milliseconds, comma-separated (text: the same on both databases). */
+  no_shows: string | null;
+  /** "<epoch ms>:<r|s>", comma-separated: cancelled by the resident or registered by staff. */
+  cancels: string | null;
+}
+
+const epochs = (s: string | null): Date[] => (s ? s.split(',').map((v) => new Date(Number(v))) : []);
+
+export async function requestFacts(db: Kysely<Database>, w: FactsWindow): Promise<RequestFacts[]> {
+  const team = w.teamId === null ? sql`true` : sql`r.team_id = ${w.teamId}`;
+  const { rows } = await sql<FactsRow>`
+    select r.id, r.team_id, r.resident_id, r.channel, r.returning_resident, ref.kind as referrer_kind,
+      r.urgent_24h, r.submitted_at, r.callback_requested_at, r.callback_done_at, r.plan_at, r.closed_at,
+      r.status, a.first_booked, a.first_held, a.first_result, a.no_shows, a.cancels
+    from request r
+    left join referrer ref on ref.id = r.referrer_id
+    left join lateral (
+      select min(created_at) as first_booked,
+        min(starts_at) filter (where status = 'held') as first_held,
+        (array_agg(result order by starts_at) filter (where status = 'held'))[1] as first_result,
+        string_agg((extract(epoch from starts_at) * 1000)::bigint::text, ',') filter (where status = 'no_show')
+          as no_shows,
+        string_agg((extract(epoch from coalesce(cancelled_at, outcome_at)) * 1000)::bigint::text
+          || case when outcome = 'cancelled' then ':s' else ':r' end, ',') filter (where status = 'cancelled')
+          as cancels
+      from appointment where request_id = r.id
+    ) a on true
+    where ${team} and r.submitted_at < ${w.to}
+      and (r.submitted_at >= ${w.submittedSince} or r.closed_at is null or r.closed_at >= ${w.closedSince})
+    order by r.id`.execute(db);
+  return rows.map((r): RequestFacts => ({
+    id: r.id,
+    teamId: r.team_id,
+    residentId: r.resident_id,
+    channel: r.channel,
+    returning: r.returning_resident,
+    referrerKind: r.referrer_kind,
+    urgent: r.urgent_24h,
+    submittedAt: r.submitted_at,
+    callbackRequestedAt: r.callback_requested_at,
+    callbackDoneAt: r.callback_done_at,
+    firstBookedAt: r.first_booked,
+    firstConversationAt: r.first_held,
+    firstResult: r.first_result,
+    planAt: r.plan_at,
+    closedAt: r.status === 'closed' || r.status === 'cancelled' ? r.closed_at : null,
+    withdrawn: r.status === 'cancelled',
+    noShowsAt: epochs(r.no_shows),
+    cancellationsAt: (r.cancels ? r.cancels.split(',') : []).map((c) => {
+      const [at, by] = c.split(':');
+      return { at: new Date(Number(at)), by: by === 's' ? ('staff' as const) : ('resident' as const) };
+    }),
+  }));
+}
+
+export async function teamList(db: Kysely<Database>): Promise<{ id: number; name: string; promise_days: number }[]> {
+  return db.selectFrom('team').select(['id', 'name', 'promise_days']).orderBy('name').execute();
+}
+
+/** The daily notes of free capacity in [fromDay, toDay] (local dates), per team. */
+export async function capacityNotes(db: Kysely<Database>, teamId: number | null, fromDay: string, toDay: string) {
+  let q = db
+    .selectFrom('capacity_snapshot')
+    .select(['team_id', 'day', 'first_free_at', 'free_soon', 'free_ahead', 'taken_at'])
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay);
+  if (teamId !== null) q = q.where('team_id', '=', teamId);
+  return q.orderBy('day').orderBy('team_id').execute();
+}
+
+/** Waiting-list alarms (a resident found no free time) per team in [from, to). */
+export async function alarmsPerTeam(db: Kysely<Database>, teamId: number | null, from: Date, to: Date) {
+  let q = db
+    .selectFrom('audit_event')
+    .select((eb) => ['team_id', eb.fn.countAll<string>().as('n')])
+    .where('action', '=', 'no_capacity')
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .groupBy('team_id');
+  if (teamId !== null) q = q.where('team_id', '=', teamId);
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [r.team_id, Number(r.n)]));
+}
