@@ -100,20 +100,25 @@ async function waitingChart(page: FiguresPage, locale: Locale): Promise<PageChar
 }
 
 async function firstFreeChart(page: FiguresPage, locale: Locale, promiseDays: number): Promise<PageChart | null> {
-  if (page.firstFree.length === 0) return null;
+  const { per, points } = page.firstFree;
+  if (points.length === 0) return null;
   const t = translator(locale);
   const lang = locale === 'en' ? 'en-GB' : 'nl-NL';
-  const weekLabel = (w: string) => local(w).setLocale(lang).toFormat('d LLL');
+  const label = (d: string) =>
+    local(d)
+      .setLocale(lang)
+      .toFormat(per === 'week' ? 'd LLL' : 'LLL\nyyyy');
   const text = (d: number | null) => (d === null ? t('figurespage.charts.noFree') : String(d));
-  const summary = t('figurespage.charts.firstFreeSummary', {
+  const summary = t(`figurespage.charts.firstFreeSummary.${per}`, {
     scope: scopeText(page.report.scope, t),
     days: promiseDays,
   });
+  const title = t(`figurespage.charts.firstFreeTitle.${per}`);
   const svg = await lineChart({
     id: 'first-free-chart',
-    title: t('figurespage.charts.firstFreeTitle'),
+    title,
     description: summary,
-    points: page.firstFree.map((w) => ({ x: w.week, label: weekLabel(w.week), value: w.days })),
+    points: points.map((p) => ({ x: p.start, label: label(p.start), value: p.days })),
     yTitle: t('figurespage.charts.days'),
     threshold: { value: promiseDays, label: t('figurespage.charts.promise', { days: promiseDays }) },
   });
@@ -121,9 +126,9 @@ async function firstFreeChart(page: FiguresPage, locale: Locale, promiseDays: nu
     svg,
     summary,
     table: {
-      caption: t('figurespage.charts.firstFreeTitle'),
-      head: [t('figurespage.charts.week'), t('figurespage.charts.days')],
-      rows: page.firstFree.map((w) => [weekLabel(w.week), text(w.days)]),
+      caption: title,
+      head: [t(`figurespage.charts.${per}`), t('figurespage.charts.days')],
+      rows: points.map((p) => [label(p.start).replace('\n', ' '), text(p.days)]),
     },
   };
 }

@@ -34,15 +34,15 @@ export interface CapacityTeam {
 export interface FiguresPage {
   report: FigureReport;
   inflow: InflowBar[];
-  /** Per week (its Monday): the days until the first free moment, over the teams in scope (the longest). */
-  firstFree: { week: string; days: number | null }[];
+  /**
+   * Per week (its Monday) or per month (its first day): the days until the first free moment, the
+   * longest over the teams in scope (null: a team had no free time at all).
+   */
+  firstFree: { per: 'week' | 'month'; points: { start: string; days: number | null }[] };
   capacity: CapacityTeam[];
   /** The period has not ended yet: its figures go up to now. */
   running: boolean;
 }
-
-const daysUntil = (day: string, at: Date | null): number | null =>
-  at === null ? null : Math.max(0, Math.round(local(at).startOf('day').diff(local(day), 'days').days));
 
 export async function figuresPage(
   db: Kysely<Database>,
@@ -74,29 +74,27 @@ export async function figuresPage(
   return { report, inflow, firstFree, capacity, running: period.to > now };
 }
 
+/** Weeks on the chart up to half a year; months beyond that. */
+const WEEKS_UP_TO_DAYS = 190;
+
 async function capacityOf(db: Kysely<Database>, choice: FiguresChoice, now: Date) {
+  const fromDay = localDate(choice.period.from);
   const lastDay = localDate(new Date(Math.min(now.getTime(), choice.period.to.getTime()) - 1));
-  const notes = await capacityNotes(db, choice.teamId, localDate(choice.period.from), lastDay);
+  const long = choice.period.to.getTime() - choice.period.from.getTime() > WEEKS_UP_TO_DAYS * 86_400_000;
+  const per = long ? ('month' as const) : ('week' as const);
+  const notes = await capacityNotes(db, choice.teamId, { fromDay, toDay: lastDay, per });
   const alarms = await alarmsPerTeam(db, choice.teamId, choice.period.from, choice.period.to);
   const teams = (await teamList(db)).filter((t) => choice.teamId === null || t.id === choice.teamId);
-  const weeks = new Map<string, number | null>();
-  for (const n of notes) {
-    const week = local(n.day).startOf('week').toISODate()!;
-    const days = daysUntil(n.day, n.first_free_at);
-    const had = weeks.get(week);
-    // The longest wait of the week over the teams: no free time at all counts as longest.
-    weeks.set(week, had === undefined ? days : had === null || days === null ? null : Math.max(had, days));
-  }
   const capacity = teams.map((t): CapacityTeam => {
-    const latest = notes.filter((n) => n.team_id === t.id).at(-1);
+    const latest = notes.latest.get(t.id);
     return {
       teamId: t.id,
       name: t.name,
-      firstFreeDays: latest ? daysUntil(latest.day, latest.first_free_at) : null,
+      firstFreeDays: latest ? latest.days : null,
       day: latest?.day ?? null,
       freeSoon: latest ? latest.free_soon : null,
       alarms: suppress(alarms.get(t.id) ?? 0),
     };
   });
-  return { capacity, firstFree: [...weeks].map(([week, days]) => ({ week, days })) };
+  return { capacity, firstFree: { per, points: notes.series.map((p) => ({ start: p.start, days: p.days })) } };
 }
