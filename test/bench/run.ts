@@ -32,6 +32,7 @@ import { writeChart } from './chart.js';
 import { pageWeight } from './page-weight.js';
 import { measureScaling } from './processes-scaling.js';
 import { firstAfterWrite } from './first-after-write.js';
+import { figuresBench } from './figures.js';
 import { measureEmbedded } from './embedded.js';
 import { bookingCeiling } from './booking-ceiling.js';
 import { passOf, panelsOf, rowsOf, type Figures } from './summary.js';
@@ -42,7 +43,8 @@ const resultsFile = path.join(repo, 'test/bench/results.json');
 const chartFile = path.join(repo, 'test/bench/results.svg');
 
 // Sizes: Arnhem scale, as in the issue.
-const SCALE = { coaches: 174, blocksPerDuoPerWeek: 6, weeks: 3, bookedShare: 0.3 };
+// No year of history here (the figures step seeds its own): the calendar's data as before.
+const SCALE = { coaches: 174, blocksPerDuoPerWeek: 6, weeks: 3, bookedShare: 0.3, historyPerYear: 0 };
 const LOAD = { connections: 32, seconds: 10 };
 const PGBENCH = { clients: 8, threads: 2, seconds: 10 };
 const BOOKING = { perTeam: 40, concurrency: Number(process.env.BENCH_BOOKING_CONCURRENCY ?? 8), prepareConcurrency: 4 };
@@ -104,7 +106,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   /** The figures of the steps measured by their own modules (each step fills in its own). */
   const extra: Partial<
-    Pick<Figures, 'bookingCeiling' | 'firstAfterWrite' | 'pageWeight' | 'processes' | 'mail' | 'embedded'>
+    Pick<Figures, 'bookingCeiling' | 'firstAfterWrite' | 'pageWeight' | 'processes' | 'mail' | 'embedded' | 'figures'>
   > = {};
   const machine = {
     cores: os.cpus().length,
@@ -399,6 +401,15 @@ async function main(): Promise<number> {
   log(
     `first read after a write: p50 ${fixed(faw.p50, 1)} ms, p99 ${fixed(faw.p99, 1)} ms (whole team: p99 ${fixed(faw.wholeP99, 1)} ms)`,
   );
+
+  // 6d. the figures page and its exports on a year of 20,000 sign-ups and five years of 100,000
+  // (their own databases). A failure here is reported, and the other figures still written.
+  log('figures: a year of 20,000 sign-ups, then five years of 100,000');
+  try {
+    extra.figures = await figuresBench(pgServer.adminUrl, { log });
+  } catch (err) {
+    log(`figures: not measured (${err instanceof Error ? err.message : String(err)})`);
+  }
 
   // 7. the embedded default: npm start on a fresh data dir (demo data), the calendar under load,
   // its memory, and a later start on that dir.

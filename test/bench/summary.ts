@@ -2,6 +2,7 @@
 // each target is, so the table, results.json's `pass` and the SVG cannot disagree.
 import type { Panel } from './chart.js';
 import { fixed, percent, type Row } from './report.js';
+import type { FiguresBench, FiguresCase } from './figures.js';
 
 export interface LoadFigures {
   requestsPerSec: number;
@@ -43,6 +44,8 @@ export interface Figures {
   memory: { rssMb: number; peakMb: number; startedMb: number };
   embedded?: { rssMbAfterLoad: number; peakMb: number };
   coldStart: { firstSeconds: number; secondSeconds: number };
+  /** The figures page and its exports on a year and on five years of history (figures.ts). */
+  figures?: FiguresBench;
 }
 
 export const TARGETS = {
@@ -209,9 +212,22 @@ function resources(f: Figures): Row[] {
   return rows;
 }
 
+/** Per case: the slowest route's p99 against its target (not met while a route does not answer). */
+function figureRows(f: Figures): Row[] {
+  const one = (c: FiguresCase) => {
+    const worst = Math.max(...c.routes.map((r) => r.p99Ms));
+    const ok = c.answered && worst <= c.targetMs;
+    const value = c.answered
+      ? `p99 ${fixed(worst)} ms (${c.routes.map((r) => `${r.name} ${fixed(r.p99Ms)}`).join(', ')})`
+      : `no answer (${c.routes.map((r) => `${r.name} ${r.status}`).join(', ')})`;
+    return row(`figures + exports, ${c.years} year(s), ${c.requests} requests`, value, `p99 <= ${c.targetMs} ms`, ok);
+  };
+  return f.figures ? [one(f.figures.oneYear), one(f.figures.fiveYears)] : [];
+}
+
 /** The table's rows, in the order of the README. */
 export function rowsOf(f: Figures): Row[] {
-  return [...pages(f), ...writes(f), ...resources(f)];
+  return [...pages(f), ...figureRows(f), ...writes(f), ...resources(f)];
 }
 
 /** Per target: met or not (results.json `pass`); a figure not measured is left out. */
