@@ -34,6 +34,13 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.enum(['nl', 'en'], { errorMap: () => ({ message: 'must be nl or en' }) }).default('nl'),
   MUNICIPALITY_NAME: z.string().min(1).default('Gemeente Arnhem'),
   MUNICIPALITY_PHONE: z.string().min(1).default('14 026'),
+  // How the municipality counts waiting time (the figures' default; the page can switch).
+  WAITING_TIME_FROM: z
+    .enum(['signup', 'contact'], { errorMap: () => ({ message: 'must be signup or contact' }) })
+    .default('signup'),
+  WAITING_TIME_DAYS: z
+    .enum(['calendar', 'working'], { errorMap: () => ({ message: 'must be calendar or working' }) })
+    .default('calendar'),
   // At least 2: a run of the periodic jobs keeps one connection for its lock while it works.
   DB_POOL_SIZE: z.coerce.number().int().min(2, 'must be at least 2').max(100).default(10),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
@@ -77,6 +84,8 @@ export interface AppConfig {
   logLevel: (typeof logLevels)[number];
   defaultLocale: 'nl' | 'en';
   municipality: { name: string; phone: string };
+  /** The municipality's definition of waiting time: the figures page and exports start with it. */
+  waitingTime: { from: 'signup' | 'contact'; days: 'calendar' | 'working' };
   outboxIntervalMs: number;
   seedDemo: boolean;
   /**
@@ -184,6 +193,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },
+    waitingTime: { from: e.WAITING_TIME_FROM, days: e.WAITING_TIME_DAYS },
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     seedDemo: e.SEED_DEMO === 'auto',
     publicPostLimit: Math.ceil(e.PUBLIC_POST_LIMIT / e.WORKERS),

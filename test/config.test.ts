@@ -44,6 +44,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DEFAULT_LOCALE: 'de' }, 'DEFAULT_LOCALE'],
     [{ DB_POOL_SIZE: '1' }, 'DB_POOL_SIZE'],
+    [{ WAITING_TIME_FROM: 'call' }, 'WAITING_TIME_FROM'],
+    [{ WAITING_TIME_DAYS: 'weekdays' }, 'WAITING_TIME_DAYS'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'test', ...env })).toThrow(new RegExp(`^Invalid configuration: ${name} `));

@@ -142,4 +142,24 @@ describe('figures: access, input and audit', () => {
     );
     expect((await beleid.get('/medewerker/cijfers/export.pdf')).statusCode).toBe(404);
   });
+
+  it("starts with the municipality's own definition of waiting time (WAITING_TIME_FROM, WAITING_TIME_DAYS)", async () => {
+    const own = await createTestApp({ now: () => NOW, config: { waitingTime: { from: 'contact', days: 'working' } } });
+    try {
+      const c = await loggedIn(own.app, (await makeLogin(own.app, null, 'beleid')).email);
+      const page = await c.get('/medewerker/cijfers');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('vanaf het eerste contact, in werkdagen');
+      expect(page.body).toContain('<option value="contact" selected>');
+      expect(page.body).toContain('<option value="werk" selected>');
+      expect(page.body).toContain('wachttijd=contact&amp;dagen=werk');
+      // The page can still switch, and says so.
+      const other = await c.get('/medewerker/cijfers?wachttijd=aanmelding&dagen=kalender');
+      expect(other.body).toContain('vanaf de aanmelding, in kalenderdagen');
+    } finally {
+      await own.close();
+    }
+    // The default without the setting: from the sign-up, in calendar days.
+    expect((await beleid.get('/medewerker/cijfers')).body).toContain('vanaf de aanmelding, in kalenderdagen');
+  });
 });

@@ -39,8 +39,13 @@ export interface FiguresChoice {
 
 const one = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-/** The form as sent, with the defaults (last full month, sign-up, calendar days) for what is missing. */
-export function figuresValues(query: unknown, now: Date, ownTeam: number | null): FiguresValues {
+/** The form as sent, with the defaults (last full month, the municipality's waiting time) for what is missing. */
+export function figuresValues(
+  query: unknown,
+  now: Date,
+  ownTeam: number | null,
+  dflt: WaitingDefinition = { from: 'signup', days: 'calendar' },
+): FiguresValues {
   const q = (query ?? {}) as Record<string, unknown>;
   const lastMonth = local(now).startOf('month').minus({ months: 1 });
   const pick = (k: string, dflt: string) => (k in q ? one(q[k]) : dflt);
@@ -52,8 +57,8 @@ export function figuresValues(query: unknown, now: Date, ownTeam: number | null)
     van: pick('van', ''),
     tot: pick('tot', ''),
     team: ownTeam !== null ? String(ownTeam) : pick('team', 'alle'),
-    wachttijd: pick('wachttijd', 'aanmelding'),
-    dagen: pick('dagen', 'kalender'),
+    wachttijd: pick('wachttijd', dflt.from === 'signup' ? 'aanmelding' : 'contact'),
+    dagen: pick('dagen', dflt.days === 'calendar' ? 'kalender' : 'werk'),
   };
 }
 

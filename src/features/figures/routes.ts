@@ -39,7 +39,7 @@ async function choose(app: FastifyInstance, req: FastifyRequest, staff: StaffSes
   if (own !== null && asked !== undefined && asked !== String(own)) throw ktError('KT_NOT_FOUND', 'other team');
   const teams = await teamList(app.db);
   const now = app.now();
-  const values = figuresValues(req.query, now, own);
+  const values = figuresValues(req.query, now, own, app.config.waitingTime);
   const { choice, errors } = figuresChoice(
     values,
     now,
