@@ -434,6 +434,22 @@ describe('figures on a known history', () => {
     });
   });
 
+  it('charts sign-ups per quarter over more than two years, with the same counts in its table', async () => {
+    const page = (await beleid.get(`/medewerker/cijfers?periode=eigen&van=1-1-2024&tot=31-12-2026&team=${teams.A}`))
+      .body;
+    expect(page).toContain('Aanmeldingen per kwartaal, per manier van aanmelden');
+    const row = (label: string) =>
+      new RegExp(`<th scope="row">${label}</th>((?:<td>[^<]*</td>)+)</tr>`)
+        .exec(page)?.[1]
+        ?.match(/<td>([^<]*)<\/td>/g)
+        ?.map((c) => c.replace(/<\/?td>/g, ''));
+    // Self online, referrer, front office, back with a new question.
+    expect(row('K4 2026')).toEqual(['15', '10', '5', '5']);
+    expect(row('K3 2026')).toEqual(['10', '0', '0', '0']);
+    expect(row('K1 2026')).toEqual(['5', '0', '0', '5']);
+    expect(row('K4 2025')).toEqual(['10', '0', '0', '0']);
+  });
+
   it('adds the teams up for the municipality and hides a count under 5 everywhere', async () => {
     const all = await figures(beleid, `${OCTOBER}&team=alle`);
     expect(values(all, ['inflow.total', 'inflow.channel.referrer', 'cancellations.staff'])).toEqual({

@@ -20,11 +20,15 @@ const PATTERNS = ['solid', 'hatch', 'dots', 'solid'] as const;
 
 async function inflowChart(page: FiguresPage, locale: Locale): Promise<PageChart> {
   const t = translator(locale);
-  const months = [...new Set(page.inflow.map((b) => b.month))];
+  const { per, bars } = page.inflow;
+  const months = [...new Set(bars.map((b) => b.start))];
   const lang = locale === 'en' ? 'en-GB' : 'nl-NL';
-  const monthLabel = (m: string) => local(`${m}-01`).setLocale(lang).toFormat('LLL\nyyyy');
+  const monthLabel = (m: string) =>
+    per === 'month'
+      ? local(`${m}-01`).setLocale(lang).toFormat('LLL\nyyyy')
+      : t('figurespage.charts.quarterLabel', { n: m.slice(6), year: m.slice(0, 4) });
   const cell = (n: number | null) => (n === null ? t('figures.suppressed') : n.toLocaleString(lang));
-  const value = (m: string, c: string) => page.inflow.find((b) => b.month === m && b.channel === c)?.count ?? 0;
+  const value = (m: string, c: string) => bars.find((b) => b.start === m && b.channel === c)?.count ?? 0;
   const series = CHANNELS.map((c, i) => ({
     key: c,
     label: t(`figurespage.channels.${c}`),
@@ -34,7 +38,7 @@ async function inflowChart(page: FiguresPage, locale: Locale): Promise<PageChart
   const total = page.report.rows.find((r) => r.key === 'inflow.total')!;
   const svg = await barChart({
     id: 'inflow-chart',
-    title: t('figurespage.charts.inflowTitle'),
+    title: t(`figurespage.charts.inflowTitle.${per}`),
     description: t('figurespage.charts.inflowSummary', {
       period: periodText(page.report.period, locale),
       total: displayValue(total, 'value', locale, t),
@@ -52,8 +56,8 @@ async function inflowChart(page: FiguresPage, locale: Locale): Promise<PageChart
       total: displayValue(total, 'value', locale, t),
     }),
     table: {
-      caption: t('figurespage.charts.inflowTitle'),
-      head: [t('figurespage.charts.month'), ...series.map((s) => s.label)],
+      caption: t(`figurespage.charts.inflowTitle.${per}`),
+      head: [t(`figurespage.charts.${per}`), ...series.map((s) => s.label)],
       rows: months.map((m, j) => [monthLabel(m).replace('\n', ' '), ...series.map((s) => cell(s.values[j] ?? 0))]),
     },
   };
@@ -135,7 +139,7 @@ async function firstFreeChart(page: FiguresPage, locale: Locale, promiseDays: nu
 
 /** The page's charts: sign-ups per month (over two months or more), waiting time, and capacity over time. */
 export async function pageCharts(page: FiguresPage, locale: Locale, promiseDays: number) {
-  const months = new Set(page.inflow.map((b) => b.month)).size;
+  const months = new Set(page.inflow.bars.map((b) => b.start)).size;
   const main = [...(months >= 2 ? [await inflowChart(page, locale)] : []), await waitingChart(page, locale)];
   return { main, capacity: await firstFreeChart(page, locale, promiseDays) };
 }

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { FigureReport, FigureScope, InflowChannel } from '../../domain/figures-model.js';
-import { computeFigures, figureRows, monthlyInflow } from '../../domain/figures.js';
+import { computeFigures, figureRows, monthlyInflow, type MonthlyInflow } from '../../domain/figures.js';
 import { local, localDate } from '../../domain/time.js';
 import { alarmsPerTeam, capacityNotes, requestFacts, teamList } from './repository.js';
 import type { FiguresChoice } from './query.js';
@@ -14,7 +14,8 @@ export const SUPPRESS_BELOW = 5;
 export const suppress = (n: number): number | null => (n > 0 && n < SUPPRESS_BELOW ? null : n);
 
 export interface InflowBar {
-  month: string;
+  /** 'YYYY-MM' per month, 'YYYY-Qn' per quarter. */
+  start: string;
   channel: InflowChannel;
   /** null: 1–4, shown as "< 5". */
   count: number | null;
@@ -33,7 +34,8 @@ export interface CapacityTeam {
 
 export interface FiguresPage {
   report: FigureReport;
-  inflow: InflowBar[];
+  /** Sign-ups per month, or per quarter over more than two years. */
+  inflow: { per: 'month' | 'quarter'; bars: InflowBar[] };
   /**
    * Per week (its Monday) or per month (its first day): the days until the first free moment, the
    * longest over the teams in scope (null: a team had no free time at all).
@@ -69,9 +71,27 @@ export async function figuresPage(
     definition: choice.def,
     generatedAt: now,
   };
-  const inflow = monthlyInflow(facts, period).map((b) => ({ ...b, count: suppress(b.count) }));
+  const inflow = inflowBars(monthlyInflow(facts, period));
   const { capacity, firstFree } = await capacityOf(db, choice, now);
   return { report, inflow, firstFree, capacity, running: period.to > now };
+}
+
+/** Months on the sign-ups chart up to two years; quarters beyond that (counted before hiding small ones). */
+const MONTHS_UP_TO = 24;
+
+function inflowBars(monthly: MonthlyInflow[]): FiguresPage['inflow'] {
+  const per = new Set(monthly.map((b) => b.month)).size > MONTHS_UP_TO ? ('quarter' as const) : ('month' as const);
+  const counts = new Map<string, number>();
+  for (const b of monthly) {
+    const start = per === 'month' ? b.month : `${b.month.slice(0, 4)}-Q${Math.ceil(Number(b.month.slice(5, 7)) / 3)}`;
+    const key = `${start}|${b.channel}`;
+    counts.set(key, (counts.get(key) ?? 0) + b.count);
+  }
+  const bars = [...counts].map(([key, n]) => {
+    const [start, channel] = key.split('|') as [string, InflowChannel];
+    return { start, channel, count: suppress(n) };
+  });
+  return { per, bars };
 }
 
 /** Weeks on the chart up to half a year; months beyond that. */
