@@ -81,6 +81,9 @@ export interface AxeViolation {
 
 /** Runs axe-core for WCAG 2.0/2.1 A and AA on the current page; returns the violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // A click that submits a form returns once the next page has started, not when it is parsed:
+  // wait for it, or the script has no <head> to go into yet.
+  await page.waitForLoadState('load');
   await page.addScriptTag({ content: axeSource });
   // page.evaluate works even with JavaScript off; only an injected script tells whether it ran.
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
