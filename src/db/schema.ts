@@ -19,7 +19,13 @@ import type {
   ResidentTable,
   ReturnLinkTable,
 } from './schema/cases.js';
-import type { AuditEventTable, DraftTable, OutboxMessageTable } from './schema/records.js';
+import type {
+  AuditCheckpointTable,
+  AuditEventTable,
+  AuditHeadTable,
+  DraftTable,
+  OutboxMessageTable,
+} from './schema/records.js';
 
 export type * from './schema/columns.js';
 export type * from './schema/teams.js';
@@ -45,6 +51,8 @@ export interface Database {
   manage_link: ManageLinkTable;
   outbox_message: OutboxMessageTable;
   audit_event: AuditEventTable;
+  audit_checkpoint: AuditCheckpointTable;
+  audit_head: AuditHeadTable;
   draft: DraftTable;
   return_link: ReturnLinkTable;
   capacity_snapshot: CapacitySnapshotTable;

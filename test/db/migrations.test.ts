@@ -26,7 +26,9 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
     expect(await tables(t)).toEqual([
       'absence',
       'appointment',
+      'audit_checkpoint',
       'audit_event',
+      'audit_head',
       'block',
       'block_coach',
       'capacity_snapshot',

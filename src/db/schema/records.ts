@@ -37,6 +37,31 @@ export interface AuditEventTable {
   subject_id: number | null;
   team_id: number | null;
   detail: Json<Record<string, unknown>>;
+  /** Set by the database when the writing transaction commits (the seal): its number in the chain, */
+  seq: number | null;
+  /** the hash of the entry before it (or of the checkpoint; null for the very first), */
+  prev_hash: string | null;
+  /** and sha256 (hex) of this entry, seq and prev_hash (core/audit-chain.ts). Null only until then. */
+  hash: string | null;
+}
+
+/** Where the chain starts after old entries were removed (audit_prune): at most one row. */
+export interface AuditCheckpointTable {
+  one: Generated<boolean>;
+  last_seq: number;
+  last_id: number;
+  last_hash: string;
+  last_at: Timestamp;
+  removed: number;
+  pruned_before: Timestamp;
+  pruned_at: Generated<Date>;
+}
+
+/** The chain's newest entry, kept by the database as it seals entries: one row. */
+export interface AuditHeadTable {
+  one: Generated<boolean>;
+  seq: number;
+  hash: string;
 }
 
 export interface DraftTable {
