@@ -266,9 +266,11 @@ describe('appointment page', () => {
         await t.app.db
           .selectFrom('audit_event')
           .selectAll()
-          .where('action', '=', 'view_question')
-          .where('subject_type', '=', 'appointment')
-          .where('subject_id', '=', id.noContact!)
+          .where('action', '=', 'case_viewed')
+          .where('subject_type', '=', 'request')
+          .where('subject_id', '=', (eb) =>
+            eb.selectFrom('appointment').select('request_id').where('id', '=', id.noContact!),
+          )
           .execute();
       expect(await count()).toHaveLength(0);
       await coach.get(page(id.noContact!));
@@ -278,7 +280,7 @@ describe('appointment page', () => {
       expect(events.map((e) => e.actor_staff_id).sort()).toEqual([id.me, id.teamlead].sort());
       for (const e of events) {
         expect(e.team_id).toBe(id.team);
-        expect(e.detail).toMatchObject({ requestId: expect.any(Number) });
+        expect(e.detail).toEqual({ page: 'appointment' });
       }
     });
 
@@ -286,7 +288,7 @@ describe('appointment page', () => {
       const before = await t.app.db
         .selectFrom('audit_event')
         .select('id')
-        .where('action', '=', 'view_question')
+        .where('action', '=', 'case_viewed')
         .where('actor_staff_id', '=', id.other!)
         .execute();
       const res = await otherCoach.get(page(id.main!));
@@ -297,7 +299,7 @@ describe('appointment page', () => {
       const after = await t.app.db
         .selectFrom('audit_event')
         .select('id')
-        .where('action', '=', 'view_question')
+        .where('action', '=', 'case_viewed')
         .where('actor_staff_id', '=', id.other!)
         .execute();
       expect(after).toHaveLength(before.length);

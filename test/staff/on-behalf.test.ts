@@ -151,8 +151,13 @@ describe('booking on behalf of a resident', () => {
       .selectFrom('audit_event')
       .select(['action', 'actor_staff_id', 'detail'])
       .where('subject_id', '=', req.id)
+      .orderBy('id')
       .execute();
-    expect(audit).toEqual([{ action: 'booking_created', actor_staff_id: coachId, detail: { channel: 'phone' } }]);
+    // The booking, then the coach seeing its confirmation (who viewed what: case_viewed).
+    expect(audit).toEqual([
+      { action: 'booking_created', actor_staff_id: coachId, detail: { channel: 'phone' } },
+      { action: 'case_viewed', actor_staff_id: coachId, detail: expect.any(Object) },
+    ]);
 
     await renderOutbox(t.app);
     const mails = await t.app.db.selectFrom('outbox_message').selectAll().orderBy('id').execute();

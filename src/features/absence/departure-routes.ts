@@ -13,7 +13,7 @@ import { parseId, type Errors, type Values } from '../blocks/schemas.js';
 import { choiceValues, readChoices } from './choices.js';
 import { absenceById, blocksDuring, type AbsenceRow } from './repository.js';
 import { handleAbsence } from './service.js';
-import { absenceBlocks, periodText } from './view.js';
+import { absenceBlocks, auditNamesShown, periodText } from './view.js';
 
 type Body = Record<string, unknown>;
 const access = { config: { access: { roles: ['admin', 'teamlead'] as Role[] } } };
@@ -46,6 +46,8 @@ export default function departureRoutes(app: FastifyInstance) {
     extra: Record<string, unknown> = {},
   ) {
     const blocks = d.teamId === null ? [] : await absenceBlocks(app.db, d.absence, app.now());
+    const seen = { actorStaffId: d.staff.id, teamId: d.teamId, blocks, page: 'departure', at: app.now() };
+    if (!d.hideNames) await auditNamesShown(app.db, seen);
     return reply.code(status).viewAsync('absence/departure', {
       absence: d.absence,
       blocks,

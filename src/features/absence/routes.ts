@@ -14,7 +14,7 @@ import { actorOf, mailContext, pick, teamFormContext } from '../blocks/context.j
 import { absenceById, currentAbsences, insertAbsence } from './repository.js';
 import { checkAbsence } from './schemas.js';
 import { handleAbsence } from './service.js';
-import { absenceBlocks, periodText } from './view.js';
+import { absenceBlocks, auditNamesShown, periodText } from './view.js';
 import { choiceValues, readChoices } from './choices.js';
 import departureRoutes from './departure-routes.js';
 
@@ -103,6 +103,8 @@ function detailRoutes(app: FastifyInstance) {
     extra: Record<string, unknown> = {},
   ) {
     const blocks = await absenceBlocks(app.db, a.absence, app.now());
+    const seen = { actorStaffId: a.staff.id, teamId: a.absence.team_id, blocks, page: 'absence', at: app.now() };
+    await auditNamesShown(app.db, seen);
     return reply.code(status).viewAsync('absence/detail', {
       absence: a.absence,
       canHandle: a.canHandle,

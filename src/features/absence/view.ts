@@ -8,6 +8,7 @@ import type { Translate } from '../../core/i18n.js';
 import { proposeMoves, type Proposal } from '../blocks/rehome.js';
 import { bookedIn, type BlockWithCoaches, type BookedAppointment, type CoachRef } from '../blocks/repository.js';
 import { blocksDuring, freeColleagues, type AbsenceRow } from './repository.js';
+import { auditCasesListed } from '../../core/audit.js';
 
 export interface AbsenceBlock {
   block: BlockWithCoaches;
@@ -36,6 +37,17 @@ export async function absenceBlocks(db: Kysely<Database>, absence: AbsenceRow, n
     });
   }
   return out;
+}
+
+/** The page names the resident of every appointment in these blocks (NEN 7513); none when names are hidden. */
+export async function auditNamesShown(
+  db: Kysely<Database>,
+  e: { actorStaffId: number; teamId: number | null; blocks: AbsenceBlock[]; page: string; at: Date },
+): Promise<void> {
+  const subjects = e.blocks.flatMap((b) =>
+    b.appointments.map((a) => ({ type: 'appointment' as const, id: a.id, teamId: e.teamId })),
+  );
+  await auditCasesListed(db, { actorStaffId: e.actorStaffId, subjects, page: e.page, at: e.at });
 }
 
 /**

@@ -5,6 +5,7 @@ import { CASE_ROLES, requireStaff } from '../../plugins/auth.js';
 import { ktError } from '../../errors.js';
 import { local } from '../../domain/time.js';
 import { hasIcalToken } from './repository.js';
+import { auditCasesListed } from '../../core/audit.js';
 import { feedForToken, parseWeek, rotateFeedToken, weekView } from './service.js';
 
 declare module '@fastify/secure-session' {
@@ -25,6 +26,13 @@ export default async function agendaRoutes(app: FastifyInstance) {
     const monday = parsed ?? local(app.now()).startOf('week');
     const view = await weekView(app.db, staff.id, app.now(), monday);
     const badWeek = asked !== '' && parsed === null;
+    // The residents' names of every appointment shown (NEN 7513).
+    const shown = new Set(view.days.flatMap((d) => d.blocks.flatMap((b) => b.slots.map((x) => x.appointment?.id))));
+    for (const a of view.today) shown.add(a.id);
+    const subjects = [...shown]
+      .filter((id): id is number => id !== undefined)
+      .map((id) => ({ type: 'appointment' as const, id, teamId: staff.teamId }));
+    await auditCasesListed(app.db, { actorStaffId: staff.id, subjects, page: 'agenda', at: app.now() });
     return reply.code(badWeek ? 400 : 200).viewAsync('agenda/week', { view, me: staff, badWeek });
   });
 

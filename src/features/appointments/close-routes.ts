@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireStaff, ownTeamRecord, type StaffSession } from '../../plugins/auth.js';
 import { fieldErrors, isActionError } from '../../core/forms.js';
+import { auditCaseViewed } from '../../core/audit.js';
 import { latestAppointmentOf, loadCase, requestForClose, staffNames, type RequestForClose } from './repository.js';
 import { closeSchema, keepValues } from './schemas.js';
 import { closeRefusal, closeRequest } from './service.js';
@@ -24,6 +25,14 @@ async function closePage(
   opts: { values?: Record<string, string>; errors?: Record<string, string>; status?: number; done?: boolean } = {},
 ) {
   const appointmentId = await latestAppointmentOf(app.db, r.id);
+  // It shows the resident's name and the close note (NEN 7513).
+  await auditCaseViewed(app.db, {
+    actorStaffId: staff.id,
+    requestId: r.id,
+    teamId: r.team_id,
+    page: 'close',
+    at: app.now(),
+  });
   const closedByName =
     r.closed_by === null ? null : ((await staffNames(app.db, [r.closed_by])).get(r.closed_by) ?? null);
   return reply.code(opts.status ?? 200).viewAsync('appointments/close', {

@@ -7,7 +7,8 @@ import { modes } from '../../core/intake.js';
 import { placeOf } from '../../core/mail/place.js';
 import { loadCase, type CaseRow } from './repository.js';
 import { outcomes, results } from './schemas.js';
-import { closeRefusal, pageModel, recordView } from './service.js';
+import { closeRefusal, pageModel } from './service.js';
+import { auditCaseViewed, auditCasesListed, type CaseSubject } from '../../core/audit.js';
 
 export type AppointmentParams = { appointmentId: string };
 export const scoped = { access: { roles: CASE_ROLES, teamScoped: true } };
@@ -21,6 +22,26 @@ export function idParam(v: string): number {
 export async function loadOwn(app: FastifyInstance, req: FastifyRequest<{ Params: AppointmentParams }>) {
   const staff = requireStaff(req);
   return { staff, c: ownTeamRecord(staff, await loadCase(app.db, idParam(req.params.appointmentId)), 'appointment') };
+}
+
+/**
+ * The page was shown (NEN 7513): this case, and what else it shows: the questions of the
+ * resident's earlier requests of this team and residents who look like this one.
+ */
+export async function recordView(
+  db: FastifyInstance['db'],
+  c: CaseRow,
+  staff: StaffSession,
+  model: Awaited<ReturnType<typeof pageModel>>,
+  at: Date,
+): Promise<void> {
+  const page = 'appointment';
+  await auditCaseViewed(db, { actorStaffId: staff.id, requestId: c.request_id, teamId: c.team_id, page, at });
+  const subjects: CaseSubject[] = [
+    ...model.earlier.filter((r) => r.ownTeam).map((r) => ({ type: 'request' as const, id: r.id, teamId: r.team_id })),
+    ...model.returning.matches.map((m) => ({ type: 'resident' as const, id: m.id, teamId: c.team_id })),
+  ];
+  await auditCasesListed(db, { actorStaffId: staff.id, subjects, page, at });
 }
 
 export interface PageOptions {
@@ -39,7 +60,7 @@ export async function page(
   opts: PageOptions = {},
 ) {
   const model = await pageModel(app.db, c);
-  await recordView(app.db, c, staff);
+  await recordView(app.db, c, staff, model, app.now());
   const values = {
     callNote: c.call_note ?? '',
     mode: placeOf(c).kind === 'referrer' ? 'referrer' : c.mode,

@@ -71,10 +71,6 @@ export async function pageModel(db: Kysely<Database>, c: CaseRow) {
   };
 }
 
-export async function recordView(db: Kysely<Database>, c: CaseRow, staff: StaffSession): Promise<void> {
-  await auditCase(db, staff, c, 'view_question', { requestId: c.request_id });
-}
-
 export async function markCalled(
   db: Kysely<Database>,
   c: CaseRow,

@@ -8,6 +8,7 @@ import { bookedIn, seriesFrom, type BlockWithCoaches } from './repository.js';
 import { checkScope, type Errors, type Scope, type Values } from './schemas.js';
 import { cancelBlocks } from './cancel.js';
 import { actorOf, loadBlock, mailContext } from './context.js';
+import { auditCasesListed } from '../../core/audit.js';
 
 type Loaded = Awaited<ReturnType<typeof loadBlock>>;
 
@@ -34,6 +35,11 @@ async function render(
   const ids = targets.map((x) => x.id);
   const appointments = await bookedIn(app.db, ids);
   const proposals = await proposeMoves(app.db, b.block.team_id, appointments, { exclude: ids, now: app.now() });
+  // With a scope the page names each resident with their e-mail or phone (NEN 7513).
+  if (scope) {
+    const subjects = appointments.map((a) => ({ type: 'appointment' as const, id: a.id, teamId: b.block.team_id }));
+    await auditCasesListed(app.db, { actorStaffId: b.staff.id, subjects, page: 'block-cancel', at: app.now() });
+  }
   return reply.code(status).viewAsync('blocks/cancel', {
     block: b.block,
     canChange: b.canChange,

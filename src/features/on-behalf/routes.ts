@@ -11,6 +11,7 @@ import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
 import { slotKey, type Slot } from '../../domain/slots.js';
 import { abouts, languages, modes, topics } from '../../core/intake.js';
 import { teamById } from '../../core/teams.js';
+import { auditCaseViewed } from '../../core/audit.js';
 import { loadAppointmentByToken } from '../../core/managed-appointment.js';
 import { CALLBACK_SLOT, channels, fieldNames, formKey, parseOnBehalf, type Values } from './schemas.js';
 import { bookOnBehalf, offeredTimes, resolveTeam } from './service.js';
@@ -57,9 +58,19 @@ interface FormPage {
   request?: WaitingRequest | null;
 }
 
+const viewOf = (actorStaffId: number, requestId: number, teamId: number, page: string, app: FastifyInstance) => ({
+  actorStaffId,
+  requestId,
+  teamId,
+  page,
+  at: app.now(),
+});
+
 async function formPage(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, p: FormPage) {
   const staff = requireStaff(req);
   const slots = p.team ? await offeredTimes(app.db, p.team, app.now()) : [];
+  // Filled in from a stored request: its content is shown (NEN 7513).
+  if (p.request) await auditCaseViewed(app.db, viewOf(staff.id, p.request.id, p.request.team_id, 'on-behalf', app));
   return reply.code(p.status ?? 200).viewAsync('on-behalf/form', {
     me: staff,
     team: p.team,
@@ -166,6 +177,8 @@ function confirmationRoute(app: FastifyInstance) {
     const done = req.session.get('onBehalf');
     if (!done) return reply.redirect('/medewerker/namens', 303);
     const appointment = done.token ? await loadAppointmentByToken(app.db, done.token) : null;
+    if (appointment)
+      await auditCaseViewed(app.db, viewOf(requireStaff(req).id, done.requestId, done.teamId, 'on-behalf-done', app));
     return reply.viewAsync('on-behalf/confirmation', {
       done,
       appointment,

@@ -18,6 +18,7 @@ import { assignSchema, calledBackSchema, idParam } from './schemas.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
 import { checkLead, handOver, leadsLeft, requestOfOwnTeam } from './lead.js';
 import { teamCoaches } from '../../core/teams.js';
+import { auditCasesListed } from '../../core/audit.js';
 
 type Params = { Params: { requestId: string } };
 
@@ -132,6 +133,13 @@ function queuePage(app: FastifyInstance): Page {
     const caseRole = CASE_ROLES.includes(staff.role) && staff.teamId !== null;
     const leads = caseRole ? await leadsLeft(app.db, staff.teamId!) : null;
     const coaches = caseRole ? await teamCoaches(app.db, staff.teamId!) : [];
+    // Names, contact details and notes of every request shown (NEN 7513).
+    const shown = [...q.urgent, ...q.normal, ...q.calledBack, ...q.openSignups, ...(q.unassigned ?? [])];
+    const subjects = [
+      ...shown.map((r) => ({ type: 'request' as const, id: r.id, teamId: r.team_id })),
+      ...(leads ?? []).map((l) => ({ type: 'request' as const, id: l.request_id, teamId: staff.teamId })),
+    ];
+    await auditCasesListed(app.db, { actorStaffId: staff.id, subjects, page: 'queue', at: app.now() });
     const done = (req.query as Record<string, string> | undefined)?.klaar;
     return reply.code(status).viewAsync('queue/index', {
       q,
