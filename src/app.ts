@@ -17,6 +17,7 @@ import errors from './plugins/errors.js';
 import jobs, { type PeriodicTask } from './plugins/jobs.js';
 import { queueDueReminders } from './features/booking/reminders.js';
 import { forgetExpiredDrafts } from './core/drafts.js';
+import { useQuestionKeys } from './core/question-key.js';
 import { deleteExpiredDrafts } from './core/draft-rows.js';
 import { forgetOldAttempts } from './features/staff-auth/throttle.js';
 import auth from './plugins/auth.js';
@@ -118,6 +119,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<F
 
 /** The database (opened here unless given), then cookies, bodies, texts, security, pages, mail, errors and who is logged in. */
 async function registerInfrastructure(app: FastifyInstance, config: AppConfig, deps: AppDeps): Promise<void> {
+  // The keys of the questions' encryption at rest, for every read and write of a question.
+  useQuestionKeys(config.questionKeys);
   let db = deps.db;
   let close: (() => Promise<void>) | undefined;
   if (!db) {

@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
+import { questionKeysOf, type TextKeys } from './config-question-keys.js';
+
+export { parseQuestionKeys, type TextKey, type TextKeys } from './config-question-keys.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -64,6 +67,8 @@ const envSchema = z.object({
     .min(1, 'must be between 1 and 32')
     .max(32, 'must be between 1 and 32')
     .default(1),
+  // The keys of the questions' encryption at rest: id:base64-of-32-bytes, comma-separated, the first writes.
+  QUESTION_KEYS: z.string().optional(),
   METRICS_TOKEN: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -108,6 +113,11 @@ export interface AppConfig {
   clockStart: Date | null;
   /** The bearer token a monitoring server sends to read /metrics. Null: there is no /metrics. */
   metricsToken: string | null;
+  /**
+   * The keys the residents' questions are encrypted with (core/secret-text.ts): the first writes,
+   * all read. QUESTION_KEYS, else (embedded or development) the key file in DATA_DIR.
+   */
+  questionKeys: TextKeys;
 }
 
 export class ConfigError extends Error {}
@@ -201,6 +211,7 @@ export function loadConfig(
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     clockStart: e.CLOCK_START ? new Date(e.CLOCK_START) : null,
     metricsToken: e.METRICS_TOKEN ?? null,
+    questionKeys: questionKeysOf(e, dataDir, (why) => new ConfigError(`Invalid configuration: ${why}`)),
     ...overrides,
   };
   return Object.freeze(config);

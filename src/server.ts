@@ -7,6 +7,8 @@ import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { openDatabase, type DbHandle } from './db/client.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { lockEmbeddedOrExit } from './db/data-dir-lock.js';
+import { sealPlainQuestions } from './core/question-key-rotate.js';
+import { formatTextKeys } from './core/secret-text.js';
 
 function configOrExit(): AppConfig {
   try {
@@ -23,6 +25,12 @@ function configOrExit(): AppConfig {
 /** The schema brought up to date; with nothing to do the migrations are not even loaded. */
 async function migrate(handle: DbHandle): Promise<void> {
   if ((await pendingMigrations(handle.db)).length > 0) await migrateToLatest(handle.db);
+}
+
+/** Encrypts the questions still stored in plain text (none after the first start: one quick scan). */
+async function sealQuestionsOnStart(handle: DbHandle, config: AppConfig): Promise<void> {
+  const sealed = await sealPlainQuestions(handle.db, config.questionKeys);
+  if (sealed > 0) console.log(`Encrypted ${sealed} question(s) stored in plain text.`);
 }
 
 /** One portal process: the app on the port (alone, or as one of the cluster's workers). */
@@ -47,6 +55,8 @@ async function runPortal(config: AppConfig): Promise<void> {
     console.log('Empty database: loading demo data (Arnhem, 8 wijkteams)…');
     await seedDemo(handle.db, now());
   }
+  // Questions stored in plain text (before encryption at rest, or by the demo data): encrypted now.
+  if (cluster.isPrimary) await sealQuestionsOnStart(handle, config);
 
   const app = await buildApp(config, { db: handle.db, now });
   const backups =
@@ -97,12 +107,13 @@ async function runPrimary(config: AppConfig): Promise<void> {
   const handle = await openDatabase(config.database);
   try {
     await migrate(handle);
+    await sealQuestionsOnStart(handle, config);
   } finally {
     await handle.close();
   }
   // Every worker signs and reads session cookies with the same key: the one this process
   // loaded (SESSION_SECRET, or the one kept in DATA_DIR), handed over at fork.
-  const env = { SESSION_SECRET: config.sessionSecret };
+  const env = { SESSION_SECRET: config.sessionSecret, QUESTION_KEYS: formatTextKeys(config.questionKeys) };
   let stopping = false;
   let listening = 0;
   let restartMs = RESTART_MS;

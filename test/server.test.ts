@@ -74,7 +74,8 @@ describe('npm start on the embedded database', () => {
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('Hulp van het wijkteam');
     expect(await stop(first.child)).toBe(0);
-    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'session-secret']);
+    // The generated secrets: the session's and the key the questions are encrypted with.
+    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'question-key', 'session-secret']);
 
     const second = start(dataDir, port);
     await second.ready;

@@ -7,6 +7,7 @@ import type { Slot } from '../domain/slots.js';
 import { hashToken } from '../domain/tokens.js';
 import { parseBirthDate } from './intake.js';
 import { keepPrepared } from '../db/prepared.js';
+import { sealQuestion } from './question-key.js';
 
 export interface ResidentInput {
   name: string;
@@ -126,7 +127,8 @@ export async function insertRequest(
       team_id: q.teamId,
       referrer_id: q.referrerId ?? null,
       channel: q.channel,
-      question: q.question,
+      // Encrypted at rest (core/secret-text.ts): a copy of the database alone does not reveal it.
+      question: sealQuestion(q.question),
       topics: q.topics,
       about: q.about,
       danger_now: q.dangerNow,
@@ -193,7 +195,7 @@ export async function insertBooking(
       insert into request (resident_id, team_id, referrer_id, channel, question, topics, about, danger_now,
         urgent_24h, safety_flag, status, companion, consent_processing_at, idempotency_key, submitted_at,
         assigned_at, lead_coach_id, scheduled_at)
-      values ((select id from res), ${q.teamId}, ${q.referrerId ?? null}, ${q.channel}, ${q.question}, ${q.topics},
+      values ((select id from res), ${q.teamId}, ${q.referrerId ?? null}, ${q.channel}, ${sealQuestion(q.question)}, ${q.topics},
         ${q.about}, ${q.dangerNow}, ${q.urgent24h}, ${q.dangerNow || q.urgent24h}, 'scheduled', ${q.companion},
         ${q.consentAt}, ${hashToken(q.idempotencyKey)}, ${p.now}, ${q.teamId ? p.now : null}, ${p.leadCoachId},
         ${p.now})

@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Db } from './db.js';
+import { openDraftQuestion, sealDraftQuestion } from './question-key-drafts.js';
 
 /** A draft that has not expired, or null. */
 export async function readDraft(db: Db, id: string, now: Date): Promise<{ id: string; data: unknown } | null> {
@@ -12,20 +13,23 @@ export async function readDraft(db: Db, id: string, now: Date): Promise<{ id: st
     .where('id', '=', id)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return row ?? null;
+  if (!row) return null;
+  // The question inside is stored encrypted (core/question-key-drafts.ts).
+  const data = openDraftQuestion(row.data);
+  return data === null ? null : { id: row.id, data };
 }
 
 export async function insertDraft(db: Db, id: string, data: unknown, expires: Date): Promise<void> {
   await db
     .insertInto('draft')
-    .values({ id, data: JSON.stringify(data), expires_at: expires })
+    .values({ id, data: JSON.stringify(sealDraftQuestion(data)), expires_at: expires })
     .execute();
 }
 
 export async function updateDraft(db: Db, id: string, data: unknown, expires: Date): Promise<void> {
   await db
     .updateTable('draft')
-    .set({ data: JSON.stringify(data), expires_at: expires })
+    .set({ data: JSON.stringify(sealDraftQuestion(data)), expires_at: expires })
     .where('id', '=', id)
     .execute();
 }
@@ -34,7 +38,7 @@ export async function updateDraft(db: Db, id: string, data: unknown, expires: Da
 export async function replaceDraftData(db: Db, id: string, data: unknown): Promise<Date | null> {
   const row = await db
     .updateTable('draft')
-    .set({ data: JSON.stringify(data) })
+    .set({ data: JSON.stringify(sealDraftQuestion(data)) })
     .where('id', '=', id)
     .returning('expires_at')
     .executeTakeFirst();

@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { loadConfig } from '../../src/config.js';
+import { encryptText } from '../../src/core/secret-text.js';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('../../src/core/booking.pgbench.sql', import.meta.url));
@@ -124,7 +126,8 @@ async function prepare(url: string, blocks: number): Promise<Record<string, stri
       interpreter: 'false',
       locale: 'nl',
       channel: 'online',
-      question: 'Schulden en een brief van de woningbouw',
+      // Stored as the portal stores it: encrypted (core/secret-text.ts), the same length.
+      question: encryptText(loadConfig({ NODE_ENV: 'test' }).questionKeys, 'Schulden en een brief van de woningbouw'),
       topics: '{money}',
       about: 'self',
       companion: 'mijn zus',

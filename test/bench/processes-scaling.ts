@@ -103,6 +103,7 @@ export async function measureScaling(o: ScalingOptions): Promise<ScalingFigures[
         NODE_ENV: 'production',
         DATABASE_URL: o.databaseUrl,
         SESSION_SECRET: randomBytes(32).toString('hex'),
+        QUESTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
         WORKERS: String(workers),
         PORT: String(port),
         HOST: '127.0.0.1',

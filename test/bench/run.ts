@@ -188,6 +188,7 @@ async function main(): Promise<number> {
       NODE_ENV: 'production',
       DATABASE_URL: appDb.url,
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      QUESTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: '',

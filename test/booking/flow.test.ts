@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { renderOutbox } from '../helpers/outbox.js';
+import { openQuestion } from '../../src/core/question-key.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -81,10 +82,11 @@ describe('resident books a keukentafelgesprek', () => {
     expect(req).toMatchObject({
       team_id: teamId,
       channel: 'online',
-      question: 'Schulden',
       topics: ['money'],
       status: 'scheduled',
     });
+    // The question is stored encrypted (core/secret-text.ts).
+    expect(openQuestion(req.question)).toBe('Schulden');
     await renderOutbox(t.app);
     const mails = await t.app.db
       .selectFrom('outbox_message')

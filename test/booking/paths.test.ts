@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { Client, createTestApp, type TestApp } from '../helpers/app.js';
+import { openQuestion } from '../../src/core/question-key.js';
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
@@ -141,7 +142,9 @@ describe('sign-up paths', () => {
     expect(done.headers.location).toBe('/aanmelden/bevestiging');
     expect((await c.get('/aanmelden/bevestiging')).body).toContain('Uw aanmelding is verstuurd');
     const req = await t.app.db.selectFrom('request').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(req).toMatchObject({ team_id: null, status: 'new', question: 'Hulp bij geld' });
+    expect(req).toMatchObject({ team_id: null, status: 'new' });
+    // Stored encrypted (core/secret-text.ts).
+    expect(openQuestion(req.question)).toBe('Hulp bij geld');
   });
 
   it('a team without free time offers the neighbour team and records the waiting-list alarm', async () => {

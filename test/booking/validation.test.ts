@@ -11,6 +11,7 @@ import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js
 import { makeBlock, makeStaff, makeTeam } from '../helpers/fixtures.js';
 import { parseSlotKey, slotInputId } from '../../src/domain/slots.js';
 import { renderOutbox } from '../helpers/outbox.js';
+import { openQuestion } from '../../src/core/question-key.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00'); // a Tuesday
@@ -915,12 +916,12 @@ describe('HTML and script typed into free-text fields', () => {
     res = await c.get(`/afspraak/${token}/annuleren`);
     expect(res.statusCode).toBe(200);
 
-    // Stored as typed: escaping belongs to the output, not the database.
+    // Stored as typed (the question encrypted): escaping belongs to the output, not the database.
     const req = await w.t.app.db
       .selectFrom('request')
       .select(['question', 'companion', 'resident_id'])
       .executeTakeFirstOrThrow();
-    expect(req.question).toBe(text.question);
+    expect(openQuestion(req.question)).toBe(text.question);
     expect(req.companion).toBe(text.companion);
     const resident = await w.t.app.db
       .selectFrom('resident')

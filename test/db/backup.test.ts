@@ -119,7 +119,7 @@ describe('backup and restore of the embedded database', () => {
     expect(stoppedBackup.stdout).toContain(
       'MB, portal not running): 1 team, 2 staff, 8 requests, 8 appointments (6 booked)',
     );
-    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'session-secret']);
+    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'question-key', 'session-secret']);
     const twice = await runScript('src/db/backup-cli.ts', [file], dataDir);
     expect(twice.code).toBe(1);
     expect(twice.stderr.trim()).toBe(`Cannot back up: ${file} already exists; name another file.`);

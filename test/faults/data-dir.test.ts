@@ -54,7 +54,7 @@ describe('one process per embedded data folder', () => {
     expect(await stopPortal(third)).toBe(0);
     // A clean stop frees the folder: no lock, no control socket.
     expect(existsSync(path.join(dataDir, 'portal.lock'))).toBe(false);
-    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'session-secret']);
+    expect(readdirSync(dataDir).sort()).toEqual(['pg', 'question-key', 'session-secret']);
     rmSync(dataDir, { recursive: true });
   }, 90_000);
 });

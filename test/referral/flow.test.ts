@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
+import { openQuestion } from '../../src/core/question-key.js';
 import {
   aboutHuisarts,
   at,
@@ -60,12 +61,13 @@ describe('a referrer signs up a resident', () => {
       team_id: w.teamId,
       channel: 'referrer',
       status: 'scheduled',
-      question: QUESTION,
       referrer_done: DONE,
       consent_referrer_form: 'spoken',
       consent_feedback: true,
       no_consent_reason: null,
     });
+    // The question is stored encrypted (core/secret-text.ts).
+    expect(openQuestion(r.question)).toBe(QUESTION);
     expect(r.consent_referrer_at!.toISOString()).toBe(at('2026-11-20T00:00').toISOString());
     expect(r.consent_processing_at!.toISOString()).toBe(NOW.toISOString());
     expect(r.submitted_at.toISOString()).toBe(NOW.toISOString());

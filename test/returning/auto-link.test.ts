@@ -92,7 +92,9 @@ describe('a new sign-up of a resident the team knows', () => {
     const request = await t.app.db
       .selectFrom('request')
       .selectAll()
-      .where('question', '=', text)
+      // The newest request: the one this sign-up stored (its question is stored encrypted).
+      .orderBy('id', 'desc')
+      .limit(1)
       .executeTakeFirstOrThrow();
     const appointment = await t.app.db
       .selectFrom('appointment')

@@ -57,12 +57,16 @@ describe('routing a returning resident', () => {
     res = await c.submit('/aanmelden/controleren', {}, '/aanmelden/controleren');
     expect(res.statusCode, res.body.slice(0, 3000)).toBe(303);
     expect(res.headers.location).toBe('/aanmelden/bevestiging');
-    return t.app.db
-      .selectFrom('request')
-      .selectAll()
-      .where('question', '=', NEW_QUESTION)
-      .where('resident_id', '=', k.residentId)
-      .executeTakeFirstOrThrow();
+    return (
+      t.app.db
+        .selectFrom('request')
+        .selectAll()
+        .where('resident_id', '=', k.residentId)
+        // The newest request: the one this sign-up stored (its question is stored encrypted).
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    );
   }
 
   async function expectTold(to: string, requestId: number, count = 1) {
@@ -274,7 +278,9 @@ describe('routing a returning resident', () => {
       .selectFrom('request')
       .selectAll()
       .where('resident_id', '=', k.residentId)
-      .where('question', '=', NEW_QUESTION)
+      // The newest request: the one this sign-up stored (its question is stored encrypted).
+      .orderBy('id', 'desc')
+      .limit(1)
       .executeTakeFirstOrThrow();
     expect(r).toMatchObject({
       status: 'callback',

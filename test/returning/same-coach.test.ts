@@ -105,13 +105,15 @@ describe('the same coach without staff work', () => {
     expect(res.statusCode, res.body.slice(0, 2000)).toBe(303);
     res = await c.submit('/aanmelden/controleren', {}, '/aanmelden/controleren');
     expect(res.headers.location).toBe('/aanmelden/bevestiging');
-    return t.app.db
-      .selectFrom('request')
-      .selectAll()
-      .where('question', '=', NEW_QUESTION)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    return (
+      t.app.db
+        .selectFrom('request')
+        .selectAll()
+        // The newest request: the one this sign-up stored (its question is stored encrypted).
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    );
   }
 
   const noDanger = { question: NEW_QUESTION, dangerNow: 'no', urgent24h: 'no' };

@@ -7,6 +7,7 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { makeBlock, makeTeam } from '../helpers/fixtures.js';
 import { loggedIn, makeLogin } from '../helpers/staff.js';
 import { renderOutbox } from '../helpers/outbox.js';
+import { openQuestion } from '../../src/core/question-key.js';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Amsterdam' }).toJSDate();
 const NOW = at('2026-11-24T10:00');
@@ -133,13 +134,14 @@ describe('booking on behalf of a resident', () => {
       team_id: teamA,
       channel: 'phone',
       status: 'scheduled',
-      question: 'Schulden en post die ik niet begrijp',
       topics: ['money'],
       name: 'Anna de Vries',
       postcode: '6811AB',
       house_number: '12a',
       urgent_24h: false,
     });
+    // The question is stored encrypted (core/secret-text.ts).
+    expect(openQuestion(req.question)).toBe('Schulden en post die ik niet begrijp');
     const appt = await t.app.db
       .selectFrom('appointment')
       .selectAll()

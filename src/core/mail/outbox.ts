@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewOutboxMessage } from '../../db/schema.js';
 import { SECRET_KEYS, type RenderedMail, type StoredMail } from './later.js';
+import { redactedColumn } from './outbox-redact.js';
 
 export interface OutgoingMail {
   to: string;
@@ -134,7 +135,8 @@ export async function releaseClaim(db: Kysely<Database>, ids: number[], now: Dat
 /**
  * Marks one message sent, right after the SMTP server accepted it: a crash after this point
  * never sends it again, and one before it sends at most this message again. A secret in a
- * payload (the manage token of a mail rendered later) is not kept once the mail is out.
+ * payload (the manage token of a mail rendered later) is not kept once the mail is out, nor the
+ * secret part of a link in a stored body.
  */
 export async function markSent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
   await db
@@ -145,6 +147,10 @@ export async function markSent(db: Kysely<Database>, id: number, now: Date): Pro
       attempts: eb('attempts', '+', 1),
       last_error: null,
       payload: sql<Record<string, unknown>>`payload - array[${sql.join(SECRET_KEYS.map((k) => sql.lit(k)))}]::text[]`,
+      // A stored body keeps no working secret link once sent (outbox-redact.ts).
+      body_text: redactedColumn('body_text'),
+      body_html: redactedColumn('body_html'),
+      ics: redactedColumn('ics'),
     }))
     .where('id', '=', id)
     .execute();

@@ -3,6 +3,7 @@ import type { ExpressionBuilder, Updateable } from 'kysely';
 import type { AppointmentTable, Database } from '../../db/schema.js';
 import { appointmentsWithReferrer, requestStateColumns, whenWhereColumns } from '../../core/appointment-query.js';
 import type { Db } from '../../core/db.js';
+import { openQuestion } from '../../core/question-key.js';
 
 /** Everything the appointment page shows, or null. The team is the team of the block. */
 export async function loadCase(db: Db, appointmentId: number) {
@@ -55,7 +56,8 @@ export async function loadCase(db: Db, appointmentId: number) {
     ])
     .where('appointment.id', '=', appointmentId)
     .executeTakeFirst();
-  return row ?? null;
+  // The question is stored encrypted (core/secret-text.ts).
+  return row ? { ...row, question: openQuestion(row.question) } : null;
 }
 
 export type CaseRow = NonNullable<Awaited<ReturnType<typeof loadCase>>>;
@@ -82,7 +84,7 @@ function latestAppointment<C extends 'appointment.id' | 'appointment.outcome' | 
 
 /** The resident's other requests, newest first, each with its latest appointment. */
 export async function earlierRequests(db: Db, residentId: number, exceptRequestId: number) {
-  return db
+  const rows = await db
     .selectFrom('request')
     .leftJoin('team', 'team.id', 'request.team_id')
     .select((eb) => [
@@ -100,6 +102,7 @@ export async function earlierRequests(db: Db, residentId: number, exceptRequestI
     .where('request.id', '!=', exceptRequestId)
     .orderBy('request.submitted_at', 'desc')
     .execute();
+  return rows.map((r) => ({ ...r, question: openQuestion(r.question) }));
 }
 
 /** A request with what closing it needs, or null. */

@@ -1,10 +1,11 @@
 // The sign-up's own reads: what a cancelled appointment's rebooking link fills in again.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { openQuestion } from '../../core/question-key.js';
 
 /** The question and details of a cancelled appointment, for a new sign-up (null when not cancelled). */
 export async function cancelledSignUp(db: Kysely<Database>, appointmentId: number) {
-  return (
+  const row =
     (await db
       .selectFrom('appointment')
       .innerJoin('request', 'request.id', 'appointment.request_id')
@@ -29,8 +30,9 @@ export async function cancelledSignUp(db: Kysely<Database>, appointmentId: numbe
       ])
       .where('appointment.id', '=', appointmentId)
       .where('appointment.status', '=', 'cancelled')
-      .executeTakeFirst()) ?? null
-  );
+      .executeTakeFirst()) ?? null;
+  // The question is stored encrypted (core/secret-text.ts).
+  return row && { ...row, question: openQuestion(row.question) };
 }
 
 export type CancelledSignUp = NonNullable<Awaited<ReturnType<typeof cancelledSignUp>>>;

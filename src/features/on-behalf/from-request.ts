@@ -11,6 +11,7 @@ import { hashToken } from '../../domain/tokens.js';
 import { nearest, parseSlotKey } from '../../domain/slots.js';
 import { displayPostcode } from '../../domain/postcode.js';
 import { audit } from '../../core/audit.js';
+import { openQuestion, sealQuestion } from '../../core/question-key.js';
 import { lockSlot, takenBy } from '../../core/booking-rule.js';
 import { insertAppointment, writeResident } from '../../core/booking-rows.js';
 import { manageTokenFor, type BookingResult } from '../../core/booking.js';
@@ -57,7 +58,8 @@ export async function waitingRequest(
     throw ktError('KT_NOT_FOUND', 'no such request');
   if (!repeat && !(WAITING as readonly string[]).includes(r.status))
     throw ktError('KT_CONFLICT', 'request has an appointment');
-  return r as typeof r & { team_id: number };
+  // The question is stored encrypted (core/secret-text.ts).
+  return { ...r, question: openQuestion(r.question) } as typeof r & { team_id: number };
 }
 
 export type WaitingRequest = Awaited<ReturnType<typeof waitingRequest>>;
@@ -151,7 +153,7 @@ async function write(
     .set((eb) => ({
       status: 'scheduled',
       scheduled_at: now,
-      question: data.question.question,
+      question: sealQuestion(data.question.question),
       topics: data.question.topics,
       about: data.question.about,
       companion: d.companion || null,
