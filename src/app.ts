@@ -37,6 +37,8 @@ import onBehalfRoutes from './features/on-behalf/routes.js';
 import adminRoutes from './features/admin/routes.js';
 import figuresRoutes from './features/figures/routes.js';
 import { noteCapacity } from './features/figures/snapshots.js';
+import { runRetention } from './features/retention/service.js';
+import { pseudonymKeyFrom, setPseudonymKey } from './core/pseudonym.js';
 import { loggerOptions } from './logging.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
@@ -89,9 +91,15 @@ const periodicTasks: Record<string, PeriodicTask> = {
   },
   // Once a day per team: the first free moment and the free time ahead, for the figures.
   capacityNotes: async (app, now) => noteCapacity(app.db, now),
+  // The retention terms: mail texts purged, closed and cancelled requests anonymised, audit pruned.
+  retention: async (app, now) => {
+    const done = await runRetention(app.db, now, { dryRun: false });
+    return Object.values(done).reduce((a, b) => a + b, 0);
+  },
 };
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  setPseudonymKey(pseudonymKeyFrom(config));
   const app = Fastify({
     logger:
       deps.logger === false

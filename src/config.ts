@@ -31,6 +31,8 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Wijkteam Arnhem <noreply@wijkteam.example.nl>'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // The key of the resident's keyed e-mail and phone hashes (core/pseudonym.ts).
+  PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z
     .enum(logLevels, { errorMap: () => ({ message: `must be one of ${logLevels.join(', ')}` }) })
     .default('info'),
@@ -86,6 +88,8 @@ export interface AppConfig {
   smtpUrl: string | null;
   mailFrom: string;
   sessionSecret: string;
+  /** The key of the keyed hashes that outlive anonymisation; null: derived from the session secret. */
+  pseudonymKey: string | null;
   logLevel: (typeof logLevels)[number];
   defaultLocale: 'nl' | 'en';
   municipality: { name: string; phone: string };
@@ -200,6 +204,7 @@ export function loadConfig(
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM,
     sessionSecret,
+    pseudonymKey: e.PSEUDONYM_KEY ?? null,
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },

@@ -8,6 +8,7 @@ import { hashToken } from '../domain/tokens.js';
 import { parseBirthDate } from './intake.js';
 import { keepPrepared } from '../db/prepared.js';
 import { sealQuestion } from './question-key.js';
+import { emailHash, phoneHash } from './pseudonym.js';
 
 export interface ResidentInput {
   name: string;
@@ -101,6 +102,10 @@ export async function writeResident(
     language: r.language,
     interpreter: r.interpreter,
     mail_locale: r.mailLocale,
+    email_hash: emailHash(r.email),
+    phone_hash: phoneHash(r.phone),
+    // A resident anonymised before who signs up again is a known person again.
+    anonymised_at: null,
   };
   const resident = residentId
     ? await trx
@@ -187,9 +192,9 @@ export async function insertBooking(
   const query = sql<{ resident_id: number; request_id: number; appointment_id: number }>`
     with res as (
       insert into resident (name, email, phone, postcode, house_number, street, city, date_of_birth, language,
-        interpreter, mail_locale)
+        interpreter, mail_locale, email_hash, phone_hash)
       values (${r.name}, ${r.email}, ${r.phone}, ${r.postcode}, ${r.houseNumber}, ${r.street}, ${r.city},
-        ${r.dateOfBirth}, ${r.language}, ${r.interpreter}, ${r.mailLocale})
+        ${r.dateOfBirth}, ${r.language}, ${r.interpreter}, ${r.mailLocale}, ${emailHash(r.email)}, ${phoneHash(r.phone)})
       returning id
     ), req as (
       insert into request (resident_id, team_id, referrer_id, channel, question, topics, about, danger_now,

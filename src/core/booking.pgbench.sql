@@ -7,7 +7,7 @@
 -- Variables from the command line (-D): n=0, first_block, per_client, team, staff, referrer,
 -- yes, no, phone, postcode, house, street, city, dob, language, interpreter, locale,
 -- channel, question, topics, about, companion, now, start, end, mode, action, subject, detail,
--- kind, subject_resident, subject_coach, name.
+-- kind, subject_resident, subject_coach, name, email_hash, phone_hash.
 \set n :n + 1
 \set bid :first_block + :client_id * :per_client + :n - 1
 \set key :client_id * 1000000000 + :n
@@ -23,8 +23,9 @@ select * from "resident" where lower(trim(resident.email)) = :key
   and exists (select "request"."id" from "request" where "request"."resident_id" = "resident"."id" and "request"."team_id" = :team);
 with res as (
   insert into resident (name, email, phone, postcode, house_number, street, city, date_of_birth, language,
-    interpreter, mail_locale)
-  values (:name, :key, :phone, :postcode, :house, :street, :city, :dob, :language, :interpreter, :locale)
+    interpreter, mail_locale, email_hash, phone_hash)
+  values (:name, :key, :phone, :postcode, :house, :street, :city, :dob, :language, :interpreter, :locale,
+    :email_hash, :phone_hash)
   returning id
 ), req as (
   insert into request (resident_id, team_id, referrer_id, channel, question, topics, about, danger_now,

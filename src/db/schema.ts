@@ -25,6 +25,7 @@ import type {
   AuditHeadTable,
   DraftTable,
   OutboxMessageTable,
+  SettingTable,
 } from './schema/records.js';
 
 export type * from './schema/columns.js';
@@ -56,6 +57,7 @@ export interface Database {
   draft: DraftTable;
   return_link: ReturnLinkTable;
   capacity_snapshot: CapacitySnapshotTable;
+  setting: SettingTable;
 }
 
 export type Team = Selectable<TeamTable>;

@@ -141,6 +141,9 @@ async function prepare(url: string, blocks: number): Promise<Record<string, stri
       kind: 'appointment',
       subject_resident: 'Uw afspraak met het wijkteam: dinsdag 8 december 2026, 10:00–11:00',
       subject_coach: 'Nieuwe afspraak in uw blok: dinsdag 8 december 2026, 10:00–11:00',
+      // Keyed hashes as core/pseudonym.ts writes them: 64 hex characters.
+      email_hash: 'a'.repeat(64),
+      phone_hash: 'b'.repeat(64),
     };
   } finally {
     await handle.close();

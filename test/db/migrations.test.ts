@@ -41,6 +41,7 @@ describe(`migrations (${onServer ? 'server' : 'embedded'})`, () => {
       'request',
       'resident',
       'return_link',
+      'setting',
       'staff_token',
       'staff_user',
       'team',

@@ -26,6 +26,10 @@ export interface ResidentTable {
   mail_locale: Generated<'nl' | 'en'>;
   lead_coach_id: number | null;
   created_at: CreatedAt;
+  /** Keyed hashes (core/pseudonym.ts): they outlive anonymisation, for a returning resident. */
+  email_hash: string | null;
+  phone_hash: string | null;
+  anonymised_at: Timestamp | null;
 }
 
 export interface ReferrerTable {
@@ -86,6 +90,8 @@ export interface RequestTable {
   days_since_closure: number | null;
   /** The note written when the lead role (regie) was last handed over. */
   lead_note: string | null;
+  /** Set by retention or erasure (core/anonymise.ts): the personal content is gone. */
+  anonymised_at: Timestamp | null;
 }
 
 export interface AppointmentTable {

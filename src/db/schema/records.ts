@@ -26,6 +26,16 @@ export interface OutboxMessageTable {
     string | Record<string, unknown> | null,
     string | Record<string, unknown> | null
   >;
+  /** When retention removed its text (body, calendar file, payload); who, when and what kind stay. */
+  purged_at: Timestamp | null;
+}
+
+/** A municipality-wide setting (migrations/20261202T1200-retention.ts), e.g. the retention terms. */
+export interface SettingTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Timestamp | null;
+  updated_by: number | null;
 }
 
 export interface AuditEventTable {

@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { LastConversation } from '../../domain/routing.js';
+import { emailHash } from '../../core/pseudonym.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,7 +34,35 @@ export async function residentByEmailAndPostcode(
     .orderBy('resident.id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? { id: row.id, name: row.name } : null;
+  return row ? { id: row.id, name: row.name } : anonymisedByEmail(db, email, postcode);
+}
+
+/**
+ * A resident anonymised by retention (core/anonymise.ts) keeps the keyed hash of their address
+ * and the postcode's four figures: found by those when no row holds the address itself. No
+ * name is known any more ('').
+ */
+async function anonymisedByEmail(
+  db: Db,
+  email: string,
+  postcode: string,
+): Promise<{ id: number; name: string } | null> {
+  const hash = emailHash(email);
+  if (!hash) return null;
+  const row = await db
+    .selectFrom('resident')
+    .select([
+      'resident.id',
+      sql<Date | null>`(select max(q.submitted_at) from request q where q.resident_id = resident.id)`.as('last_at'),
+    ])
+    .where('resident.email_hash', '=', hash)
+    .where('resident.anonymised_at', 'is not', null)
+    .where('resident.postcode', '=', postcode.replace(/\s/g, '').slice(0, 4))
+    .orderBy(sql`last_at desc nulls last`)
+    .orderBy('resident.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { id: row.id, name: '' } : null;
 }
 
 /**

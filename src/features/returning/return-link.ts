@@ -108,20 +108,21 @@ export async function openLink(db: Kysely<Database>, token: string, now: Date): 
       teamId: team?.id ?? null,
       detail: { knownCoachId, knownWhy: known?.why ?? null, partnerCoachId, rows: rows.length },
     });
-    const u = <T>(v: T | null) => v ?? undefined;
+    // An anonymised resident's details are gone: the sign-up asks for them again (from the postcode).
+    const u = <T>(v: T | null) => (r.anonymised_at ? undefined : (v ?? undefined));
     return {
       postcode: u(r.postcode),
       houseNumber: u(r.house_number),
       teamId: team?.id ?? null,
       outOfArea: !team,
-      name: r.name,
+      name: u(r.name),
       email: u(r.email),
       phone: u(r.phone),
       street: u(r.street),
       city: u(r.city),
       language: r.language,
       interpreter: r.interpreter,
-      dateOfBirth: birthDateForForm(r.date_of_birth),
+      dateOfBirth: u(birthDateForForm(r.date_of_birth) ?? null),
       about: last?.about,
       returningResidentId: residentId,
       knownCoachId,
