@@ -37,6 +37,7 @@ import onBehalfRoutes from './features/on-behalf/routes.js';
 import adminRoutes from './features/admin/routes.js';
 import figuresRoutes from './features/figures/routes.js';
 import { noteCapacity } from './features/figures/snapshots.js';
+import retentionRoutes from './features/retention/routes.js';
 import { runRetention } from './features/retention/service.js';
 import { pseudonymKeyFrom, setPseudonymKey } from './core/pseudonym.js';
 import { loggerOptions } from './logging.js';
@@ -192,6 +193,7 @@ async function registerFeatures(app: FastifyInstance): Promise<void> {
   await app.register(onBehalfRoutes);
   await app.register(adminRoutes);
   await app.register(figuresRoutes);
+  await app.register(retentionRoutes);
 }
 
 declare module 'fastify' {
