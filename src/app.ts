@@ -43,6 +43,7 @@ import { pseudonymKeyFrom, setPseudonymKey } from './core/pseudonym.js';
 import { loggerOptions } from './logging.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
+import privacyStatementRoutes from './features/privacy-statement/routes.js';
 import healthRoutes from './features/health/routes.js';
 import bookingRoutes from './features/booking/routes.js';
 import returningRoutes from './features/returning/routes.js';
@@ -179,6 +180,7 @@ async function registerAssets(assets: FastifyInstance): Promise<void> {
 async function registerFeatures(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(homeRoutes);
+  await app.register(privacyStatementRoutes);
   await app.register(bookingRoutes);
   await app.register(returningRoutes);
   await app.register(manageRoutes);

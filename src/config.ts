@@ -39,6 +39,10 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.enum(['nl', 'en'], { errorMap: () => ({ message: 'must be nl or en' }) }).default('nl'),
   MUNICIPALITY_NAME: z.string().min(1).default('Gemeente Arnhem'),
   MUNICIPALITY_PHONE: z.string().min(1).default('14 026'),
+  // The Functionaris Gegevensbescherming (data protection officer), named in the privacy statement.
+  PRIVACY_OFFICER_NAME: z.string().min(1).optional(),
+  PRIVACY_OFFICER_EMAIL: z.string().email('must be an e-mail address').optional(),
+  PRIVACY_OFFICER_PHONE: z.string().min(1).optional(),
   // How the municipality counts waiting time (the figures' default; the page can switch).
   WAITING_TIME_FROM: z
     .enum(['signup', 'contact'], { errorMap: () => ({ message: 'must be signup or contact' }) })
@@ -93,6 +97,11 @@ export interface AppConfig {
   logLevel: (typeof logLevels)[number];
   defaultLocale: 'nl' | 'en';
   municipality: { name: string; phone: string };
+  /**
+   * The data protection officer (FG) the privacy statement names. Outside production a demo
+   * officer; in production only what is configured (the phone falls back to the municipality's).
+   */
+  privacyOfficer: { name: string | null; email: string | null; phone: string };
   /** The municipality's definition of waiting time: the figures page and exports start with it. */
   waitingTime: { from: 'signup' | 'contact'; days: 'calendar' | 'working' };
   outboxIntervalMs: number;
@@ -163,6 +172,16 @@ function sessionSecretFromDataDir(dataDir: string): string {
   return secret;
 }
 
+/** The FG's contact: as configured; outside production a demo officer fills what is missing. */
+function privacyOfficerOf(e: z.infer<typeof envSchema>): AppConfig['privacyOfficer'] {
+  const demo = e.NODE_ENV !== 'production';
+  return {
+    name: e.PRIVACY_OFFICER_NAME ?? (demo ? 'Marieke de Boer' : null),
+    email: e.PRIVACY_OFFICER_EMAIL ?? (demo ? 'fg@gemeente.example.nl' : null),
+    phone: e.PRIVACY_OFFICER_PHONE ?? e.MUNICIPALITY_PHONE,
+  };
+}
+
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<AppConfig> = {},
@@ -208,6 +227,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     municipality: { name: e.MUNICIPALITY_NAME, phone: e.MUNICIPALITY_PHONE },
+    privacyOfficer: privacyOfficerOf(e),
     waitingTime: { from: e.WAITING_TIME_FROM, days: e.WAITING_TIME_DAYS },
     outboxIntervalMs: e.OUTBOX_INTERVAL_MS,
     seedDemo: e.SEED_DEMO === 'auto',

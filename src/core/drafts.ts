@@ -26,7 +26,7 @@ export const draftBase = z.object({
 });
 export type DraftBase = z.infer<typeof draftBase>;
 
-const TTL_HOURS = 24;
+export const TTL_HOURS = 24;
 /** Drafts kept in memory per flow: a few MB at most. */
 const KEPT_DRAFTS = 2000;
 

@@ -6,6 +6,5 @@ export default async function homeRoutes(app: FastifyInstance) {
   // Every page here is for residents, referrers and anyone else: no login.
   publicScope(app);
   app.get('/', async (_req, reply) => reply.viewAsync('home/index'));
-  app.get('/privacy', async (_req, reply) => reply.viewAsync('home/privacy'));
   accessibilityRoute(app);
 }
