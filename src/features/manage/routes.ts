@@ -9,6 +9,8 @@ import { modes } from '../../core/intake.js';
 import { loadAppointmentByToken, type ManagedAppointment } from '../../core/managed-appointment.js';
 import { cancel, reschedule, type PlaceChoice } from './service.js';
 import { publicScope } from '../../plugins/access.js';
+import { consentRoutes } from './consent-routes.js';
+import { feedbackConsentOf } from './consent-service.js';
 
 type Params = { token: string };
 type Choice = PlaceChoice;
@@ -29,11 +31,13 @@ export default async function manageRoutes(app: FastifyInstance) {
     return reply.viewAsync('manage/show', {
       a,
       token: req.params.token,
-      done: ['verzet', 'geannuleerd'].includes(done ?? '') ? done : null,
+      done: ['verzet', 'geannuleerd', 'toestemming'].includes(done ?? '') ? done : null,
+      consent: await feedbackConsentOf(app.db, a.request_id),
     });
   });
   rescheduleRoutes(app);
   cancelRoutes(app);
+  consentRoutes(app, (req) => load(app, req));
 }
 
 /**
