@@ -44,6 +44,7 @@ import { loggerOptions } from './logging.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
 import privacyStatementRoutes from './features/privacy-statement/routes.js';
+import privacyDeskRoutes from './features/privacy/routes.js';
 import healthRoutes from './features/health/routes.js';
 import bookingRoutes from './features/booking/routes.js';
 import returningRoutes from './features/returning/routes.js';
@@ -195,6 +196,7 @@ async function registerFeatures(app: FastifyInstance): Promise<void> {
   await app.register(onBehalfRoutes);
   await app.register(adminRoutes);
   await app.register(figuresRoutes);
+  await app.register(privacyDeskRoutes);
   await app.register(retentionRoutes);
 }
 

@@ -8,7 +8,11 @@ export interface MenuItem {
 }
 
 export const staffMenuItems: MenuItem[] = [
-  { href: '/medewerker', label: 'staff.nav.home', roles: ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid'] },
+  {
+    href: '/medewerker',
+    label: 'staff.nav.home',
+    roles: ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid', 'privacy'],
+  },
   { href: '/medewerker/agenda', label: 'staff.nav.agenda', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/blokken', label: 'staff.nav.blocks', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/afwezigheid', label: 'staff.nav.absence', roles: ['coach', 'teamlead'] },
@@ -18,6 +22,7 @@ export const staffMenuItems: MenuItem[] = [
   { href: '/medewerker/verwijzers', label: 'referral.contacts.nav', roles: ['coach', 'teamlead'] },
   { href: '/medewerker/cijfers', label: 'staff.nav.figures', roles: ['teamlead', 'beleid'] },
   { href: '/medewerker/beheer', label: 'staff.nav.admin', roles: ['admin'] },
+  { href: '/medewerker/privacy', label: 'staff.nav.privacy', roles: ['privacy'] },
 ];
 
 export function staffMenu(role: Role): MenuItem[] {

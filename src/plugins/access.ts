@@ -39,7 +39,7 @@ export interface RouteRule {
 }
 
 export const STAFF_PREFIX = '/medewerker';
-export const ROLES: readonly Role[] = ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid'];
+export const ROLES: readonly Role[] = ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid', 'privacy'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {

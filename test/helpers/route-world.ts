@@ -49,6 +49,7 @@ export async function teamWorld(app: FastifyInstance, label: string, postcodes: 
     staffId: b.id,
     blockId,
     requestId: request.id,
+    residentId: request.resident_id,
     appointmentId: appt.id,
     absenceId: absence.id,
     coachId: a.id,

@@ -145,7 +145,7 @@ describe('access matrix of staff routes', () => {
       const user = await makeLogin(t.app, teamId, role);
       clients.set(role, await loggedIn(t.app, user.email));
     }
-  });
+  }, 240_000);
 
   it('asks for a login on every method and on unknown URLs under the staff area', async () => {
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
@@ -267,5 +267,5 @@ describe('access matrix of staff routes', () => {
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThan(1000);
     expect(await tableCounts()).toEqual(before);
-  });
+  }, 240_000);
 });

@@ -6,7 +6,7 @@ export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 // jsonb columns default to '{}', so an insert may leave them out.
 export type Json<T> = ColumnType<T, string | T | undefined, string | T>;
 
-export type Role = 'coach' | 'teamlead' | 'frontoffice' | 'admin' | 'beleid';
+export type Role = 'coach' | 'teamlead' | 'frontoffice' | 'admin' | 'beleid' | 'privacy';
 export type LocationKind = 'home' | 'office' | 'school';
 export type AppointmentMode = 'home' | 'office' | 'phone' | 'video';
 export type AppointmentStatus = 'booked' | 'cancelled' | 'held' | 'no_show';

@@ -1,5 +1,6 @@
 // The demo's staff: coaches in duos per team (the first coach of team Centrum is the demo coach
-// login), and one team lead, one front office, one admin and one municipal policy officer (beleid),
+// login), and one team lead, one front office, one admin, one municipal policy officer (beleid) and
+// the privacy officer's desk (privacy),
 // all with the documented password.
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
@@ -14,6 +15,7 @@ export const demoLogins = {
     { role: 'frontoffice', email: 'frontoffice@wijkteam.example.nl' },
     { role: 'admin', email: 'admin@wijkteam.example.nl' },
     { role: 'beleid', email: 'beleid@gemeente.example.nl' },
+    { role: 'privacy', email: 'privacy@gemeente.example.nl' },
   ],
 } as const;
 
@@ -113,6 +115,13 @@ export async function insertOfficeStaff(trx: Kysely<Database>, centrum: number, 
         email: demoLogins.users[4].email,
         password_hash: passwordHash,
         role: 'beleid',
+      },
+      {
+        team_id: null,
+        name: 'Noor de Vries',
+        email: demoLogins.users[5].email,
+        password_hash: passwordHash,
+        role: 'privacy',
       },
     ])
     .execute();

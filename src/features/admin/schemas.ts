@@ -39,7 +39,7 @@ export const areaSchema = z.object({ from: z.string(), to: z.string() }).transfo
   return { from: from ?? '', to: to ?? '' };
 });
 
-export const roles = ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid'] as const;
+export const roles = ['coach', 'teamlead', 'frontoffice', 'admin', 'beleid', 'privacy'] as const;
 
 export const staffSchema = z
   .object({
