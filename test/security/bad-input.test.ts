@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/db/schema.js';
 import { findBadInput } from '../../src/plugins/input.js';
+import { ROLES } from '../../src/plugins/access.js';
 import { Client, createTestApp, csrfFrom, type TestApp } from '../helpers/app.js';
 import { tableCounts } from '../helpers/db.js';
 import { fill, teamWorld, type Ids } from '../helpers/route-world.js';
@@ -40,7 +41,8 @@ describe('bad input at the door', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: () => NOW });
     own = await teamWorld(t.app, 'Eigen', '7001');
-    for (const role of ['coach', 'teamlead', 'frontoffice', 'admin'] as const) {
+    // Every role there is, so a new role's forms are tried too.
+    for (const role of ROLES) {
       const user = await makeLogin(t.app, role === 'coach' || role === 'teamlead' ? own.teamId! : null, role);
       clients.set(role, await loggedIn(t.app, user.email));
     }
