@@ -1,9 +1,11 @@
 // Renders a vega-lite spec to SVG on the server: compiled to vega and parsed once per spec
 // (kept in a small cache), then drawn with the data of this request by a headless vega View
 // (renderer 'none': no canvas, no DOM). The result is finished by charts-svg.ts, and the last
-// charts drawn are kept too: the same page asked again costs no drawing.
-import { parse, View, type Runtime } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// charts drawn are kept too: the same page asked again costs no drawing. vega and vega-lite
+// (~45 MB once loaded) are imported when the first chart is drawn, not when the portal starts:
+// most processes serve residents and never draw one.
+import type { Runtime } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { FONT, PALETTE, finishSvg, type Frame } from './charts-svg.js';
 
 /** The look every chart shares: dark text, the system font, no colour-only cues. */
@@ -49,8 +51,25 @@ export function forgetDrawnCharts(): void {
   drawn.clear();
 }
 
+interface Engine {
+  parse: typeof import('vega').parse;
+  View: typeof import('vega').View;
+  compile: typeof import('vega-lite').compile;
+}
+let engine: Promise<Engine> | undefined;
+
+/** vega and vega-lite, loaded once, on first use. */
+function loadEngine(): Promise<Engine> {
+  engine ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({
+    parse: vega.parse,
+    View: vega.View,
+    compile: vegaLite.compile,
+  }));
+  return engine;
+}
+
 /** vega's parsed runtime for a spec; the same spec (without its data) is compiled once. */
-function runtimeFor(spec: TopLevelSpec): Runtime {
+function runtimeFor(spec: TopLevelSpec, { parse, compile }: Engine): Runtime {
   const key = JSON.stringify(spec);
   let runtime = runtimes.get(key);
   if (!runtime) {
@@ -70,7 +89,8 @@ export async function renderChart(spec: TopLevelSpec, data: Record<string, objec
   const key = JSON.stringify([spec, data, frame]);
   const kept = drawn.get(key);
   if (kept !== undefined) return kept;
-  const view = new View(runtimeFor(spec), { renderer: 'none' });
+  const vega = await loadEngine();
+  const view = new vega.View(runtimeFor(spec, vega), { renderer: 'none' });
   try {
     for (const [name, rows] of Object.entries(data)) view.data(name, rows);
     const svg = finishSvg(await view.toSVG(), frame);

@@ -1,7 +1,9 @@
 // The figures as a spreadsheet (exceljs): sheet 1 the table (the same columns as the CSV, numbers
 // as real numbers with a number format, "< 5" where suppressed), sheet 2 the definitions. No
 // formulas: every cell is a value, so what the council reads is what the portal computed.
-import ExcelJS from 'exceljs';
+// exceljs (~25 MB once loaded) is imported on the first export only: a portal serving residents
+// never pays for it.
+import type ExcelJS from 'exceljs';
 import type { FigureReport, FigureUnit } from '../../domain/figures-model.js';
 import { local } from '../../domain/time.js';
 import type { Locale, Translate } from '../../core/i18n.js';
@@ -109,7 +111,8 @@ function definitionsSheet(wb: ExcelJS.Workbook, report: FigureReport, locale: Lo
 
 /** The figures as an .xlsx workbook: the table and the definitions, in the reader's language. */
 export async function figuresXlsx(report: FigureReport, locale: Locale, t: Translate): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'Keukentafel';
   wb.created = report.generatedAt;
   wb.modified = report.generatedAt;
