@@ -1,5 +1,6 @@
-// `npm start` as a newcomer runs it: embedded database in a data folder, demo data on first
-// start, the start page served, a graceful stop, and the data still there after a restart.
+// `npm start` as a newcomer runs it (the sources compiled by esbuild, then plain node): embedded
+// database in a data folder, demo data on first start, the start page served, a graceful stop,
+// and the data still there after a restart.
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,9 +22,11 @@ function freePort(): Promise<number> {
 function start(
   dataDir: string,
   port: number,
-  o: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  o: { command: readonly [string, ...string[]]; env?: NodeJS.ProcessEnv },
 ): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const child = spawn('node', o.args ?? ['--import', 'tsx', 'src/server.ts'], {
+  const [command, ...args] = o.command;
+  const child = spawn(command, args, {
+    cwd: path.resolve(import.meta.dirname, '..'),
     env: {
       ...process.env,
       NODE_ENV: 'development',
@@ -66,7 +69,7 @@ describe('npm start on the embedded database', () => {
   it('serves the start page with demo data, stops gracefully and keeps the data', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kt-start-'));
     const port = await freePort();
-    const first = start(dataDir, port);
+    const first = start(dataDir, port, { command: ['npm', 'start'] });
     await first.ready;
     expect(first.output()).toContain('loading demo data');
     expect(first.output()).toContain('fatima@wijkteam.example.nl');
@@ -77,7 +80,7 @@ describe('npm start on the embedded database', () => {
     // The generated secrets: the session's and the key the questions are encrypted with.
     expect(readdirSync(dataDir).sort()).toEqual(['pg', 'question-key', 'session-secret']);
 
-    const second = start(dataDir, port);
+    const second = start(dataDir, port, { command: ['npm', 'start'] });
     await second.ready;
     expect(second.output()).not.toContain('loading demo data');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -92,7 +95,7 @@ describe('npm run build, then npm run serve (production)', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kt-serve-'));
     const port = await freePort();
     const server = start(dataDir, port, {
-      args: ['dist/src/server.js'],
+      command: ['node', 'dist/src/server.js'],
       env: { NODE_ENV: 'production', SEED_DEMO: 'never' },
     });
     await server.ready;
