@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Channel, Database } from '../db/schema.js';
 import { poolStats } from '../db/client.js';
+import type { KeptPageCounts } from './view.js';
 import { feedOf } from '../db/changes.js';
 import { isDatabaseUnavailable } from '../errors.js';
 import { METRICS_ACCESS } from './access.js';
@@ -185,6 +186,11 @@ function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
     'calendar_changes_heard_total',
     'Notifications of a changed calendar heard from the database (src/db/changes.ts).',
   );
+  const keptPages = make.counter(
+    'kept_pages_total',
+    "Calendar pages served from memory: 'made' (rendered), 'waited' (for a render under way) or 'reused'.",
+    ['result'],
+  );
   for (const metric of [...Object.values(poolGauges), connectionErrors]) metric.remove({});
 
   return async () => {
@@ -208,6 +214,9 @@ function scrapeReadings(app: FastifyInstance, make: Make): () => Promise<void> {
     setTotal(keptReads, feed?.hits ?? 0, { result: 'hit' });
     setTotal(keptReads, feed?.misses ?? 0, { result: 'miss' });
     setTotal(changesHeard, feed?.heard ?? 0);
+    // The view plugin is registered after this one; its counts exist by the time of a scrape.
+    const pages: Partial<KeptPageCounts> = app.hasDecorator('keptPageCounts') ? app.keptPageCounts : {};
+    for (const [result, n] of Object.entries(pages)) setTotal(keptPages, n ?? 0, { result });
   };
 }
 

@@ -86,13 +86,42 @@ function acceptsGzip(header: string | undefined): boolean {
   return yes;
 }
 
+/** A kept page: its bytes around the CSRF token's places, its type, and its gzip parts. */
+interface KeptPage {
+  parts: Buffer[];
+  type: string;
+  gzip: GzipParts | null;
+}
+
+/** How kept pages were served: rendered, waited for while another request rendered, or reused. */
+export interface KeptPageCounts {
+  made: number;
+  waited: number;
+  reused: number;
+}
+
 /** reply.viewKept (see the declaration below). */
 function decorateKeptPages(app: FastifyInstance, opts: ViewOptions): void {
   // Whole pages kept in memory (reply.viewKept): rendered once with a mark where the form's
   // CSRF token goes, which each request fills with its own token.
   const csrfMark = `kt-csrf-${randomBytes(12).toString('hex')}`;
   // Kept as bytes: sending them is a copy, where a string would be encoded again each time.
-  const keptPages = new WeakMap<object, Map<string, { parts: Buffer[]; type: string; gzip: GzipParts | null }>>();
+  // While a page is being made, the promise is kept: the requests that arrive meanwhile (after a
+  // booking changed the free times, every open connection at once) wait for that one render
+  // instead of each rendering and compressing the same page.
+  const keptPages = new WeakMap<object, Map<string, KeptPage | Promise<KeptPage>>>();
+  const counts: KeptPageCounts = { made: 0, waited: 0, reused: 0 };
+  app.decorate('keptPageCounts', counts);
+  const makeKept = async (reply: FastifyReply, page: string, data: Record<string, unknown>): Promise<KeptPage> => {
+    const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+    const parts = html.split(csrfMark).map((p) => Buffer.from(p, 'utf8'));
+    return {
+      parts,
+      type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
+      // Compressed once, as gzip in parts (gzip-parts.ts), when it is worth it.
+      gzip: Buffer.byteLength(html) >= COMPRESS_THRESHOLD ? gzipParts(parts) : null,
+    };
+  };
   app.decorateReply(
     'viewKept',
     async function (this: FastifyReply, owner: object, key: string, page: string, data: Record<string, unknown>) {
@@ -103,23 +132,28 @@ function decorateKeptPages(app: FastifyInstance, opts: ViewOptions): void {
       let perOwner = keptPages.get(owner);
       if (!perOwner) keptPages.set(owner, (perOwner = new Map()));
       const fullKey = `${reply.request.locale}|${reply.request.url}|${page}|${key}`;
-      let kept = perOwner.get(fullKey);
-      if (kept && opts.verifyKept) {
-        const fresh = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
-        if (fresh !== kept.parts.map((p) => p.toString('utf8')).join(csrfMark)) throw new KeptPageLeakError(page);
-      }
-      if (!kept) {
-        const html = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
-        kept = {
-          parts: html.split(csrfMark).map((p) => Buffer.from(p, 'utf8')),
-          type: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
-          gzip: null,
-        };
-        // Compressed once, as gzip in parts (gzip-parts.ts), when it is worth it.
-        if (Buffer.byteLength(html) >= COMPRESS_THRESHOLD) kept.gzip = gzipParts(kept.parts);
+      const found = perOwner.get(fullKey);
+      let kept: KeptPage;
+      if (found === undefined) {
+        counts.made += 1;
+        const making = makeKept(reply, page, data);
         // Bounded: the key holds the URL, which a visitor can vary.
         if (perOwner.size > 100) perOwner.clear();
-        perOwner.set(fullKey, kept);
+        perOwner.set(fullKey, making);
+        try {
+          kept = await making;
+        } catch (err) {
+          if (perOwner.get(fullKey) === making) perOwner.delete(fullKey);
+          throw err;
+        }
+        if (perOwner.get(fullKey) === making) perOwner.set(fullKey, kept);
+      } else {
+        counts[found instanceof Promise ? 'waited' : 'reused'] += 1;
+        kept = await found;
+        if (opts.verifyKept) {
+          const fresh = await reply.viewAsync(page, { ...data, csrf: () => csrfMark });
+          if (fresh !== kept.parts.map((p) => p.toString('utf8')).join(csrfMark)) throw new KeptPageLeakError(page);
+        }
       }
       reply.type(kept.type);
       const token = kept.parts.length === 1 ? EMPTY : Buffer.from((reply.locals!.csrf as () => string)(), 'utf8');
@@ -171,6 +205,10 @@ export default fp<ViewOptions>(
 );
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counts of reply.viewKept since start (read by /metrics). */
+    keptPageCounts: KeptPageCounts;
+  }
   interface FastifyReply {
     locals?: Record<string, unknown>;
     /**

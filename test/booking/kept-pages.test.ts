@@ -176,6 +176,26 @@ describe('the calendar page kept in memory', () => {
     expect(after).not.toContain('09-12 13:00');
     expect(after).not.toContain('09-12 14:30');
   });
+
+  it('makes the page once when many visitors ask at the same moment after a change', async () => {
+    const visitors = await Promise.all(Array.from({ length: 12 }, () => atMoment()));
+    const first = await Promise.all(visitors.map((v) => v.get('/aanmelden/moment')));
+    for (const page of first) expect(offered(page.body)).not.toContain('10-12 09:00');
+    // A change to the team's free times: the kept page goes, and every visitor asks again at once.
+    await makeBlock(t.app.db, { teamId, start: at('2026-12-10T09:00'), end: at('2026-12-10T12:00'), coachIds });
+    const before = { ...t.app.keptPageCounts };
+    const pages = await Promise.all(visitors.map((v) => v.get('/aanmelden/moment')));
+    for (const page of pages) {
+      expect(page.statusCode).toBe(200);
+      expect(offered(page.body)).toContain('10-12 09:00');
+    }
+    // Each still gets their own token in the one page that was made.
+    expect(new Set(pages.map((p) => csrfFrom(p.body))).size).toBe(visitors.length);
+    const counts = t.app.keptPageCounts;
+    expect(counts.made - before.made).toBe(1);
+    expect(counts.waited - before.waited + counts.reused - before.reused).toBe(visitors.length - 1);
+    expect(counts.waited - before.waited).toBeGreaterThan(0);
+  });
 });
 
 describe('a sign-up served by two servers', () => {

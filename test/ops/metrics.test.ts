@@ -207,6 +207,7 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
       'keukentafel_outbox_oldest_pending_age_seconds',
       'keukentafel_database_errors_total',
       'keukentafel_kept_reads_total',
+      'keukentafel_kept_pages_total',
       'keukentafel_process_cpu_seconds_total',
       'keukentafel_nodejs_heap_size_used_bytes',
     ]) {
@@ -391,6 +392,24 @@ describe(`/metrics (${onServer ? 'server' : 'embedded'} database)`, () => {
     const second = await scrape(t.app);
     expect(kept(second, 'hit')).toBeGreaterThan(kept(first, 'hit'));
     expect(kept(second, 'miss')).toBe(kept(first, 'miss'));
+  });
+
+  it('counts calendar pages made and those served again from memory', async () => {
+    const c = new Client(t.app);
+    await c.submit('/aanmelden', { postcode: '6811ab', houseNumber: '14' });
+    const question = { question: 'Post', topics: ['money'], about: 'self', dangerNow: 'no', urgent24h: 'no' };
+    expect((await c.submit('/aanmelden/vraag', question)).headers.location).toBe('/aanmelden/moment');
+    const pages = (s: Sample[], result: string) => valueOf(s, 'keukentafel_kept_pages_total', { result }) ?? 0;
+    const before = await scrape(t.app);
+    expect((await c.get('/aanmelden/moment')).statusCode).toBe(200);
+    expect((await c.get('/aanmelden/moment')).statusCode).toBe(200);
+    const after = await scrape(t.app);
+    // The first view may find the page made by an earlier test (same free times); the second reuses it.
+    expect(pages(after, 'made') + pages(after, 'reused') - pages(before, 'made') - pages(before, 'reused')).toBe(2);
+    expect(pages(after, 'reused')).toBeGreaterThan(pages(before, 'reused'));
+    for (const result of ['made', 'waited', 'reused'] as const) {
+      expect(pages(after, result)).toBe(t.app.keptPageCounts[result]);
+    }
   });
 
   it('shows an empty outbox as 0 messages, 0 seconds old', async () => {
