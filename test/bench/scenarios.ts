@@ -14,6 +14,42 @@ export interface Load {
   errors: number;
 }
 
+/** autocannon for `seconds` at `connections`, counted from the first request (no warm-up). */
+export async function loadWindow(
+  url: string,
+  o: { connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<Load> {
+  const r = await autocannon({
+    url,
+    connections: o.connections,
+    headers: o.headers ?? {},
+    timeout: 10,
+    duration: o.seconds,
+  });
+  return {
+    requestsPerSec: r.requests.total / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+/** Several windows as one: requests and errors added up, the median p50 and the worst p99. */
+export function combineLoads(windows: Load[], seconds: number): Load {
+  const sum = (f: (l: Load) => number) => windows.reduce((n, l) => n + f(l), 0);
+  const p50s = windows.map((l) => l.p50Ms).sort((a, b) => a - b);
+  return {
+    requestsPerSec: sum((l) => l.requests) / seconds,
+    p50Ms: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p99Ms: Math.max(0, ...windows.map((l) => l.p99Ms)),
+    requests: sum((l) => l.requests),
+    non2xx: sum((l) => l.non2xx),
+    errors: sum((l) => l.errors),
+  };
+}
+
 /** autocannon for `seconds` at `connections`, after a short warm-up that is not counted. */
 export async function load(
   url: string,
