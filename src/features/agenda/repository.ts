@@ -102,6 +102,9 @@ export interface FeedAppointment {
   referrer_location: string | null;
   sequence: number;
   team_name: string;
+  /** The request the appointment is for, and its team: what the audit log names (NEN 7513). */
+  request_id: number;
+  team_id: number;
 }
 
 /**
@@ -116,6 +119,8 @@ export async function myFeedAppointments(db: Db, coachId: number, from: Date, to
       'appointment.referrer_location',
       'appointment.sequence',
       'team.name as team_name',
+      'appointment.request_id',
+      'team.id as team_id',
     ])
     .where(coachIsIn(coachId))
     .where((eb) => eb.or([eb('appointment.solo_coach_id', 'is', null), eb('appointment.solo_coach_id', '=', coachId)]))

@@ -7,7 +7,7 @@ import type { Database } from '../../db/schema.js';
 import { cutSlots, overlaps } from '../../domain/slots.js';
 import { horizonEnd, local, ZONE } from '../../domain/time.js';
 import { hashToken, newToken } from '../../domain/tokens.js';
-import { audit } from '../../core/audit.js';
+import { audit, auditCasesListed } from '../../core/audit.js';
 import { coachesOfBlocks } from '../../core/blocks.js';
 import { agendaFeed } from './feed.js';
 import {
@@ -139,7 +139,11 @@ export async function rotateFeedToken(
 export const FEED_WEEKS_BACK = 4;
 const DEFAULT_HORIZON_DAYS = 60;
 
-/** The feed for a token, or null when no active coach or team lead holds it. */
+/**
+ * The feed for a token, or null when no active coach or team lead holds it. A calendar app that
+ * fetches it receives each resident's home address, so every fetch is logged as the owner seeing
+ * those cases (NEN 7513): one 'case_listed' entry per request, page 'feed'.
+ */
 export async function feedForToken(
   db: Kysely<Database>,
   token: string,
@@ -152,5 +156,8 @@ export async function feedForToken(
   const from = local(now).startOf('day').minus({ weeks: FEED_WEEKS_BACK });
   const to = horizonEnd(now, staff.horizon_days ?? DEFAULT_HORIZON_DAYS);
   const appointments = await myFeedAppointments(db, staff.id, from.toJSDate(), to.toJSDate());
+  const requests = new Map(appointments.map((a) => [a.request_id, a.team_id]));
+  const subjects = [...requests].map(([id, teamId]) => ({ type: 'request' as const, id, teamId }));
+  await auditCasesListed(db, { actorStaffId: staff.id, subjects, page: 'feed', at: now });
   return agendaFeed({ staffName: staff.name, publicUrl, now, appointments });
 }

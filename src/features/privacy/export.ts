@@ -18,8 +18,43 @@ export function consentsOf(d: Dossier) {
   }));
 }
 
-/** Who viewed the case: the audit entries that show someone opened one of the person's records. */
-export const isView = (e: LogEntry) => /(_viewed|_opened|_exported|_export)$/.test(e.action);
+/**
+ * Who viewed the case: the audit entries that show someone opened one of the person's records, or
+ * saw them in a list (a page, or a coach's calendar app fetching the feed).
+ */
+export const isView = (e: LogEntry) => /(_viewed|_listed|_opened|_exported|_export)$/.test(e.action);
+
+/** An entry as the person's page shows it: list views of one day taken together. */
+export type ShownEntry = LogEntry & { count: number; lastAt: Date };
+
+/**
+ * The entries for the person's page, oldest first. A list that named the case ('case_listed':
+ * the queue, an agenda, a calendar app fetching the feed every hour) is one line per staff
+ * member, page, record and day, with how often and until when; every other entry stays its own
+ * line. The JSON file keeps every entry.
+ */
+export function shownEntries(entries: LogEntry[]): ShownEntry[] {
+  const out: ShownEntry[] = [];
+  const open = new Map<string, ShownEntry>();
+  for (const e of entries) {
+    if (e.action !== 'case_listed') {
+      out.push({ ...e, count: 1, lastAt: e.at });
+      continue;
+    }
+    const day = local(e.at).toISODate();
+    const key = [e.actor_staff_id, String(e.detail?.page), e.subject_type, e.subject_id, day].join('|');
+    const seen = open.get(key);
+    if (seen) {
+      seen.count += 1;
+      seen.lastAt = e.at;
+    } else {
+      const row = { ...e, count: 1, lastAt: e.at };
+      open.set(key, row);
+      out.push(row);
+    }
+  }
+  return out;
+}
 
 const auditRow = (e: LogEntry) => ({
   id: e.id,

@@ -12,7 +12,7 @@ import { searchResidents, SEARCH_LIMIT } from './repository.js';
 import { searchOf } from './schemas.js';
 import { auditDesk, erasure } from './service.js';
 import { actorOf, desk, download, personOf, type PersonParams } from './context.js';
-import { consentsOf, dossierJson, isView } from './export.js';
+import { consentsOf, dossierJson, isView, shownEntries } from './export.js';
 import changeRoutes from './changes.js';
 import logRoutes from './log-routes.js';
 
@@ -22,7 +22,8 @@ async function personPage(app: FastifyInstance, residentId: string) {
   return {
     d,
     consents: consentsOf(d),
-    views: d.audit.filter(isView),
+    views: shownEntries(d.audit.filter(isView)),
+    auditShown: shownEntries(d.audit),
     erased: await erasure(app.db, d.resident.id),
     dob: (iso: string | null) => (iso ? iso.split('-').reverse().join('-') : ''),
   };
