@@ -3,7 +3,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.js';
 import type { Database } from './db/schema.js';
@@ -40,6 +39,7 @@ import { noteCapacity } from './features/figures/snapshots.js';
 import retentionRoutes from './features/retention/routes.js';
 import { runRetention } from './features/retention/service.js';
 import { pseudonymKeyFrom, setPseudonymKey } from './core/pseudonym.js';
+import { mailDirOf } from './core/mail/mail-files.js';
 import { loggerOptions } from './logging.js';
 import { nodeModulesDir, publicDir, viewsDir } from './paths.js';
 import homeRoutes from './features/home/routes.js';
@@ -94,9 +94,10 @@ const periodicTasks: Record<string, PeriodicTask> = {
   },
   // Once a day per team: the first free moment and the free time ahead, for the figures.
   capacityNotes: async (app, now) => noteCapacity(app.db, now),
-  // The retention terms: mail texts purged, closed and cancelled requests anonymised, audit pruned.
+  // The retention terms: mail texts purged (and their mail files deleted), closed and cancelled
+  // requests anonymised, audit pruned.
   retention: async (app, now) => {
-    const done = await runRetention(app.db, now, { dryRun: false });
+    const done = await runRetention(app.db, now, { dryRun: false, mailDir: mailDirOf(app.config.dataDir) });
     return Object.values(done).reduce((a, b) => a + b, 0);
   },
 };
@@ -162,7 +163,7 @@ async function registerInfrastructure(app: FastifyInstance, config: AppConfig, d
   });
   await app.register(mail, {
     smtpUrl: config.smtpUrl,
-    mailDir: config.dataDir ? path.join(config.dataDir, 'mail') : null,
+    mailDir: mailDirOf(config.dataDir),
     from: config.mailFrom,
     intervalMs: config.outboxIntervalMs,
     autoStart: deps.mailWorker ?? config.env !== 'test',

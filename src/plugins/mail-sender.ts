@@ -6,6 +6,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ReadyMessage } from '../core/mail/outbox.js';
+import { mailFileName, partialMailFileName } from '../core/mail/mail-files.js';
 
 /** The domain of the sender's address, for Message-IDs (RFC 5322 wants a unique right part). */
 export function messageIdDomain(from: string): string {
@@ -84,10 +85,10 @@ export function mailSender(
       const info = await transport.sendMail(toMessage(msg, opts.from, domain));
       if (opts.smtpUrl || !opts.mailDir) return;
       await mkdir(opts.mailDir, { recursive: true });
-      const file = path.join(opts.mailDir, `${String(msg.id).padStart(6, '0')}.eml`);
+      const file = path.join(opts.mailDir, mailFileName(msg.id));
       // Written next to it first, then renamed: a full disk or a crash never leaves half a
       // message under the real name.
-      const partial = path.join(opts.mailDir, `.${String(msg.id).padStart(6, '0')}.eml.partial`);
+      const partial = path.join(opts.mailDir, partialMailFileName(msg.id));
       await writeFile(partial, (info as unknown as { message: Buffer }).message);
       await rename(partial, file);
       log.info({ file, outboxId: msg.id }, 'mail written to file (no SMTP_URL set)');

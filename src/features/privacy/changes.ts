@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldErrors, type FieldErrors } from '../../core/forms.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
+import { deletePurgedMailFiles, mailDirOf } from '../../core/mail/mail-files.js';
 import { CORRECT_REASONS, ERASE_REASONS, correctSchema, eraseSchema } from './schemas.js';
 import { auditDesk, correct, erase, erasureDuties, type Dossier, type EraseRefusal } from './service.js';
 import { actorOf, desk, personOf, type PersonParams } from './context.js';
@@ -94,6 +95,11 @@ export default function changeRoutes(app: FastifyInstance) {
     }
     const result = await erase(app.db, d.resident.id, parsed.data.reason, actor);
     if (!result.ok) return erasePage(reply, d, result.duties, values, { form: 'privacy.desk.erase.refused' }, 409);
+    // The mail files of the mails it purged (after the commit). Should that fail, the erasure
+    // stands and the next retention run deletes them.
+    await deletePurgedMailFiles(app.db, mailDirOf(app.config.dataDir)).catch((err: unknown) =>
+      req.log.warn({ code: (err as { code?: unknown }).code }, 'mail files not deleted after an erasure'),
+    );
     return reply.redirect(personUrl(d.resident.id, 'gewist'), 303);
   });
 }

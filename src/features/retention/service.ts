@@ -9,6 +9,7 @@ import type { Database } from '../../db/schema.js';
 import type { Db } from '../../core/db.js';
 import { anonymiseRequests } from '../../core/anonymise.js';
 import { audit } from '../../core/audit.js';
+import { deletePurgedMailFiles } from '../../core/mail/mail-files.js';
 import { pruneAudit } from '../../core/audit-chain.js';
 import { emailHash, phoneHash } from '../../core/pseudonym.js';
 import { loadRetention } from '../../core/retention-settings.js';
@@ -98,12 +99,20 @@ async function anonymiseDue(
   }
 }
 
-/** Runs retention at `now` (or, with dryRun, counts what it would do). */
+/** What a run did; with a mail folder also how many mail files it deleted. */
+export type RetentionDone = RetentionCounts & { mailFilesDeleted?: number };
+
+/**
+ * Runs retention at `now` (or, with dryRun, counts what it would do). With `mailDir` the run
+ * ends by deleting the mail file of every outbox row whose text is purged (this run's, an
+ * earlier run's, an anonymised or erased person's) or that no longer exists. The dry run does
+ * not count files: which mails anonymising purges is known only when it runs.
+ */
 export async function runRetention(
   db: Kysely<Database>,
   now: Date,
-  opts: { dryRun: boolean },
-): Promise<RetentionCounts> {
+  opts: { dryRun: boolean; mailDir?: string | null },
+): Promise<RetentionDone> {
   const c = cutoffsFor(await loadRetention(db), now);
   if (opts.dryRun) return countDue(db, c);
   const hashesFilled = await fillHashes(db);
@@ -116,12 +125,13 @@ export async function runRetention(
   const cancelledSignupsAnonymised = await anonymiseDue(db, (x) => dueCancelled(x, c.cancelledSignups), now);
   const closedRequestsAnonymised = await anonymiseDue(db, (x) => dueClosed(x, c.closedRequests), now);
   const auditEntriesPruned = await db.transaction().execute((trx) => pruneAudit(trx, c.audit));
-  const done = {
+  const done: RetentionDone = {
     mailBodiesPurged,
     cancelledSignupsAnonymised,
     closedRequestsAnonymised,
     auditEntriesPruned,
     hashesFilled,
+    ...(opts.mailDir ? { mailFilesDeleted: await deletePurgedMailFiles(db, opts.mailDir) } : {}),
   };
   // What a run did, in counts only.
   if (Object.values(done).some((n) => n > 0))
