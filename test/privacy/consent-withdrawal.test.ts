@@ -1,6 +1,7 @@
 // A resident withdraws their consent to feedback to the referrer on their manage page: a plain
 // form with CSRF, after which consent_feedback is false, the moment is in the audit log (without
-// personal data), the referrer's status link stops working and no status mail reaches the
+// personal data), the referrer's status link stops working (410 "no longer works", not the 404 of a
+// mistyped link, and without saying why) and no status mail reaches the
 // referrer (a real SMTP receiver), while a referral that kept its consent still gets its mail.
 // A repeated post changes nothing; another appointment's link cannot withdraw this consent.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -100,9 +101,10 @@ describe('withdrawing consent to feedback on the manage page', () => {
     // The appointment stands.
     expect(after.body).toContain('>Verzetten</a>');
 
+    // The status link's hash stays, so the referrer is told the link ended.
     expect(await consentOf(r.requestId)).toEqual({
       consent_feedback: false,
-      referrer_token_hash: null,
+      referrer_token_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       referrer_feedback_at: null,
     });
     const [event, ...more] = await withdrawals();
@@ -120,8 +122,20 @@ describe('withdrawing consent to feedback on the manage page', () => {
     for (const personal of [residentAnna.name, residentAnna.email, residentAnna.phone, QUESTION, REFERRER, r.manage]) {
       expect(stored).not.toContain(personal);
     }
-    // The referrer's status link is gone.
-    expect((await new Client(t.app).get(r.status)).statusCode).toBe(404);
+    // The referrer's status link no longer works: a 410 that does not say why, and no status.
+    const gone = await new Client(t.app).get(r.status);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.body).toContain('<h1 class="utrecht-heading-1">Deze link werkt niet meer</h1>');
+    expect(gone.body).toContain(
+      'U kunt de stand van deze aanmelding niet meer bekijken. Heeft u vragen? Bel dan het wijkteam.',
+    );
+    for (const why of ['toestemming', 'ingetrokken', 'te oud', 'Ontvangen', 'Afspraak gepland'])
+      expect(gone.body).not.toContain(why);
+    const goneEn = await new Client(t.app).get(`${r.status}?lang=en`);
+    expect(goneEn.statusCode).toBe(410);
+    expect(goneEn.body).toContain('You can no longer see the status of this referral.');
+    // A link nobody was given is still a page that does not exist.
+    expect((await new Client(t.app).get(`/verwijzen/status/${'B'.repeat(43)}`)).statusCode).toBe(404);
 
     // In English too.
     const en = await c.get(`${r.manage}?lang=en`);
@@ -187,7 +201,7 @@ describe('withdrawing consent to feedback on the manage page', () => {
     expect(feedback[0]!.text).not.toContain(residentAnna.name);
     expect((await consentOf(withdrawn.requestId)).referrer_feedback_at).toBeNull();
     expect((await consentOf(kept.requestId)).referrer_feedback_at).toEqual(at('2026-12-08T11:45'));
-    expect((await new Client(t.app).get(withdrawn.status)).statusCode).toBe(404);
+    expect((await new Client(t.app).get(withdrawn.status)).statusCode).toBe(410);
     expect((await new Client(t.app).get(kept.status)).statusCode).toBe(200);
   });
 

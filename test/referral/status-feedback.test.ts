@@ -138,6 +138,10 @@ describe('status page and feedback to the referrer', () => {
     const gone = await visitor.get(b.status!);
     expect(gone.statusCode).toBe(410);
     expect(gone.body).not.toContain('Afgesloten');
+    // The same sentence as after a withdrawn consent: the link ended, not why.
+    expect(gone.body).toContain(
+      'U kunt de stand van deze aanmelding niet meer bekijken. Heeft u vragen? Bel dan het wijkteam.',
+    );
     // The open call-back still works; unknown and malformed links do not exist.
     expect((await visitor.get(received)).statusCode).toBe(200);
     expect((await visitor.get(`/verwijzen/status/${'A'.repeat(43)}`)).statusCode).toBe(404);

@@ -1,7 +1,9 @@
 // The resident withdraws their consent to feedback to the referrer (AVG art. 7 lid 3) from the
 // manage page. From then on the referrer hears nothing more: the status mail checks
-// consent_feedback (features/referral/feedback.ts), and the status link stops working (its hash is
-// cleared). The moment is kept in the audit log ('consent_withdrawn'), not in the request.
+// consent_feedback (features/referral/feedback.ts), and the status link stops working
+// (features/referral/service.ts referralStatus answers 'gone' for it: the referrer reads that the
+// link no longer works, not that it never existed). The link's hash is kept for that; anonymising
+// clears it. The moment is kept in the audit log ('consent_withdrawn'), not in the request.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Db } from '../../core/db.js';
@@ -53,7 +55,7 @@ export async function withdrawFeedbackConsent(
   return db.transaction().execute(async (trx) => {
     const done = await trx
       .updateTable('request')
-      .set({ consent_feedback: false, referrer_token_hash: null })
+      .set({ consent_feedback: false })
       .where('id', '=', a.request_id)
       .where('consent_feedback', '=', true)
       .executeTakeFirst();

@@ -126,6 +126,7 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
     .selectFrom('request')
     .select((eb) => [
       'request.id',
+      'request.consent_feedback',
       ...requestStateColumns,
       hasAppointment(eb, 'booked').as('has_booked'),
       hasAppointment(eb, 'held').as('has_held'),
@@ -135,13 +136,14 @@ export async function requestByStatusToken(db: Db, tokenHash: string) {
   return row ?? null;
 }
 
+/** The request has a status link that still works (the resident did not withdraw their consent). */
 export async function hasStatusToken(db: Db, requestId: number): Promise<boolean> {
   const row = await db
     .selectFrom('request')
-    .select('referrer_token_hash')
+    .select(['referrer_token_hash', 'consent_feedback'])
     .where('id', '=', requestId)
     .executeTakeFirst();
-  return Boolean(row?.referrer_token_hash);
+  return Boolean(row?.referrer_token_hash && row.consent_feedback);
 }
 
 // The team's contact coaches (staff page).

@@ -175,7 +175,8 @@ export type ReferralStatus = 'received' | 'scheduled' | 'held' | 'closed';
 
 /**
  * The state a referrer may see, or 'gone' once the request has been closed for longer than
- * the grace period, or null for an unknown link.
+ * the grace period or the resident withdrew their consent to feedback, or null for an unknown
+ * link (an anonymised request's link is unknown: anonymising clears its hash).
  */
 export async function referralStatus(
   db: Kysely<Database>,
@@ -185,6 +186,8 @@ export async function referralStatus(
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const r = await requestByStatusToken(db, hashToken(token));
   if (!r) return null;
+  // The resident withdrew their consent to feedback: the link ends, without saying why.
+  if (!r.consent_feedback) return 'gone';
   const closed = r.status === 'closed' || r.status === 'cancelled';
   if (closed && r.closed_at && local(now) >= local(r.closed_at).plus({ days: STATUS_GRACE_DAYS })) return 'gone';
   const status: ReferralStatus = closed
