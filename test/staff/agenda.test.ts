@@ -289,7 +289,7 @@ describe('my agenda and my calendar feed', () => {
         // 10:30 CEST on the day summer time starts is 08:30 UTC.
         expect(spring.startDate.toJSDate().toISOString()).toBe('2027-03-28T08:30:00.000Z');
         expect(spring.endDate.toJSDate().toISOString()).toBe('2027-03-28T09:30:00.000Z');
-        expect(spring.location).toBe('Steenstraat 12a, 6811AB Arnhem');
+        expect(spring.location).toBe('Steenstraat 12a, 6811 AB Arnhem');
         expect(spring.summary).toBe('Keukentafelgesprek (huisbezoek)');
         const link = `http://localhost:${new URL(t.app.config.publicUrl).port}/medewerker/afspraken/${ids.spring1}`;
         expect(spring.component.getFirstPropertyValue('url')).toBe(link);

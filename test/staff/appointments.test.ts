@@ -236,7 +236,7 @@ describe('appointment page', () => {
         'Opvoeden en kinderen, Geld en schulden',
         'Voor mijn kind',
         'dinsdag 8 december 2026, 09:00–10:00',
-        'Huisbezoek: Steenstraat 12a, 6811AB Arnhem',
+        'Huisbezoek: Steenstraat 12a, 6811 AB Arnhem',
         'href="tel:0612345678"',
         'anna@example.nl',
         'Arabisch; tolk nodig',

@@ -3,6 +3,7 @@
 // (`referrer_location`); only then is the place the referrer's, never the team's office.
 import type { AppointmentMode } from '../../db/schema.js';
 import type { Translate } from '../i18n.js';
+import { displayPostcode, normalizePostcode } from '../../domain/postcode.js';
 
 export type PlaceKind = 'home' | 'office' | 'referrer' | 'phone' | 'video';
 
@@ -22,12 +23,19 @@ export interface PlaceFields {
   referrer_location?: string | null;
 }
 
+/** A postcode as pages show it ("6811 AB"); anything else (such as the 4 digits kept after anonymising) as stored. */
+function postcodeText(pc: string | null | undefined): string | null {
+  if (!pc) return null;
+  const normal = normalizePostcode(pc);
+  return normal ? displayPostcode(normal) : pc.trim() || null;
+}
+
 export function placeOf(a: PlaceFields): Place {
   if (a.mode === 'office' && a.referrer_location) return { kind: 'referrer', address: a.referrer_location };
   switch (a.mode) {
     case 'home': {
       const line1 = [a.street, a.house_number].filter(Boolean).join(' ');
-      const line2 = [a.postcode, a.city].filter(Boolean).join(' ');
+      const line2 = [postcodeText(a.postcode), a.city].filter(Boolean).join(' ');
       return { kind: 'home', address: [line1, line2].filter(Boolean).join(', ') || null };
     }
     case 'office':
