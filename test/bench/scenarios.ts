@@ -55,17 +55,8 @@ export async function load(
   url: string,
   o: { connections: number; seconds: number; headers?: Record<string, string> },
 ): Promise<Load> {
-  const base = { url, connections: o.connections, headers: o.headers ?? {}, timeout: 10 };
-  await autocannon({ ...base, duration: 2 });
-  const r = await autocannon({ ...base, duration: o.seconds });
-  return {
-    requestsPerSec: r.requests.total / r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
+  await loadWindow(url, { ...o, seconds: 2 });
+  return loadWindow(url, o);
 }
 
 export interface TeamEntry {
