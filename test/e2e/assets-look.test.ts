@@ -80,6 +80,9 @@ describe.skipIf(!browserAvailable)('trimmed NL Design System CSS in Chromium', (
     // already in the DOM (a loading sheet is not in document.styleSheets yet).
     await page.waitForLoadState('load');
     await page.waitForFunction(() => Array.from(document.styleSheets).some((s) => s.href?.includes('/static/nlds.')));
+    // The summary has `autofocus`, which Chromium applies at a later rendering step: wait for it,
+    // or one look may catch the summary before its focus ring and the other after.
+    await page.waitForFunction(() => document.activeElement?.id === 'error-summary');
     const errors = await look(page);
     return { start, form, errors };
   }
