@@ -1,6 +1,7 @@
 // `npm start` as a newcomer runs it (the sources compiled by esbuild, then plain node): embedded
 // database in a data folder, demo data on first start, the start page served, a graceful stop,
 // and the data still there after a restart.
+// Clock-free: the portal runs as a child process, which TEST_WALL_CLOCK does not move.
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';

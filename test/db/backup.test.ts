@@ -1,6 +1,7 @@
 // npm run backup and npm run restore on the embedded database, as real processes on a real
 // folder: a backup made while the portal runs (and writes) holds every committed row, and the
 // portal started on the restored folder finds them.
+// Clock-free: the portal and the backup run as child processes on a fixed clock (helpers/portal-process.ts).
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';

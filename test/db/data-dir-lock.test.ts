@@ -1,5 +1,6 @@
 // The lock on an embedded data folder: held by one process at a time, and a lock whose process
 // has ended is taken over, by exactly one of the processes that find it at the same moment.
+// Clock-free: only processes and a lock file, no dates.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

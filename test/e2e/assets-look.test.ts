@@ -2,6 +2,7 @@
 // computed style of every element (and its ::before and ::after) of the start page, a form page
 // and that form with its errors is the same with our shipped file as with the full
 // @utrecht/design-tokens root.css + @utrecht/component-library-css index.css in its place.
+// Clock-free: computed styles only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,7 @@
 // Lighthouse (mobile profile: a mid-range phone on a slow 4G line, simulated) on the start page,
 // the calendar page and the confirmation after a booking: performance at least 95, accessibility
 // 100. Chromium is the one browser tests use; under CI a missing Chromium fails (browser.ts).
+// Clock-free: scores of pages on a fixed portal clock; no date logic is checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';

@@ -1,6 +1,7 @@
 // Two portals on one embedded data folder lose each other's bookings, so the second one must
 // refuse to start, with one line that says which folder and which process; a lock left by a
 // killed portal must not keep the next one out.
+// Clock-free: the portals run as child processes on a fixed clock (helpers/portal-process.ts).
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,6 +4,7 @@
 // calendar, a session made on one works on the other, every outbox message reaches the (real)
 // SMTP server exactly once, and periodic jobs never run in two processes at once.
 // Server only (TEST_DATABASE_URL); in CI the server run of the suite always runs it.
+// Clock-free: the portals run as child processes on a fixed clock; server only anyway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';

@@ -2,6 +2,7 @@
 // makes the key file (owner only) and stores the demo questions encrypted; a question left in
 // plain text (stored before the upgrade) is encrypted when the portal starts; and
 // `npm run question-key:rotate` moves every question to a new key named in QUESTION_KEYS.
+// Clock-free: the commands run as child processes on a fixed clock (helpers/portal-process.ts).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
