@@ -5,9 +5,9 @@ export function normalizePostcode(input: string): string | null {
   return /^[1-9][0-9]{3}[A-Z]{2}$/.test(compact) ? compact : null;
 }
 
-/** "6811AB" -> "6811 AB" */
+/** "6811AB" -> "6811 AB"; anything else (an anonymised "6811") as it is. */
 export function displayPostcode(pc: string): string {
-  return `${pc.slice(0, 4)} ${pc.slice(4)}`;
+  return pc.length === 6 ? `${pc.slice(0, 4)} ${pc.slice(4)}` : pc;
 }
 
 /** House number with optional letter or addition: "12", "12a", "12-3", "12 bis". */

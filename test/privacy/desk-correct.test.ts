@@ -43,7 +43,7 @@ describe('privacy desk: correct (art. 16)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('value="Anna Zwanenburg"');
     expect(res.body).toContain('value="14-03-1979"');
-    expect(res.body).toContain('value="6811AB"');
+    expect(res.body).toContain('value="6811 AB"');
   });
 
   const bad: [string, Record<string, string>, string, string][] = [

@@ -84,6 +84,7 @@ describe('privacy desk: export (art. 15)', () => {
       ),
     ).toEqual([]);
     expect(html).toContain('14-03-1979');
+    expect(html).toContain('6811 AB Arnhem');
     expect(present(html, identifying(w.bram))).toEqual([]);
     expect(html).toContain('Coach Wilma Wijk (wijkcoach)');
     expect(html).toContain('bekeek de aanmelding');

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldErrors, type FieldErrors } from '../../core/forms.js';
 import { textField, type PostedForm } from '../../core/posted-form.js';
 import { deletePurgedMailFiles, mailDirOf } from '../../core/mail/mail-files.js';
+import { displayPostcode } from '../../domain/postcode.js';
 import { CORRECT_REASONS, ERASE_REASONS, correctSchema, eraseSchema } from './schemas.js';
 import { auditDesk, correct, erase, erasureDuties, type Dossier, type EraseRefusal } from './service.js';
 import { actorOf, desk, personOf, type PersonParams } from './context.js';
@@ -22,7 +23,7 @@ function storedValues(d: Dossier): Record<string, string> {
     phone: r.phone ?? '',
     street: r.street ?? '',
     houseNumber: r.house_number ?? '',
-    postcode: r.postcode ?? '',
+    postcode: r.postcode ? displayPostcode(r.postcode) : '',
     city: r.city ?? '',
     dateOfBirth: r.date_of_birth ? r.date_of_birth.split('-').reverse().join('-') : '',
     reason: '',

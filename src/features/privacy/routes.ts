@@ -8,6 +8,7 @@
 //   GET  /medewerker/privacy/logboek(.csv)                     the audit log, filtered (changes.ts, log-routes.ts)
 import type { FastifyInstance } from 'fastify';
 import { localDate } from '../../domain/time.js';
+import { displayPostcode } from '../../domain/postcode.js';
 import { searchResidents, SEARCH_LIMIT } from './repository.js';
 import { searchOf } from './schemas.js';
 import { auditDesk, erasure } from './service.js';
@@ -26,6 +27,7 @@ async function personPage(app: FastifyInstance, residentId: string) {
     auditShown: shownEntries(d.audit),
     erased: await erasure(app.db, d.resident.id),
     dob: (iso: string | null) => (iso ? iso.split('-').reverse().join('-') : ''),
+    postcode: (pc: string | null) => (pc ? displayPostcode(pc) : ''),
   };
 }
 
