@@ -90,6 +90,39 @@ describe('npm start on the embedded database', () => {
   }, 240_000);
 });
 
+describe('two npm starts from one checkout', () => {
+  const cache = path.resolve(import.meta.dirname, '../node_modules/.cache/keukentafel');
+  const compiled = () =>
+    readdirSync(cache)
+      .filter((d) => d.startsWith('start'))
+      .sort();
+
+  it('start at the same moment without touching each other, and leave nothing behind', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const env = { SEED_DEMO: 'never' };
+    const a = start(mkdtempSync(path.join(tmpdir(), 'kt-start-a-')), portA, { command: ['npm', 'start'], env });
+    const b = start(mkdtempSync(path.join(tmpdir(), 'kt-start-b-')), portB, { command: ['npm', 'start'], env });
+    await Promise.all([a.ready, b.ready]);
+    // Each runs from its own compiled folder, named after its process.
+    const running = compiled();
+    expect(running.filter((d) => /^start-\d+$/.test(d)).length).toBeGreaterThanOrEqual(2);
+    for (const port of [portA, portB]) expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    expect(await stop(a.child), a.output()).toBe(0);
+    expect(await stop(b.child), b.output()).toBe(0);
+
+    // The next start removes the folders of ended processes and keeps only its own.
+    const c = start(mkdtempSync(path.join(tmpdir(), 'kt-start-c-')), await freePort(), {
+      command: ['npm', 'start'],
+      env,
+    });
+    await c.ready;
+    const after = compiled();
+    for (const d of running) expect(after).not.toContain(d);
+    expect(after).toHaveLength(1);
+    expect(await stop(c.child)).toBe(0);
+  }, 240_000);
+});
+
 describe('npm run build, then npm run serve (production)', () => {
   it('runs the compiled portal: migrations, pages, texts, stylesheets', async () => {
     await promisify(execFile)('npm', ['run', 'build'], { cwd: path.resolve(import.meta.dirname, '..') });
