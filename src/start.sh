@@ -8,12 +8,23 @@
 set -eu
 cache=node_modules/.cache/keukentafel
 out="$cache/start-$$"
+
+# Is process $1 a start of this kind (still compiling, or Node on its folder)? Where /proc tells
+# what a process runs, a process id taken over by another program does not keep a folder alive.
+running() {
+  if [ -d /proc/self ]; then
+    tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" | grep -q -e "start-$1/" -e 'src/start\.sh'
+  else
+    kill -0 "$1" 2>/dev/null
+  fi
+}
+
 mkdir -p "$cache"
 for dir in "$cache"/start*; do
   [ -e "$dir" ] || continue
   pid=${dir##*/start-}
   case $pid in '' | *[!0-9]*) rm -rf "$dir"; continue ;; esac
-  [ "$pid" = "$$" ] || kill -0 "$pid" 2>/dev/null || rm -rf "$dir"
+  [ "$pid" = "$$" ] || running "$pid" || rm -rf "$dir"
 done
 rm -rf "$out"
 esbuild 'src/**/*.ts' 'migrations/*.ts' --outdir="$out" --outbase=. --platform=node --format=esm \

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,14 +110,16 @@ describe('two npm starts from one checkout', () => {
     expect(await stop(a.child), a.output()).toBe(0);
     expect(await stop(b.child), b.output()).toBe(0);
 
-    // The next start removes the folders of ended processes and keeps only its own.
+    // The next start removes the folders of ended processes and keeps only its own, also where
+    // the process id now belongs to another program (1: init).
+    mkdirSync(path.join(cache, 'start-1'));
     const c = start(mkdtempSync(path.join(tmpdir(), 'kt-start-c-')), await freePort(), {
       command: ['npm', 'start'],
       env,
     });
     await c.ready;
     const after = compiled();
-    for (const d of running) expect(after).not.toContain(d);
+    for (const d of [...running, 'start-1']) expect(after).not.toContain(d);
     expect(after).toHaveLength(1);
     expect(await stop(c.child)).toBe(0);
   }, 240_000);
