@@ -3,6 +3,7 @@
 // subject shown; a refused page writes nothing; no entry holds anything about the resident.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_NOW, type TestApp } from '../helpers/app.js';
+import { auditEventsSince, lastAuditId } from '../helpers/audit.js';
 import { onServer } from '../helpers/db.js';
 import { makeRequest } from '../helpers/fixtures.js';
 import { teamWorld, type Ids } from '../helpers/route-world.js';
@@ -20,15 +21,8 @@ describe(`case views in the audit log (${onServer ? 'server' : 'embedded'})`, ()
 
   const emailOf = async (id: number) =>
     (await t.app.db.selectFrom('staff_user').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
-  const eventsSince = async (after: number) =>
-    t.app.db.selectFrom('audit_event').selectAll().where('id', '>', after).orderBy('id').execute();
-  const lastId = async () =>
-    (
-      await t.app.db
-        .selectFrom('audit_event')
-        .select((eb) => eb.fn.max('id').as('m'))
-        .executeTakeFirst()
-    )?.m ?? 0;
+  const eventsSince = (after: number) => auditEventsSince(t.app.db, after);
+  const lastId = () => lastAuditId(t.app.db);
 
   beforeAll(async () => {
     t = await createTestApp();

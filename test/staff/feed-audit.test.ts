@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { Client, createTestApp, TEST_NOW, type TestApp } from '../helpers/app.js';
+import { auditEventsSince, lastAuditId } from '../helpers/audit.js';
 import { onServer } from '../helpers/db.js';
 import { makeRequest, newTokenHash } from '../helpers/fixtures.js';
 import { teamWorld, type Ids } from '../helpers/route-world.js';
@@ -21,15 +22,18 @@ describe(`the calendar feed in the audit log (${onServer ? 'server' : 'embedded'
   let secondRequestId: number;
   let clock = TEST_NOW;
 
-  const lastId = async () =>
-    (
-      await t.app.db
-        .selectFrom('audit_event')
-        .select((eb) => eb.fn.max('id').as('m'))
-        .executeTakeFirst()
-    )?.m ?? 0;
-  const eventsSince = async (after: number) =>
-    t.app.db.selectFrom('audit_event').selectAll().where('id', '>', after).orderBy('id').execute();
+  const lastId = () => lastAuditId(t.app.db);
+  const eventsSince = (after: number) => auditEventsSince(t.app.db, after);
+  /** A new feed link for coach A, as the agenda page makes one: the old link stops working. */
+  const newFeedLink = async () => {
+    const link = newToken();
+    await t.app.db
+      .updateTable('staff_user')
+      .set({ ical_token_hash: hashToken(link) })
+      .where('id', '=', a.coachId!)
+      .execute();
+    return link;
+  };
 
   beforeAll(async () => {
     t = await createTestApp({ now: () => clock });
@@ -48,12 +52,7 @@ describe(`the calendar feed in the audit log (${onServer ? 'server' : 'embedded'
       })
       .execute();
     secondRequestId = second.id;
-    token = newToken();
-    await t.app.db
-      .updateTable('staff_user')
-      .set({ ical_token_hash: hashToken(token) })
-      .where('id', '=', a.coachId!)
-      .execute();
+    token = await newFeedLink();
   });
   afterAll(async () => t?.close());
 
@@ -88,12 +87,7 @@ describe(`the calendar feed in the audit log (${onServer ? 'server' : 'embedded'
     expect((await anon.get(`/agenda/${'a'.repeat(43)}.ics`)).statusCode).toBe(404);
     // A new link made on the agenda page stops the old one.
     const old = token;
-    token = newToken();
-    await t.app.db
-      .updateTable('staff_user')
-      .set({ ical_token_hash: hashToken(token) })
-      .where('id', '=', a.coachId!)
-      .execute();
+    token = await newFeedLink();
     expect((await anon.get(`/agenda/${old}.ics`)).statusCode).toBe(404);
     expect(await eventsSince(from)).toEqual([]);
   });
